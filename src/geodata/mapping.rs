@@ -1,0 +1,104 @@
+//! `layers.toml`: the human-edited file that says which CBS buurten form each area of the
+//! derived layers (the LWA areas, the 2022 stadsdelen, ...), with a source note per entry.
+//!
+//! A second area scheme is just another `[[layers]]` table plus one key per buurt; no code
+//! changes. The municipality corrects an assignment by editing one line and re-running
+//! `wijkwijzer import`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::SourceInfo;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    pub coverage_name: String,
+    /// CBS gemeente code without prefix, e.g. "0935"; buurten of other gemeenten are skipped.
+    pub gemeente_code: String,
+    /// The derived layer that defines coverage and carries the area roster.
+    pub coverage_layer: String,
+    /// Defaults for the source description; `wijkwijzer import` flags override them.
+    pub source: SourceInfo,
+    pub layers: Vec<DerivedLayer>,
+    /// Per CBS buurt code: its name (checked against the CBS file) and its area per layer.
+    pub buurten: BTreeMap<String, BuurtEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedLayer {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub areas: Vec<DerivedArea>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedArea {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct BuurtEntry {
+    pub name: String,
+    /// Layer id -> membership.
+    #[serde(flatten)]
+    pub memberships: BTreeMap<String, Membership>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    pub area: String,
+    /// Where this assignment comes from (a page, a document, or the reasoning if inferred).
+    pub source: String,
+    /// True when no source states it and it was inferred.
+    pub inferred: bool,
+}
+
+impl Mapping {
+    pub fn parse(text: &str) -> Result<Mapping, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// Structural checks that need no geometry: known layers and areas, no empty areas.
+    pub fn check(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !self.layers.iter().any(|l| l.id == self.coverage_layer) {
+            problems.push(format!("coverage_layer '{}' is not one of [[layers]]", self.coverage_layer));
+        }
+        for (code, entry) in &self.buurten {
+            for layer in &self.layers {
+                match entry.memberships.get(&layer.id) {
+                    None => problems.push(format!("buurt {code}: no '{}' assignment", layer.id)),
+                    Some(m) if !layer.areas.iter().any(|a| a.id == m.area) => problems.push(format!(
+                        "buurt {code}: '{}' is not an area of layer '{}'",
+                        m.area, layer.id
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for key in entry.memberships.keys() {
+                if !self.layers.iter().any(|l| &l.id == key) {
+                    problems.push(format!("buurt {code}: unknown key '{key}' (not a layer id)"));
+                }
+            }
+        }
+        for layer in &self.layers {
+            for area in &layer.areas {
+                let used = self
+                    .buurten
+                    .values()
+                    .any(|e| e.memberships.get(&layer.id).is_some_and(|m| m.area == area.id));
+                if !used {
+                    problems.push(format!("area '{}' of layer '{}' has no buurten", area.id, layer.id));
+                }
+            }
+        }
+        problems
+    }
+}

@@ -1,0 +1,421 @@
+//! Geodata: the area layers and the roster that every answer is computed from.
+//!
+//! A geodata directory holds `manifest.toml` (which layers exist, in which files, from which
+//! source), one GeoJSON FeatureCollection per layer (RD New coordinates), `roster.toml` and the
+//! `rdcorr2018.bin` correction grid. `wijkwijzer import` generates all but the roster from public
+//! sources ([`import`]); a copy is embedded in the binary as the default ([`Geodata::embedded`]).
+//!
+//! Loading always validates ([`validate`]): a directory that fails is refused as a whole, with
+//! every problem listed by file, feature and reason, so a service never swaps in half-good data.
+
+pub mod import;
+pub mod mapping;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use geo::{BoundingRect, MultiPolygon, Polygon, Rect};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::roster::Roster;
+
+/// Files of the embedded default, in the order they enter the data version hash.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("manifest.toml", include_str!("../../geodata/manifest.toml")),
+    ("lwa.geojson", include_str!("../../geodata/lwa.geojson")),
+    ("wijk.geojson", include_str!("../../geodata/wijk.geojson")),
+    ("buurt.geojson", include_str!("../../geodata/buurt.geojson")),
+    (
+        "stadsdeel.geojson",
+        include_str!("../../geodata/stadsdeel.geojson"),
+    ),
+    ("roster.toml", include_str!("../../geodata/roster.toml")),
+];
+
+/// One problem found in a geodata file. `feature` is the feature id (or roster entry) when the
+/// problem belongs to one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub file: String,
+    pub feature: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.feature {
+            Some(id) => write!(f, "{}: feature {}: {}", self.file, id, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+impl Problem {
+    pub fn new(file: &str, feature: Option<&str>, reason: impl Into<String>) -> Self {
+        Self {
+            file: file.to_string(),
+            feature: feature.map(str::to_string),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Geodata that was refused, with every problem found.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct GeodataError {
+    pub origin: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for GeodataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "geodata in {} refused ({} problem{}):",
+            self.origin,
+            self.problems.len(),
+            if self.problems.len() == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `manifest.toml`: what a geodata directory contains.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Format version of this directory layout.
+    pub format: u32,
+    /// Human name of the covered territory, e.g. "Gemeente Maastricht (GM0935)".
+    pub coverage_name: String,
+    /// The layer whose areas define coverage and carry the area roster (the LWA areas).
+    pub coverage_layer: String,
+    /// The finest layer; nested layers follow its answer by parent link (see `index`).
+    pub base_layer: String,
+    pub source: SourceInfo,
+    pub layers: Vec<LayerInfo>,
+}
+
+/// Where the geometry comes from, repeated in every answer's metadata.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceInfo {
+    pub name: String,
+    pub year: u16,
+    /// True when the boundaries are generalised (simplified) rather than full resolution.
+    pub generalized: bool,
+    pub attribution: String,
+    pub licence: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LayerInfo {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    /// How area ids of this layer are formed, for people reading the data.
+    pub description: String,
+}
+
+/// A named area of one layer. Geometry is in RD New.
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub id: String,
+    pub name: String,
+    pub layer: String,
+    /// The official statistical code (CBS `BU`/`WK` code) where the area has one.
+    pub code: Option<String>,
+    /// Parent area per layer (`lwa`, `wijk`, ...) where this area nests inside one.
+    pub parents: BTreeMap<String, String>,
+    /// Where the area's composition comes from; shown so that it can be corrected.
+    pub source_note: Option<String>,
+    pub geometry: MultiPolygon<f64>,
+}
+
+impl Area {
+    pub fn bbox(&self) -> Option<Rect<f64>> {
+        self.geometry.bounding_rect()
+    }
+}
+
+/// The areas of one layer, sorted by id. Their index in `areas` is their identity inside the
+/// spatial index, so the order is part of the tie-break rule (lowest id wins).
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub info: LayerInfo,
+    pub areas: Vec<Area>,
+}
+
+impl Layer {
+    pub fn find(&self, id: &str) -> Option<&Area> {
+        self.areas
+            .binary_search_by(|a| a.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.areas[i])
+    }
+}
+
+/// A complete, validated geodata set.
+#[derive(Debug, Clone)]
+pub struct Geodata {
+    pub manifest: Manifest,
+    pub layers: Vec<Layer>,
+    pub roster: Roster,
+    /// Hash of every file that was loaded: changes whenever the data changes.
+    pub version: String,
+    /// Where it was loaded from (`embedded` or a directory).
+    pub origin: String,
+}
+
+impl Geodata {
+    /// The geodata embedded in the binary.
+    pub fn embedded() -> Result<Geodata, GeodataError> {
+        Self::from_files("embedded", |name| {
+            EMBEDDED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, content)| content.to_string())
+                .ok_or_else(|| format!("not part of the embedded geodata ({name})"))
+        })
+    }
+
+    /// Loads and validates a geodata directory.
+    pub fn load_dir(dir: &Path) -> Result<Geodata, GeodataError> {
+        let dir: PathBuf = dir.to_path_buf();
+        Self::from_files(&dir.display().to_string(), |name| {
+            std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string())
+        })
+    }
+
+    fn from_files(
+        origin: &str,
+        read: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<Geodata, GeodataError> {
+        let refuse = |problems: Vec<Problem>| GeodataError {
+            origin: origin.to_string(),
+            problems,
+        };
+        let mut hasher = Sha256::new();
+        let mut read_hashed = |name: &str| -> Result<String, Problem> {
+            let text = read(name).map_err(|e| Problem::new(name, None, format!("cannot read: {e}")))?;
+            hasher.update((name.len() as u64).to_le_bytes());
+            hasher.update(name.as_bytes());
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+            Ok(text)
+        };
+
+        let manifest_text = read_hashed("manifest.toml").map_err(|p| refuse(vec![p]))?;
+        let manifest: Manifest = toml::from_str(&manifest_text)
+            .map_err(|e| refuse(vec![Problem::new("manifest.toml", None, e.to_string())]))?;
+
+        let mut problems = Vec::new();
+        let mut layers = Vec::new();
+        for info in &manifest.layers {
+            match read_hashed(&info.file) {
+                Ok(text) => match parse_layer(info, &text) {
+                    Ok(layer) => layers.push(layer),
+                    Err(mut p) => problems.append(&mut p),
+                },
+                Err(p) => problems.push(p),
+            }
+        }
+        let roster = match read_hashed("roster.toml") {
+            Ok(text) => match Roster::parse(&text) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    problems.push(Problem::new("roster.toml", None, e));
+                    None
+                }
+            },
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        };
+        let version = hex::encode(&hasher.finalize()[..8]);
+        let (Some(roster), true) = (roster, problems.is_empty()) else {
+            return Err(refuse(problems));
+        };
+        let data = Geodata {
+            manifest,
+            layers,
+            roster,
+            version,
+            origin: origin.to_string(),
+        };
+        let problems = validate::validate(&data);
+        if problems.is_empty() {
+            Ok(data)
+        } else {
+            Err(refuse(problems))
+        }
+    }
+
+    pub fn layer(&self, id: &str) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.info.id == id)
+    }
+
+    pub fn layer_index(&self, id: &str) -> Option<usize> {
+        self.layers.iter().position(|l| l.info.id == id)
+    }
+
+    /// Finds an area by id in any layer.
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.layers.iter().find_map(|l| l.find(id))
+    }
+
+    /// A copy whose boundaries carry a vertex at least every `max_segment_m` metres, for
+    /// benchmarks and tests that need full-resolution-like vertex counts.
+    pub fn densified(&self, max_segment_m: f64) -> Geodata {
+        use geo::Densify;
+        use geo::line_measures::Euclidean;
+        let mut out = self.clone();
+        for layer in &mut out.layers {
+            for area in &mut layer.areas {
+                area.geometry = Euclidean.densify(&area.geometry, max_segment_m);
+            }
+        }
+        out
+    }
+}
+
+/// Reads one layer file. Every feature needs `id`, `name` and a (Multi)Polygon geometry.
+fn parse_layer(info: &LayerInfo, text: &str) -> Result<Layer, Vec<Problem>> {
+    let file = info.file.as_str();
+    let fc: geojson::FeatureCollection = text
+        .parse::<geojson::GeoJson>()
+        .map_err(|e| vec![Problem::new(file, None, format!("not GeoJSON: {e}"))])
+        .and_then(|g| {
+            geojson::FeatureCollection::try_from(g).map_err(|e| {
+                vec![Problem::new(file, None, format!("not a FeatureCollection: {e}"))]
+            })
+        })?;
+    let mut problems = Vec::new();
+    let mut areas = Vec::new();
+    for (n, feature) in fc.features.iter().enumerate() {
+        let label = feature
+            .id
+            .as_ref()
+            .map(|id| match id {
+                geojson::feature::Id::String(s) => s.clone(),
+                geojson::feature::Id::Number(n) => n.to_string(),
+            })
+            .unwrap_or_else(|| format!("#{n}"));
+        match parse_area(info, feature) {
+            Ok(area) => areas.push(area),
+            Err(reason) => problems.push(Problem::new(file, Some(&label), reason)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    areas.sort_by(|a, b| a.id.cmp(&b.id));
+    for pair in areas.windows(2) {
+        if pair[0].id == pair[1].id {
+            problems.push(Problem::new(file, Some(&pair[0].id), "duplicate area id"));
+        }
+    }
+    if areas.is_empty() {
+        problems.push(Problem::new(file, None, "layer has no areas"));
+    }
+    if problems.is_empty() {
+        Ok(Layer {
+            info: info.clone(),
+            areas,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+fn parse_area(info: &LayerInfo, feature: &geojson::Feature) -> Result<Area, String> {
+    let prop = |key: &str| -> Option<String> {
+        feature
+            .property(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let id = prop("id").ok_or("property 'id' (string) is missing")?;
+    let name = prop("name").ok_or("property 'name' (string) is missing")?;
+    if id.trim().is_empty() || name.trim().is_empty() {
+        return Err("'id' and 'name' must not be empty".into());
+    }
+    let parents = match feature.property("parents") {
+        None | Some(serde_json::Value::Null) => BTreeMap::new(),
+        Some(v) => serde_json::from_value::<BTreeMap<String, String>>(v.clone())
+            .map_err(|_| "property 'parents' must be an object of layer -> area id strings")?,
+    };
+    let geometry = feature
+        .geometry
+        .as_ref()
+        .ok_or("feature has no geometry")?;
+    let geometry: geo::Geometry<f64> = geometry
+        .try_into()
+        .map_err(|e| format!("unreadable geometry: {e}"))?;
+    let geometry = match geometry {
+        geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
+        geo::Geometry::MultiPolygon(mp) => mp,
+        other => {
+            return Err(format!(
+                "geometry must be a Polygon or MultiPolygon, found {}",
+                geometry_kind(&other)
+            ));
+        }
+    };
+    check_coordinates(&geometry)?;
+    Ok(Area {
+        id,
+        name,
+        layer: info.id.clone(),
+        code: prop("code"),
+        parents,
+        source_note: prop("source"),
+        geometry,
+    })
+}
+
+/// Rejects coordinates that cannot be RD New: non-finite, or outside RD's domain (which would
+/// mean the file is in another CRS, most often WGS84 degrees).
+fn check_coordinates(mp: &MultiPolygon<f64>) -> Result<(), String> {
+    use geo::CoordsIter;
+    for c in mp.coords_iter() {
+        if !c.x.is_finite() || !c.y.is_finite() {
+            return Err("coordinate is not a finite number".into());
+        }
+        if !(-7_000.0..=300_000.0).contains(&c.x) || !(289_000.0..=629_000.0).contains(&c.y) {
+            return Err(format!(
+                "coordinate ({}, {}) is outside RD New (EPSG:28992); layer files must be in RD metres",
+                c.x, c.y
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn geometry_kind(g: &geo::Geometry<f64>) -> &'static str {
+    match g {
+        geo::Geometry::Point(_) => "Point",
+        geo::Geometry::Line(_) => "Line",
+        geo::Geometry::LineString(_) => "LineString",
+        geo::Geometry::Polygon(_) => "Polygon",
+        geo::Geometry::MultiPoint(_) => "MultiPoint",
+        geo::Geometry::MultiLineString(_) => "MultiLineString",
+        geo::Geometry::MultiPolygon(_) => "MultiPolygon",
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
+        geo::Geometry::Rect(_) => "Rect",
+        geo::Geometry::Triangle(_) => "Triangle",
+    }
+}
+
+/// All polygons of a multipolygon, for code that walks rings.
+pub fn polygons(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &Polygon<f64>> {
+    mp.0.iter()
+}

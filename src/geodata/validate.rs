@@ -1,0 +1,208 @@
+//! Validation of a loaded geodata set: geometry, layer topology, nesting and roster.
+//!
+//! Rules (each violation is one [`Problem`] naming file, feature and reason):
+//! - every area's geometry is a valid (Multi)Polygon: closed rings of at least four points,
+//!   no self-intersections, holes inside their shell, non-zero area;
+//! - two areas of one layer overlap by at most [`OVERLAP_TOLERANCE_M2`];
+//! - a parent link names an existing area of an existing layer, and the child lies inside it
+//!   up to [`NESTING_TOLERANCE_M2`] (or a millionth of its area, whichever is larger);
+//! - every area of the base layer (buurt) has a parent in the coverage layer (LWA), so every
+//!   buurt lies inside exactly one LWA area;
+//! - the roster names only known organisations and areas, every channel has a value, and every
+//!   coverage area has a THOR senior wijkgebonden medewerker and a police coordinator.
+
+use geo::{Area as _, BooleanOps, BoundingRect, Intersects, Validation};
+
+use super::{Area, Geodata, Problem};
+use crate::roster::{self, Role};
+
+/// Overlap allowed between two areas of one layer: the float noise of a dissolve, not more.
+pub const OVERLAP_TOLERANCE_M2: f64 = 1.0;
+/// How far a child may stick out of its parent.
+pub const NESTING_TOLERANCE_M2: f64 = 1.0;
+
+pub fn validate(data: &Geodata) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let m = &data.manifest;
+    for id in [&m.coverage_layer, &m.base_layer] {
+        if data.layer(id).is_none() {
+            problems.push(Problem::new(
+                "manifest.toml",
+                None,
+                format!("layer '{id}' is named but not listed under [[layers]]"),
+            ));
+        }
+    }
+    for (i, l) in m.layers.iter().enumerate() {
+        if m.layers[..i].iter().any(|o| o.id == l.id) {
+            problems.push(Problem::new("manifest.toml", None, format!("layer '{}' listed twice", l.id)));
+        }
+    }
+    for layer in &data.layers {
+        let file = layer.info.file.as_str();
+        for area in &layer.areas {
+            check_geometry(file, area, &mut problems);
+        }
+        check_overlaps(file, &layer.areas, &mut problems);
+        for area in &layer.areas {
+            check_parents(data, file, area, &mut problems);
+        }
+    }
+    if let Some(base) = data.layer(&m.base_layer) {
+        for area in &base.areas {
+            if !area.parents.contains_key(&m.coverage_layer) {
+                problems.push(Problem::new(
+                    &base.info.file,
+                    Some(&area.id),
+                    format!("has no parent in coverage layer '{}'", m.coverage_layer),
+                ));
+            }
+        }
+    }
+    check_roster(data, &mut problems);
+    problems
+}
+
+fn check_geometry(file: &str, area: &Area, problems: &mut Vec<Problem>) {
+    for polygon in &area.geometry.0 {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            if ring.0.len() < 4 || !ring.is_closed() {
+                problems.push(Problem::new(
+                    file,
+                    Some(&area.id),
+                    "ring is not closed or has fewer than 4 points",
+                ));
+                return;
+            }
+        }
+    }
+    if let Err(e) = area.geometry.check_validation() {
+        problems.push(Problem::new(file, Some(&area.id), format!("invalid geometry: {e}")));
+        return;
+    }
+    if area.geometry.unsigned_area() <= 0.0 {
+        problems.push(Problem::new(file, Some(&area.id), "area is zero"));
+    }
+}
+
+fn check_overlaps(file: &str, areas: &[Area], problems: &mut Vec<Problem>) {
+    let boxes: Vec<_> = areas.iter().map(|a| a.geometry.bounding_rect()).collect();
+    for i in 0..areas.len() {
+        for j in i + 1..areas.len() {
+            let (Some(bi), Some(bj)) = (boxes[i], boxes[j]) else {
+                continue;
+            };
+            if !bi.intersects(&bj) {
+                continue;
+            }
+            let overlap = areas[i].geometry.intersection(&areas[j].geometry).unsigned_area();
+            if overlap > OVERLAP_TOLERANCE_M2 {
+                problems.push(Problem::new(
+                    file,
+                    Some(&areas[i].id),
+                    format!(
+                        "overlaps {} by {overlap:.1} m² (at most {OVERLAP_TOLERANCE_M2} m² allowed within a layer)",
+                        areas[j].id
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn check_parents(data: &Geodata, file: &str, area: &Area, problems: &mut Vec<Problem>) {
+    for (layer_id, parent_id) in &area.parents {
+        let Some(layer) = data.layer(layer_id) else {
+            problems.push(Problem::new(
+                file,
+                Some(&area.id),
+                format!("parent layer '{layer_id}' does not exist"),
+            ));
+            continue;
+        };
+        let Some(parent) = layer.find(parent_id) else {
+            problems.push(Problem::new(
+                file,
+                Some(&area.id),
+                format!("parent '{parent_id}' does not exist in layer '{layer_id}'"),
+            ));
+            continue;
+        };
+        let outside = area.geometry.difference(&parent.geometry).unsigned_area();
+        let allowed = NESTING_TOLERANCE_M2.max(area.geometry.unsigned_area() * 1e-6);
+        if outside > allowed {
+            problems.push(Problem::new(
+                file,
+                Some(&area.id),
+                format!("lies {outside:.1} m² outside its parent {parent_id} (at most {allowed:.1} m² allowed)"),
+            ));
+        }
+    }
+}
+
+fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
+    const FILE: &str = "roster.toml";
+    let r = &data.roster;
+    let label = |i: usize, a: &roster::Assignment| format!("assignment #{} ({})", i + 1, a.function);
+    for (name, org) in &r.organisations {
+        for c in &org.channels {
+            if c.value.trim().is_empty() {
+                problems.push(Problem::new(FILE, Some(name), "channel with an empty value"));
+            }
+        }
+    }
+    for (i, a) in r.assignments.iter().enumerate() {
+        let id = label(i, a);
+        if !r.organisations.contains_key(&a.organisation) {
+            problems.push(Problem::new(
+                FILE,
+                Some(&id),
+                format!("organisation '{}' is not defined under [organisations]", a.organisation),
+            ));
+        }
+        if a.function.trim().is_empty() {
+            problems.push(Problem::new(FILE, Some(&id), "function is empty"));
+        }
+        if let roster::Scope::Areas(ids) = &a.scope {
+            if ids.is_empty() {
+                problems.push(Problem::new(FILE, Some(&id), "scope lists no areas (use scope = \"city\")"));
+            }
+            for area in ids {
+                if data.area(area).is_none() {
+                    problems.push(Problem::new(FILE, Some(&id), format!("scope names unknown area '{area}'")));
+                }
+            }
+        }
+        for c in &a.channels {
+            if c.value.trim().is_empty() {
+                problems.push(Problem::new(FILE, Some(&id), "channel with an empty value"));
+            }
+        }
+        if let (Some(from), Some(until)) = (a.valid_from, a.valid_until)
+            && until < from
+        {
+            problems.push(Problem::new(FILE, Some(&id), "valid_until is before valid_from"));
+        }
+    }
+    let Some(coverage) = data.layer(&data.manifest.coverage_layer) else {
+        return;
+    };
+    let today = roster::today();
+    for area in &coverage.areas {
+        for (role, what) in [
+            (Role::SeniorWijkgebondenMedewerker, "a THOR senior wijkgebonden medewerker"),
+            (Role::Coordinator, "a police coordinator"),
+        ] {
+            let found = r.assignments.iter().any(|a| {
+                a.role == role && a.is_valid_on(today) && a.scope.area_ids().iter().any(|id| *id == area.id)
+            });
+            if !found {
+                problems.push(Problem::new(
+                    FILE,
+                    Some(&area.id),
+                    format!("coverage area '{}' has no {what} valid today", area.name),
+                ));
+            }
+        }
+    }
+}

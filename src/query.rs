@@ -1,0 +1,338 @@
+//! Reading coordinates as people and programs give them, with errors that say what to fix.
+//!
+//! Used by the HTTP parameters (`lat`/`lon`, `x`/`y`/`crs`) and the CLI. Range checks catch the
+//! classic mistakes before they become a silent "outside": latitude and longitude swapped,
+//! RD metres or Web Mercator metres passed as degrees, degrees passed as RD.
+
+use std::fmt;
+
+use crate::crs::{Crs, Rd, WEB_MERCATOR_MAX_LAT, Wgs84, transformer};
+
+/// RD New's domain (EPSG:28992 area of use, a little wider): x and y in metres.
+const RD_X: (f64, f64) = (-7_000.0, 300_000.0);
+const RD_Y: (f64, f64) = (289_000.0, 629_000.0);
+/// Roughly the Netherlands and its border regions, for spotting swapped lat/lon.
+const NL_LAT: (f64, f64) = (50.0, 54.0);
+const NL_LON: (f64, f64) = (2.5, 7.5);
+const WEB_MERCATOR_MAX: f64 = 20_037_508.342_789_244;
+
+/// Why a coordinate input was refused. `Display` is the message for the person.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryError {
+    Missing { param: &'static str, hint: String },
+    NotANumber { param: String, value: String },
+    NotFinite { param: String, value: String },
+    OutOfRange { param: &'static str, value: f64, min: f64, max: f64 },
+    LooksSwapped { lat: f64, lon: f64 },
+    LooksLikeRd { a: f64, b: f64 },
+    LooksLikeWebMercator { a: f64, b: f64 },
+    LooksLikeDegrees { x: f64, y: f64 },
+    UnknownCrs { value: String },
+    Conflicting,
+    UnknownParameter { name: String, hint: Option<&'static str> },
+    Unreadable { text: String },
+}
+
+impl QueryError {
+    /// A stable slug for the error, used as the problem `type` suffix.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            QueryError::Missing { .. } => "missing-parameter",
+            QueryError::NotANumber { .. } => "not-a-number",
+            QueryError::NotFinite { .. } => "not-finite",
+            QueryError::OutOfRange { .. } => "out-of-range",
+            QueryError::LooksSwapped { .. } => "swapped-coordinates",
+            QueryError::LooksLikeRd { .. } => "rd-given-as-wgs84",
+            QueryError::LooksLikeWebMercator { .. } => "web-mercator-given-as-wgs84",
+            QueryError::LooksLikeDegrees { .. } => "degrees-given-as-projected",
+            QueryError::UnknownCrs { .. } => "unknown-crs",
+            QueryError::Conflicting => "conflicting-parameters",
+            QueryError::UnknownParameter { .. } => "unknown-parameter",
+            QueryError::Unreadable { .. } => "unreadable-coordinate",
+        }
+    }
+
+    /// A short title for the kind of problem.
+    pub fn title(&self) -> &'static str {
+        match self {
+            QueryError::Missing { .. } => "A required parameter is missing",
+            QueryError::NotANumber { .. } => "A coordinate is not a number",
+            QueryError::NotFinite { .. } => "A coordinate is not a finite number",
+            QueryError::OutOfRange { .. } => "A coordinate is out of range",
+            QueryError::LooksSwapped { .. } => "Latitude and longitude look swapped",
+            QueryError::LooksLikeRd { .. } => "RD New coordinates were given as latitude/longitude",
+            QueryError::LooksLikeWebMercator { .. } => {
+                "Web Mercator coordinates were given as latitude/longitude"
+            }
+            QueryError::LooksLikeDegrees { .. } => "Degrees were given as projected coordinates",
+            QueryError::UnknownCrs { .. } => "Unknown coordinate reference system",
+            QueryError::Conflicting => "Conflicting parameters",
+            QueryError::UnknownParameter { .. } => "Unknown parameter",
+            QueryError::Unreadable { .. } => "Unreadable coordinate",
+        }
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryError::Missing { param, hint } => write!(f, "parameter '{param}' is missing: {hint}"),
+            QueryError::NotANumber { param, value } => write!(
+                f,
+                "'{param}' must be a decimal number such as 50.8514, got '{value}'"
+            ),
+            QueryError::NotFinite { param, value } => {
+                write!(f, "'{param}' must be a finite number, got '{value}'")
+            }
+            QueryError::OutOfRange { param, value, min, max } => {
+                write!(f, "'{param}' = {value} is outside {min}..{max}")
+            }
+            QueryError::LooksSwapped { lat, lon } => write!(
+                f,
+                "lat={lat}, lon={lon} looks swapped: Maastricht lies at lat≈50.85, lon≈5.69; did you mean lat={lon}&lon={lat}?"
+            ),
+            QueryError::LooksLikeRd { a, b } => {
+                let (x, y) = if a < b { (a, b) } else { (b, a) };
+                write!(
+                    f,
+                    "{a}, {b} are not degrees but look like RD New metres; send x={x}&y={y}&crs=EPSG:28992"
+                )
+            }
+            QueryError::LooksLikeWebMercator { a, b } => {
+                let (x, y) = if a < b { (a, b) } else { (b, a) };
+                write!(
+                    f,
+                    "{a}, {b} are not degrees but look like Web Mercator metres; send x={x}&y={y}&crs=EPSG:3857"
+                )
+            }
+            QueryError::LooksLikeDegrees { x, y } => {
+                let (lat, lon) = if x > y { (x, y) } else { (y, x) };
+                write!(
+                    f,
+                    "x={x}, y={y} look like WGS84 degrees, not projected metres; send lat={lat}&lon={lon}"
+                )
+            }
+            QueryError::UnknownCrs { value } => write!(
+                f,
+                "unknown CRS '{value}': use EPSG:28992 (RD New), EPSG:3857 (Web Mercator) or EPSG:4326 (WGS84)"
+            ),
+            QueryError::Conflicting => write!(
+                f,
+                "give either lat and lon (WGS84) or x and y (with crs), not both"
+            ),
+            QueryError::UnknownParameter { name, hint } => match hint {
+                Some(h) => write!(f, "unknown parameter '{name}'; did you mean '{h}'?"),
+                None => write!(f, "unknown parameter '{name}'"),
+            },
+            QueryError::Unreadable { text } => write!(
+                f,
+                "cannot read '{text}' as a coordinate pair: write 'lat,lon' in degrees (50.8514,5.6910) or 'x y' in RD New metres (176395 317996)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// Parses one number; accepts a decimal comma when it is the only separator (`50,8514`).
+pub fn parse_number(param: &str, text: &str) -> Result<f64, QueryError> {
+    let t = text.trim();
+    let normalised = if t.contains(',') && !t.contains('.') && t.matches(',').count() == 1 {
+        t.replace(',', ".")
+    } else {
+        t.to_string()
+    };
+    let is_numeric = !normalised.is_empty()
+        && normalised
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    let value: f64 = if is_numeric {
+        normalised.parse().map_err(|_| QueryError::NotANumber {
+            param: param.to_string(),
+            value: text.to_string(),
+        })?
+    } else {
+        let lower = normalised.to_ascii_lowercase();
+        let lower = lower.trim_start_matches(['+', '-']);
+        if ["nan", "inf", "infinity"].contains(&lower) {
+            return Err(QueryError::NotFinite {
+                param: param.to_string(),
+                value: text.to_string(),
+            });
+        }
+        return Err(QueryError::NotANumber {
+            param: param.to_string(),
+            value: text.to_string(),
+        });
+    };
+    if !value.is_finite() {
+        return Err(QueryError::NotFinite {
+            param: param.to_string(),
+            value: text.to_string(),
+        });
+    }
+    Ok(value)
+}
+
+fn within(v: f64, (lo, hi): (f64, f64)) -> bool {
+    (lo..=hi).contains(&v)
+}
+
+fn looks_like_rd(a: f64, b: f64) -> bool {
+    (within(a, RD_X) && within(b, RD_Y) || within(b, RD_X) && within(a, RD_Y)) && (a.abs() > 180.0 || b.abs() > 180.0)
+}
+
+fn looks_like_web_mercator(a: f64, b: f64) -> bool {
+    let (x, y) = if a < b { (a, b) } else { (b, a) };
+    // The Netherlands in EPSG:3857: x 300 000..850 000, y 6 500 000..7 200 000.
+    within(x, (200_000.0, 900_000.0)) && within(y, (6_400_000.0, 7_300_000.0))
+}
+
+/// Checks a WGS84 latitude/longitude pair.
+///
+/// ```
+/// use wijkwijzer::query::{check_wgs84, QueryError};
+/// assert!(check_wgs84(50.8514, 5.6910).is_ok());
+/// assert!(matches!(check_wgs84(5.6910, 50.8514), Err(QueryError::LooksSwapped { .. })));
+/// assert!(matches!(check_wgs84(317996.0, 176395.0), Err(QueryError::LooksLikeRd { .. })));
+/// ```
+pub fn check_wgs84(lat: f64, lon: f64) -> Result<Wgs84, QueryError> {
+    if looks_like_rd(lat, lon) {
+        return Err(QueryError::LooksLikeRd { a: lat, b: lon });
+    }
+    if looks_like_web_mercator(lat, lon) {
+        return Err(QueryError::LooksLikeWebMercator { a: lat, b: lon });
+    }
+    if !within(lat, (-90.0, 90.0)) {
+        return Err(QueryError::OutOfRange { param: "lat", value: lat, min: -90.0, max: 90.0 });
+    }
+    if !within(lon, (-180.0, 180.0)) {
+        return Err(QueryError::OutOfRange { param: "lon", value: lon, min: -180.0, max: 180.0 });
+    }
+    if within(lon, NL_LAT) && within(lat, NL_LON) {
+        return Err(QueryError::LooksSwapped { lat, lon });
+    }
+    Ok(Wgs84 { lat, lon })
+}
+
+/// Checks an x/y pair in a projected CRS (or lon/lat when `crs` is WGS84) and returns RD.
+pub fn check_projected(x: f64, y: f64, crs: Crs) -> Result<Rd, QueryError> {
+    match crs {
+        Crs::Wgs84 => Ok(transformer().wgs84_to_rd(check_wgs84(y, x)?)),
+        Crs::RdNew => {
+            if x.abs() <= 180.0 && y.abs() <= 90.0 {
+                return Err(QueryError::LooksLikeDegrees { x, y });
+            }
+            if !within(x, RD_X) {
+                return Err(QueryError::OutOfRange { param: "x", value: x, min: RD_X.0, max: RD_X.1 });
+            }
+            if !within(y, RD_Y) {
+                return Err(QueryError::OutOfRange { param: "y", value: y, min: RD_Y.0, max: RD_Y.1 });
+            }
+            Ok(Rd { x, y })
+        }
+        Crs::WebMercator => {
+            if x.abs() <= 180.0 && y.abs() <= 90.0 {
+                return Err(QueryError::LooksLikeDegrees { x, y });
+            }
+            if !within(x, (-WEB_MERCATOR_MAX, WEB_MERCATOR_MAX)) {
+                return Err(QueryError::OutOfRange {
+                    param: "x",
+                    value: x,
+                    min: -WEB_MERCATOR_MAX,
+                    max: WEB_MERCATOR_MAX,
+                });
+            }
+            if !within(y, (-WEB_MERCATOR_MAX, WEB_MERCATOR_MAX)) {
+                return Err(QueryError::OutOfRange {
+                    param: "y",
+                    value: y,
+                    min: -WEB_MERCATOR_MAX,
+                    max: WEB_MERCATOR_MAX,
+                });
+            }
+            let t = transformer();
+            let w = t.web_mercator_to_wgs84(crate::crs::WebMercator { x, y });
+            debug_assert!(w.lat.abs() <= WEB_MERCATOR_MAX_LAT + 1e-9);
+            Ok(t.wgs84_to_rd(w))
+        }
+    }
+}
+
+/// Parses a pair typed on the command line: `50.8514,5.6910` (lat,lon), `50.8514 5.6910`, or
+/// RD New metres `176395 317996` (recognised by range). Returns the point in RD and the CRS it
+/// was read as.
+pub fn parse_pair(text: &str) -> Result<(Rd, Crs), QueryError> {
+    let parts: Vec<&str> = text
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let [a, b] = parts.as_slice() else {
+        return Err(QueryError::Unreadable { text: text.to_string() });
+    };
+    let a = parse_number("first number", a)?;
+    let b = parse_number("second number", b)?;
+    if looks_like_rd(a, b) {
+        let (x, y) = if a < b { (a, b) } else { (b, a) };
+        return Ok((check_projected(x, y, Crs::RdNew)?, Crs::RdNew));
+    }
+    let w = check_wgs84(a, b)?;
+    Ok((transformer().wgs84_to_rd(w), Crs::Wgs84))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("lat", " 50.85 ").unwrap(), 50.85);
+        assert_eq!(parse_number("lat", "50,85").unwrap(), 50.85);
+        assert_eq!(parse_number("lat", "-1e2").unwrap(), -100.0);
+        assert!(matches!(parse_number("lat", "NaN"), Err(QueryError::NotFinite { .. })));
+        assert!(matches!(parse_number("lat", "-inf"), Err(QueryError::NotFinite { .. })));
+        assert!(matches!(parse_number("lat", "1e400"), Err(QueryError::NotFinite { .. })));
+        assert!(matches!(parse_number("lat", "abc"), Err(QueryError::NotANumber { .. })));
+        assert!(matches!(parse_number("lat", ""), Err(QueryError::NotANumber { .. })));
+        assert!(matches!(parse_number("lat", "1,2,3"), Err(QueryError::NotANumber { .. })));
+    }
+
+    #[test]
+    fn wgs84_mistakes_are_named() {
+        assert!(check_wgs84(50.8514, 5.6910).is_ok());
+        assert!(check_wgs84(50.8466, 4.3528).is_ok(), "Brussels is a valid, if uncovered, point");
+        assert!(matches!(check_wgs84(91.0, 5.0), Err(QueryError::OutOfRange { param: "lat", .. })));
+        assert!(matches!(check_wgs84(50.0, 181.0), Err(QueryError::OutOfRange { param: "lon", .. })));
+        let swapped = check_wgs84(5.6910, 50.8514).unwrap_err();
+        assert!(swapped.to_string().contains("lat=50.8514&lon=5.691"), "{swapped}");
+        let rd = check_wgs84(176395.0, 317996.0).unwrap_err();
+        assert!(rd.to_string().contains("x=176395&y=317996&crs=EPSG:28992"), "{rd}");
+        let merc = check_wgs84(6_593_000.0, 633_500.0).unwrap_err();
+        assert!(merc.to_string().contains("crs=EPSG:3857"), "{merc}");
+    }
+
+    #[test]
+    fn projected_checks() {
+        let rd = check_projected(176395.0, 317996.0, Crs::RdNew).unwrap();
+        assert_eq!(rd, Rd { x: 176395.0, y: 317996.0 });
+        assert!(matches!(check_projected(5.69, 50.85, Crs::RdNew), Err(QueryError::LooksLikeDegrees { .. })));
+        assert!(matches!(check_projected(176395.0, 9e6, Crs::RdNew), Err(QueryError::OutOfRange { param: "y", .. })));
+        let m = check_projected(633_523.0, 6_596_000.0, Crs::WebMercator).unwrap();
+        assert!((m.x - 176_000.0).abs() < 3_000.0 && (m.y - 318_000.0).abs() < 3_000.0, "{m:?}");
+        let w = check_projected(5.6910, 50.8514, Crs::Wgs84).unwrap();
+        assert!((w.x - 176_400.0).abs() < 200.0, "{w:?}");
+    }
+
+    #[test]
+    fn cli_pairs() {
+        let (p, crs) = parse_pair("50.8514,5.6910").unwrap();
+        assert_eq!(crs, Crs::Wgs84);
+        assert!((p.x - 176_400.0).abs() < 200.0);
+        let (p, crs) = parse_pair("176395 317996").unwrap();
+        assert_eq!((p, crs), (Rd { x: 176395.0, y: 317996.0 }, Crs::RdNew));
+        let (p2, _) = parse_pair("317996;176395").unwrap();
+        assert_eq!(p2, p);
+        assert!(matches!(parse_pair("50.85"), Err(QueryError::Unreadable { .. })));
+        assert!(matches!(parse_pair("5.6910, 50.8514"), Err(QueryError::LooksSwapped { .. })));
+    }
+}

@@ -1,0 +1,70 @@
+//! Human-readable rendering of answers for the command line.
+
+use std::fmt::Write;
+
+use crate::index::Position;
+use crate::resolve::Answer;
+
+/// Renders an answer as aligned text for a person at a terminal.
+pub fn answer(a: &Answer) -> String {
+    let mut out = String::new();
+    let p = &a.point;
+    let _ = writeln!(
+        out,
+        "Point      {:.6}, {:.6} (WGS84 lat, lon) = RD {:.2}, {:.2}",
+        p.wgs84.lat, p.wgs84.lon, p.rd.x, p.rd.y
+    );
+    let position = match a.position {
+        Position::Inside => "inside",
+        Position::Boundary => "on a boundary",
+        Position::Outside => "outside coverage",
+    };
+    let _ = writeln!(out, "Position   {position}");
+    for hit in &a.areas {
+        let code = hit.code.as_deref().unwrap_or(&hit.id);
+        let mark = if hit.position == Position::Boundary { "  (on its boundary)" } else { "" };
+        let _ = writeln!(out, "{:<10} {} [{}]{}", capitalise(&hit.layer), hit.name, code, mark);
+    }
+    if let Some(n) = &a.nearest {
+        let _ = writeln!(out, "Nearest    {} [{}], {:.0} m away", n.lwa.name, n.lwa.id, n.distance_m);
+    }
+    let _ = writeln!(out, "{}", a.message);
+    if !a.contacts.is_empty() {
+        let _ = writeln!(out, "\nContacts");
+        for c in &a.contacts {
+            let theme = c.theme.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+            let _ = writeln!(out, "  {:<8} {}{}: {}", c.organisation, c.role_label, theme, c);
+            let channels: Vec<String> = c
+                .channels
+                .iter()
+                .map(|ch| match &ch.label {
+                    Some(l) => format!("{} ({l})", ch.value),
+                    None => ch.value.clone(),
+                })
+                .collect();
+            if !channels.is_empty() {
+                let _ = writeln!(out, "           {}", channels.join(" | "));
+            }
+        }
+    }
+    let d = &a.data;
+    let _ = writeln!(
+        out,
+        "\nData       {} ({}{}), version {}; {}",
+        d.source,
+        d.year,
+        if d.generalized { ", generalised boundaries" } else { "" },
+        d.version,
+        d.attribution
+    );
+    out
+}
+
+/// Layer ids as labels: short ones are acronyms (`lwa` -> `LWA`), others get a capital.
+fn capitalise(s: &str) -> String {
+    if s.len() <= 3 {
+        return s.to_uppercase();
+    }
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}

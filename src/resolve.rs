@@ -1,0 +1,294 @@
+//! Place -> areas -> responsibilities: the one function every interface calls.
+//!
+//! [`Resolver`] owns validated geodata and one spatial index per layer. [`Resolver::resolve`]
+//! turns a point in RD into an [`Answer`]: the area of every layer, the position, the contacts
+//! for that place, or, outside coverage, the nearest area and the distance to it. HTTP, the CLI
+//! and batch classification are thin shells around it and never look areas up themselves.
+//!
+//! Layers are made consistent through the base layer: the point's buurt is found first (with
+//! the index's tie-break rule), and every layer the buurt nests in follows the buurt by parent
+//! link, so a point on a boundary never gets a buurt from one LWA area and the other LWA area.
+
+use serde::Serialize;
+
+use crate::crs::{Rd, Wgs84, transformer};
+use crate::geodata::{Area, Geodata, SourceInfo};
+use crate::index::{Hit, LayerIndex, Position};
+use crate::roster::{self, Audience, Contact};
+
+/// Validated geodata with its indexes: everything needed to answer.
+#[derive(Debug)]
+pub struct Resolver {
+    data: Geodata,
+    indexes: Vec<LayerIndex>,
+    base: usize,
+    coverage: usize,
+    /// For each base area, per layer: the index of its parent area in that layer, if any.
+    parents: Vec<Vec<Option<u32>>>,
+}
+
+/// An area as answers name it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A CBS area (wijk, buurt) as answers name it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// The area of one layer that a point belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerHit {
+    pub layer: String,
+    pub id: String,
+    pub name: String,
+    pub code: Option<String>,
+    pub position: Position,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointOut {
+    pub wgs84: Wgs84,
+    pub rd: Rd,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NearestOut {
+    pub lwa: AreaRef,
+    pub distance_m: f64,
+}
+
+/// Where the data comes from; part of every answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataMeta {
+    pub version: String,
+    pub source: String,
+    pub year: u16,
+    pub generalized: bool,
+    pub attribution: String,
+    pub licence: String,
+    pub coverage: String,
+}
+
+/// The answer for one place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// `inside`, `boundary` (exactly on a boundary of one of the returned areas) or `outside`.
+    pub position: Position,
+    pub point: PointOut,
+    pub lwa: Option<AreaRef>,
+    pub wijk: Option<CodeRef>,
+    pub buurt: Option<CodeRef>,
+    /// Every layer's area, including schemes beyond lwa/wijk/buurt (e.g. the 2022 stadsdelen).
+    pub areas: Vec<LayerHit>,
+    pub contacts: Vec<Contact>,
+    /// Outside coverage only: the nearest coverage area and the distance to its boundary.
+    pub nearest: Option<NearestOut>,
+    pub message: String,
+    pub data: DataMeta,
+}
+
+impl Resolver {
+    pub fn new(data: Geodata) -> Resolver {
+        let indexes: Vec<LayerIndex> = data
+            .layers
+            .iter()
+            .map(|l| {
+                let geoms: Vec<_> = l.areas.iter().map(|a| a.geometry.clone()).collect();
+                LayerIndex::build(&geoms)
+            })
+            .collect();
+        // Validation guarantees both layers exist.
+        let base = data.layer_index(&data.manifest.base_layer).unwrap_or(0);
+        let coverage = data.layer_index(&data.manifest.coverage_layer).unwrap_or(0);
+        let parents = data.layers[base]
+            .areas
+            .iter()
+            .map(|area| {
+                data.layers
+                    .iter()
+                    .map(|layer| {
+                        let pid = area.parents.get(&layer.info.id)?;
+                        layer.areas.iter().position(|a| &a.id == pid).map(|i| i as u32)
+                    })
+                    .collect()
+            })
+            .collect();
+        Resolver {
+            data,
+            indexes,
+            base,
+            coverage,
+            parents,
+        }
+    }
+
+    pub fn data(&self) -> &Geodata {
+        &self.data
+    }
+
+    pub fn index(&self, layer: usize) -> &LayerIndex {
+        &self.indexes[layer]
+    }
+
+    /// The area of every layer for a point, made consistent through the base layer.
+    pub fn locate_all(&self, p: Rd) -> Vec<Option<Hit>> {
+        let mut hits: Vec<Option<Hit>> = self.indexes.iter().map(|ix| ix.locate(p)).collect();
+        if let Some(base_hit) = hits[self.base] {
+            for (layer, parent) in self.parents[base_hit.area as usize].iter().enumerate() {
+                if let Some(parent) = *parent
+                    && layer != self.base
+                {
+                    let own = hits[layer];
+                    let position = match own {
+                        Some(h) if h.area == parent => h.position,
+                        _ => Position::Boundary,
+                    };
+                    hits[layer] = Some(Hit {
+                        area: parent,
+                        position,
+                    });
+                }
+            }
+        }
+        hits
+    }
+
+    fn area(&self, layer: usize, hit: Option<Hit>) -> Option<&Area> {
+        hit.map(|h| &self.data.layers[layer].areas[h.area as usize])
+    }
+
+    pub fn meta(&self) -> DataMeta {
+        let SourceInfo {
+            name,
+            year,
+            generalized,
+            attribution,
+            licence,
+        } = self.data.manifest.source.clone();
+        DataMeta {
+            version: self.data.version.clone(),
+            source: name,
+            year,
+            generalized,
+            attribution,
+            licence,
+            coverage: self.data.manifest.coverage_name.clone(),
+        }
+    }
+
+    /// The full answer for a point in RD New.
+    pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
+        let hits = self.locate_all(p);
+        let by_layer = |id: &str| {
+            self.data
+                .layer_index(id)
+                .and_then(|i| self.area(i, hits[i]))
+        };
+        let areas: Vec<LayerHit> = hits
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                let h = (*h)?;
+                let a = &self.data.layers[i].areas[h.area as usize];
+                Some(LayerHit {
+                    layer: self.data.layers[i].info.id.clone(),
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    code: a.code.clone(),
+                    position: h.position,
+                })
+            })
+            .collect();
+        let covered = hits[self.coverage].is_some();
+        let position = if !covered {
+            Position::Outside
+        } else if areas.iter().any(|a| a.position == Position::Boundary) {
+            Position::Boundary
+        } else {
+            Position::Inside
+        };
+        let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
+        let contacts = if covered {
+            self.data.roster.contacts_for(&ids, roster::today(), audience)
+        } else {
+            Vec::new()
+        };
+        let nearest = if covered {
+            None
+        } else {
+            self.indexes[self.coverage].nearest(p).map(|n| {
+                let a = &self.data.layers[self.coverage].areas[n.area as usize];
+                NearestOut {
+                    lwa: AreaRef {
+                        id: a.id.clone(),
+                        name: a.name.clone(),
+                    },
+                    distance_m: (n.distance_m * 10.0).round() / 10.0,
+                }
+            })
+        };
+        let coverage_name = &self.data.manifest.coverage_name;
+        let message = match (&nearest, by_layer(&self.data.manifest.coverage_layer)) {
+            (_, Some(a)) if position == Position::Boundary => format!(
+                "On an area boundary; assigned to {} by the tie-break rule (lowest buurt code wins).",
+                a.name
+            ),
+            (_, Some(a)) => format!("Inside {} ({coverage_name}).", a.name),
+            (Some(n), None) => format!(
+                "Outside the coverage of wijkwijzer ({coverage_name}); the nearest area is {}, {:.0} m away.",
+                n.lwa.name, n.distance_m
+            ),
+            (None, None) => format!("Outside the coverage of wijkwijzer ({coverage_name})."),
+        };
+        let wgs84 = transformer().rd_to_wgs84(p);
+        Answer {
+            position,
+            point: PointOut {
+                wgs84: Wgs84 {
+                    lat: round_to(wgs84.lat, 7),
+                    lon: round_to(wgs84.lon, 7),
+                },
+                rd: Rd {
+                    x: round_to(p.x, 3),
+                    y: round_to(p.y, 3),
+                },
+            },
+            lwa: by_layer("lwa").map(|a| AreaRef {
+                id: a.id.clone(),
+                name: a.name.clone(),
+            }),
+            wijk: by_layer("wijk").map(code_ref),
+            buurt: by_layer("buurt").map(code_ref),
+            areas,
+            contacts,
+            nearest,
+            message,
+            data: self.meta(),
+        }
+    }
+
+    /// The contacts that a point inside `area` would get (its own and its parents' roster).
+    pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
+        let mut ids: Vec<&str> = vec![area.id.as_str()];
+        ids.extend(area.parents.values().map(String::as_str));
+        self.data.roster.contacts_for(&ids, roster::today(), audience)
+    }
+}
+
+fn code_ref(a: &Area) -> CodeRef {
+    CodeRef {
+        code: a.code.clone().unwrap_or_else(|| a.id.clone()),
+        name: a.name.clone(),
+    }
+}
+
+fn round_to(v: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (v * f).round() / f
+}

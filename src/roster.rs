@@ -1,0 +1,299 @@
+//! The roster: who is responsible where.
+//!
+//! An assignment is an organisation (THOR, Politie, a Gebiedsteam partner) plus a role, an
+//! optional theme, a scope (city-wide or a set of areas of any layer), a function title, an
+//! optional person, contact channels and a validity period. Every channel is marked `public` or
+//! `internal`; [`Audience::Public`] never sees an internal one.
+//!
+//! The shipped roster names functions, never people: the source document names no officers.
+//! A municipality puts real names into its own `roster.toml`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// Who is asking: the public sees public channels only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Internal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Public,
+    Internal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    Phone,
+    Email,
+    Web,
+    Address,
+}
+
+/// One way to reach an organisation or function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub kind: ChannelKind,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub visibility: Visibility,
+}
+
+/// Roles, ordered by how prominently an answer lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// THOR's first point of contact for an LWA area.
+    SeniorWijkgebondenMedewerker,
+    /// The police's coordinating manager for an LWA area.
+    Coordinator,
+    Wijkagent,
+    /// Police officer with a task focus (verkeer, zorg & veiligheid, ...) for an area.
+    TaskFocus,
+    /// THOR boa, usually with a city-wide theme.
+    Boa,
+    GebiedsteamPartner,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::SeniorWijkgebondenMedewerker => "senior wijkgebonden medewerker",
+            Role::Coordinator => "coördinator",
+            Role::Wijkagent => "wijkagent",
+            Role::TaskFocus => "taakaccent",
+            Role::Boa => "boa",
+            Role::GebiedsteamPartner => "partner Gebiedsteam",
+        }
+    }
+}
+
+/// Where an assignment applies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Scope {
+    /// `scope = "city"`: the whole coverage.
+    Keyword(CityWide),
+    /// `scope = ["lwa-noord-oost"]`: these areas (of any layer).
+    Areas(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CityWide {
+    City,
+}
+
+impl Scope {
+    pub fn is_city(&self) -> bool {
+        matches!(self, Scope::Keyword(CityWide::City))
+    }
+
+    pub fn area_ids(&self) -> &[String] {
+        match self {
+            Scope::Keyword(_) => &[],
+            Scope::Areas(ids) => ids,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: String,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub organisation: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    pub scope: Scope,
+    /// The function title, e.g. "Senior wijkgebonden medewerker THOR Noord-Oost".
+    pub function: String,
+    /// A person's name, only when the municipality's own roster supplies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<Date>,
+}
+
+impl Assignment {
+    pub fn is_valid_on(&self, day: Date) -> bool {
+        self.valid_from.is_none_or(|from| from <= day) && self.valid_until.is_none_or(|until| day <= until)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterMeta {
+    /// Where the roster comes from and who maintains it.
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The parsed `roster.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roster {
+    pub meta: RosterMeta,
+    pub organisations: BTreeMap<String, Organisation>,
+    #[serde(rename = "assignment")]
+    pub assignments: Vec<Assignment>,
+}
+
+/// A contact as an answer shows it: resolved organisation, channels filtered for the audience.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub organisation: String,
+    pub organisation_name: String,
+    pub role: Role,
+    pub role_label: &'static str,
+    pub theme: Option<String>,
+    /// The function; a person's name is in `person` when the roster has one.
+    pub name: String,
+    pub person: Option<String>,
+    /// `city` or the ids of the areas the assignment covers.
+    pub scope: Scope,
+    pub channels: Vec<Channel>,
+}
+
+impl fmt::Display for Contact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.name)?;
+        if let Some(p) = &self.person {
+            write!(f, " ({p})")?;
+        }
+        Ok(())
+    }
+}
+
+impl Roster {
+    /// Parses `roster.toml`; unknown keys are errors so that typos do not silently drop data.
+    pub fn parse(text: &str) -> Result<Roster, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The contacts for a place inside the areas `area_ids` (one per layer), valid on `day`,
+    /// with channels the audience may see. Assignment channels come first, then the
+    /// organisation's general ones.
+    pub fn contacts_for(&self, area_ids: &[&str], day: Date, audience: Audience) -> Vec<Contact> {
+        let mut out: Vec<(usize, Contact)> = self
+            .assignments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.is_valid_on(day))
+            .filter(|(_, a)| {
+                a.scope.is_city() || a.scope.area_ids().iter().any(|id| area_ids.contains(&id.as_str()))
+            })
+            .map(|(i, a)| (i, self.contact(a, audience)))
+            .collect();
+        // Stable order: by role, then as written in the roster.
+        out.sort_by_key(|(i, c)| (c.role, *i));
+        out.into_iter().map(|(_, c)| c).collect()
+    }
+
+    fn contact(&self, a: &Assignment, audience: Audience) -> Contact {
+        let org = self.organisations.get(&a.organisation);
+        let visible = |c: &&Channel| audience == Audience::Internal || c.visibility == Visibility::Public;
+        let channels = a
+            .channels
+            .iter()
+            .chain(org.into_iter().flat_map(|o| o.channels.iter()))
+            .filter(visible)
+            .cloned()
+            .collect();
+        Contact {
+            organisation: a.organisation.clone(),
+            organisation_name: org.map(|o| o.name.clone()).unwrap_or_default(),
+            role: a.role,
+            role_label: a.role.label(),
+            theme: a.theme.clone(),
+            name: a.function.clone(),
+            person: a.person.clone(),
+            scope: a.scope.clone(),
+            channels,
+        }
+    }
+}
+
+/// Today's date (UTC), for validity periods.
+pub fn today() -> Date {
+    jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+[meta]
+source = "test"
+
+[organisations.thor]
+name = "THOR"
+channels = [{ kind = "phone", value = "14 043", visibility = "public" }]
+
+[[assignment]]
+organisation = "thor"
+role = "senior_wijkgebonden_medewerker"
+scope = ["lwa-a"]
+function = "Senior A"
+channels = [{ kind = "email", value = "senior-a@example.invalid", visibility = "internal" }]
+
+[[assignment]]
+organisation = "thor"
+role = "boa"
+theme = "parkeren"
+scope = "city"
+function = "Boa parkeren"
+
+[[assignment]]
+organisation = "thor"
+role = "senior_wijkgebonden_medewerker"
+scope = ["lwa-b"]
+function = "Senior B (old)"
+valid_until = "2020-01-01"
+"#;
+
+    #[test]
+    fn selects_by_scope_and_validity_and_hides_internal_channels() {
+        let r = Roster::parse(SAMPLE).unwrap();
+        let day = Date::constant(2026, 1, 1);
+        let a = r.contacts_for(&["lwa-a"], day, Audience::Public);
+        assert_eq!(a.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Senior A", "Boa parkeren"]);
+        assert!(a[0].channels.iter().all(|c| c.visibility == Visibility::Public));
+        assert_eq!(a[0].channels[0].value, "14 043");
+        let internal = r.contacts_for(&["lwa-a"], day, Audience::Internal);
+        assert_eq!(internal[0].channels[0].value, "senior-a@example.invalid");
+        let b = r.contacts_for(&["lwa-b"], day, Audience::Public);
+        assert_eq!(b.len(), 1, "expired assignment must not show: {b:?}");
+        let b_then = r.contacts_for(&["lwa-b"], Date::constant(2019, 6, 1), Audience::Public);
+        assert_eq!(b_then.len(), 2);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let text = SAMPLE.replace("function = \"Boa parkeren\"", "function = \"x\"\nfuncton = \"typo\"");
+        let err = Roster::parse(&text).unwrap_err();
+        assert!(err.contains("funct"), "{err}");
+    }
+}
