@@ -1,0 +1,122 @@
+//! Point lookups: the three layers lwa, wijk and buurt per point, over 1M seeded random points
+//! in Maastricht's bounding box, on the shipped (generalised) areas and on the same areas
+//! densified to a vertex every 5 m (full-resolution CBS boundaries have thousands of vertices
+//! per area). Run: `cargo bench --bench lookup`. Throughput is points per second, one core.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use wijkwijzer::crs::{Rd, Wgs84, transformer};
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::index::LayerIndex;
+use wijkwijzer::resolve::Resolver;
+use wijkwijzer::roster::Audience;
+
+const POINTS: usize = 1_000_000;
+
+/// A small deterministic generator, so every run measures the same points.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next_f64(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn indexes(data: &Geodata) -> Vec<LayerIndex> {
+    ["lwa", "wijk", "buurt"]
+        .iter()
+        .map(|id| {
+            let layer = data.layer(id).expect("layer");
+            let geoms: Vec<_> = layer.areas.iter().map(|a| a.geometry.clone()).collect();
+            LayerIndex::build(&geoms)
+        })
+        .collect()
+}
+
+fn random_points(ix: &LayerIndex, n: usize) -> Vec<Rd> {
+    let (lo, hi) = ix.extent();
+    let mut rng = SplitMix(0x5EED);
+    (0..n)
+        .map(|_| Rd {
+            x: lo.x + rng.next_f64() * (hi.x - lo.x),
+            y: lo.y + rng.next_f64() * (hi.y - lo.y),
+        })
+        .collect()
+}
+
+fn bench_layers(c: &mut Criterion, label: &str, data: &Geodata) {
+    let ix = indexes(data);
+    let vertices: usize = data
+        .layers
+        .iter()
+        .flat_map(|l| &l.areas)
+        .map(|a| geo::CoordsIter::coords_count(&a.geometry))
+        .sum();
+    let (cell, cells, mixed) = ix[2].stats();
+    eprintln!("{label}: {vertices} vertices in all layers; buurt grid {cells} cells of {cell:.1} m, {mixed} crossed by boundaries");
+    let points = random_points(&ix[0], POINTS);
+    let mut group = c.benchmark_group(format!("locate_3_layers/{label}"));
+    group.throughput(Throughput::Elements(POINTS as u64));
+    group.sample_size(20);
+    group.bench_function("grid_index", |b| {
+        b.iter(|| {
+            let mut found = 0u32;
+            for p in &points {
+                for layer in &ix {
+                    if let Some(h) = layer.locate(black_box(*p)) {
+                        found = found.wrapping_add(h.area);
+                    }
+                }
+            }
+            found
+        })
+    });
+    group.finish();
+
+    // The textbook route (R-tree over area envelopes + geo point-in-polygon) on fewer points.
+    let few = &points[..POINTS / 20];
+    let mut group = c.benchmark_group(format!("locate_3_layers_reference/{label}"));
+    group.throughput(Throughput::Elements(few.len() as u64));
+    group.sample_size(10);
+    group.bench_function("rtree_then_pip", |b| {
+        b.iter(|| {
+            let mut found = 0u32;
+            for p in few {
+                for layer in &ix {
+                    if let Some(h) = layer.locate_reference(black_box(*p)) {
+                        found = found.wrapping_add(h.area);
+                    }
+                }
+            }
+            found
+        })
+    });
+    group.finish();
+}
+
+fn lookups(c: &mut Criterion) {
+    let shipped = Geodata::embedded().expect("embedded geodata");
+    let dense = shipped.densified(5.0);
+    bench_layers(c, "shipped", &shipped);
+    bench_layers(c, "densified_5m", &dense);
+
+    let resolver = Resolver::new(shipped);
+    let mut group = c.benchmark_group("end_to_end");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("wgs84_to_rd", |b| {
+        b.iter(|| transformer().wgs84_to_rd(black_box(Wgs84 { lat: 50.8489, lon: 5.6879 })))
+    });
+    let vrijthof = transformer().wgs84_to_rd(Wgs84 { lat: 50.8489, lon: 5.6879 });
+    group.bench_function("resolve_full_answer", |b| {
+        b.iter(|| resolver.resolve(black_box(vrijthof), Audience::Public))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, lookups);
+criterion_main!(benches);
