@@ -8,7 +8,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use wijkwijzer::crs::{Rd, Wgs84, transformer};
 use wijkwijzer::geodata::Geodata;
-use wijkwijzer::index::LayerIndex;
+use wijkwijzer::index::{Index, LayerIndex};
 use wijkwijzer::resolve::Resolver;
 use wijkwijzer::roster::Audience;
 
@@ -27,13 +27,12 @@ impl SplitMix {
     }
 }
 
-fn indexes(data: &Geodata) -> Vec<LayerIndex> {
+fn three_layers(data: &Geodata) -> Vec<Vec<geo::MultiPolygon<f64>>> {
     ["lwa", "wijk", "buurt"]
         .iter()
         .map(|id| {
             let layer = data.layer(id).expect("layer");
-            let geoms: Vec<_> = layer.areas.iter().map(|a| a.geometry.clone()).collect();
-            LayerIndex::build(&geoms)
+            layer.areas.iter().map(|a| a.geometry.clone()).collect()
         })
         .collect()
 }
@@ -50,7 +49,9 @@ fn random_points(ix: &LayerIndex, n: usize) -> Vec<Rd> {
 }
 
 fn bench_layers(c: &mut Criterion, label: &str, data: &Geodata) {
-    let ix = indexes(data);
+    let geoms = three_layers(data);
+    let joint = Index::build(&geoms);
+    let ix: Vec<LayerIndex> = geoms.iter().map(|g| LayerIndex::build(g)).collect();
     let vertices: usize = data
         .layers
         .iter()
@@ -63,7 +64,20 @@ fn bench_layers(c: &mut Criterion, label: &str, data: &Geodata) {
     let mut group = c.benchmark_group(format!("locate_3_layers/{label}"));
     group.throughput(Throughput::Elements(POINTS as u64));
     group.sample_size(20);
-    group.bench_function("grid_index", |b| {
+    group.bench_function("joint_grid", |b| {
+        b.iter(|| {
+            let mut found = 0u32;
+            let mut hits = [None; 3];
+            for p in &points {
+                joint.locate_all(black_box(*p), &mut hits);
+                for h in hits.iter().flatten() {
+                    found = found.wrapping_add(h.area);
+                }
+            }
+            found
+        })
+    });
+    group.bench_function("separate_grids", |b| {
         b.iter(|| {
             let mut found = 0u32;
             for p in &points {

@@ -74,13 +74,56 @@ struct AreaStrips {
     bbox: (Coord<f64>, Coord<f64>),
 }
 
-/// The index of one layer.
-pub struct LayerIndex {
+/// The grid geometry: origin, square cell size and dimensions.
+#[derive(Debug, Clone, Copy)]
+struct GridSpec {
     origin: Coord<f64>,
     cell: f64,
     inv_cell: f64,
     nx: usize,
     ny: usize,
+}
+
+impl GridSpec {
+    fn covering(min: Coord<f64>, max: Coord<f64>) -> GridSpec {
+        let (w, h) = ((max.x - min.x).max(1.0), (max.y - min.y).max(1.0));
+        let cell = (w * h / TARGET_CELLS).sqrt().max(MIN_CELL_M);
+        // One spare cell on every side keeps boundary points off the grid's own edge.
+        GridSpec {
+            origin: Coord {
+                x: min.x - cell,
+                y: min.y - cell,
+            },
+            cell,
+            inv_cell: 1.0 / cell,
+            nx: (w / cell).ceil() as usize + 3,
+            ny: (h / cell).ceil() as usize + 3,
+        }
+    }
+
+    #[inline]
+    fn row_of(&self, y: f64) -> isize {
+        ((y - self.origin.y) * self.inv_cell).floor() as isize
+    }
+
+    #[inline]
+    fn col_of(&self, x: f64) -> isize {
+        ((x - self.origin.x) * self.inv_cell).floor() as isize
+    }
+
+    #[inline]
+    fn cell_of(&self, p: Coord<f64>) -> Option<usize> {
+        let (c, r) = (self.col_of(p.x), self.row_of(p.y));
+        if c < 0 || r < 0 || c as usize >= self.nx || r as usize >= self.ny {
+            return None;
+        }
+        Some(r as usize * self.nx + c as usize)
+    }
+}
+
+/// The index of one layer.
+pub struct LayerIndex {
+    grid: GridSpec,
     cells: Vec<u32>,
     mixed: Vec<MixedCell>,
     cell_segs: Vec<Seg>,
@@ -96,8 +139,8 @@ impl std::fmt::Debug for LayerIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LayerIndex")
             .field("areas", &self.geometries.len())
-            .field("cell_m", &self.cell)
-            .field("grid", &(self.nx, self.ny))
+            .field("cell_m", &self.grid.cell)
+            .field("grid", &(self.grid.nx, self.grid.ny))
             .field("mixed_cells", &self.mixed.len())
             .finish()
     }
@@ -111,24 +154,15 @@ const MIN_CELL_M: f64 = 4.0;
 impl LayerIndex {
     /// Builds the index over a layer's areas, given in the layer's (id-sorted) order.
     pub fn build(geometries: &[MultiPolygon<f64>]) -> LayerIndex {
+        let (min, max) = bounds(&collect_segments(geometries));
+        Self::build_on(GridSpec::covering(min, max), geometries)
+    }
+
+    fn build_on(grid: GridSpec, geometries: &[MultiPolygon<f64>]) -> LayerIndex {
         let segs = collect_segments(geometries);
-        let (min, max) = bounds(&segs);
-        let (w, h) = ((max.x - min.x).max(1.0), (max.y - min.y).max(1.0));
-        let cell = (w * h / TARGET_CELLS).sqrt().max(MIN_CELL_M);
-        // One spare cell on every side keeps boundary points off the grid's own edge.
-        let origin = Coord {
-            x: min.x - cell,
-            y: min.y - cell,
-        };
-        let nx = (w / cell).ceil() as usize + 3;
-        let ny = (h / cell).ceil() as usize + 3;
         let mut index = LayerIndex {
-            origin,
-            cell,
-            inv_cell: 1.0 / cell,
-            nx,
-            ny,
-            cells: vec![EMPTY; nx * ny],
+            grid,
+            cells: vec![EMPTY; grid.nx * grid.ny],
             mixed: Vec::new(),
             cell_segs: Vec::new(),
             cell_candidates: Vec::new(),
@@ -162,17 +196,17 @@ impl LayerIndex {
     }
 
     fn row_of(&self, y: f64) -> isize {
-        ((y - self.origin.y) * self.inv_cell).floor() as isize
+        self.grid.row_of(y)
     }
 
     fn col_of(&self, x: f64) -> isize {
-        ((x - self.origin.x) * self.inv_cell).floor() as isize
+        self.grid.col_of(x)
     }
 
     /// Rows a segment touches, clamped to the grid.
     fn rows_of(&self, s: &Seg) -> std::ops::RangeInclusive<usize> {
         let lo = self.row_of(s.a.y.min(s.b.y) - 1e-7).max(0) as usize;
-        let hi = (self.row_of(s.a.y.max(s.b.y) + 1e-7).max(0) as usize).min(self.ny - 1);
+        let hi = (self.row_of(s.a.y.max(s.b.y) + 1e-7).max(0) as usize).min(self.grid.ny - 1);
         lo..=hi
     }
 
@@ -181,7 +215,7 @@ impl LayerIndex {
             let mine: Vec<&Seg> = segs.iter().filter(|s| s.area == area).collect();
             let (min, max) = bounds_of(mine.iter().copied());
             let row_lo = self.row_of(min.y).max(0) as usize;
-            let row_hi = (self.row_of(max.y).max(0) as usize).min(self.ny - 1);
+            let row_hi = (self.row_of(max.y).max(0) as usize).min(self.grid.ny - 1);
             let mut rows: Vec<Vec<[Coord<f64>; 2]>> = vec![Vec::new(); row_hi + 1 - row_lo.min(row_hi)];
             for s in &mine {
                 for r in self.rows_of(s) {
@@ -208,15 +242,16 @@ impl LayerIndex {
         // Which segments touch which cell: clip each segment to each row band it crosses and
         // take the columns of that piece, widened by a hair so that the test errs towards
         // "touches" (a false touch costs a little time, a missed one would cost correctness).
+        let g = self.grid;
         let mut touches: Vec<(u32, u32)> = Vec::new();
         for (si, s) in segs.iter().enumerate() {
             for r in self.rows_of(s) {
-                let y0 = self.origin.y + r as f64 * self.cell;
-                let (x_lo, x_hi) = clip_x_range(s, y0, y0 + self.cell);
+                let y0 = g.origin.y + r as f64 * g.cell;
+                let (x_lo, x_hi) = clip_x_range(s, y0, y0 + g.cell);
                 let c_lo = self.col_of(x_lo - 1e-7).max(0) as usize;
-                let c_hi = (self.col_of(x_hi + 1e-7).max(0) as usize).min(self.nx - 1);
+                let c_hi = (self.col_of(x_hi + 1e-7).max(0) as usize).min(g.nx - 1);
                 for c in c_lo..=c_hi {
-                    touches.push(((r * self.nx + c) as u32, si as u32));
+                    touches.push(((r * g.nx + c) as u32, si as u32));
                 }
             }
         }
@@ -229,10 +264,10 @@ impl LayerIndex {
             while t < touches.len() && touches[t].0 as usize == cell_idx {
                 t += 1;
             }
-            let (r, c) = (cell_idx / self.nx, cell_idx % self.nx);
+            let (r, c) = (cell_idx / g.nx, cell_idx % g.nx);
             let center = Coord {
-                x: self.origin.x + (c as f64 + 0.5) * self.cell,
-                y: self.origin.y + (r as f64 + 0.5) * self.cell,
+                x: g.origin.x + (c as f64 + 0.5) * g.cell,
+                y: g.origin.y + (r as f64 + 0.5) * g.cell,
             };
             if start == t {
                 self.cells[cell_idx] = self.inside_any(center, &[]).unwrap_or(EMPTY);
@@ -299,11 +334,13 @@ impl LayerIndex {
     #[inline]
     pub fn locate(&self, p: Rd) -> Option<Hit> {
         let p = Coord { x: p.x, y: p.y };
-        let (c, r) = (self.col_of(p.x), self.row_of(p.y));
-        if c < 0 || r < 0 || c as usize >= self.nx || r as usize >= self.ny {
-            return None;
-        }
-        let v = self.cells[r as usize * self.nx + c as usize];
+        let cell = self.grid.cell_of(p)?;
+        self.resolve_cell(self.cells[cell], p)
+    }
+
+    /// Turns a cell value into an answer: one read for whole cells, exact tests for mixed ones.
+    #[inline]
+    fn resolve_cell(&self, v: u32, p: Coord<f64>) -> Option<Hit> {
         if v == EMPTY {
             return None;
         }
@@ -385,7 +422,7 @@ impl LayerIndex {
 
     /// Grid statistics, for reports and benchmarks: (cell size m, cells, mixed cells).
     pub fn stats(&self) -> (f64, usize, usize) {
-        (self.cell, self.cells.len(), self.mixed.len())
+        (self.grid.cell, self.cells.len(), self.mixed.len())
     }
 
     /// The extent of the layer's boundaries in RD: (min, max).
@@ -393,6 +430,62 @@ impl LayerIndex {
         let env = self.edges.root().envelope();
         let (lo, hi) = (env.lower(), env.upper());
         (Rd { x: lo.x(), y: lo.y() }, Rd { x: hi.x(), y: hi.y() })
+    }
+}
+
+/// Several layers on one shared grid, cells interleaved, so that locating a point in all of
+/// them costs one memory read for the common case instead of one per layer.
+#[derive(Debug)]
+pub struct Index {
+    grid: GridSpec,
+    layers: Vec<LayerIndex>,
+    joint: Vec<u32>,
+}
+
+impl Index {
+    /// Builds one [`LayerIndex`] per layer (each given as its id-sorted area geometries).
+    pub fn build(layers: &[Vec<MultiPolygon<f64>>]) -> Index {
+        let all: Vec<MultiPolygon<f64>> = layers.iter().flatten().cloned().collect();
+        let (min, max) = bounds(&collect_segments(&all));
+        let grid = GridSpec::covering(min, max);
+        let layers: Vec<LayerIndex> = layers.iter().map(|g| LayerIndex::build_on(grid, g)).collect();
+        let n = layers.len();
+        let mut joint = vec![EMPTY; grid.nx * grid.ny * n];
+        for (l, layer) in layers.iter().enumerate() {
+            for (cell, v) in layer.cells.iter().enumerate() {
+                joint[cell * n + l] = *v;
+            }
+        }
+        Index { grid, layers, joint }
+    }
+
+    pub fn layer(&self, i: usize) -> &LayerIndex {
+        &self.layers[i]
+    }
+
+    pub fn len(&self) -> usize {
+        self.layers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+
+    /// Locates `p` in every layer; `out[i]` is layer `i`'s answer (same rule as
+    /// [`LayerIndex::locate`]).
+    #[inline]
+    pub fn locate_all(&self, p: Rd, out: &mut [Option<Hit>]) {
+        let c = Coord { x: p.x, y: p.y };
+        let n = self.layers.len();
+        match self.grid.cell_of(c) {
+            None => out[..n].fill(None),
+            Some(cell) => {
+                let values = &self.joint[cell * n..cell * n + n];
+                for ((slot, layer), v) in out.iter_mut().zip(&self.layers).zip(values) {
+                    *slot = layer.resolve_cell(*v, c);
+                }
+            }
+        }
     }
 }
 

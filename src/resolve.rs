@@ -13,14 +13,14 @@ use serde::Serialize;
 
 use crate::crs::{Rd, Wgs84, transformer};
 use crate::geodata::{Area, Geodata, SourceInfo};
-use crate::index::{Hit, LayerIndex, Position};
+use crate::index::{Hit, Index, Position};
 use crate::roster::{self, Audience, Contact};
 
 /// Validated geodata with its indexes: everything needed to answer.
 #[derive(Debug)]
 pub struct Resolver {
     data: Geodata,
-    indexes: Vec<LayerIndex>,
+    index: Index,
     base: usize,
     coverage: usize,
     /// For each base area, per layer: the index of its parent area in that layer, if any.
@@ -95,14 +95,12 @@ pub struct Answer {
 
 impl Resolver {
     pub fn new(data: Geodata) -> Resolver {
-        let indexes: Vec<LayerIndex> = data
+        let geometries: Vec<Vec<_>> = data
             .layers
             .iter()
-            .map(|l| {
-                let geoms: Vec<_> = l.areas.iter().map(|a| a.geometry.clone()).collect();
-                LayerIndex::build(&geoms)
-            })
+            .map(|l| l.areas.iter().map(|a| a.geometry.clone()).collect())
             .collect();
+        let index = Index::build(&geometries);
         // Validation guarantees both layers exist.
         let base = data.layer_index(&data.manifest.base_layer).unwrap_or(0);
         let coverage = data.layer_index(&data.manifest.coverage_layer).unwrap_or(0);
@@ -121,7 +119,7 @@ impl Resolver {
             .collect();
         Resolver {
             data,
-            indexes,
+            index,
             base,
             coverage,
             parents,
@@ -132,13 +130,14 @@ impl Resolver {
         &self.data
     }
 
-    pub fn index(&self, layer: usize) -> &LayerIndex {
-        &self.indexes[layer]
+    pub fn index(&self) -> &Index {
+        &self.index
     }
 
     /// The area of every layer for a point, made consistent through the base layer.
     pub fn locate_all(&self, p: Rd) -> Vec<Option<Hit>> {
-        let mut hits: Vec<Option<Hit>> = self.indexes.iter().map(|ix| ix.locate(p)).collect();
+        let mut hits: Vec<Option<Hit>> = vec![None; self.index.len()];
+        self.index.locate_all(p, &mut hits);
         if let Some(base_hit) = hits[self.base] {
             for (layer, parent) in self.parents[base_hit.area as usize].iter().enumerate() {
                 if let Some(parent) = *parent
@@ -222,7 +221,7 @@ impl Resolver {
         let nearest = if covered {
             None
         } else {
-            self.indexes[self.coverage].nearest(p).map(|n| {
+            self.index.layer(self.coverage).nearest(p).map(|n| {
                 let a = &self.data.layers[self.coverage].areas[n.area as usize];
                 NearestOut {
                     lwa: AreaRef {

@@ -1,6 +1,8 @@
 //! Integration tests: one binary (see Cargo.toml `autotests = false`) with a module per area.
 
 mod crs_validation;
+mod index_oracle;
+mod places;
 
 use std::path::PathBuf;
 
