@@ -59,7 +59,9 @@ fn bench_layers(c: &mut Criterion, label: &str, data: &Geodata) {
         .map(|a| geo::CoordsIter::coords_count(&a.geometry))
         .sum();
     let (cell, cells, mixed) = ix[2].stats();
-    eprintln!("{label}: {vertices} vertices in all layers; buurt grid {cells} cells of {cell:.1} m, {mixed} crossed by boundaries");
+    eprintln!(
+        "{label}: {vertices} vertices in all layers; buurt grid {cells} cells of {cell:.1} m, {mixed} crossed by boundaries"
+    );
     let points = random_points(&ix[0], POINTS);
     let mut group = c.benchmark_group(format!("locate_3_layers/{label}"));
     group.throughput(Throughput::Elements(POINTS as u64));
@@ -123,9 +125,17 @@ fn lookups(c: &mut Criterion) {
     let mut group = c.benchmark_group("end_to_end");
     group.throughput(Throughput::Elements(1));
     group.bench_function("wgs84_to_rd", |b| {
-        b.iter(|| transformer().wgs84_to_rd(black_box(Wgs84 { lat: 50.8489, lon: 5.6879 })))
+        b.iter(|| {
+            transformer().wgs84_to_rd(black_box(Wgs84 {
+                lat: 50.8489,
+                lon: 5.6879,
+            }))
+        })
     });
-    let vrijthof = transformer().wgs84_to_rd(Wgs84 { lat: 50.8489, lon: 5.6879 });
+    let vrijthof = transformer().wgs84_to_rd(Wgs84 {
+        lat: 50.8489,
+        lon: 5.6879,
+    });
     group.bench_function("resolve_full_answer", |b| {
         b.iter(|| resolver.resolve(black_box(vrijthof), Audience::Public))
     });

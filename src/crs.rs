@@ -283,9 +283,10 @@ impl RdProjection {
         let mut phi = big_phi;
         for _ in 0..30 {
             let next = 2.0
-                * (q + self.e / 2.0 * ((1.0 + self.e * phi.sin()) / (1.0 - self.e * phi.sin())).ln())
-                    .exp()
-                    .atan()
+                * (q + self.e / 2.0
+                    * ((1.0 + self.e * phi.sin()) / (1.0 - self.e * phi.sin())).ln())
+                .exp()
+                .atan()
                 - FRAC_PI_2;
             let done = (next - phi).abs() < 1e-15;
             phi = next;
@@ -341,7 +342,10 @@ fn parse_ndeg(text: &str, line: usize) -> Result<i64, GridError> {
         _ => (false, t),
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() || frac.len() > 9 || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || frac.len() > 9
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
         return Err(bad());
     }
     let int: i64 = int.parse().map_err(|_| bad())?;
@@ -350,7 +354,10 @@ fn parse_ndeg(text: &str, line: usize) -> Result<i64, GridError> {
     } else {
         frac.parse::<i64>().map_err(|_| bad())? * 10_i64.pow(9 - frac.len() as u32)
     };
-    let v = int.checked_mul(1_000_000_000).and_then(|v| v.checked_add(frac_val)).ok_or_else(bad)?;
+    let v = int
+        .checked_mul(1_000_000_000)
+        .and_then(|v| v.checked_add(frac_val))
+        .ok_or_else(bad)?;
     Ok(if neg { -v } else { v })
 }
 
@@ -410,10 +417,20 @@ impl CorrectionGrid {
             };
             values.push([corr(r[2])?, corr(r[3])?]);
         }
-        Ok(Self::from_parts([first[0], lon_min, lat_step, lon_step], n_lat, n_lon, values))
+        Ok(Self::from_parts(
+            [first[0], lon_min, lat_step, lon_step],
+            n_lat,
+            n_lon,
+            values,
+        ))
     }
 
-    fn from_parts(header_ndeg: [i64; 4], n_lat: usize, n_lon: usize, values: Vec<[i16; 2]>) -> Self {
+    fn from_parts(
+        header_ndeg: [i64; 4],
+        n_lat: usize,
+        n_lon: usize,
+        values: Vec<[i16; 2]>,
+    ) -> Self {
         let d = |v: i64| v as f64 * 1e-9;
         Self {
             lat_min: d(header_ndeg[0]),
@@ -447,7 +464,9 @@ impl CorrectionGrid {
     /// Reads the binary form written by [`CorrectionGrid::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, GridError> {
         let err = |m: &str| GridError::Binary(m.to_string());
-        let rest = bytes.strip_prefix(GRID_MAGIC).ok_or_else(|| err("wrong magic"))?;
+        let rest = bytes
+            .strip_prefix(GRID_MAGIC)
+            .ok_or_else(|| err("wrong magic"))?;
         if rest.len() < 40 {
             return Err(err("truncated header"));
         }
@@ -631,7 +650,13 @@ mod tests {
 
     #[test]
     fn parses_crs_spellings() {
-        for s in ["EPSG:4326", "epsg:4326", "4326", "urn:ogc:def:crs:OGC:1.3:CRS84", " WGS84 "] {
+        for s in [
+            "EPSG:4326",
+            "epsg:4326",
+            "4326",
+            "urn:ogc:def:crs:OGC:1.3:CRS84",
+            " WGS84 ",
+        ] {
             assert_eq!(Crs::parse(s), Ok(Crs::Wgs84), "{s}");
         }
         for s in ["EPSG:28992", "urn:ogc:def:crs:EPSG::28992", "rd"] {
@@ -687,7 +712,10 @@ mod tests {
     #[test]
     fn web_mercator_round_trips() {
         let t = transformer();
-        let p = Wgs84 { lat: 50.8514, lon: 5.6910 };
+        let p = Wgs84 {
+            lat: 50.8514,
+            lon: 5.6910,
+        };
         let m = t.wgs84_to_web_mercator(p);
         assert!((m.x - 633_523.0).abs() < 10.0, "{m:?}");
         let back = t.web_mercator_to_wgs84(m);

@@ -121,7 +121,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, kind: &'static str, title: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             kind,
@@ -156,7 +161,8 @@ impl IntoResponse for ApiError {
 
 /// Builds the router without binding a socket (tests call it directly).
 pub fn router(state: Arc<AppState>) -> Router {
-    let version = HeaderValue::from_str(&state.resolver.data().version).unwrap_or(HeaderValue::from_static("unknown"));
+    let version = HeaderValue::from_str(&state.resolver.data().version)
+        .unwrap_or(HeaderValue::from_static("unknown"));
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
@@ -225,15 +231,19 @@ async fn healthz(State(s): State<Arc<AppState>>) -> Json<Value> {
 }
 
 /// Query parameters, each at most once, only the known ones.
-fn params(raw: Option<String>, allowed: &[&'static str]) -> Result<BTreeMap<&'static str, String>, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed-query",
-            "Malformed query string",
-            format!("the query string is not valid URL encoding: {e}"),
-        )
-    })?;
+fn params(
+    raw: Option<String>,
+    allowed: &[&'static str],
+) -> Result<BTreeMap<&'static str, String>, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed-query",
+                "Malformed query string",
+                format!("the query string is not valid URL encoding: {e}"),
+            )
+        })?;
     let mut out = BTreeMap::new();
     for (k, v) in pairs {
         let Some(name) = allowed.iter().find(|a| **a == k) else {
@@ -258,7 +268,11 @@ fn params(raw: Option<String>, allowed: &[&'static str]) -> Result<BTreeMap<&'st
     Ok(out)
 }
 
-fn required<'a>(p: &'a BTreeMap<&str, String>, name: &'static str, hint: &str) -> Result<&'a str, QueryError> {
+fn required<'a>(
+    p: &'a BTreeMap<&str, String>,
+    name: &'static str,
+    hint: &str,
+) -> Result<&'a str, QueryError> {
     p.get(name).map(String::as_str).ok_or(QueryError::Missing {
         param: name,
         hint: hint.to_string(),
@@ -300,7 +314,10 @@ fn point_from(p: &BTreeMap<&str, String>) -> Result<crate::crs::Rd, QueryError> 
     }
 }
 
-async fn lookup(State(s): State<Arc<AppState>>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn lookup(
+    State(s): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let p = params(raw, &["lat", "lon", "x", "y", "crs"])?;
     let point = point_from(&p)?;
     let answer = s.resolver.resolve(point, Audience::Public);
@@ -348,32 +365,56 @@ fn geojson_response(headers: &HeaderMap, etag: String, body: &str) -> Response {
         .unwrap_or_default()
 }
 
-async fn areas(State(s): State<Arc<AppState>>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+async fn areas(
+    State(s): State<Arc<AppState>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let p = params(raw, &["layer"])?;
     let d = s.resolver.data();
-    let layer = p.get("layer").cloned().unwrap_or_else(|| d.manifest.coverage_layer.clone());
+    let layer = p
+        .get("layer")
+        .cloned()
+        .unwrap_or_else(|| d.manifest.coverage_layer.clone());
     let Some(body) = s.layer_collections.get(&layer) else {
         let known: Vec<&str> = d.layers.iter().map(|l| l.info.id.as_str()).collect();
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "unknown-layer",
             "Unknown layer",
-            format!("layer '{layer}' does not exist; use one of: {}", known.join(", ")),
+            format!(
+                "layer '{layer}' does not exist; use one of: {}",
+                known.join(", ")
+            ),
         ));
     };
-    Ok(geojson_response(&headers, format!("\"{}-{layer}\"", d.version), body))
+    Ok(geojson_response(
+        &headers,
+        format!("\"{}-{layer}\"", d.version),
+        body,
+    ))
 }
 
-async fn area(State(s): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn area(
+    State(s): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let Some(body) = s.area_features.get(&id) else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "unknown-area",
             "Unknown area",
-            format!("no area has id '{id}'; GET /v1/layers lists every area id (e.g. lwa-noord-oost, WK093500, BU09350000)"),
+            format!(
+                "no area has id '{id}'; GET /v1/layers lists every area id (e.g. lwa-noord-oost, WK093500, BU09350000)"
+            ),
         ));
     };
-    Ok(geojson_response(&headers, format!("\"{}-{id}\"", s.resolver.data().version), body))
+    Ok(geojson_response(
+        &headers,
+        format!("\"{}-{id}\"", s.resolver.data().version),
+        body,
+    ))
 }
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.

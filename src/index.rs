@@ -20,8 +20,8 @@
 //! lowest index.
 
 use geo::{Coord, CoordinatePosition, Line, MultiPolygon, coordinate_position::CoordPos};
-use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 use serde::Serialize;
 
 use crate::crs::Rd;
@@ -181,7 +181,10 @@ impl LayerIndex {
                         use geo::BoundingRect;
                         g.bounding_rect().map(|r| {
                             GeomWithData::new(
-                                Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                                Rectangle::from_corners(
+                                    [r.min().x, r.min().y],
+                                    [r.max().x, r.max().y],
+                                ),
                                 i as u32,
                             )
                         })
@@ -216,7 +219,8 @@ impl LayerIndex {
             let (min, max) = bounds_of(mine.iter().copied());
             let row_lo = self.row_of(min.y).max(0) as usize;
             let row_hi = (self.row_of(max.y).max(0) as usize).min(self.grid.ny - 1);
-            let mut rows: Vec<Vec<[Coord<f64>; 2]>> = vec![Vec::new(); row_hi + 1 - row_lo.min(row_hi)];
+            let mut rows: Vec<Vec<[Coord<f64>; 2]>> =
+                vec![Vec::new(); row_hi + 1 - row_lo.min(row_hi)];
             for s in &mine {
                 for r in self.rows_of(s) {
                     if (row_lo..=row_hi).contains(&r) {
@@ -429,7 +433,16 @@ impl LayerIndex {
     pub fn extent(&self) -> (Rd, Rd) {
         let env = self.edges.root().envelope();
         let (lo, hi) = (env.lower(), env.upper());
-        (Rd { x: lo.x(), y: lo.y() }, Rd { x: hi.x(), y: hi.y() })
+        (
+            Rd {
+                x: lo.x(),
+                y: lo.y(),
+            },
+            Rd {
+                x: hi.x(),
+                y: hi.y(),
+            },
+        )
     }
 }
 
@@ -448,7 +461,10 @@ impl Index {
         let all: Vec<MultiPolygon<f64>> = layers.iter().flatten().cloned().collect();
         let (min, max) = bounds(&collect_segments(&all));
         let grid = GridSpec::covering(min, max);
-        let layers: Vec<LayerIndex> = layers.iter().map(|g| LayerIndex::build_on(grid, g)).collect();
+        let layers: Vec<LayerIndex> = layers
+            .iter()
+            .map(|g| LayerIndex::build_on(grid, g))
+            .collect();
         let n = layers.len();
         let mut joint = vec![EMPTY; grid.nx * grid.ny * n];
         for (l, layer) in layers.iter().enumerate() {
@@ -456,7 +472,11 @@ impl Index {
                 joint[cell * n + l] = *v;
             }
         }
-        Index { grid, layers, joint }
+        Index {
+            grid,
+            layers,
+            joint,
+        }
     }
 
     pub fn layer(&self, i: usize) -> &LayerIndex {
@@ -500,7 +520,11 @@ fn orient(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> f64 {
 
 #[inline]
 fn on_segment(a: Coord<f64>, b: Coord<f64>, p: Coord<f64>) -> bool {
-    p.x >= a.x.min(b.x) && p.x <= a.x.max(b.x) && p.y >= a.y.min(b.y) && p.y <= a.y.max(b.y) && orient(a, b, p) == 0.0
+    p.x >= a.x.min(b.x)
+        && p.x <= a.x.max(b.x)
+        && p.y >= a.y.min(b.y)
+        && p.y <= a.y.max(b.y)
+        && orient(a, b, p) == 0.0
 }
 
 /// The x extent of the part of `s` with y in [y0, y1].
@@ -540,8 +564,14 @@ fn bounds(segs: &[Seg]) -> (Coord<f64>, Coord<f64>) {
 }
 
 fn bounds_of<'a>(segs: impl Iterator<Item = &'a Seg>) -> (Coord<f64>, Coord<f64>) {
-    let mut min = Coord { x: f64::INFINITY, y: f64::INFINITY };
-    let mut max = Coord { x: f64::NEG_INFINITY, y: f64::NEG_INFINITY };
+    let mut min = Coord {
+        x: f64::INFINITY,
+        y: f64::INFINITY,
+    };
+    let mut max = Coord {
+        x: f64::NEG_INFINITY,
+        y: f64::NEG_INFINITY,
+    };
     for s in segs {
         for c in [s.a, s.b] {
             min.x = min.x.min(c.x);
@@ -559,7 +589,7 @@ fn bounds_of<'a>(segs: impl Iterator<Item = &'a Seg>) -> (Coord<f64>, Coord<f64>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{polygon, MultiPolygon};
+    use geo::{MultiPolygon, polygon};
 
     fn rd(x: f64, y: f64) -> Rd {
         Rd { x, y }
@@ -574,12 +604,20 @@ mod tests {
             interiors: [[(x: 140.0, y: 40.0), (x: 160.0, y: 40.0), (x: 160.0, y: 60.0), (x: 140.0, y: 60.0)]],
         );
         let island = polygon![(x: 140.0, y: 40.0), (x: 160.0, y: 40.0), (x: 160.0, y: 60.0), (x: 140.0, y: 60.0)];
-        LayerIndex::build(&[MultiPolygon(vec![left]), MultiPolygon(vec![right]), MultiPolygon(vec![island])])
+        LayerIndex::build(&[
+            MultiPolygon(vec![left]),
+            MultiPolygon(vec![right]),
+            MultiPolygon(vec![island]),
+        ])
     }
 
     fn both(ix: &LayerIndex, p: Rd) -> Option<Hit> {
         let fast = ix.locate(p);
-        assert_eq!(fast, ix.locate_reference(p), "fast and reference disagree at {p:?}");
+        assert_eq!(
+            fast,
+            ix.locate_reference(p),
+            "fast and reference disagree at {p:?}"
+        );
         fast
     }
 
@@ -624,8 +662,17 @@ mod tests {
         );
         let ix = LayerIndex::build(&[MultiPolygon(vec![holed])]);
         assert_eq!(both(&ix, rd(500.0, 450.0)), None);
-        assert_eq!(both(&ix, rd(500.0, 400.0)).unwrap().position, Position::Boundary);
-        assert_eq!(both(&ix, rd(450.0, 500.0)).unwrap().position, Position::Boundary);
-        assert_eq!(both(&ix, rd(100.0, 100.0)).unwrap().position, Position::Inside);
+        assert_eq!(
+            both(&ix, rd(500.0, 400.0)).unwrap().position,
+            Position::Boundary
+        );
+        assert_eq!(
+            both(&ix, rd(450.0, 500.0)).unwrap().position,
+            Position::Boundary
+        );
+        assert_eq!(
+            both(&ix, rd(100.0, 100.0)).unwrap().position,
+            Position::Inside
+        );
     }
 }

@@ -16,7 +16,11 @@ use wijkwijzer::roster::Audience;
 use wijkwijzer::{http, query, render};
 
 #[derive(Parser)]
-#[command(name = "wijkwijzer", version, about = "Which Maastricht area is a place in, and who is responsible there")]
+#[command(
+    name = "wijkwijzer",
+    version,
+    about = "Which Maastricht area is a place in, and who is responsible there"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -118,17 +122,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Lookup { place, crs, json, geodata } => {
+        Command::Lookup {
+            place,
+            crs,
+            json,
+            geodata,
+        } => {
             let resolver = Resolver::new(load(geodata.as_ref())?);
             let text = place.join(" ");
             let point = match crs {
                 Some(c) => {
                     let crs = Crs::parse(&c)?;
-                    let parts: Vec<&str> = text.split([',', ';', ' ']).filter(|s| !s.is_empty()).collect();
+                    let parts: Vec<&str> = text
+                        .split([',', ';', ' '])
+                        .filter(|s| !s.is_empty())
+                        .collect();
                     let [x, y] = parts.as_slice() else {
                         anyhow::bail!("give two numbers, x and y in {crs}; got '{text}'");
                     };
-                    query::check_projected(query::parse_number("x", x)?, query::parse_number("y", y)?, crs)?
+                    query::check_projected(
+                        query::parse_number("x", x)?,
+                        query::parse_number("y", y)?,
+                        crs,
+                    )?
                 }
                 None => query::parse_pair(&text)?.0,
             };
@@ -138,15 +154,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 print!("{}", render::answer(&answer));
             }
-            Ok(if answer.position == Position::Outside { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if answer.position == Position::Outside {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Check { dir } => match load(dir.as_ref()) {
             Ok(data) => {
-                println!("geodata in {} is valid (version {})", data.origin, data.version);
+                println!(
+                    "geodata in {} is valid (version {})",
+                    data.origin, data.version
+                );
                 for l in &data.layers {
-                    println!("  {:<10} {:>3} areas  {}", l.info.id, l.areas.len(), l.info.title);
+                    println!(
+                        "  {:<10} {:>3} areas  {}",
+                        l.info.id,
+                        l.areas.len(),
+                        l.info.title
+                    );
                 }
-                println!("  roster     {:>3} assignments", data.roster.assignments.len());
+                println!(
+                    "  roster     {:>3} assignments",
+                    data.roster.assignments.len()
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
@@ -169,7 +200,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = import::ImportOptions {
                 buurten: buurten.unwrap_or_else(|| cbs.join("buurten_2024_maastricht_rd.geojson")),
                 wijken: wijken.or_else(|| Some(cbs.join("wijken_2024_maastricht_rd.geojson"))),
-                grid: grid.unwrap_or_else(|| source_dir.join("rdnaptrans2018-grids/rdcorr2018.txt.zip")),
+                grid: grid
+                    .unwrap_or_else(|| source_dir.join("rdnaptrans2018-grids/rdcorr2018.txt.zip")),
                 mapping,
                 out: out.clone(),
                 source_name,
@@ -195,7 +227,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             } else {
-                println!("note: {} has no roster.toml yet; add one, then run `wijkwijzer check {}`", out.display(), out.display());
+                println!(
+                    "note: {} has no roster.toml yet; add one, then run `wijkwijzer check {}`",
+                    out.display(),
+                    out.display()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -19,18 +19,51 @@ const WEB_MERCATOR_MAX: f64 = 20_037_508.342_789_244;
 /// Why a coordinate input was refused. `Display` is the message for the person.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueryError {
-    Missing { param: &'static str, hint: String },
-    NotANumber { param: String, value: String },
-    NotFinite { param: String, value: String },
-    OutOfRange { param: &'static str, value: f64, min: f64, max: f64 },
-    LooksSwapped { lat: f64, lon: f64 },
-    LooksLikeRd { a: f64, b: f64 },
-    LooksLikeWebMercator { a: f64, b: f64 },
-    LooksLikeDegrees { x: f64, y: f64 },
-    UnknownCrs { value: String },
+    Missing {
+        param: &'static str,
+        hint: String,
+    },
+    NotANumber {
+        param: String,
+        value: String,
+    },
+    NotFinite {
+        param: String,
+        value: String,
+    },
+    OutOfRange {
+        param: &'static str,
+        value: f64,
+        min: f64,
+        max: f64,
+    },
+    LooksSwapped {
+        lat: f64,
+        lon: f64,
+    },
+    LooksLikeRd {
+        a: f64,
+        b: f64,
+    },
+    LooksLikeWebMercator {
+        a: f64,
+        b: f64,
+    },
+    LooksLikeDegrees {
+        x: f64,
+        y: f64,
+    },
+    UnknownCrs {
+        value: String,
+    },
     Conflicting,
-    UnknownParameter { name: String, hint: Option<&'static str> },
-    Unreadable { text: String },
+    UnknownParameter {
+        name: String,
+        hint: Option<&'static str>,
+    },
+    Unreadable {
+        text: String,
+    },
 }
 
 impl QueryError {
@@ -76,7 +109,9 @@ impl QueryError {
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            QueryError::Missing { param, hint } => write!(f, "parameter '{param}' is missing: {hint}"),
+            QueryError::Missing { param, hint } => {
+                write!(f, "parameter '{param}' is missing: {hint}")
+            }
             QueryError::NotANumber { param, value } => write!(
                 f,
                 "'{param}' must be a decimal number such as 50.8514, got '{value}'"
@@ -84,7 +119,12 @@ impl fmt::Display for QueryError {
             QueryError::NotFinite { param, value } => {
                 write!(f, "'{param}' must be a finite number, got '{value}'")
             }
-            QueryError::OutOfRange { param, value, min, max } => {
+            QueryError::OutOfRange {
+                param,
+                value,
+                min,
+                max,
+            } => {
                 write!(f, "'{param}' = {value} is outside {min}..{max}")
             }
             QueryError::LooksSwapped { lat, lon } => write!(
@@ -179,7 +219,8 @@ fn within(v: f64, (lo, hi): (f64, f64)) -> bool {
 }
 
 fn looks_like_rd(a: f64, b: f64) -> bool {
-    (within(a, RD_X) && within(b, RD_Y) || within(b, RD_X) && within(a, RD_Y)) && (a.abs() > 180.0 || b.abs() > 180.0)
+    (within(a, RD_X) && within(b, RD_Y) || within(b, RD_X) && within(a, RD_Y))
+        && (a.abs() > 180.0 || b.abs() > 180.0)
 }
 
 fn looks_like_web_mercator(a: f64, b: f64) -> bool {
@@ -204,10 +245,20 @@ pub fn check_wgs84(lat: f64, lon: f64) -> Result<Wgs84, QueryError> {
         return Err(QueryError::LooksLikeWebMercator { a: lat, b: lon });
     }
     if !within(lat, (-90.0, 90.0)) {
-        return Err(QueryError::OutOfRange { param: "lat", value: lat, min: -90.0, max: 90.0 });
+        return Err(QueryError::OutOfRange {
+            param: "lat",
+            value: lat,
+            min: -90.0,
+            max: 90.0,
+        });
     }
     if !within(lon, (-180.0, 180.0)) {
-        return Err(QueryError::OutOfRange { param: "lon", value: lon, min: -180.0, max: 180.0 });
+        return Err(QueryError::OutOfRange {
+            param: "lon",
+            value: lon,
+            min: -180.0,
+            max: 180.0,
+        });
     }
     if within(lon, NL_LAT) && within(lat, NL_LON) {
         return Err(QueryError::LooksSwapped { lat, lon });
@@ -224,10 +275,20 @@ pub fn check_projected(x: f64, y: f64, crs: Crs) -> Result<Rd, QueryError> {
                 return Err(QueryError::LooksLikeDegrees { x, y });
             }
             if !within(x, RD_X) {
-                return Err(QueryError::OutOfRange { param: "x", value: x, min: RD_X.0, max: RD_X.1 });
+                return Err(QueryError::OutOfRange {
+                    param: "x",
+                    value: x,
+                    min: RD_X.0,
+                    max: RD_X.1,
+                });
             }
             if !within(y, RD_Y) {
-                return Err(QueryError::OutOfRange { param: "y", value: y, min: RD_Y.0, max: RD_Y.1 });
+                return Err(QueryError::OutOfRange {
+                    param: "y",
+                    value: y,
+                    min: RD_Y.0,
+                    max: RD_Y.1,
+                });
             }
             Ok(Rd { x, y })
         }
@@ -268,7 +329,9 @@ pub fn parse_pair(text: &str) -> Result<(Rd, Crs), QueryError> {
         .filter(|s| !s.is_empty())
         .collect();
     let [a, b] = parts.as_slice() else {
-        return Err(QueryError::Unreadable { text: text.to_string() });
+        return Err(QueryError::Unreadable {
+            text: text.to_string(),
+        });
     };
     let a = parse_number("first number", a)?;
     let b = parse_number("second number", b)?;
@@ -289,24 +352,57 @@ mod tests {
         assert_eq!(parse_number("lat", " 50.85 ").unwrap(), 50.85);
         assert_eq!(parse_number("lat", "50,85").unwrap(), 50.85);
         assert_eq!(parse_number("lat", "-1e2").unwrap(), -100.0);
-        assert!(matches!(parse_number("lat", "NaN"), Err(QueryError::NotFinite { .. })));
-        assert!(matches!(parse_number("lat", "-inf"), Err(QueryError::NotFinite { .. })));
-        assert!(matches!(parse_number("lat", "1e400"), Err(QueryError::NotFinite { .. })));
-        assert!(matches!(parse_number("lat", "abc"), Err(QueryError::NotANumber { .. })));
-        assert!(matches!(parse_number("lat", ""), Err(QueryError::NotANumber { .. })));
-        assert!(matches!(parse_number("lat", "1,2,3"), Err(QueryError::NotANumber { .. })));
+        assert!(matches!(
+            parse_number("lat", "NaN"),
+            Err(QueryError::NotFinite { .. })
+        ));
+        assert!(matches!(
+            parse_number("lat", "-inf"),
+            Err(QueryError::NotFinite { .. })
+        ));
+        assert!(matches!(
+            parse_number("lat", "1e400"),
+            Err(QueryError::NotFinite { .. })
+        ));
+        assert!(matches!(
+            parse_number("lat", "abc"),
+            Err(QueryError::NotANumber { .. })
+        ));
+        assert!(matches!(
+            parse_number("lat", ""),
+            Err(QueryError::NotANumber { .. })
+        ));
+        assert!(matches!(
+            parse_number("lat", "1,2,3"),
+            Err(QueryError::NotANumber { .. })
+        ));
     }
 
     #[test]
     fn wgs84_mistakes_are_named() {
         assert!(check_wgs84(50.8514, 5.6910).is_ok());
-        assert!(check_wgs84(50.8466, 4.3528).is_ok(), "Brussels is a valid, if uncovered, point");
-        assert!(matches!(check_wgs84(91.0, 5.0), Err(QueryError::OutOfRange { param: "lat", .. })));
-        assert!(matches!(check_wgs84(50.0, 181.0), Err(QueryError::OutOfRange { param: "lon", .. })));
+        assert!(
+            check_wgs84(50.8466, 4.3528).is_ok(),
+            "Brussels is a valid, if uncovered, point"
+        );
+        assert!(matches!(
+            check_wgs84(91.0, 5.0),
+            Err(QueryError::OutOfRange { param: "lat", .. })
+        ));
+        assert!(matches!(
+            check_wgs84(50.0, 181.0),
+            Err(QueryError::OutOfRange { param: "lon", .. })
+        ));
         let swapped = check_wgs84(5.6910, 50.8514).unwrap_err();
-        assert!(swapped.to_string().contains("lat=50.8514&lon=5.691"), "{swapped}");
+        assert!(
+            swapped.to_string().contains("lat=50.8514&lon=5.691"),
+            "{swapped}"
+        );
         let rd = check_wgs84(176395.0, 317996.0).unwrap_err();
-        assert!(rd.to_string().contains("x=176395&y=317996&crs=EPSG:28992"), "{rd}");
+        assert!(
+            rd.to_string().contains("x=176395&y=317996&crs=EPSG:28992"),
+            "{rd}"
+        );
         let merc = check_wgs84(6_593_000.0, 633_500.0).unwrap_err();
         assert!(merc.to_string().contains("crs=EPSG:3857"), "{merc}");
     }
@@ -314,11 +410,26 @@ mod tests {
     #[test]
     fn projected_checks() {
         let rd = check_projected(176395.0, 317996.0, Crs::RdNew).unwrap();
-        assert_eq!(rd, Rd { x: 176395.0, y: 317996.0 });
-        assert!(matches!(check_projected(5.69, 50.85, Crs::RdNew), Err(QueryError::LooksLikeDegrees { .. })));
-        assert!(matches!(check_projected(176395.0, 9e6, Crs::RdNew), Err(QueryError::OutOfRange { param: "y", .. })));
+        assert_eq!(
+            rd,
+            Rd {
+                x: 176395.0,
+                y: 317996.0
+            }
+        );
+        assert!(matches!(
+            check_projected(5.69, 50.85, Crs::RdNew),
+            Err(QueryError::LooksLikeDegrees { .. })
+        ));
+        assert!(matches!(
+            check_projected(176395.0, 9e6, Crs::RdNew),
+            Err(QueryError::OutOfRange { param: "y", .. })
+        ));
         let m = check_projected(633_523.0, 6_596_000.0, Crs::WebMercator).unwrap();
-        assert!((m.x - 176_000.0).abs() < 3_000.0 && (m.y - 318_000.0).abs() < 3_000.0, "{m:?}");
+        assert!(
+            (m.x - 176_000.0).abs() < 3_000.0 && (m.y - 318_000.0).abs() < 3_000.0,
+            "{m:?}"
+        );
         let w = check_projected(5.6910, 50.8514, Crs::Wgs84).unwrap();
         assert!((w.x - 176_400.0).abs() < 200.0, "{w:?}");
     }
@@ -329,10 +440,25 @@ mod tests {
         assert_eq!(crs, Crs::Wgs84);
         assert!((p.x - 176_400.0).abs() < 200.0);
         let (p, crs) = parse_pair("176395 317996").unwrap();
-        assert_eq!((p, crs), (Rd { x: 176395.0, y: 317996.0 }, Crs::RdNew));
+        assert_eq!(
+            (p, crs),
+            (
+                Rd {
+                    x: 176395.0,
+                    y: 317996.0
+                },
+                Crs::RdNew
+            )
+        );
         let (p2, _) = parse_pair("317996;176395").unwrap();
         assert_eq!(p2, p);
-        assert!(matches!(parse_pair("50.85"), Err(QueryError::Unreadable { .. })));
-        assert!(matches!(parse_pair("5.6910, 50.8514"), Err(QueryError::LooksSwapped { .. })));
+        assert!(matches!(
+            parse_pair("50.85"),
+            Err(QueryError::Unreadable { .. })
+        ));
+        assert!(matches!(
+            parse_pair("5.6910, 50.8514"),
+            Err(QueryError::LooksSwapped { .. })
+        ));
     }
 }

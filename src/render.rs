@@ -22,18 +22,41 @@ pub fn answer(a: &Answer) -> String {
     let _ = writeln!(out, "Position   {position}");
     for hit in &a.areas {
         let code = hit.code.as_deref().unwrap_or(&hit.id);
-        let mark = if hit.position == Position::Boundary { "  (on its boundary)" } else { "" };
-        let _ = writeln!(out, "{:<10} {} [{}]{}", capitalise(&hit.layer), hit.name, code, mark);
+        let mark = if hit.position == Position::Boundary {
+            "  (on its boundary)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{:<10} {} [{}]{}",
+            capitalise(&hit.layer),
+            hit.name,
+            code,
+            mark
+        );
     }
     if let Some(n) = &a.nearest {
-        let _ = writeln!(out, "Nearest    {} [{}], {:.0} m away", n.lwa.name, n.lwa.id, n.distance_m);
+        let _ = writeln!(
+            out,
+            "Nearest    {} [{}], {:.0} m away",
+            n.lwa.name, n.lwa.id, n.distance_m
+        );
     }
     let _ = writeln!(out, "{}", a.message);
     if !a.contacts.is_empty() {
         let _ = writeln!(out, "\nContacts");
         for c in &a.contacts {
-            let theme = c.theme.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
-            let _ = writeln!(out, "  {:<8} {}{}: {}", c.organisation, c.role_label, theme, c);
+            let theme = c
+                .theme
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<8} {}{}: {}",
+                c.organisation, c.role_label, theme, c
+            );
             let channels: Vec<String> = c
                 .channels
                 .iter()
@@ -53,7 +76,11 @@ pub fn answer(a: &Answer) -> String {
         "\nData       {} ({}{}), version {}; {}",
         d.source,
         d.year,
-        if d.generalized { ", generalised boundaries" } else { "" },
+        if d.generalized {
+            ", generalised boundaries"
+        } else {
+            ""
+        },
         d.version,
         d.attribution
     );
@@ -66,5 +93,7 @@ fn capitalise(s: &str) -> String {
         return s.to_uppercase();
     }
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -112,7 +112,11 @@ impl Resolver {
                     .iter()
                     .map(|layer| {
                         let pid = area.parents.get(&layer.info.id)?;
-                        layer.areas.iter().position(|a| &a.id == pid).map(|i| i as u32)
+                        layer
+                            .areas
+                            .iter()
+                            .position(|a| &a.id == pid)
+                            .map(|i| i as u32)
                     })
                     .collect()
             })
@@ -214,7 +218,9 @@ impl Resolver {
         };
         let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
         let contacts = if covered {
-            self.data.roster.contacts_for(&ids, roster::today(), audience)
+            self.data
+                .roster
+                .contacts_for(&ids, roster::today(), audience)
         } else {
             Vec::new()
         };
@@ -276,7 +282,9 @@ impl Resolver {
     pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
         let mut ids: Vec<&str> = vec![area.id.as_str()];
         ids.extend(area.parents.values().map(String::as_str));
-        self.data.roster.contacts_for(&ids, roster::today(), audience)
+        self.data
+            .roster
+            .contacts_for(&ids, roster::today(), audience)
     }
 }
 

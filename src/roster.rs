@@ -137,7 +137,8 @@ pub struct Assignment {
 
 impl Assignment {
     pub fn is_valid_on(&self, day: Date) -> bool {
-        self.valid_from.is_none_or(|from| from <= day) && self.valid_until.is_none_or(|until| day <= until)
+        self.valid_from.is_none_or(|from| from <= day)
+            && self.valid_until.is_none_or(|until| day <= until)
     }
 }
 
@@ -202,7 +203,11 @@ impl Roster {
             .enumerate()
             .filter(|(_, a)| a.is_valid_on(day))
             .filter(|(_, a)| {
-                a.scope.is_city() || a.scope.area_ids().iter().any(|id| area_ids.contains(&id.as_str()))
+                a.scope.is_city()
+                    || a.scope
+                        .area_ids()
+                        .iter()
+                        .any(|id| area_ids.contains(&id.as_str()))
             })
             .map(|(i, a)| (i, self.contact(a, audience)))
             .collect();
@@ -213,7 +218,8 @@ impl Roster {
 
     fn contact(&self, a: &Assignment, audience: Audience) -> Contact {
         let org = self.organisations.get(&a.organisation);
-        let visible = |c: &&Channel| audience == Audience::Internal || c.visibility == Visibility::Public;
+        let visible =
+            |c: &&Channel| audience == Audience::Internal || c.visibility == Visibility::Public;
         let channels = a
             .channels
             .iter()
@@ -237,7 +243,9 @@ impl Roster {
 
 /// Today's date (UTC), for validity periods.
 pub fn today() -> Date {
-    jiff::tz::TimeZone::UTC.to_datetime(jiff::Timestamp::now()).date()
+    jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
 }
 
 #[cfg(test)]
@@ -279,8 +287,15 @@ valid_until = "2020-01-01"
         let r = Roster::parse(SAMPLE).unwrap();
         let day = Date::constant(2026, 1, 1);
         let a = r.contacts_for(&["lwa-a"], day, Audience::Public);
-        assert_eq!(a.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["Senior A", "Boa parkeren"]);
-        assert!(a[0].channels.iter().all(|c| c.visibility == Visibility::Public));
+        assert_eq!(
+            a.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["Senior A", "Boa parkeren"]
+        );
+        assert!(
+            a[0].channels
+                .iter()
+                .all(|c| c.visibility == Visibility::Public)
+        );
         assert_eq!(a[0].channels[0].value, "14 043");
         let internal = r.contacts_for(&["lwa-a"], day, Audience::Internal);
         assert_eq!(internal[0].channels[0].value, "senior-a@example.invalid");
@@ -292,7 +307,10 @@ valid_until = "2020-01-01"
 
     #[test]
     fn unknown_keys_are_refused() {
-        let text = SAMPLE.replace("function = \"Boa parkeren\"", "function = \"x\"\nfuncton = \"typo\"");
+        let text = SAMPLE.replace(
+            "function = \"Boa parkeren\"",
+            "function = \"x\"\nfuncton = \"typo\"",
+        );
         let err = Roster::parse(&text).unwrap_err();
         assert!(err.contains("funct"), "{err}");
     }

@@ -98,10 +98,15 @@ impl CbsKind {
     }
 }
 
-fn read_cbs(path: &Path, kind: CbsKind, gemeente: &str) -> Result<(Vec<CbsFeature>, bool), ImportError> {
+fn read_cbs(
+    path: &Path,
+    kind: CbsKind,
+    gemeente: &str,
+) -> Result<(Vec<CbsFeature>, bool), ImportError> {
     let text = std::fs::read_to_string(path).map_err(|e| file_err(path, e))?;
     let fc = geojson::FeatureCollection::try_from(
-        text.parse::<geojson::GeoJson>().map_err(|e| file_err(path, format!("not GeoJSON: {e}")))?,
+        text.parse::<geojson::GeoJson>()
+            .map_err(|e| file_err(path, format!("not GeoJSON: {e}")))?,
     )
     .map_err(|e| file_err(path, format!("not a FeatureCollection: {e}")))?;
     let declared = fc
@@ -124,7 +129,10 @@ fn read_cbs(path: &Path, kind: CbsKind, gemeente: &str) -> Result<(Vec<CbsFeatur
             return Err(ImportError::Feature {
                 path: path.display().to_string(),
                 feature: format!("#{n}"),
-                reason: format!("no code property (looked for {})", kind.code_keys().join(", ")),
+                reason: format!(
+                    "no code property (looked for {})",
+                    kind.code_keys().join(", ")
+                ),
             });
         };
         if !code.starts_with(&wanted_prefix) {
@@ -135,8 +143,12 @@ fn read_cbs(path: &Path, kind: CbsKind, gemeente: &str) -> Result<(Vec<CbsFeatur
             feature: code.clone(),
             reason,
         };
-        let name = prop(kind.name_keys())
-            .ok_or_else(|| feature_err(format!("no name property ({})", kind.name_keys().join(", "))))?;
+        let name = prop(kind.name_keys()).ok_or_else(|| {
+            feature_err(format!(
+                "no name property ({})",
+                kind.name_keys().join(", ")
+            ))
+        })?;
         if f.property("FID")
             .and_then(Value::as_str)
             .is_some_and(|fid| fid.contains("gegeneraliseerd"))
@@ -152,13 +164,26 @@ fn read_cbs(path: &Path, kind: CbsKind, gemeente: &str) -> Result<(Vec<CbsFeatur
         let mp = match geometry {
             geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
             geo::Geometry::MultiPolygon(mp) => mp,
-            _ => return Err(feature_err("geometry is not a Polygon or MultiPolygon".into())),
+            _ => {
+                return Err(feature_err(
+                    "geometry is not a Polygon or MultiPolygon".into(),
+                ));
+            }
         };
-        let mp = to_rd(mp, declared.as_deref()).map_err(feature_err)?;
-        out.push(CbsFeature { code, name, geometry: mp });
+        // Snapping to the millimetre makes vertices that neighbours share bit-identical again
+        // after a reprojection, so dissolving them leaves no slivers.
+        let mp = round_mm(&to_rd(mp, declared.as_deref()).map_err(feature_err)?);
+        out.push(CbsFeature {
+            code,
+            name,
+            geometry: mp,
+        });
     }
     if out.is_empty() {
-        return Err(file_err(path, format!("no features with a code starting with {wanted_prefix}")));
+        return Err(file_err(
+            path,
+            format!("no features with a code starting with {wanted_prefix}"),
+        ));
     }
     out.sort_by(|a, b| a.code.cmp(&b.code));
     Ok((out, generalized_hint))
@@ -170,9 +195,13 @@ fn to_rd(mp: MultiPolygon<f64>, declared: Option<&str>) -> Result<MultiPolygon<f
     use geo::{CoordsIter, MapCoords};
     let is_wgs84 = match declared {
         Some(name) if name.contains("28992") => false,
-        Some(name) if name.contains("4326") || name.contains("CRS84") || name.contains("4258") => true,
+        Some(name) if name.contains("4326") || name.contains("CRS84") || name.contains("4258") => {
+            true
+        }
         Some(name) => return Err(format!("unsupported CRS '{name}': use EPSG:28992 or WGS84")),
-        None => mp.coords_iter().all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0),
+        None => mp
+            .coords_iter()
+            .all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0),
     };
     if !is_wgs84 {
         return Ok(mp);
@@ -185,7 +214,10 @@ fn to_rd(mp: MultiPolygon<f64>, declared: Option<&str>) -> Result<MultiPolygon<f
 }
 
 fn read_grid(path: &Path) -> Result<CorrectionGrid, ImportError> {
-    let text = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+    let text = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
         let file = std::fs::File::open(path).map_err(|e| file_err(path, e))?;
         let mut archive = zip::ZipArchive::new(file).map_err(|e| file_err(path, e))?;
         let name = archive
@@ -209,10 +241,12 @@ fn read_grid(path: &Path) -> Result<CorrectionGrid, ImportError> {
 
 /// Runs the import; see the module documentation.
 pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    let mapping_text = std::fs::read_to_string(&opts.mapping).map_err(|e| file_err(&opts.mapping, e))?;
+    let mapping_text =
+        std::fs::read_to_string(&opts.mapping).map_err(|e| file_err(&opts.mapping, e))?;
     let mapping = Mapping::parse(&mapping_text).map_err(|e| file_err(&opts.mapping, e))?;
     let mut problems = mapping.check();
-    let (buurten, generalized_hint) = read_cbs(&opts.buurten, CbsKind::Buurt, &mapping.gemeente_code)?;
+    let (buurten, generalized_hint) =
+        read_cbs(&opts.buurten, CbsKind::Buurt, &mapping.gemeente_code)?;
     let cbs_wijken = match &opts.wijken {
         Some(p) => read_cbs(p, CbsKind::Wijk, &mapping.gemeente_code)?.0,
         None => Vec::new(),
@@ -221,7 +255,10 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
 
     for b in &buurten {
         match mapping.buurten.get(&b.code) {
-            None => problems.push(format!("CBS buurt {} ({}) is not in the mapping", b.code, b.name)),
+            None => problems.push(format!(
+                "CBS buurt {} ({}) is not in the mapping",
+                b.code, b.name
+            )),
             Some(e) if e.name != b.name => problems.push(format!(
                 "buurt {}: mapping says '{}', CBS says '{}' (different CBS year?)",
                 b.code, e.name, b.name
@@ -231,7 +268,9 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
     }
     for code in mapping.buurten.keys() {
         if !buurten.iter().any(|b| &b.code == code) {
-            problems.push(format!("mapping names buurt {code}, which the CBS file does not have"));
+            problems.push(format!(
+                "mapping names buurt {code}, which the CBS file does not have"
+            ));
         }
     }
     if !problems.is_empty() {
@@ -246,11 +285,13 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
     if let Some(y) = opts.year {
         source.year = y;
     }
-    source.generalized = opts.generalized.unwrap_or(source.generalized || generalized_hint);
+    source.generalized = opts
+        .generalized
+        .unwrap_or(source.generalized || generalized_hint);
     if generalized_hint && opts.generalized == Some(false) {
-        report
-            .notes
-            .push("the CBS file's FID says 'gegeneraliseerd' but --generalized false was given".into());
+        report.notes.push(
+            "the CBS file's FID says 'gegeneraliseerd' but --generalized false was given".into(),
+        );
     }
 
     let wijk_of = |code: &str| format!("WK{}", &code[2..8]);
@@ -288,17 +329,28 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
                 &geometry,
             ));
         }
-        add_layer(&mut files, &mut infos, &mut report, &layer.id, &layer.title, &layer.description, features);
+        add_layer(
+            &mut files,
+            &mut infos,
+            &mut report,
+            &layer.id,
+            &layer.title,
+            &layer.description,
+            features,
+        );
     }
 
     let mut wijk_codes: Vec<String> = buurten.iter().map(|b| wijk_of(&b.code)).collect();
     wijk_codes.dedup();
     let mut features = Vec::new();
     for wk in &wijk_codes {
-        let members: Vec<&CbsFeature> = buurten.iter().filter(|b| &wijk_of(&b.code) == wk).collect();
+        let members: Vec<&CbsFeature> =
+            buurten.iter().filter(|b| &wijk_of(&b.code) == wk).collect();
         let geometry = dissolve(members.iter().map(|b| &b.geometry));
         let cbs = cbs_wijken.iter().find(|w| &w.code == wk);
-        let name = cbs.map(|w| w.name.clone()).unwrap_or_else(|| format!("Wijk {}", &wk[6..8]));
+        let name = cbs
+            .map(|w| w.name.clone())
+            .unwrap_or_else(|| format!("Wijk {}", &wk[6..8]));
         if let Some(cbs) = cbs {
             let diff = cbs.geometry.xor(&geometry).unsigned_area();
             report.notes.push(format!(
@@ -310,14 +362,27 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         for layer in &mapping.layers {
             let areas: Vec<&str> = members
                 .iter()
-                .map(|b| mapping.buurten[&b.code].memberships[&layer.id].area.as_str())
+                .map(|b| {
+                    mapping.buurten[&b.code].memberships[&layer.id]
+                        .area
+                        .as_str()
+                })
                 .collect();
             if areas.iter().all(|a| *a == areas[0]) {
                 parents.insert(layer.id.clone(), areas[0].to_string());
             }
         }
         let codes: Vec<&str> = members.iter().map(|b| b.code.as_str()).collect();
-        features.push(feature_json(wk, &name, "wijk", Some(wk), &parents, None, Some(&codes), &geometry));
+        features.push(feature_json(
+            wk,
+            &name,
+            "wijk",
+            Some(wk),
+            &parents,
+            None,
+            Some(&codes),
+            &geometry,
+        ));
     }
     add_layer(
         &mut files,
@@ -332,13 +397,22 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
     let mut features = Vec::new();
     for b in &buurten {
         let entry = &mapping.buurten[&b.code];
-        let mut parents: BTreeMap<String, String> =
-            entry.memberships.iter().map(|(l, m)| (l.clone(), m.area.clone())).collect();
+        let mut parents: BTreeMap<String, String> = entry
+            .memberships
+            .iter()
+            .map(|(l, m)| (l.clone(), m.area.clone()))
+            .collect();
         parents.insert("wijk".into(), wijk_of(&b.code));
         let note = entry
             .memberships
             .iter()
-            .map(|(l, m)| format!("{l}: {}{}", m.source, if m.inferred { " (afgeleid)" } else { "" }))
+            .map(|(l, m)| {
+                format!(
+                    "{l}: {}{}",
+                    m.source,
+                    if m.inferred { " (afgeleid)" } else { "" }
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ");
         features.push(feature_json(
@@ -426,19 +500,38 @@ fn add_layer(
     });
 }
 
-/// Unions polygons and rounds to millimetres so that output is stable and readable.
+/// Gaps between neighbouring buurten smaller than this are slivers of the source's
+/// digitising, not real holes, and are closed when dissolving.
+const SLIVER_M2: f64 = 10.0;
+
+/// Unions polygons, closes sliver holes and rounds to millimetres so that output is stable.
 fn dissolve<'a>(parts: impl Iterator<Item = &'a MultiPolygon<f64>>) -> MultiPolygon<f64> {
     let polys: Vec<Polygon<f64>> = parts.flat_map(|mp| mp.0.iter().cloned()).collect();
     let mut union = MultiPolygon::<f64>(Vec::new());
     for p in &polys {
         union = union.union(p);
     }
-    round_mm(&union)
+    let cleaned = union
+        .0
+        .into_iter()
+        .filter(|p| p.unsigned_area() > SLIVER_M2)
+        .map(|p| {
+            let (shell, holes) = p.into_inner();
+            let holes = holes
+                .into_iter()
+                .filter(|h| Polygon::new(h.clone(), vec![]).unsigned_area() > SLIVER_M2)
+                .collect();
+            Polygon::new(shell, holes)
+        })
+        .collect();
+    round_mm(&MultiPolygon(cleaned))
 }
 
 fn round_mm(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     use geo::MapCoords;
-    mp.map_coords(|c| geo::coord! { x: (c.x * 1000.0).round() / 1000.0, y: (c.y * 1000.0).round() / 1000.0 })
+    mp.map_coords(
+        |c| geo::coord! { x: (c.x * 1000.0).round() / 1000.0, y: (c.y * 1000.0).round() / 1000.0 },
+    )
 }
 
 fn num(v: f64) -> Value {
@@ -455,7 +548,12 @@ fn ring_json(ring: &geo::LineString<f64>) -> Value {
 }
 
 fn polygon_json(p: &Polygon<f64>) -> Value {
-    Value::Array(std::iter::once(p.exterior()).chain(p.interiors()).map(ring_json).collect())
+    Value::Array(
+        std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .map(ring_json)
+            .collect(),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -492,4 +590,3 @@ fn feature_json(
     }
     json!({"type": "Feature", "id": id, "properties": props, "geometry": geometry})
 }
-

@@ -69,33 +69,44 @@ impl Mapping {
     pub fn check(&self) -> Vec<String> {
         let mut problems = Vec::new();
         if !self.layers.iter().any(|l| l.id == self.coverage_layer) {
-            problems.push(format!("coverage_layer '{}' is not one of [[layers]]", self.coverage_layer));
+            problems.push(format!(
+                "coverage_layer '{}' is not one of [[layers]]",
+                self.coverage_layer
+            ));
         }
         for (code, entry) in &self.buurten {
             for layer in &self.layers {
                 match entry.memberships.get(&layer.id) {
                     None => problems.push(format!("buurt {code}: no '{}' assignment", layer.id)),
-                    Some(m) if !layer.areas.iter().any(|a| a.id == m.area) => problems.push(format!(
-                        "buurt {code}: '{}' is not an area of layer '{}'",
-                        m.area, layer.id
-                    )),
+                    Some(m) if !layer.areas.iter().any(|a| a.id == m.area) => {
+                        problems.push(format!(
+                            "buurt {code}: '{}' is not an area of layer '{}'",
+                            m.area, layer.id
+                        ))
+                    }
                     Some(_) => {}
                 }
             }
             for key in entry.memberships.keys() {
                 if !self.layers.iter().any(|l| &l.id == key) {
-                    problems.push(format!("buurt {code}: unknown key '{key}' (not a layer id)"));
+                    problems.push(format!(
+                        "buurt {code}: unknown key '{key}' (not a layer id)"
+                    ));
                 }
             }
         }
         for layer in &self.layers {
             for area in &layer.areas {
-                let used = self
-                    .buurten
-                    .values()
-                    .any(|e| e.memberships.get(&layer.id).is_some_and(|m| m.area == area.id));
+                let used = self.buurten.values().any(|e| {
+                    e.memberships
+                        .get(&layer.id)
+                        .is_some_and(|m| m.area == area.id)
+                });
                 if !used {
-                    problems.push(format!("area '{}' of layer '{}' has no buurten", area.id, layer.id));
+                    problems.push(format!(
+                        "area '{}' of layer '{}' has no buurten",
+                        area.id, layer.id
+                    ));
                 }
             }
         }

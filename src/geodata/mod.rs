@@ -204,7 +204,8 @@ impl Geodata {
         };
         let mut hasher = Sha256::new();
         let mut read_hashed = |name: &str| -> Result<String, Problem> {
-            let text = read(name).map_err(|e| Problem::new(name, None, format!("cannot read: {e}")))?;
+            let text =
+                read(name).map_err(|e| Problem::new(name, None, format!("cannot read: {e}")))?;
             hasher.update((name.len() as u64).to_le_bytes());
             hasher.update(name.as_bytes());
             hasher.update((text.len() as u64).to_le_bytes());
@@ -295,7 +296,11 @@ fn parse_layer(info: &LayerInfo, text: &str) -> Result<Layer, Vec<Problem>> {
         .map_err(|e| vec![Problem::new(file, None, format!("not GeoJSON: {e}"))])
         .and_then(|g| {
             geojson::FeatureCollection::try_from(g).map_err(|e| {
-                vec![Problem::new(file, None, format!("not a FeatureCollection: {e}"))]
+                vec![Problem::new(
+                    file,
+                    None,
+                    format!("not a FeatureCollection: {e}"),
+                )]
             })
         })?;
     let mut problems = Vec::new();
@@ -353,10 +358,7 @@ fn parse_area(info: &LayerInfo, feature: &geojson::Feature) -> Result<Area, Stri
         Some(v) => serde_json::from_value::<BTreeMap<String, String>>(v.clone())
             .map_err(|_| "property 'parents' must be an object of layer -> area id strings")?,
     };
-    let geometry = feature
-        .geometry
-        .as_ref()
-        .ok_or("feature has no geometry")?;
+    let geometry = feature.geometry.as_ref().ok_or("feature has no geometry")?;
     let geometry: geo::Geometry<f64> = geometry
         .try_into()
         .map_err(|e| format!("unreadable geometry: {e}"))?;

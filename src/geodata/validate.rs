@@ -35,7 +35,11 @@ pub fn validate(data: &Geodata) -> Vec<Problem> {
     }
     for (i, l) in m.layers.iter().enumerate() {
         if m.layers[..i].iter().any(|o| o.id == l.id) {
-            problems.push(Problem::new("manifest.toml", None, format!("layer '{}' listed twice", l.id)));
+            problems.push(Problem::new(
+                "manifest.toml",
+                None,
+                format!("layer '{}' listed twice", l.id),
+            ));
         }
     }
     for layer in &data.layers {
@@ -77,7 +81,11 @@ fn check_geometry(file: &str, area: &Area, problems: &mut Vec<Problem>) {
         }
     }
     if let Err(e) = area.geometry.check_validation() {
-        problems.push(Problem::new(file, Some(&area.id), format!("invalid geometry: {e}")));
+        problems.push(Problem::new(
+            file,
+            Some(&area.id),
+            format!("invalid geometry: {e}"),
+        ));
         return;
     }
     if area.geometry.unsigned_area() <= 0.0 {
@@ -95,7 +103,10 @@ fn check_overlaps(file: &str, areas: &[Area], problems: &mut Vec<Problem>) {
             if !bi.intersects(&bj) {
                 continue;
             }
-            let overlap = areas[i].geometry.intersection(&areas[j].geometry).unsigned_area();
+            let overlap = areas[i]
+                .geometry
+                .intersection(&areas[j].geometry)
+                .unsigned_area();
             if overlap > OVERLAP_TOLERANCE_M2 {
                 problems.push(Problem::new(
                     file,
@@ -143,11 +154,16 @@ fn check_parents(data: &Geodata, file: &str, area: &Area, problems: &mut Vec<Pro
 fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
     const FILE: &str = "roster.toml";
     let r = &data.roster;
-    let label = |i: usize, a: &roster::Assignment| format!("assignment #{} ({})", i + 1, a.function);
+    let label =
+        |i: usize, a: &roster::Assignment| format!("assignment #{} ({})", i + 1, a.function);
     for (name, org) in &r.organisations {
         for c in &org.channels {
             if c.value.trim().is_empty() {
-                problems.push(Problem::new(FILE, Some(name), "channel with an empty value"));
+                problems.push(Problem::new(
+                    FILE,
+                    Some(name),
+                    "channel with an empty value",
+                ));
             }
         }
     }
@@ -157,7 +173,10 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
             problems.push(Problem::new(
                 FILE,
                 Some(&id),
-                format!("organisation '{}' is not defined under [organisations]", a.organisation),
+                format!(
+                    "organisation '{}' is not defined under [organisations]",
+                    a.organisation
+                ),
             ));
         }
         if a.function.trim().is_empty() {
@@ -165,11 +184,19 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
         }
         if let roster::Scope::Areas(ids) = &a.scope {
             if ids.is_empty() {
-                problems.push(Problem::new(FILE, Some(&id), "scope lists no areas (use scope = \"city\")"));
+                problems.push(Problem::new(
+                    FILE,
+                    Some(&id),
+                    "scope lists no areas (use scope = \"city\")",
+                ));
             }
             for area in ids {
                 if data.area(area).is_none() {
-                    problems.push(Problem::new(FILE, Some(&id), format!("scope names unknown area '{area}'")));
+                    problems.push(Problem::new(
+                        FILE,
+                        Some(&id),
+                        format!("scope names unknown area '{area}'"),
+                    ));
                 }
             }
         }
@@ -181,7 +208,11 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
         if let (Some(from), Some(until)) = (a.valid_from, a.valid_until)
             && until < from
         {
-            problems.push(Problem::new(FILE, Some(&id), "valid_until is before valid_from"));
+            problems.push(Problem::new(
+                FILE,
+                Some(&id),
+                "valid_until is before valid_from",
+            ));
         }
     }
     let Some(coverage) = data.layer(&data.manifest.coverage_layer) else {
@@ -190,11 +221,16 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
     let today = roster::today();
     for area in &coverage.areas {
         for (role, what) in [
-            (Role::SeniorWijkgebondenMedewerker, "a THOR senior wijkgebonden medewerker"),
-            (Role::Coordinator, "a police coordinator"),
+            (
+                Role::SeniorWijkgebondenMedewerker,
+                "THOR senior wijkgebonden medewerker",
+            ),
+            (Role::Coordinator, "police coordinator"),
         ] {
             let found = r.assignments.iter().any(|a| {
-                a.role == role && a.is_valid_on(today) && a.scope.area_ids().iter().any(|id| *id == area.id)
+                a.role == role
+                    && a.is_valid_on(today)
+                    && a.scope.area_ids().contains(&area.id)
             });
             if !found {
                 problems.push(Problem::new(

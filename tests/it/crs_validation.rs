@@ -14,8 +14,10 @@ struct Pair {
 }
 
 fn pairs() -> Vec<Pair> {
-    let text = std::fs::read_to_string(shared_data("rdnaptrans2018-validation/Z001_ETRS89andRDNAP.txt"))
-        .expect("NSGI validation file in ../shared/data");
+    let text = std::fs::read_to_string(shared_data(
+        "rdnaptrans2018-validation/Z001_ETRS89andRDNAP.txt",
+    ))
+    .expect("NSGI validation file in ../shared/data");
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
@@ -23,7 +25,10 @@ fn pairs() -> Vec<Pair> {
             let f = |i: usize| c[i].trim().parse::<f64>().unwrap();
             Pair {
                 id: c[0].to_string(),
-                wgs: Wgs84 { lat: f(1), lon: f(2) },
+                wgs: Wgs84 {
+                    lat: f(1),
+                    lon: f(2),
+                },
                 rd: Rd { x: f(4), y: f(5) },
             }
         })
@@ -110,7 +115,10 @@ fn rdnaptrans2018_validation_pairs() {
 #[test]
 fn maastricht_reference_point() {
     // NSGI point 30012145 near Maastricht (listed in the data's SOURCE.md).
-    let rd = transformer().wgs84_to_rd(Wgs84 { lat: 50.882027737, lon: 5.681625221 });
-    assert!((rd.x - 175_721.2127).abs() < 0.001, "{rd:?}");
-    assert!((rd.y - 321_400.8054).abs() < 0.001, "{rd:?}");
+    let rd = transformer().wgs84_to_rd(Wgs84 {
+        lat: 50.882027737,
+        lon: 5.681625221,
+    });
+    assert!((rd.x - 175721.2127).abs() < 0.001, "{rd:?}");
+    assert!((rd.y - 321400.8054).abs() < 0.001, "{rd:?}");
 }

@@ -23,7 +23,11 @@ fn fixture(data: &Geodata) -> Fixture {
         .collect();
     let index = Index::build(&layers);
     let buurt = data.layer_index("buurt").unwrap();
-    Fixture { layers, index, buurt }
+    Fixture {
+        layers,
+        index,
+        buurt,
+    }
 }
 
 fn shipped() -> &'static Fixture {
@@ -41,8 +45,16 @@ fn check_point(f: &Fixture, p: Rd) -> Vec<Option<Hit>> {
     f.index.locate_all(p, &mut joint);
     for (i, expected) in joint.iter().enumerate() {
         let layer: &LayerIndex = f.index.layer(i);
-        assert_eq!(layer.locate(p), *expected, "layer {i}: joint and single-layer disagree at {p:?}");
-        assert_eq!(layer.locate_reference(p), *expected, "layer {i}: fast and oracle disagree at {p:?}");
+        assert_eq!(
+            layer.locate(p),
+            *expected,
+            "layer {i}: joint and single-layer disagree at {p:?}"
+        );
+        assert_eq!(
+            layer.locate_reference(p),
+            *expected,
+            "layer {i}: fast and oracle disagree at {p:?}"
+        );
     }
     joint
 }
@@ -77,8 +89,20 @@ fn each_vertex_and_midpoint(f: &Fixture, step: usize, mut visit: impl FnMut(Rd, 
             for poly in &mp.0 {
                 for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
                     for w in ring.0.windows(2).step_by(step) {
-                        visit(Rd { x: w[0].x, y: w[0].y }, true);
-                        visit(Rd { x: (w[0].x + w[1].x) / 2.0, y: (w[0].y + w[1].y) / 2.0 }, false);
+                        visit(
+                            Rd {
+                                x: w[0].x,
+                                y: w[0].y,
+                            },
+                            true,
+                        );
+                        visit(
+                            Rd {
+                                x: (w[0].x + w[1].x) / 2.0,
+                                y: (w[0].y + w[1].y) / 2.0,
+                            },
+                            false,
+                        );
                     }
                 }
             }
@@ -97,7 +121,11 @@ fn every_vertex_and_edge_midpoint_is_boundary_in_its_layer_and_matches_the_oracl
             let hits = check_point(f, p);
             n += 1;
             assert!(
-                !(is_vertex && vertices_on_boundary) || hits.iter().flatten().any(|h| h.position == Position::Boundary),
+                !(is_vertex && vertices_on_boundary)
+                    || hits
+                        .iter()
+                        .flatten()
+                        .any(|h| h.position == Position::Boundary),
                 "{p:?} is a vertex or on an edge but no layer says boundary: {hits:?}"
             );
         });
@@ -122,7 +150,14 @@ fn boundary_points_get_the_lowest_id() {
                 .collect();
             if owners.len() > 1 {
                 let hit = f.index.layer(buurt).locate(Rd { x: c.x, y: c.y }).unwrap();
-                assert_eq!(hit, Hit { area: owners[0], position: Position::Boundary }, "vertex of {owners:?}");
+                assert_eq!(
+                    hit,
+                    Hit {
+                        area: owners[0],
+                        position: Position::Boundary
+                    },
+                    "vertex of {owners:?}"
+                );
                 shared += 1;
             }
         }

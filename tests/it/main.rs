@@ -1,6 +1,12 @@
 //! Integration tests: one binary (see Cargo.toml `autotests = false`) with a module per area.
 
+// Helpers outside #[test] functions unwrap too: a failed setup should fail the test loudly.
+#![allow(clippy::unwrap_used)]
+
+mod cli;
 mod crs_validation;
+mod geodata;
+mod http;
 mod index_oracle;
 mod places;
 
@@ -8,5 +14,7 @@ use std::path::PathBuf;
 
 /// A file in the raw public data beside the repository (`../shared/data`).
 pub fn shared_data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(rel)
 }

@@ -14,7 +14,10 @@ pub fn resolver() -> &'static Resolver {
 }
 
 fn at(lat: f64, lon: f64) -> Answer {
-    resolver().resolve(transformer().wgs84_to_rd(Wgs84 { lat, lon }), Audience::Public)
+    resolver().resolve(
+        transformer().wgs84_to_rd(Wgs84 { lat, lon }),
+        Audience::Public,
+    )
 }
 
 fn names(a: &Answer) -> (String, String, String) {
@@ -29,15 +32,54 @@ fn names(a: &Answer) -> (String, String, String) {
 fn known_places_land_in_their_buurt_and_lwa_area() {
     // (place, lat, lon, LWA area, wijk code, buurt); coordinates from OpenStreetMap.
     let cases = [
-        ("Vrijthof", 50.8489, 5.6879, "Centrum / Zuid-West", "WK093500", "Binnenstad"),
-        ("Markt", 50.8513, 5.6910, "Centrum / Zuid-West", "WK093500", "Binnenstad"),
-        ("Station Maastricht", 50.8497, 5.7053, "Centrum / Zuid-West", "WK093500", "Wyck"),
-        ("MUMC+", 50.8327, 5.7127, "Zuid-Oost", "WK093506", "Randwyck"),
-        ("Albert Heijn XL Brusselsepoort", 50.8504616, 5.6650032, "Noord-West", "WK093502", "Brusselsepoort"),
+        (
+            "Vrijthof",
+            50.8489,
+            5.6879,
+            "Centrum / Zuid-West",
+            "WK093500",
+            "Binnenstad",
+        ),
+        (
+            "Markt",
+            50.8513,
+            5.6910,
+            "Centrum / Zuid-West",
+            "WK093500",
+            "Binnenstad",
+        ),
+        (
+            "Station Maastricht",
+            50.8497,
+            5.7053,
+            "Centrum / Zuid-West",
+            "WK093500",
+            "Wyck",
+        ),
+        (
+            "MUMC+",
+            50.8327,
+            5.7127,
+            "Zuid-Oost",
+            "WK093506",
+            "Randwyck",
+        ),
+        (
+            "Albert Heijn XL Brusselsepoort",
+            50.8504616,
+            5.6650032,
+            "Noord-West",
+            "WK093502",
+            "Brusselsepoort",
+        ),
     ];
     for (place, lat, lon, lwa, wijk, buurt) in cases {
         let a = at(lat, lon);
-        assert_eq!(names(&a), (lwa.into(), wijk.into(), buurt.into()), "{place}");
+        assert_eq!(
+            names(&a),
+            (lwa.into(), wijk.into(), buurt.into()),
+            "{place}"
+        );
         assert_eq!(a.position, Position::Inside, "{place}");
         assert!(a.nearest.is_none(), "{place}");
     }
@@ -46,18 +88,38 @@ fn known_places_land_in_their_buurt_and_lwa_area() {
 #[test]
 fn vrijthof_names_the_thor_senior_and_the_police_coordinator() {
     let a = at(50.8489, 5.6879);
-    let senior = a.contacts.iter().find(|c| c.role == Role::SeniorWijkgebondenMedewerker).unwrap();
+    let senior = a
+        .contacts
+        .iter()
+        .find(|c| c.role == Role::SeniorWijkgebondenMedewerker)
+        .unwrap();
     assert_eq!(senior.organisation, "thor");
-    assert!(senior.name.contains("Centrum / Zuid-West"), "{}", senior.name);
+    assert!(
+        senior.name.contains("Centrum / Zuid-West"),
+        "{}",
+        senior.name
+    );
     assert!(senior.channels.iter().any(|c| c.value == "14 043"));
-    let coordinator = a.contacts.iter().find(|c| c.role == Role::Coordinator).unwrap();
+    let coordinator = a
+        .contacts
+        .iter()
+        .find(|c| c.role == Role::Coordinator)
+        .unwrap();
     assert_eq!(coordinator.organisation, "politie");
     assert!(coordinator.channels.iter().any(|c| c.value == "0900-8844"));
-    let wijkagent = a.contacts.iter().find(|c| c.role == Role::Wijkagent).unwrap();
+    let wijkagent = a
+        .contacts
+        .iter()
+        .find(|c| c.role == Role::Wijkagent)
+        .unwrap();
     assert_eq!(wijkagent.name, "Wijkagent voor Binnenstad");
     // Contacts of other areas never leak in.
     assert!(a.contacts.iter().all(|c| !c.name.contains("Noord-Oost")));
-    assert!(a.contacts.iter().any(|c| c.role == Role::Boa && c.theme.as_deref() == Some("parkeren")));
+    assert!(
+        a.contacts
+            .iter()
+            .any(|c| c.role == Role::Boa && c.theme.as_deref() == Some("parkeren"))
+    );
     assert_eq!(a.data.version, resolver().data().version);
     assert!(a.data.generalized);
 }
@@ -71,7 +133,11 @@ fn brussels_is_outside_with_the_nearest_area_and_distance() {
     let n = a.nearest.as_ref().expect("nearest area");
     assert_eq!(n.lwa.name, "Noord-West");
     // Brussels is about 90 km west of Maastricht's western edge.
-    assert!((85_000.0..95_000.0).contains(&n.distance_m), "{}", n.distance_m);
+    assert!(
+        (85_000.0..95_000.0).contains(&n.distance_m),
+        "{}",
+        n.distance_m
+    );
     assert!(a.message.contains("Outside"), "{}", a.message);
 }
 
@@ -86,7 +152,13 @@ fn just_outside_the_city_reports_a_short_distance() {
         .flat_map(|a| a.geometry.0.iter().flat_map(|p| p.exterior().0.iter()))
         .min_by(|a, b| a.x.total_cmp(&b.x))
         .unwrap();
-    let a = r.resolve(Rd { x: west.x - 50.0, y: west.y }, Audience::Public);
+    let a = r.resolve(
+        Rd {
+            x: west.x - 50.0,
+            y: west.y,
+        },
+        Audience::Public,
+    );
     assert_eq!(a.position, Position::Outside);
     let d = a.nearest.unwrap().distance_m;
     assert!(d > 0.0 && d <= 50.0, "{d}");
@@ -102,7 +174,10 @@ fn boundary_points_are_consistent_across_layers() {
     for b in &buurten.areas {
         for c in b.geometry.0[0].exterior().0.iter() {
             let a = r.resolve(Rd { x: c.x, y: c.y }, Audience::Public);
-            let buurt = a.buurt.as_ref().expect("a vertex of a buurt is in some buurt");
+            let buurt = a
+                .buurt
+                .as_ref()
+                .expect("a vertex of a buurt is in some buurt");
             let parent = &data.area(&buurt.code).unwrap().parents;
             assert_eq!(Some(&a.lwa.as_ref().unwrap().id), parent.get("lwa"));
             assert_eq!(Some(&a.wijk.as_ref().unwrap().code), parent.get("wijk"));

@@ -1,0 +1,88 @@
+//! The real binary, as a person or a script runs it.
+
+use std::process::Command;
+
+fn wijkwijzer(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .args(args)
+        .env_remove("WIJKWIJZER_GEODATA")
+        .output()
+        .expect("run wijkwijzer");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn lookup_for_a_person() {
+    let (code, out, err) = wijkwijzer(&["lookup", "50.8514,5.6910"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("LWA        Centrum / Zuid-West [lwa-centrum-zuid-west]"),
+        "{out}"
+    );
+    assert!(out.contains("Buurt      Binnenstad [BU09350000]"), "{out}");
+    assert!(
+        out.contains("Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West"),
+        "{out}"
+    );
+    assert!(out.contains("Coördinator politie"), "{out}");
+    assert!(out.contains("generalised boundaries"), "{out}");
+}
+
+#[test]
+fn lookup_json_is_the_http_answer() {
+    let (code, out, _) = wijkwijzer(&["lookup", "--json", "50.8514", "5.6910"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["lwa"]["id"], "lwa-centrum-zuid-west");
+    assert_eq!(v["buurt"]["code"], "BU09350000");
+    assert_eq!(v["position"], "inside");
+    // RD New pairs are recognised by their range.
+    let (code, out, _) = wijkwijzer(&["lookup", "--json", "176395 317996"]);
+    assert_eq!(code, 0);
+    let rd: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rd["point"]["rd"]["x"], 176395.0);
+    assert_eq!(rd["lwa"]["id"], "lwa-centrum-zuid-west");
+    let (code, out, _) = wijkwijzer(&[
+        "lookup",
+        "--json",
+        "--crs",
+        "EPSG:3857",
+        "633174.1",
+        "6594609.3",
+    ]);
+    assert_eq!(code, 0);
+    let m: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(m["buurt"]["name"], "Binnenstad");
+}
+
+#[test]
+fn outside_exits_1_and_bad_input_exits_2_with_a_message() {
+    let (code, out, _) = wijkwijzer(&["lookup", "50.8466,4.3528"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("outside coverage") && out.contains("Noord-West"),
+        "{out}"
+    );
+    let (code, out, err) = wijkwijzer(&["lookup", "5.6910,50.8514"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("looks swapped"), "{err}");
+    let (code, _, err) = wijkwijzer(&["lookup", "hello"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read 'hello'"), "{err}");
+    let (code, _, err) = wijkwijzer(&["lookup", "--crs", "EPSG:1", "1", "2"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown CRS"), "{err}");
+}
+
+#[test]
+fn check_the_embedded_data() {
+    let (code, out, err) = wijkwijzer(&["check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("is valid"), "{out}");
+    assert!(out.contains("buurt") && out.contains("44 areas"), "{out}");
+}

@@ -1,0 +1,345 @@
+//! End to end over HTTP: the real router on a real socket (port 0), queried with reqwest.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::http::{AppState, serve};
+use wijkwijzer::resolve::Resolver;
+
+struct Server {
+    base: String,
+    client: reqwest::Client,
+}
+
+async fn start() -> Server {
+    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(serve(listener, state));
+    Server {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+    }
+}
+
+impl Server {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn json(&self, path: &str) -> (StatusCode, String, Value) {
+        let res = self.get(path).await;
+        let status = res.status();
+        let ct = res.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        (status, ct, res.json().await.unwrap())
+    }
+
+    /// Asserts an RFC 9457 problem with a 4xx status and returns its detail.
+    async fn problem(&self, path: &str, status: u16, kind: &str) -> String {
+        let (s, ct, body) = self.json(path).await;
+        assert_eq!(s.as_u16(), status, "{path}: {body}");
+        assert_eq!(ct, "application/problem+json", "{path}");
+        assert_eq!(body["status"], status, "{path}");
+        assert_eq!(
+            body["type"],
+            format!("urn:wijkwijzer:problem:{kind}"),
+            "{path}: {body}"
+        );
+        assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+        body["detail"].as_str().unwrap().to_string()
+    }
+}
+
+#[tokio::test]
+async fn vrijthof_by_wgs84_rd_and_web_mercator() {
+    let s = start().await;
+    let (status, ct, a) = s.json("/v1/lookup?lat=50.8489&lon=5.6879").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ct, "application/json");
+    assert_eq!(a["lwa"]["id"], "lwa-centrum-zuid-west");
+    assert_eq!(a["lwa"]["name"], "Centrum / Zuid-West");
+    assert_eq!(a["wijk"]["code"], "WK093500");
+    assert_eq!(a["buurt"]["code"], "BU09350000");
+    assert_eq!(a["buurt"]["name"], "Binnenstad");
+    assert_eq!(a["position"], "inside");
+    assert_eq!(a["point"]["wgs84"]["lat"], 50.8489);
+    let x = a["point"]["rd"]["x"].as_f64().unwrap();
+    assert!((x - 176_178.0).abs() < 1.0, "{x}");
+    assert!(a["nearest"].is_null());
+    let contacts = a["contacts"].as_array().unwrap();
+    let role = |r: &str| contacts.iter().find(|c| c["role"] == r).cloned().unwrap();
+    assert_eq!(
+        role("senior_wijkgebonden_medewerker")["organisation"],
+        "thor"
+    );
+    assert_eq!(role("coordinator")["organisation"], "politie");
+    assert_eq!(role("wijkagent")["name"], "Wijkagent voor Binnenstad");
+    assert!(
+        contacts
+            .iter()
+            .any(|c| c["role"] == "task_focus" && c["theme"] == "verkeer")
+    );
+    assert!(a["data"]["version"].as_str().unwrap().len() == 16);
+    assert_eq!(a["data"]["generalized"], true);
+    assert_eq!(a["data"]["year"], 2024);
+
+    let rd_x = a["point"]["rd"]["x"].as_f64().unwrap();
+    let rd_y = a["point"]["rd"]["y"].as_f64().unwrap();
+    let (status, _, b) = s
+        .json(&format!("/v1/lookup?x={rd_x}&y={rd_y}&crs=EPSG:28992"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(b["buurt"], a["buurt"]);
+    // Without crs, x/y are RD New.
+    let (_, _, c) = s.json(&format!("/v1/lookup?x={rd_x}&y={rd_y}")).await;
+    assert_eq!(c["buurt"], a["buurt"]);
+    let (status, _, m) = s
+        .json("/v1/lookup?x=633174.1&y=6594609.3&crs=EPSG:3857")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    assert_eq!(m["buurt"]["name"], "Binnenstad");
+    let lat = m["point"]["wgs84"]["lat"].as_f64().unwrap();
+    assert!((lat - 50.8489).abs() < 0.001, "{lat}");
+}
+
+#[tokio::test]
+async fn brussels_is_a_404_with_the_same_body_shape() {
+    let s = start().await;
+    let (status, ct, a) = s.json("/v1/lookup?lat=50.8466&lon=4.3528").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(ct, "application/json");
+    assert_eq!(a["position"], "outside");
+    assert!(a["lwa"].is_null() && a["wijk"].is_null() && a["buurt"].is_null());
+    assert_eq!(a["contacts"], serde_json::json!([]));
+    assert_eq!(a["nearest"]["lwa"]["id"], "lwa-noord-west");
+    let d = a["nearest"]["distance_m"].as_f64().unwrap();
+    assert!((85_000.0..95_000.0).contains(&d), "{d}");
+    assert!(a["message"].as_str().unwrap().contains("Outside"));
+    assert!(a["point"]["rd"]["x"].is_number() && a["data"]["version"].is_string());
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_problem_that_says_what_to_fix() {
+    let s = start().await;
+    let d = s.problem("/v1/lookup", 400, "missing-parameter").await;
+    assert!(d.contains("lat=50.8514&lon=5.6910"), "{d}");
+    let d = s
+        .problem("/v1/lookup?lat=50.85", 400, "missing-parameter")
+        .await;
+    assert!(d.contains("'lon'"), "{d}");
+    let d = s
+        .problem("/v1/lookup?lat=abc&lon=5.69", 400, "not-a-number")
+        .await;
+    assert!(d.contains("'lat'") && d.contains("abc"), "{d}");
+    s.problem("/v1/lookup?lat=NaN&lon=5.69", 400, "not-finite")
+        .await;
+    s.problem("/v1/lookup?lat=50.85&lon=inf", 400, "not-finite")
+        .await;
+    s.problem("/v1/lookup?lat=1e999&lon=5.69", 400, "not-finite")
+        .await;
+    let d = s
+        .problem("/v1/lookup?lat=95&lon=5.69", 400, "out-of-range")
+        .await;
+    assert!(d.contains("-90..90"), "{d}");
+    s.problem("/v1/lookup?lat=50&lon=-190", 400, "out-of-range")
+        .await;
+    let d = s
+        .problem(
+            "/v1/lookup?lat=5.6910&lon=50.8514",
+            400,
+            "swapped-coordinates",
+        )
+        .await;
+    assert!(d.contains("lat=50.8514&lon=5.691"), "{d}");
+    let d = s
+        .problem("/v1/lookup?lat=317996&lon=176395", 400, "rd-given-as-wgs84")
+        .await;
+    assert!(d.contains("x=176395&y=317996&crs=EPSG:28992"), "{d}");
+    s.problem(
+        "/v1/lookup?lat=6594994&lon=633176",
+        400,
+        "web-mercator-given-as-wgs84",
+    )
+    .await;
+    let d = s
+        .problem(
+            "/v1/lookup?x=176395&y=317996&crs=EPSG:31370",
+            400,
+            "unknown-crs",
+        )
+        .await;
+    assert!(d.contains("EPSG:28992"), "{d}");
+    s.problem(
+        "/v1/lookup?x=5.69&y=50.85",
+        400,
+        "degrees-given-as-projected",
+    )
+    .await;
+    s.problem("/v1/lookup?x=176395&y=9999999", 400, "out-of-range")
+        .await;
+    s.problem(
+        "/v1/lookup?lat=50.85&lon=5.69&x=1&y=2",
+        400,
+        "conflicting-parameters",
+    )
+    .await;
+    let d = s
+        .problem("/v1/lookup?lat=50.85&lng=5.69", 400, "unknown-parameter")
+        .await;
+    assert!(d.contains("did you mean 'lon'"), "{d}");
+    s.problem(
+        "/v1/lookup?lat=50.85&lat=50.86&lon=5.69",
+        400,
+        "repeated-parameter",
+    )
+    .await;
+    s.problem("/v1/lookup?lat=%ZZ&lon=5.69", 400, "not-a-number")
+        .await;
+    s.problem("/v1/nothing-here", 404, "not-found").await;
+    s.problem("/v1/areas?layer=gemeente", 400, "unknown-layer")
+        .await;
+    s.problem("/v1/areas/BU09359999", 404, "unknown-area").await;
+    let res = s
+        .client
+        .post(format!("{}/v1/lookup", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // Dutch decimal commas are understood in a single number.
+    let (status, _, a) = s.json("/v1/lookup?lat=50,8489&lon=5,6879").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(a["buurt"]["name"], "Binnenstad");
+}
+
+#[tokio::test]
+async fn areas_are_rfc7946_geojson_with_contacts_cors_and_etag() {
+    let s = start().await;
+    let res = s
+        .client
+        .get(format!("{}/v1/areas?layer=lwa", s.base))
+        .header("Origin", "https://kaart.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    assert_eq!(h["content-type"], "application/geo+json");
+    assert_eq!(h["access-control-allow-origin"], "*");
+    let version = h["x-data-version"].to_str().unwrap().to_string();
+    let etag = h["etag"].to_str().unwrap().to_string();
+    assert!(etag.contains(&version), "{etag}");
+    let fc: Value = res.json().await.unwrap();
+    assert_eq!(fc["type"], "FeatureCollection");
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 4);
+    let names: Vec<&str> = features
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Centrum / Zuid-West",
+            "Noord-Oost",
+            "Noord-West",
+            "Zuid-Oost"
+        ]
+    );
+    for f in features {
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+        // RFC 7946: WGS84 lon, lat; Maastricht lies around 5.6-5.8 E, 50.8-50.9 N.
+        let first = &f["geometry"]["coordinates"][0][0][0];
+        let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
+        assert!(
+            (5.6..5.8).contains(&lon) && (50.7..50.95).contains(&lat),
+            "{lon} {lat}"
+        );
+        let contacts = f["properties"]["contacts"].as_array().unwrap();
+        assert!(
+            contacts
+                .iter()
+                .any(|c| c["role"] == "senior_wijkgebonden_medewerker")
+        );
+        assert!(contacts.iter().any(|c| c["role"] == "coordinator"));
+    }
+    // Exterior rings are counter-clockwise (RFC 7946 section 3.1.6).
+    let ring = features[0]["geometry"]["coordinates"][0][0]
+        .as_array()
+        .unwrap();
+    let signed: f64 = ring
+        .windows(2)
+        .map(|w| {
+            w[0][0].as_f64().unwrap() * w[1][1].as_f64().unwrap()
+                - w[1][0].as_f64().unwrap() * w[0][1].as_f64().unwrap()
+        })
+        .sum();
+    assert!(signed > 0.0, "exterior ring is clockwise");
+
+    let res = s
+        .client
+        .get(format!("{}/v1/areas?layer=lwa", s.base))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+
+    for (layer, n) in [("wijk", 7), ("buurt", 44), ("stadsdeel", 7)] {
+        let (status, _, fc) = s.json(&format!("/v1/areas?layer={layer}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(fc["features"].as_array().unwrap().len(), n, "{layer}");
+    }
+    let (status, _, f) = s.json("/v1/areas/BU09350200").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(f["type"], "Feature");
+    assert_eq!(f["properties"]["name"], "Brusselsepoort");
+    assert_eq!(f["properties"]["parents"]["lwa"], "lwa-noord-west");
+    assert!(
+        f["properties"]["source"]
+            .as_str()
+            .unwrap()
+            .contains("afgeleid")
+    );
+    let contacts = f["properties"]["contacts"].as_array().unwrap();
+    assert!(
+        contacts
+            .iter()
+            .any(|c| c["name"] == "Wijkagent voor Brusselsepoort")
+    );
+}
+
+#[tokio::test]
+async fn health_layers_and_data_version_on_every_response() {
+    let s = start().await;
+    let (status, _, h) = s.json("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(h["status"], "ok");
+    let version = h["data_version"].as_str().unwrap().to_string();
+    for path in ["/healthz", "/v1/layers", "/", "/v1/lookup?lat=1", "/nope"] {
+        let res = s.get(path).await;
+        assert_eq!(
+            res.headers()["x-data-version"].to_str().unwrap(),
+            version,
+            "{path}"
+        );
+    }
+    let (_, _, l) = s.json("/v1/layers").await;
+    let ids: Vec<&str> = l["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["lwa", "wijk", "buurt", "stadsdeel"]);
+}
