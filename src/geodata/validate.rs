@@ -228,9 +228,7 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
             (Role::Coordinator, "police coordinator"),
         ] {
             let found = r.assignments.iter().any(|a| {
-                a.role == role
-                    && a.is_valid_on(today)
-                    && a.scope.area_ids().contains(&area.id)
+                a.role == role && a.is_valid_on(today) && a.scope.area_ids().contains(&area.id)
             });
             if !found {
                 problems.push(Problem::new(
