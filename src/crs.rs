@@ -142,8 +142,26 @@ const RD_K: f64 = 0.999_907_9;
 const RD_X0: f64 = 155_000.0;
 const RD_Y0: f64 = 463_000.0;
 
-impl Helmert {
+/// A [`Helmert`] with its rotation matrix computed once.
+#[derive(Debug, Clone, Copy)]
+struct HelmertMatrix {
+    r: [[f64; 3]; 3],
+    t: [f64; 3],
+}
+
+impl HelmertMatrix {
+    #[inline]
     fn apply(&self, p: [f64; 3]) -> [f64; 3] {
+        let mut out = [0.0; 3];
+        for (i, row) in self.r.iter().enumerate() {
+            out[i] = row[0] * p[0] + row[1] * p[1] + row[2] * p[2] + self.t[i];
+        }
+        out
+    }
+}
+
+impl Helmert {
+    fn matrix(&self) -> HelmertMatrix {
         let to_rad = |arcsec: f64| (arcsec / 3600.0).to_radians();
         let (rx, ry, rz) = (
             to_rad(self.r_arcsec[0]),
@@ -161,11 +179,10 @@ impl Helmert {
             [sy, -cy * sx, cy * cx],
         ];
         let s = 1.0 + self.scale_diff;
-        let mut out = [0.0; 3];
-        for (i, row) in r.iter().enumerate() {
-            out[i] = s * (row[0] * p[0] + row[1] * p[1] + row[2] * p[2]) + self.t[i];
+        HelmertMatrix {
+            r: r.map(|row| row.map(|v| s * v)),
+            t: self.t,
         }
-        out
     }
 }
 
@@ -187,7 +204,7 @@ fn geocentric_to_geodetic(p: [f64; 3], a: f64, f: f64) -> (f64, f64) {
     for _ in 0..30 {
         let n = a / (1.0 - e2 * phi.sin().powi(2)).sqrt();
         let next = (p[2] + e2 * n * phi.sin()).atan2(horizontal);
-        let done = (next - phi).abs() < 1e-14;
+        let done = (next - phi).abs() < 1e-12;
         phi = next;
         if done {
             break;
@@ -288,7 +305,7 @@ impl RdProjection {
                 .exp()
                 .atan()
                 - FRAC_PI_2;
-            let done = (next - phi).abs() < 1e-15;
+            let done = (next - phi).abs() < 1e-13;
             phi = next;
             if done {
                 break;
@@ -522,6 +539,8 @@ impl CorrectionGrid {
 pub struct Transformer {
     grid: CorrectionGrid,
     projection: RdProjection,
+    to_rd: HelmertMatrix,
+    to_etrs: HelmertMatrix,
 }
 
 impl fmt::Debug for Transformer {
@@ -553,6 +572,8 @@ impl Transformer {
         Self {
             grid,
             projection: RdProjection::new(),
+            to_rd: ETRS89_TO_RD_BESSEL.matrix(),
+            to_etrs: RD_BESSEL_TO_ETRS89.matrix(),
         }
     }
 
@@ -572,8 +593,7 @@ impl Transformer {
             GRS80_A,
             GRS80_F,
         );
-        let (phi, lambda) =
-            geocentric_to_geodetic(ETRS89_TO_RD_BESSEL.apply(xyz), BESSEL_A, BESSEL_F);
+        let (phi, lambda) = geocentric_to_geodetic(self.to_rd.apply(xyz), BESSEL_A, BESSEL_F);
         let (pseudo_lat, pseudo_lon) = (phi.to_degrees(), lambda.to_degrees());
         // The grid is indexed by real Bessel coordinates, which are what we are solving for:
         // a fixed-point iteration converges in a few steps because corrections are < 1 m.
@@ -581,7 +601,7 @@ impl Transformer {
         for _ in 0..10 {
             let (dlat, dlon) = self.grid.correction(lat, lon);
             let (nlat, nlon) = (pseudo_lat - dlat, pseudo_lon - dlon);
-            let done = (nlat - lat).abs() < 1e-12 && (nlon - lon).abs() < 1e-12;
+            let done = (nlat - lat).abs() < 1e-11 && (nlon - lon).abs() < 1e-11;
             lat = nlat;
             lon = nlon;
             if done {
@@ -609,8 +629,7 @@ impl Transformer {
             BESSEL_A,
             BESSEL_F,
         );
-        let (phi, lambda) =
-            geocentric_to_geodetic(RD_BESSEL_TO_ETRS89.apply(xyz), GRS80_A, GRS80_F);
+        let (phi, lambda) = geocentric_to_geodetic(self.to_etrs.apply(xyz), GRS80_A, GRS80_F);
         Wgs84 {
             lat: phi.to_degrees(),
             lon: lambda.to_degrees(),

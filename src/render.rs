@@ -54,19 +54,33 @@ pub fn answer(a: &Answer) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {:<8} {}{}: {}",
+                "  {:<14} {}{}: {}",
                 c.organisation, c.role_label, theme, c
             );
-            let channels: Vec<String> = c
+            // Channels every contact of this organisation shares are listed once below.
+            let own: Vec<String> = c
                 .channels
                 .iter()
-                .map(|ch| match &ch.label {
-                    Some(l) => format!("{} ({l})", ch.value),
-                    None => ch.value.clone(),
-                })
+                .filter(|ch| !shared_channels(a, &c.organisation).contains(ch))
+                .map(channel)
                 .collect();
-            if !channels.is_empty() {
-                let _ = writeln!(out, "           {}", channels.join(" | "));
+            if !own.is_empty() {
+                let _ = writeln!(out, "  {:<14} {}", "", own.join(" | "));
+            }
+        }
+        let _ = writeln!(out, "\nChannels");
+        let mut seen: Vec<&str> = Vec::new();
+        for c in &a.contacts {
+            if seen.contains(&c.organisation.as_str()) {
+                continue;
+            }
+            seen.push(&c.organisation);
+            let shared: Vec<String> = shared_channels(a, &c.organisation)
+                .into_iter()
+                .map(channel)
+                .collect();
+            if !shared.is_empty() {
+                let _ = writeln!(out, "  {:<14} {}", c.organisation, shared.join(" | "));
             }
         }
     }
@@ -85,6 +99,27 @@ pub fn answer(a: &Answer) -> String {
         d.attribution
     );
     out
+}
+
+fn channel(ch: &crate::roster::Channel) -> String {
+    match &ch.label {
+        Some(l) => format!("{} ({l})", ch.value),
+        None => ch.value.clone(),
+    }
+}
+
+/// The channels that every contact of `organisation` in the answer has.
+fn shared_channels<'a>(a: &'a Answer, organisation: &str) -> Vec<&'a crate::roster::Channel> {
+    let mut contacts = a.contacts.iter().filter(|c| c.organisation == organisation);
+    let Some(first) = contacts.next() else {
+        return Vec::new();
+    };
+    let rest: Vec<_> = contacts.collect();
+    first
+        .channels
+        .iter()
+        .filter(|ch| rest.iter().all(|c| c.channels.contains(ch)))
+        .collect()
 }
 
 /// Layer ids as labels: short ones are acronyms (`lwa` -> `LWA`), others get a capital.
