@@ -277,7 +277,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         return Err(ImportError::Mapping(problems));
     }
 
-    let mut report = ImportReport::default();
+    let mut out = Outputs::default();
     let mut source = mapping.source.clone();
     if let Some(n) = &opts.source_name {
         source.name = n.clone();
@@ -289,14 +289,12 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         .generalized
         .unwrap_or(source.generalized || generalized_hint);
     if generalized_hint && opts.generalized == Some(false) {
-        report.notes.push(
+        out.report.notes.push(
             "the CBS file's FID says 'gegeneraliseerd' but --generalized false was given".into(),
         );
     }
 
     let wijk_of = |code: &str| format!("WK{}", &code[2..8]);
-    let mut files: BTreeMap<String, String> = BTreeMap::new();
-    let mut infos = Vec::new();
 
     // Derived layers first (coverage layer leads the manifest), then wijk, then buurt.
     for layer in &mapping.layers {
@@ -309,7 +307,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
             let geometry = dissolve(members.iter().map(|b| &b.geometry));
             let holes: usize = geometry.0.iter().map(|p| p.interiors().len()).sum();
             if geometry.0.len() > 1 || holes > 0 {
-                report.notes.push(format!(
+                out.report.notes.push(format!(
                     "{} '{}': {} part(s), {} hole(s) after dissolving its buurten",
                     layer.id,
                     area.name,
@@ -317,27 +315,18 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
                     holes
                 ));
             }
-            let codes: Vec<&str> = members.iter().map(|b| b.code.as_str()).collect();
-            features.push(feature_json(
-                &area.id,
-                &area.name,
-                &layer.id,
-                None,
-                &BTreeMap::new(),
-                None,
-                Some(&codes),
-                &geometry,
-            ));
+            features.push(feature_json(FeatureOut {
+                id: &area.id,
+                name: &area.name,
+                layer: &layer.id,
+                code: None,
+                parents: BTreeMap::new(),
+                source: None,
+                members: Some(members.iter().map(|b| b.code.as_str()).collect()),
+                geometry: &geometry,
+            }));
         }
-        add_layer(
-            &mut files,
-            &mut infos,
-            &mut report,
-            &layer.id,
-            &layer.title,
-            &layer.description,
-            features,
-        );
+        out.add_layer(&layer.id, &layer.title, &layer.description, features);
     }
 
     let mut wijk_codes: Vec<String> = buurten.iter().map(|b| wijk_of(&b.code)).collect();
@@ -353,7 +342,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
             .unwrap_or_else(|| format!("Wijk {}", &wk[6..8]));
         if let Some(cbs) = cbs {
             let diff = cbs.geometry.xor(&geometry).unsigned_area();
-            report.notes.push(format!(
+            out.report.notes.push(format!(
                 "wijk {wk}: dissolved from its buurten; differs from the CBS wijk polygon by {:.2} km²",
                 diff / 1e6
             ));
@@ -372,23 +361,18 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
                 parents.insert(layer.id.clone(), areas[0].to_string());
             }
         }
-        let codes: Vec<&str> = members.iter().map(|b| b.code.as_str()).collect();
-        features.push(feature_json(
-            wk,
-            &name,
-            "wijk",
-            Some(wk),
-            &parents,
-            None,
-            Some(&codes),
-            &geometry,
-        ));
+        features.push(feature_json(FeatureOut {
+            id: wk,
+            name: &name,
+            layer: "wijk",
+            code: Some(wk),
+            parents,
+            source: None,
+            members: Some(members.iter().map(|b| b.code.as_str()).collect()),
+            geometry: &geometry,
+        }));
     }
-    add_layer(
-        &mut files,
-        &mut infos,
-        &mut report,
-        "wijk",
+    out.add_layer("wijk",
         &format!("CBS-wijken {}", source.year),
         "CBS wijkcode (WK + gemeente + wijk); geometry dissolved from its buurten; parent LWA only where the whole wijk lies in one",
         features,
@@ -415,21 +399,18 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        features.push(feature_json(
-            &b.code,
-            &b.name,
-            "buurt",
-            Some(&b.code),
-            &parents,
-            Some(&note),
-            None,
-            &b.geometry,
-        ));
+        features.push(feature_json(FeatureOut {
+            id: &b.code,
+            name: &b.name,
+            layer: "buurt",
+            code: Some(&b.code),
+            parents,
+            source: Some(note),
+            members: None,
+            geometry: &b.geometry,
+        }));
     }
-    add_layer(
-        &mut files,
-        &mut infos,
-        &mut report,
+    out.add_layer(
         "buurt",
         &format!("CBS-buurten {}", source.year),
         "CBS buurtcode (BU + gemeente + wijk + buurt), geometry as CBS draws it",
@@ -443,23 +424,24 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         "buurt" => 2,
         _ => 3,
     };
-    infos.sort_by_key(|i| rank(&i.id));
+    out.infos.sort_by_key(|i| rank(&i.id));
     let manifest = Manifest {
         format: 1,
         coverage_name: mapping.coverage_name.clone(),
         coverage_layer: mapping.coverage_layer.clone(),
         base_layer: "buurt".into(),
         source,
-        layers: infos,
+        layers: out.infos,
     };
     let manifest_text = format!(
         "# Generated by `wijkwijzer import` from layers.toml and the CBS files; do not edit by hand.\n{}",
         toml::to_string(&manifest).map_err(|e| file_err(&opts.out, e))?
     );
-    files.insert("manifest.toml".into(), manifest_text);
+    out.files.insert("manifest.toml".into(), manifest_text);
 
     std::fs::create_dir_all(&opts.out).map_err(|e| file_err(&opts.out, e))?;
-    for (name, content) in &files {
+    let mut report = out.report;
+    for (name, content) in &out.files {
         let path = opts.out.join(name);
         std::fs::write(&path, content).map_err(|e| file_err(&path, e))?;
         report.files.push(path);
@@ -470,34 +452,36 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
     Ok(report)
 }
 
-fn add_layer(
-    files: &mut BTreeMap<String, String>,
-    infos: &mut Vec<LayerInfo>,
-    report: &mut ImportReport,
-    id: &str,
-    title: &str,
-    description: &str,
-    mut features: Vec<Value>,
-) {
-    features.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
-    let file = format!("{id}.geojson");
-    let mut text = format!(
-        "{{\"type\":\"FeatureCollection\",\"name\":{},\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::28992\"}}}},\"features\":[\n",
-        Value::from(id)
-    );
-    for (i, f) in features.iter().enumerate() {
-        text.push_str(&f.to_string());
-        text.push_str(if i + 1 < features.len() { ",\n" } else { "\n" });
+/// What the import is writing: file contents by name, the manifest's layer list, the report.
+#[derive(Default)]
+struct Outputs {
+    files: BTreeMap<String, String>,
+    infos: Vec<LayerInfo>,
+    report: ImportReport,
+}
+
+impl Outputs {
+    fn add_layer(&mut self, id: &str, title: &str, description: &str, mut features: Vec<Value>) {
+        features.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+        let file = format!("{id}.geojson");
+        let mut text = format!(
+            "{{\"type\":\"FeatureCollection\",\"name\":{},\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::28992\"}}}},\"features\":[\n",
+            Value::from(id)
+        );
+        for (i, f) in features.iter().enumerate() {
+            text.push_str(&f.to_string());
+            text.push_str(if i + 1 < features.len() { ",\n" } else { "\n" });
+        }
+        text.push_str("]}\n");
+        self.report.layers.push((id.to_string(), features.len()));
+        self.files.insert(file.clone(), text);
+        self.infos.push(LayerInfo {
+            id: id.to_string(),
+            title: title.to_string(),
+            file,
+            description: description.to_string(),
+        });
     }
-    text.push_str("]}\n");
-    report.layers.push((id.to_string(), features.len()));
-    files.insert(file.clone(), text);
-    infos.push(LayerInfo {
-        id: id.to_string(),
-        title: title.to_string(),
-        file,
-        description: description.to_string(),
-    });
 }
 
 /// Gaps between neighbouring buurten smaller than this are slivers of the source's
@@ -556,17 +540,30 @@ fn polygon_json(p: &Polygon<f64>) -> Value {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn feature_json(
-    id: &str,
-    name: &str,
-    layer: &str,
-    code: Option<&str>,
-    parents: &BTreeMap<String, String>,
-    source: Option<&str>,
-    members: Option<&[&str]>,
-    geometry: &MultiPolygon<f64>,
-) -> Value {
+/// One output feature of a layer file.
+struct FeatureOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    layer: &'a str,
+    code: Option<&'a str>,
+    parents: BTreeMap<String, String>,
+    source: Option<String>,
+    /// The buurten a dissolved area is made of.
+    members: Option<Vec<&'a str>>,
+    geometry: &'a MultiPolygon<f64>,
+}
+
+fn feature_json(f: FeatureOut<'_>) -> Value {
+    let FeatureOut {
+        id,
+        name,
+        layer,
+        code,
+        parents,
+        source,
+        members,
+        geometry,
+    } = f;
     let geometry = if geometry.0.len() == 1 {
         json!({"type": "Polygon", "coordinates": polygon_json(&geometry.0[0])})
     } else {
