@@ -209,6 +209,8 @@ async fn index(State(s): State<Arc<AppState>>) -> Json<Value> {
     Json(json!({
         "service": "wijkwijzer",
         "endpoints": {
+            "GET /v1/lookup?q=": "the same for a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
+            "GET /v1/lookup?q=": "a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
             "GET /v1/lookup?lat=&lon=": "area and responsible officers for a WGS84 point",
             "GET /v1/lookup?x=&y=&crs=EPSG:28992": "the same for RD New (or crs=EPSG:3857 Web Mercator)",
             "GET /v1/layers": "the area layers",
@@ -318,9 +320,25 @@ async fn lookup(
     State(s): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = params(raw, &["lat", "lon", "x", "y", "crs"])?;
-    let point = point_from(&p)?;
-    let answer = s.resolver.resolve(point, Audience::Public);
+    let p = params(raw, &["q", "lat", "lon", "x", "y", "crs"])?;
+    let (point, understood) = match p.get("q") {
+        Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
+        Some(q) => match query::parse(q)? {
+            query::Input::Point(u) => (u.rd, Some(u)),
+            query::Input::Address(text) => {
+                let e = QueryError::AddressUnavailable { text };
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    e.kind(),
+                    e.title(),
+                    e.to_string(),
+                ));
+            }
+        },
+        None => (point_from(&p)?, None),
+    };
+    let mut answer = s.resolver.resolve(point, Audience::Public);
+    answer.understood = understood;
     let status = if answer.position == Position::Outside {
         StatusCode::NOT_FOUND
     } else {

@@ -130,6 +130,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let resolver = Resolver::new(load(geodata.as_ref())?);
             let text = place.join(" ");
+            let mut understood = None;
             let point = match crs {
                 Some(c) => {
                     let crs = Crs::parse(&c)?;
@@ -146,9 +147,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         crs,
                     )?
                 }
-                None => query::parse_pair(&text)?.0,
+                None => match query::parse(&text)? {
+                    query::Input::Point(u) => {
+                        understood = Some(u.clone());
+                        u.rd
+                    }
+                    query::Input::Address(text) => {
+                        return Err(query::QueryError::AddressUnavailable { text }.into());
+                    }
+                },
             };
-            let answer = resolver.resolve(point, Audience::Internal);
+            let mut answer = resolver.resolve(point, Audience::Internal);
+            answer.understood = understood;
             if json {
                 println!("{}", serde_json::to_string_pretty(&answer)?);
             } else {

@@ -8,6 +8,9 @@ use crate::resolve::Answer;
 /// Renders an answer as aligned text for a person at a terminal.
 pub fn answer(a: &Answer) -> String {
     let mut out = String::new();
+    if let Some(u) = &a.understood {
+        let _ = writeln!(out, "Read as    {}", u.understood_as);
+    }
     let p = &a.point;
     let _ = writeln!(
         out,

@@ -90,6 +90,9 @@ pub struct Answer {
     /// Outside coverage only: the nearest coverage area and the distance to its boundary.
     pub nearest: Option<NearestOut>,
     pub message: String,
+    /// For free-text queries: how the text was read (notation, swapped or not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub understood: Option<crate::query::Understood>,
     pub data: DataMeta,
 }
 
@@ -274,6 +277,7 @@ impl Resolver {
             contacts,
             nearest,
             message,
+            understood: None,
             data: self.meta(),
         }
     }

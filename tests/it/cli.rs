@@ -17,8 +17,12 @@ fn wijkwijzer(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn lookup_for_a_person() {
-    let (code, out, err) = wijkwijzer(&["lookup", "50.8514,5.6910"]);
+    let (code, out, err) = wijkwijzer(&["lookup", "50°51'05\"N", "5°41'28\"E"]);
     assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Read as    degrees, minutes, seconds (WGS84)"),
+        "{out}"
+    );
     assert!(
         out.contains("LWA        Centrum / Zuid-West [lwa-centrum-zuid-west]"),
         "{out}"
@@ -67,13 +71,23 @@ fn outside_exits_1_and_bad_input_exits_2_with_a_message() {
         out.contains("outside coverage") && out.contains("Noord-West"),
         "{out}"
     );
-    let (code, out, err) = wijkwijzer(&["lookup", "5.6910,50.8514"]);
+    // Free text decides the order from the ranges, and says so.
+    let (code, out, _) = wijkwijzer(&["lookup", "5.6910,50.8514"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("given as lon, lat: turned round"), "{out}");
+    let (code, out, err) = wijkwijzer(&["lookup", "91,191"]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains("looks swapped"), "{err}");
-    let (code, _, err) = wijkwijzer(&["lookup", "hello"]);
+    assert!(err.contains("neither degrees"), "{err}");
+    let (code, _, err) = wijkwijzer(&["lookup", "50 # 5"]);
     assert_eq!(code, 2);
-    assert!(err.contains("cannot read 'hello'"), "{err}");
+    assert!(
+        err.contains("cannot read '50 # 5'") && err.contains("'#'"),
+        "{err}"
+    );
+    let (code, _, err) = wijkwijzer(&["lookup", "Brusselsepoort 45"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("reads as an address"), "{err}");
     let (code, _, err) = wijkwijzer(&["lookup", "--crs", "EPSG:1", "1", "2"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown CRS"), "{err}");

@@ -113,6 +113,48 @@ async fn vrijthof_by_wgs84_rd_and_web_mercator() {
 }
 
 #[tokio::test]
+async fn free_text_q_in_any_notation() {
+    let s = start().await;
+    let q = |text: &str| format!("/v1/lookup?q={}", percent_encode(text));
+    let (status, _, a) = s.json(&q("50°51'05\"N 5°41'28\"E")).await;
+    assert_eq!(status, StatusCode::OK, "{a}");
+    assert_eq!(a["lwa"]["name"], "Centrum / Zuid-West");
+    assert_eq!(a["understood"]["notation"], "degrees_minutes_seconds");
+    assert_eq!(a["understood"]["swapped"], false);
+    let (_, _, a) = s.json(&q("5.6910 50.8514")).await;
+    assert_eq!(a["understood"]["swapped"], true);
+    assert_eq!(a["buurt"]["name"], "Binnenstad");
+    let (_, _, a) = s
+        .json(&q("https://www.openstreetmap.org/#map=18/50.8497/5.7053"))
+        .await;
+    assert_eq!(a["buurt"]["name"], "Wyck");
+    let d = s
+        .problem(&q("Brusselsepoort 45"), 422, "address-lookup-unavailable")
+        .await;
+    assert!(d.contains("reads as an address"), "{d}");
+    let d = s.problem(&q("50 # 5"), 400, "unreadable-coordinate").await;
+    assert!(d.contains("'#'"), "{d}");
+    s.problem(
+        "/v1/lookup?q=50.85,5.69&lat=50.85",
+        400,
+        "conflicting-parameters",
+    )
+    .await;
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
 async fn brussels_is_a_404_with_the_same_body_shape() {
     let s = start().await;
     let (status, ct, a) = s.json("/v1/lookup?lat=50.8466&lon=4.3528").await;

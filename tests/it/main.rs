@@ -8,6 +8,7 @@ mod crs_validation;
 mod geodata;
 mod http;
 mod index_oracle;
+mod notations;
 mod places;
 
 use std::path::PathBuf;

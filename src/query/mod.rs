@@ -1,19 +1,25 @@
-//! Reading coordinates as people and programs give them, with errors that say what to fix.
+//! Reading places as people and programs give them, with errors that say what to fix.
 //!
-//! Used by the HTTP parameters (`lat`/`lon`, `x`/`y`/`crs`) and the CLI. Range checks catch the
-//! classic mistakes before they become a silent "outside": latitude and longitude swapped,
-//! RD metres or Web Mercator metres passed as degrees, degrees passed as RD.
+//! Two entry points: the structured HTTP parameters (`lat`/`lon`, `x`/`y`/`crs`), checked by
+//! [`check_wgs84`] and [`check_projected`], and free text ([`parse`], the grammar in
+//! [`notation`]) used by `q=`, the command line and the web page. Range checks catch the classic
+//! mistakes before they become a silent "outside": latitude and longitude swapped, RD metres or
+//! Web Mercator metres passed as degrees, degrees passed as RD.
+
+pub mod notation;
+
+pub use notation::{Input, Notation, Understood, parse};
 
 use std::fmt;
 
 use crate::crs::{Crs, Rd, WEB_MERCATOR_MAX_LAT, Wgs84, transformer};
 
 /// RD New's domain (EPSG:28992 area of use, a little wider): x and y in metres.
-const RD_X: (f64, f64) = (-7_000.0, 300_000.0);
-const RD_Y: (f64, f64) = (289_000.0, 629_000.0);
+pub(crate) const RD_X: (f64, f64) = (-7_000.0, 300_000.0);
+pub(crate) const RD_Y: (f64, f64) = (289_000.0, 629_000.0);
 /// Roughly the Netherlands and its border regions, for spotting swapped lat/lon.
-const NL_LAT: (f64, f64) = (50.0, 54.0);
-const NL_LON: (f64, f64) = (2.5, 7.5);
+pub(crate) const NL_LAT: (f64, f64) = (50.0, 54.0);
+pub(crate) const NL_LON: (f64, f64) = (2.5, 7.5);
 const WEB_MERCATOR_MAX: f64 = 20_037_508.342_789_244;
 
 /// Why a coordinate input was refused. `Display` is the message for the person.
@@ -61,7 +67,13 @@ pub enum QueryError {
         name: String,
         hint: Option<&'static str>,
     },
+    /// Free text that is not a place in any notation; `detail` says what was understood.
     Unreadable {
+        text: String,
+        detail: String,
+    },
+    /// Text that reads as an address, while no address index is loaded.
+    AddressUnavailable {
         text: String,
     },
 }
@@ -82,6 +94,7 @@ impl QueryError {
             QueryError::Conflicting => "conflicting-parameters",
             QueryError::UnknownParameter { .. } => "unknown-parameter",
             QueryError::Unreadable { .. } => "unreadable-coordinate",
+            QueryError::AddressUnavailable { .. } => "address-lookup-unavailable",
         }
     }
 
@@ -102,6 +115,7 @@ impl QueryError {
             QueryError::Conflicting => "Conflicting parameters",
             QueryError::UnknownParameter { .. } => "Unknown parameter",
             QueryError::Unreadable { .. } => "Unreadable coordinate",
+            QueryError::AddressUnavailable { .. } => "Address lookup is not available",
         }
     }
 }
@@ -158,15 +172,19 @@ impl fmt::Display for QueryError {
             ),
             QueryError::Conflicting => write!(
                 f,
-                "give either lat and lon (WGS84) or x and y (with crs), not both"
+                "give one of: q (free text), lat and lon (WGS84), or x and y (with crs)"
             ),
             QueryError::UnknownParameter { name, hint } => match hint {
                 Some(h) => write!(f, "unknown parameter '{name}'; did you mean '{h}'?"),
                 None => write!(f, "unknown parameter '{name}'"),
             },
-            QueryError::Unreadable { text } => write!(
+            QueryError::Unreadable { text, detail } => write!(
                 f,
-                "cannot read '{text}' as a coordinate pair: write 'lat,lon' in degrees (50.8514,5.6910) or 'x y' in RD New metres (176395 317996)"
+                "cannot read '{text}' as a place: {detail}. Examples: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 (RD New) · a Google Maps or OpenStreetMap link · geo:50.8514,5.6910"
+            ),
+            QueryError::AddressUnavailable { text } => write!(
+                f,
+                "'{text}' reads as an address, but this service has no address index loaded; give coordinates (50.8514, 5.6910 or RD 176395 317996) or a map link instead"
             ),
         }
     }
@@ -214,16 +232,16 @@ pub fn parse_number(param: &str, text: &str) -> Result<f64, QueryError> {
     Ok(value)
 }
 
-fn within(v: f64, (lo, hi): (f64, f64)) -> bool {
+pub(crate) fn within(v: f64, (lo, hi): (f64, f64)) -> bool {
     (lo..=hi).contains(&v)
 }
 
-fn looks_like_rd(a: f64, b: f64) -> bool {
+pub(crate) fn looks_like_rd(a: f64, b: f64) -> bool {
     (within(a, RD_X) && within(b, RD_Y) || within(b, RD_X) && within(a, RD_Y))
         && (a.abs() > 180.0 || b.abs() > 180.0)
 }
 
-fn looks_like_web_mercator(a: f64, b: f64) -> bool {
+pub(crate) fn looks_like_web_mercator(a: f64, b: f64) -> bool {
     let (x, y) = if a < b { (a, b) } else { (b, a) };
     // The Netherlands in EPSG:3857: x 300 000..850 000, y 6 500 000..7 200 000.
     within(x, (200_000.0, 900_000.0)) && within(y, (6_400_000.0, 7_300_000.0))
@@ -320,29 +338,6 @@ pub fn check_projected(x: f64, y: f64, crs: Crs) -> Result<Rd, QueryError> {
     }
 }
 
-/// Parses a pair typed on the command line: `50.8514,5.6910` (lat,lon), `50.8514 5.6910`, or
-/// RD New metres `176395 317996` (recognised by range). Returns the point in RD and the CRS it
-/// was read as.
-pub fn parse_pair(text: &str) -> Result<(Rd, Crs), QueryError> {
-    let parts: Vec<&str> = text
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let [a, b] = parts.as_slice() else {
-        return Err(QueryError::Unreadable {
-            text: text.to_string(),
-        });
-    };
-    let a = parse_number("first number", a)?;
-    let b = parse_number("second number", b)?;
-    if looks_like_rd(a, b) {
-        let (x, y) = if a < b { (a, b) } else { (b, a) };
-        return Ok((check_projected(x, y, Crs::RdNew)?, Crs::RdNew));
-    }
-    let w = check_wgs84(a, b)?;
-    Ok((transformer().wgs84_to_rd(w), Crs::Wgs84))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,33 +427,5 @@ mod tests {
         );
         let w = check_projected(5.6910, 50.8514, Crs::Wgs84).unwrap();
         assert!((w.x - 176_400.0).abs() < 200.0, "{w:?}");
-    }
-
-    #[test]
-    fn cli_pairs() {
-        let (p, crs) = parse_pair("50.8514,5.6910").unwrap();
-        assert_eq!(crs, Crs::Wgs84);
-        assert!((p.x - 176_400.0).abs() < 200.0);
-        let (p, crs) = parse_pair("176395 317996").unwrap();
-        assert_eq!(
-            (p, crs),
-            (
-                Rd {
-                    x: 176395.0,
-                    y: 317996.0
-                },
-                Crs::RdNew
-            )
-        );
-        let (p2, _) = parse_pair("317996;176395").unwrap();
-        assert_eq!(p2, p);
-        assert!(matches!(
-            parse_pair("50.85"),
-            Err(QueryError::Unreadable { .. })
-        ));
-        assert!(matches!(
-            parse_pair("5.6910, 50.8514"),
-            Err(QueryError::LooksSwapped { .. })
-        ));
     }
 }

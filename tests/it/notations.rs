@@ -1,0 +1,380 @@
+//! The input grammar: a table of real-world notations, and a property test that formatting a
+//! point in each notation and parsing it back lands within 1 m.
+
+use proptest::prelude::*;
+use wijkwijzer::crs::{Rd, Wgs84, transformer};
+use wijkwijzer::query::notation::format;
+use wijkwijzer::query::{Input, Notation, QueryError, parse};
+
+enum Expect {
+    /// lat, lon, notation, swapped
+    Point(f64, f64, Notation, bool),
+    Rd(f64, f64, bool),
+    Address,
+    /// The error kind slug and a fragment of its message.
+    Error(&'static str, &'static str),
+}
+
+use Expect::*;
+use Notation::*;
+
+const MARKT: (f64, f64) = (50.8514, 5.6910);
+/// 50°51'05"N 5°41'28"E
+const DMS: (f64, f64) = (
+    50.0 + 51.0 / 60.0 + 5.0 / 3600.0,
+    5.0 + 41.0 / 60.0 + 28.0 / 3600.0,
+);
+/// N 50° 51.083 E 5° 41.467
+const DDM: (f64, f64) = (50.0 + 51.083 / 60.0, 5.0 + 41.467 / 60.0);
+
+fn cases() -> Vec<(&'static str, Expect)> {
+    let (la, lo) = MARKT;
+    let (dla, dlo) = DMS;
+    let (mla, mlo) = DDM;
+    vec![
+        // Decimal degrees, lat first, every separator.
+        ("50.8514, 5.6910", Point(la, lo, DecimalDegrees, false)),
+        ("50.8514,5.6910", Point(la, lo, DecimalDegrees, false)),
+        ("50.8514 5.6910", Point(la, lo, DecimalDegrees, false)),
+        ("50.8514;5.6910", Point(la, lo, DecimalDegrees, false)),
+        ("50.8514 ; 5.6910", Point(la, lo, DecimalDegrees, false)),
+        ("  50.8514\t5.6910  ", Point(la, lo, DecimalDegrees, false)),
+        ("+50.8514, +5.6910", Point(la, lo, DecimalDegrees, false)),
+        (
+            "50.85140000,5.69100000",
+            Point(la, lo, DecimalDegrees, false),
+        ),
+        // Swapped, decided by range and reported.
+        ("5.6910, 50.8514", Point(la, lo, DecimalDegrees, true)),
+        ("5.6910 50.8514", Point(la, lo, DecimalDegrees, true)),
+        ("5.6910;50.8514", Point(la, lo, DecimalDegrees, true)),
+        // Dutch decimal commas.
+        ("50,8514 5,6910", Point(la, lo, DecimalDegrees, false)),
+        ("50,8514; 5,6910", Point(la, lo, DecimalDegrees, false)),
+        ("50,8514;5,6910", Point(la, lo, DecimalDegrees, false)),
+        ("5,6910 50,8514", Point(la, lo, DecimalDegrees, true)),
+        ("50,8514,5,6910", Point(la, lo, DecimalDegrees, false)),
+        // Degrees, minutes, seconds.
+        (
+            "50°51'05\"N 5°41'28\"E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50°51'05\"N, 5°41'28\"E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50° 51' 05\" N 5° 41' 28\" E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "N 50° 51' 05\" E 5° 41' 28\"",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "N50°51'05\" E5°41'28\"",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50°51′05″N 5°41′28″E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50°51’05”N 5°41’28”E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50º51'05''N 5º41'28''E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50˚51'05\"N 5˚41'28\"E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "5°41'28\"E 50°51'05\"N",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50°51'05\"N 5°41'28\"O",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50 51 05 N 5 41 28 E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50 51 05 5 41 28",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50°51'05\" 5°41'28\"",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50°51'5.0\"N 5°41'28.0\"E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "50d51m05\"N 5d41m28\"E",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        (
+            "n 50°51'05\" e 5°41'28\"",
+            Point(dla, dlo, DegreesMinutesSeconds, false),
+        ),
+        // Degrees and decimal minutes.
+        (
+            "N 50° 51.083 E 5° 41.467",
+            Point(mla, mlo, DegreesDecimalMinutes, false),
+        ),
+        (
+            "N50 51.083 E5 41.467",
+            Point(mla, mlo, DegreesDecimalMinutes, false),
+        ),
+        (
+            "50°51.083'N 5°41.467'E",
+            Point(mla, mlo, DegreesDecimalMinutes, false),
+        ),
+        (
+            "50°51,083'N 5°41,467'E",
+            Point(mla, mlo, DegreesDecimalMinutes, false),
+        ),
+        (
+            "50 51.083 5 41.467",
+            Point(mla, mlo, DegreesDecimalMinutes, false),
+        ),
+        (
+            "50°51.083' 5°41.467'",
+            Point(mla, mlo, DegreesDecimalMinutes, false),
+        ),
+        // Decimal degrees with marks and hemispheres.
+        ("50.8514°N 5.6910°E", Point(la, lo, DecimalDegrees, false)),
+        (
+            "50.8514° N, 5.6910° E",
+            Point(la, lo, DecimalDegrees, false),
+        ),
+        ("N50.8514 E5.6910", Point(la, lo, DecimalDegrees, false)),
+        ("5.6910E 50.8514N", Point(la, lo, DecimalDegrees, false)),
+        ("50.8514°, 5.6910°", Point(la, lo, DecimalDegrees, false)),
+        // RD New, recognised by range.
+        ("176395 317996", Rd(176395.0, 317996.0, false)),
+        ("176395.12 317996.34", Rd(176395.12, 317996.34, false)),
+        ("176395,317996", Rd(176395.0, 317996.0, false)),
+        ("176395; 317996", Rd(176395.0, 317996.0, false)),
+        ("317996 176395", Rd(176395.0, 317996.0, true)),
+        ("176395,12 317996,34", Rd(176395.12, 317996.34, false)),
+        ("x=176395 y=317996", Rd(176395.0, 317996.0, false)),
+        ("X: 176395, Y: 317996", Rd(176395.0, 317996.0, false)),
+        // Labelled degrees.
+        (
+            "lat 50.8514 lon 5.6910",
+            Point(la, lo, DecimalDegrees, false),
+        ),
+        (
+            "lat=50.8514&lon=5.6910",
+            Point(la, lo, DecimalDegrees, false),
+        ),
+        (
+            "Latitude: 50.8514, Longitude: 5.6910",
+            Point(la, lo, DecimalDegrees, false),
+        ),
+        (
+            "lng 5.6910 lat 50.8514",
+            Point(la, lo, DecimalDegrees, false),
+        ),
+        // Links.
+        (
+            "https://www.google.com/maps/place/Markt,+Maastricht/@50.8512,5.6905,17z/data=!3m1!4b1!4m6!3m5!1s0x47c0e9b3:0x1!8m2!3d50.8514!4d5.6910!16s",
+            Point(la, lo, GoogleMapsLink, false),
+        ),
+        (
+            "https://www.google.com/maps/@50.8514,5.6910,17z",
+            Point(la, lo, GoogleMapsLink, false),
+        ),
+        (
+            "https://www.google.nl/maps/@50.8514,5.691,15.5z?entry=ttu",
+            Point(la, lo, GoogleMapsLink, false),
+        ),
+        (
+            "https://www.google.com/maps?q=50.8514,5.6910",
+            Point(la, lo, GoogleMapsLink, false),
+        ),
+        (
+            "https://maps.google.com/?q=50.8514%2C5.6910",
+            Point(la, lo, GoogleMapsLink, false),
+        ),
+        (
+            "https://maps.google.com/maps?ll=50.8514,5.6910&z=16",
+            Point(la, lo, GoogleMapsLink, false),
+        ),
+        (
+            "https://www.google.com/maps/search/?api=1&query=50.8514,5.6910",
+            Point(la, lo, GoogleMapsLink, false),
+        ),
+        (
+            "https://www.google.com/maps/dir/?api=1&destination=50.8514,5.6910",
+            Point(la, lo, GoogleMapsLink, false),
+        ),
+        (
+            "https://www.openstreetmap.org/#map=18/50.8514/5.6910",
+            Point(la, lo, OpenStreetMapLink, false),
+        ),
+        (
+            "https://www.openstreetmap.org/?mlat=50.8514&mlon=5.6910#map=17/50.8500/5.6900",
+            Point(la, lo, OpenStreetMapLink, false),
+        ),
+        (
+            "https://osm.org/#map=16/50.8514/5.6910",
+            Point(la, lo, OpenStreetMapLink, false),
+        ),
+        (
+            "https://www.openstreetmap.org/search?query=x#map=19/50.8514/5.6910&layers=N",
+            Point(la, lo, OpenStreetMapLink, false),
+        ),
+        (
+            "https://maps.apple.com/?ll=50.8514,5.6910&q=Markt",
+            Point(la, lo, AppleMapsLink, false),
+        ),
+        ("geo:50.8514,5.6910", Point(la, lo, GeoUri, false)),
+        ("geo:50.8514,5.6910;u=35", Point(la, lo, GeoUri, false)),
+        ("geo:50.8514,5.6910,48?z=17", Point(la, lo, GeoUri, false)),
+        ("GEO:50.8514,5.6910", Point(la, lo, GeoUri, false)),
+        // Addresses, for the address index.
+        ("6211CK 78", Address),
+        ("6211 ck 78a", Address),
+        ("Brusselsepoort 45", Address),
+        ("Sint Pieterstraat 5, Maastricht", Address),
+        ("Markt 78", Address),
+        // Errors that say what was understood.
+        ("", Error("unreadable-coordinate", "empty")),
+        (
+            "50.8514",
+            Error("unreadable-coordinate", "found one number"),
+        ),
+        (
+            "50.85 5.69 7.1",
+            Error("unreadable-coordinate", "found 3 numbers"),
+        ),
+        (
+            "50°51'05\"N 50°51'05\"S",
+            Error("unreadable-coordinate", "both angles are latitudes"),
+        ),
+        (
+            "50°75'05\"N 5°41'28\"E",
+            Error("unreadable-coordinate", "below 60"),
+        ),
+        ("50 # 5", Error("unreadable-coordinate", "'#'")),
+        (
+            "https://maps.app.goo.gl/AbCdEf",
+            Error("unreadable-coordinate", "shortened"),
+        ),
+        (
+            "https://www.google.com/maps/search/Vrijthof",
+            Error("unreadable-coordinate", "holds no coordinates"),
+        ),
+        (
+            "https://www.openstreetmap.org/way/123",
+            Error("unreadable-coordinate", "holds no coordinates"),
+        ),
+        (
+            "https://example.com/?q=50.85,5.69",
+            Error("unreadable-coordinate", "Google Maps, OpenStreetMap"),
+        ),
+        ("geo:abc", Error("unreadable-coordinate", "geo:lat,lon")),
+        (
+            "999999 999999",
+            Error("unreadable-coordinate", "neither degrees"),
+        ),
+        ("lat 50.8514", Error("missing-parameter", "lon")),
+        ("lat 50.85 lon abc", Error("not-a-number", "abc")),
+        (
+            "x=5.69 y=50.85",
+            Error("degrees-given-as-projected", "lat=50.85"),
+        ),
+    ]
+}
+
+fn rd_of(lat: f64, lon: f64) -> Rd {
+    transformer().wgs84_to_rd(Wgs84 { lat, lon })
+}
+
+fn dist(a: Rd, b: Rd) -> f64 {
+    (a.x - b.x).hypot(a.y - b.y)
+}
+
+#[test]
+fn real_world_notations() {
+    let cases = cases();
+    assert!(cases.len() >= 60, "only {} cases", cases.len());
+    for (text, expect) in cases {
+        let got = parse(text);
+        match (&expect, got) {
+            (Point(lat, lon, notation, swapped), Ok(Input::Point(u))) => {
+                let d = dist(u.rd, rd_of(*lat, *lon));
+                assert!(d < 1.0, "{text:?}: {d:.2} m off ({u:?})");
+                assert_eq!(u.notation, *notation, "{text:?}");
+                assert_eq!(u.swapped, *swapped, "{text:?}");
+                if *swapped {
+                    assert!(
+                        u.understood_as.contains("turned round"),
+                        "{text:?}: {}",
+                        u.understood_as
+                    );
+                }
+            }
+            (Rd(x, y, swapped), Ok(Input::Point(u))) => {
+                assert!(
+                    dist(u.rd, wijkwijzer::crs::Rd { x: *x, y: *y }) < 1e-6,
+                    "{text:?}: {u:?}"
+                );
+                assert_eq!(u.notation, RdNew, "{text:?}");
+                assert_eq!(u.swapped, *swapped, "{text:?}");
+            }
+            (Address, Ok(Input::Address(a))) => assert_eq!(a, text.trim()),
+            (Error(kind, fragment), Err(e)) => {
+                assert_eq!(e.kind(), *kind, "{text:?}: {e}");
+                assert!(
+                    e.to_string().contains(fragment),
+                    "{text:?}: '{e}' lacks '{fragment}'"
+                );
+            }
+            (_, got) => panic!("{text:?}: unexpected {got:?}"),
+        }
+    }
+}
+
+#[test]
+fn unreadable_errors_name_the_whole_text_and_give_examples() {
+    let e = parse("50.85 5.69 7.1").unwrap_err();
+    let QueryError::Unreadable { text, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(text, "50.85 5.69 7.1");
+    assert!(e.to_string().contains("Examples: 50.8514, 5.6910"), "{e}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    /// Anywhere in the Netherlands' range, in every notation, back within 1 m.
+    #[test]
+    fn format_then_parse_round_trips_within_a_metre(lat in 50.6f64..53.6, lon in 3.3f64..7.2, k in 0usize..Notation::ALL.len()) {
+        let notation = Notation::ALL[k];
+        let p = Wgs84 { lat, lon };
+        let text = format(p, notation);
+        let Ok(Input::Point(u)) = parse(&text) else {
+            return Err(TestCaseError::fail(format!("{text:?} did not parse as a point: {:?}", parse(&text))));
+        };
+        let d = dist(u.rd, transformer().wgs84_to_rd(p));
+        prop_assert!(d < 1.0, "{:?}: {} m off", text, d);
+        prop_assert_eq!(u.notation, notation, "{:?}", text);
+        prop_assert!(!u.swapped, "{:?}", text);
+    }
+
+    /// Whatever is typed, parse answers or refuses; it never panics.
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,40}") {
+        let _ = parse(&text);
+    }
+}
