@@ -172,6 +172,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/v1/lookup", get(lookup))
         .route("/v1/layers", get(layers))
+        .route("/v1/situations", get(situations))
         .route("/v1/areas", get(areas))
         .route("/v1/areas/{id}", get(area))
         .fallback(not_found)
@@ -213,6 +214,8 @@ async fn index(State(s): State<Arc<AppState>>) -> Json<Value> {
             "GET /v1/lookup?q=": "a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
             "GET /v1/lookup?lat=&lon=": "area and responsible officers for a WGS84 point",
             "GET /v1/lookup?x=&y=&crs=EPSG:28992": "the same for RD New (or crs=EPSG:3857 Web Mercator)",
+            "GET /v1/lookup?...&situation=": "adds who handles the situation at that place and how to report it",
+            "GET /v1/situations": "the meldkaart: situations, who handles them, how to report them",
             "GET /v1/layers": "the area layers",
             "GET /v1/areas?layer=lwa|wijk|buurt|stadsdeel": "GeoJSON (RFC 7946, WGS84) of a layer",
             "GET /v1/areas/{id}": "GeoJSON of one area",
@@ -320,7 +323,8 @@ async fn lookup(
     State(s): State<Arc<AppState>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = params(raw, &["q", "lat", "lon", "x", "y", "crs"])?;
+    let mut p = params(raw, &["q", "lat", "lon", "x", "y", "crs", "situation"])?;
+    let situation = p.remove("situation");
     let (point, understood) = match p.get("q") {
         Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
         Some(q) => match query::parse(q)? {
@@ -337,7 +341,17 @@ async fn lookup(
         },
         None => (point_from(&p)?, None),
     };
-    let mut answer = s.resolver.resolve(point, Audience::Public);
+    let mut answer = s
+        .resolver
+        .resolve_situation(point, situation.as_deref(), Audience::Public)
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unknown-situation",
+                "Unknown situation",
+                e.to_string(),
+            )
+        })?;
     answer.understood = understood;
     let status = if answer.position == Position::Outside {
         StatusCode::NOT_FOUND
@@ -345,6 +359,15 @@ async fn lookup(
         StatusCode::OK
     };
     Ok((status, Json(answer)).into_response())
+}
+
+async fn situations(State(s): State<Arc<AppState>>) -> Json<Value> {
+    let d = s.resolver.data();
+    Json(json!({
+        "situations": d.situations.list(),
+        "source": d.situations.meta.source,
+        "data": s.resolver.meta(),
+    }))
 }
 
 async fn layers(State(s): State<Arc<AppState>>) -> Json<Value> {

@@ -23,3 +23,4 @@ pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod roster;
+pub mod situations;

@@ -49,6 +49,14 @@ enum Command {
         /// Print the answer as JSON (the same object as GET /v1/lookup).
         #[arg(long)]
         json: bool,
+        /// Add who handles this situation here and how to report it (see `wijkwijzer situations`).
+        #[arg(long)]
+        situation: Option<String>,
+        #[arg(long, env = "WIJKWIJZER_GEODATA")]
+        geodata: Option<PathBuf>,
+    },
+    /// List the meldkaart: situations, who handles them, how to report them.
+    Situations {
         #[arg(long, env = "WIJKWIJZER_GEODATA")]
         geodata: Option<PathBuf>,
     },
@@ -122,10 +130,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Situations { geodata } => {
+            let data = load(geodata.as_ref())?;
+            for s in data.situations.list() {
+                println!("{:<22} {:<10} {}", s.id, s.urgency.label(), s.name);
+                for r in &s.report {
+                    println!("{:<33} {} ({})", "", r.value, r.label);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Lookup {
             place,
             crs,
             json,
+            situation,
             geodata,
         } => {
             let resolver = Resolver::new(load(geodata.as_ref())?);
@@ -157,7 +176,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 },
             };
-            let mut answer = resolver.resolve(point, Audience::Internal);
+            let mut answer =
+                resolver.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
             answer.understood = understood;
             if json {
                 println!("{}", serde_json::to_string_pretty(&answer)?);

@@ -47,6 +47,23 @@ pub fn answer(a: &Answer) -> String {
         );
     }
     let _ = writeln!(out, "{}", a.message);
+    if let Some(h) = &a.situation {
+        let s = &h.situation;
+        let _ = writeln!(out, "\nSituation  {} ({})", s.name, s.urgency.label());
+        let _ = writeln!(out, "           {}", s.advice);
+        for r in &s.report {
+            let _ = writeln!(out, "  report   {} — {}", r.value, r.label);
+        }
+        for c in &h.handlers {
+            let _ = writeln!(out, "  handled  {}: {}", c.organisation, c);
+        }
+        if h.handlers.is_empty() {
+            let _ = writeln!(
+                out,
+                "  handled  (no area contacts: the place is outside coverage)"
+            );
+        }
+    }
     if !a.contacts.is_empty() {
         let _ = writeln!(out, "\nContacts");
         for c in &a.contacts {

@@ -15,6 +15,7 @@ use crate::crs::{Rd, Wgs84, transformer};
 use crate::geodata::{Area, Geodata, SourceInfo};
 use crate::index::{Hit, Index, Position};
 use crate::roster::{self, Audience, Contact};
+use crate::situations::{Handling, UnknownSituation};
 
 /// Validated geodata with its indexes: everything needed to answer.
 #[derive(Debug)]
@@ -93,6 +94,9 @@ pub struct Answer {
     /// For free-text queries: how the text was read (notation, swapped or not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub understood: Option<crate::query::Understood>,
+    /// With `situation=`: who handles it here and how to report it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub situation: Option<Handling>,
     pub data: DataMeta,
 }
 
@@ -278,8 +282,24 @@ impl Resolver {
             nearest,
             message,
             understood: None,
+            situation: None,
             data: self.meta(),
         }
+    }
+
+    /// The answer for a point, with who handles `situation` there (`None`: no situation).
+    pub fn resolve_situation(
+        &self,
+        p: Rd,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, UnknownSituation> {
+        let s = situation
+            .map(|id| self.data.situations.get(id))
+            .transpose()?;
+        let mut answer = self.resolve(p, audience);
+        answer.situation = s.map(|s| self.data.situations.for_place(s, &answer.contacts));
+        Ok(answer)
     }
 
     /// The contacts that a point inside `area` would get (its own and its parents' roster).

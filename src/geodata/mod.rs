@@ -1,8 +1,8 @@
 //! Geodata: the area layers and the roster that every answer is computed from.
 //!
 //! A geodata directory holds `manifest.toml` (which layers exist, in which files, from which
-//! source), one GeoJSON FeatureCollection per layer (RD New coordinates), `roster.toml` and the
-//! `rdcorr2018.bin` correction grid. `wijkwijzer import` generates all but the roster from public
+//! source), one GeoJSON FeatureCollection per layer (RD New coordinates), `roster.toml`,
+//! `situations.toml` (the meldkaart) and the `rdcorr2018.bin` correction grid. `wijkwijzer import` generates all but the roster from public
 //! sources ([`import`]); a copy is embedded in the binary as the default ([`Geodata::embedded`]).
 //!
 //! Loading always validates ([`validate`]): a directory that fails is refused as a whole, with
@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::roster::Roster;
+use crate::situations::Situations;
 
 /// Files of the embedded default, in the order they enter the data version hash.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -33,6 +34,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../geodata/stadsdeel.geojson"),
     ),
     ("roster.toml", include_str!("../../geodata/roster.toml")),
+    (
+        "situations.toml",
+        include_str!("../../geodata/situations.toml"),
+    ),
 ];
 
 /// One problem found in a geodata file. `feature` is the feature id (or roster entry) when the
@@ -168,6 +173,7 @@ pub struct Geodata {
     pub manifest: Manifest,
     pub layers: Vec<Layer>,
     pub roster: Roster,
+    pub situations: Situations,
     /// Hash of every file that was loaded: changes whenever the data changes.
     pub version: String,
     /// Where it was loaded from (`embedded` or a directory).
@@ -241,14 +247,29 @@ impl Geodata {
                 None
             }
         };
+        let situations = match read_hashed("situations.toml") {
+            Ok(text) => match Situations::parse(&text) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    problems.push(Problem::new("situations.toml", None, e));
+                    None
+                }
+            },
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        };
         let version = hex::encode(&hasher.finalize()[..8]);
-        let (Some(roster), true) = (roster, problems.is_empty()) else {
+        let (Some(roster), Some(situations), true) = (roster, situations, problems.is_empty())
+        else {
             return Err(refuse(problems));
         };
         let data = Geodata {
             manifest,
             layers,
             roster,
+            situations,
             version,
             origin: origin.to_string(),
         };

@@ -64,6 +64,9 @@ pub fn validate(data: &Geodata) -> Vec<Problem> {
         }
     }
     check_roster(data, &mut problems);
+    for (id, reason) in data.situations.problems(&data.roster) {
+        problems.push(Problem::new("situations.toml", Some(&id), reason));
+    }
     problems
 }
 

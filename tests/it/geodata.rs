@@ -121,7 +121,9 @@ fn import_accepts_a_full_resolution_pdok_style_export() {
     opts.source_name = Some("CBS Wijk- en buurtkaart 2024 (volledige resolutie)".into());
     opts.generalized = Some(false);
     run(&opts).unwrap();
-    std::fs::copy(repo("geodata/roster.toml"), out.join("roster.toml")).unwrap();
+    for f in ["roster.toml", "situations.toml"] {
+        std::fs::copy(repo("geodata").join(f), out.join(f)).unwrap();
+    }
     let data = Geodata::load_dir(&out).unwrap();
     assert!(!data.manifest.source.generalized);
     assert_eq!(
@@ -176,7 +178,7 @@ fn import_refuses_a_mapping_that_does_not_match_the_cbs_file() {
 /// A writable copy of the shipped geodata with one file edited.
 fn broken(file: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for f in GENERATED.iter().chain(&["roster.toml"]) {
+    for f in GENERATED.iter().chain(&["roster.toml", "situations.toml"]) {
         std::fs::copy(repo("geodata").join(f), dir.path().join(f)).unwrap();
     }
     let path = dir.path().join(file);
@@ -286,6 +288,22 @@ fn coordinates_in_degrees_are_refused() {
             .iter()
             .any(|p| p.starts_with("lwa.geojson: feature lwa-zuid-oost")
                 && p.contains("outside RD New")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn a_situation_with_an_unknown_channel_or_rule_is_refused() {
+    let dir = broken("situations.toml", |t| {
+        t.replacen("report = [\"spoed-112\"]", "report = [\"spoed-113\"]", 1)
+            .replacen("theme = \"parkeren\"", "theme = \"fietsen\"", 1)
+    });
+    let problems = refused(dir.path());
+    assert!(problems.contains(&"situations.toml: feature spoed: report channel 'spoed-113' is not defined under [channels]".to_string()), "{problems:#?}");
+    assert!(
+        problems.iter().any(|p| p.contains(
+            "feature foutparkeren: contact rule thor / boa / fietsen matches no assignment"
+        )),
         "{problems:#?}"
     );
 }

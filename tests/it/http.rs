@@ -155,6 +155,51 @@ fn percent_encode(s: &str) -> String {
 }
 
 #[tokio::test]
+async fn situations_list_and_lookup() {
+    let s = start().await;
+    let (status, _, list) = s.json("/v1/situations").await;
+    assert_eq!(status, StatusCode::OK);
+    let list = list["situations"].as_array().unwrap();
+    let ids: Vec<&str> = list.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    for id in [
+        "spoed",
+        "geluidsoverlast",
+        "overlast-jongeren",
+        "drugshandel",
+        "huiselijk-geweld",
+        "foutparkeren",
+        "afval-dumping",
+        "verward-gedrag",
+        "woninginbraak",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    let hg = list.iter().find(|s| s["id"] == "huiselijk-geweld").unwrap();
+    assert_eq!(hg["report"][1]["value"], "0800-2000");
+    assert_eq!(hg["urgency"], "urgent");
+    let (status, _, a) = s
+        .json("/v1/lookup?lat=50.8489&lon=5.6879&situation=foutparkeren")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(a["situation"]["id"], "foutparkeren");
+    assert_eq!(
+        a["situation"]["handlers"][0]["name"],
+        "Boa THOR, thema parkeren"
+    );
+    assert_eq!(a["situation"]["report"][0]["value"], "14 043");
+    let (_, _, b) = s.json("/v1/lookup?q=50.8489,5.6879&situation=spoed").await;
+    assert_eq!(b["situation"]["report"][0]["value"], "112");
+    let d = s
+        .problem(
+            "/v1/lookup?lat=50.85&lon=5.69&situation=lawaai",
+            400,
+            "unknown-situation",
+        )
+        .await;
+    assert!(d.contains("geluidsoverlast"), "{d}");
+}
+
+#[tokio::test]
 async fn brussels_is_a_404_with_the_same_body_shape() {
     let s = start().await;
     let (status, ct, a) = s.json("/v1/lookup?lat=50.8466&lon=4.3528").await;

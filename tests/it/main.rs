@@ -10,6 +10,7 @@ mod http;
 mod index_oracle;
 mod notations;
 mod places;
+mod situations;
 
 use std::path::PathBuf;
 

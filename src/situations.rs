@@ -1,0 +1,238 @@
+//! The meldkaart: situations, who handles them at a place, and how to report them.
+//!
+//! `situations.toml` lists situations (geluidsoverlast, drugshandel, ...) with the
+//! organisations that handle them, the reporting channels in the order to use them, the
+//! urgency, and rules that pick the responsible people from the place's roster contacts
+//! (e.g. "THOR boa, theme milieu"). [`Situations::for_place`] applies those rules to the
+//! contacts of one place, so the answer names *this* area's people.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::roster::{ChannelKind, Contact, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// Danger now: 112.
+    Emergency,
+    /// Today.
+    Urgent,
+    Normal,
+}
+
+impl Urgency {
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Emergency => "emergency",
+            Urgency::Urgent => "urgent",
+            Urgency::Normal => "normal",
+        }
+    }
+}
+
+/// A public reporting channel (112, 0900-8844, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportChannel {
+    pub label: String,
+    pub kind: ChannelKind,
+    pub value: String,
+}
+
+/// Picks roster contacts: same organisation and role, and the theme when given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactRule {
+    pub organisation: String,
+    pub role: Role,
+    #[serde(default)]
+    pub theme: Option<String>,
+}
+
+impl ContactRule {
+    fn matches(&self, c: &Contact) -> bool {
+        c.organisation == self.organisation
+            && c.role == self.role
+            && self
+                .theme
+                .as_ref()
+                .is_none_or(|t| c.theme.as_ref() == Some(t))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Situation {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub urgency: Urgency,
+    /// Organisation kinds handling it: `thor`, `politie`, `partner`.
+    pub handled_by: Vec<String>,
+    /// Channel ids, in the order to use them.
+    pub report: Vec<String>,
+    pub advice: String,
+    pub contacts: Vec<ContactRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SituationsMeta {
+    pub source: String,
+}
+
+/// The parsed `situations.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Situations {
+    pub meta: SituationsMeta,
+    pub channels: BTreeMap<String, ReportChannel>,
+    #[serde(rename = "situation")]
+    pub situations: Vec<Situation>,
+}
+
+/// A situation with its reporting channels resolved, as `GET /v1/situations` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SituationOut {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub urgency: Urgency,
+    pub handled_by: Vec<String>,
+    pub report: Vec<ReportChannel>,
+    pub advice: String,
+}
+
+/// Who handles a situation at one place, and how to report it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Handling {
+    #[serde(flatten)]
+    pub situation: SituationOut,
+    /// The place's contacts that handle this situation, in the order of the rules.
+    pub handlers: Vec<Contact>,
+}
+
+/// A situation id that does not exist.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("unknown situation '{id}'; use one of: {known}")]
+pub struct UnknownSituation {
+    pub id: String,
+    pub known: String,
+}
+
+impl Situations {
+    pub fn parse(text: &str) -> Result<Situations, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    pub fn get(&self, id: &str) -> Result<&Situation, UnknownSituation> {
+        self.situations
+            .iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| UnknownSituation {
+                id: id.to_string(),
+                known: self
+                    .situations
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
+    pub fn describe(&self, s: &Situation) -> SituationOut {
+        SituationOut {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            urgency: s.urgency,
+            handled_by: s.handled_by.clone(),
+            report: s
+                .report
+                .iter()
+                .filter_map(|c| self.channels.get(c).cloned())
+                .collect(),
+            advice: s.advice.clone(),
+        }
+    }
+
+    pub fn list(&self) -> Vec<SituationOut> {
+        self.situations.iter().map(|s| self.describe(s)).collect()
+    }
+
+    /// Applies a situation's rules to the contacts of one place.
+    pub fn for_place(&self, s: &Situation, place_contacts: &[Contact]) -> Handling {
+        let mut handlers: Vec<Contact> = Vec::new();
+        for rule in &s.contacts {
+            for c in place_contacts.iter().filter(|c| rule.matches(c)) {
+                if !handlers.contains(c) {
+                    handlers.push(c.clone());
+                }
+            }
+        }
+        Handling {
+            situation: self.describe(s),
+            handlers,
+        }
+    }
+
+    /// Structural problems: unknown channels and organisations, rules that match no
+    /// assignment in the roster, duplicate ids.
+    pub fn problems(&self, roster: &crate::roster::Roster) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (i, s) in self.situations.iter().enumerate() {
+            if self.situations[..i].iter().any(|o| o.id == s.id) {
+                out.push((s.id.clone(), "situation id used twice".to_string()));
+            }
+            if s.id.is_empty()
+                || !s
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                out.push((
+                    s.id.clone(),
+                    "id must be lowercase letters, digits and '-'".to_string(),
+                ));
+            }
+            if s.report.is_empty() {
+                out.push((s.id.clone(), "no reporting channel".to_string()));
+            }
+            for c in &s.report {
+                if !self.channels.contains_key(c) {
+                    out.push((
+                        s.id.clone(),
+                        format!("report channel '{c}' is not defined under [channels]"),
+                    ));
+                }
+            }
+            for rule in &s.contacts {
+                let found = roster.assignments.iter().any(|a| {
+                    a.organisation == rule.organisation
+                        && a.role == rule.role
+                        && rule
+                            .theme
+                            .as_ref()
+                            .is_none_or(|t| a.theme.as_ref() == Some(t))
+                });
+                if !found {
+                    out.push((
+                        s.id.clone(),
+                        format!(
+                            "contact rule {} / {}{} matches no assignment in roster.toml",
+                            rule.organisation,
+                            rule.role.label(),
+                            rule.theme
+                                .as_deref()
+                                .map(|t| format!(" / {t}"))
+                                .unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
