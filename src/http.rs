@@ -31,6 +31,8 @@ pub const DATA_VERSION: HeaderName = HeaderName::from_static("x-data-version");
 /// Everything the handlers share: the resolver and GeoJSON rendered once at start.
 pub struct AppState {
     resolver: Resolver,
+    /// Optional XYZ tile URL template for the page's base map (`{z}/{x}/{y}`).
+    tiles: Option<String>,
     layer_collections: BTreeMap<String, String>,
     area_features: BTreeMap<String, String>,
 }
@@ -61,9 +63,17 @@ impl AppState {
         }
         AppState {
             resolver,
+            tiles: None,
             layer_collections,
             area_features,
         }
+    }
+
+    /// Sets a base-map tile layer for the page, e.g. PDOK's BRT-Achtergrondkaart:
+    /// `https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png`.
+    pub fn with_tiles(mut self, tiles: Option<String>) -> Self {
+        self.tiles = tiles;
+        self
     }
 
     pub fn resolver(&self) -> &Resolver {
@@ -168,7 +178,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
         .expose_headers([header::ETAG, DATA_VERSION]);
     Router::new()
-        .route("/", get(index))
+        .route("/", get(page))
+        .route("/assets/app.js", get(app_js))
+        .route("/assets/style.css", get(style_css))
+        .route("/v1", get(index))
+        .route("/v1/config", get(config))
         .route("/healthz", get(healthz))
         .route("/v1/lookup", get(lookup))
         .route("/v1/layers", get(layers))
@@ -193,7 +207,7 @@ async fn not_found() -> ApiError {
         StatusCode::NOT_FOUND,
         "not-found",
         "No such endpoint",
-        "see GET / for the endpoints: /v1/lookup, /v1/areas, /v1/areas/{id}, /v1/layers, /healthz",
+        "see GET /v1 for the endpoints: /v1/lookup, /v1/situations, /v1/areas, /v1/areas/{id}, /v1/layers, /healthz; the page is at /",
     )
 }
 
@@ -204,6 +218,41 @@ async fn method_not_allowed() -> ApiError {
         "Method not allowed",
         "these endpoints answer GET (and HEAD)",
     )
+}
+
+const PAGE: &str = include_str!("web/index.html");
+const APP_JS: &str = include_str!("web/app.js");
+const STYLE_CSS: &str = include_str!("web/style.css");
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The page for dispatchers and professionals; everything it needs comes from this server.
+async fn page() -> Response {
+    asset("text/html; charset=utf-8", PAGE)
+}
+
+async fn app_js() -> Response {
+    asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+async fn style_css() -> Response {
+    asset("text/css; charset=utf-8", STYLE_CSS)
+}
+
+async fn config(State(s): State<Arc<AppState>>) -> Json<Value> {
+    Json(json!({
+        "tiles": s.tiles,
+        "tiles_attribution": s.tiles.as_ref().map(|_| "achtergrondkaart: zie de aanbieder van de tegels"),
+    }))
 }
 
 async fn index(State(s): State<Arc<AppState>>) -> Json<Value> {

@@ -36,6 +36,10 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "WIJKWIJZER_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// XYZ tile URL template ({z}/{x}/{y}) for the page's base map, e.g. PDOK
+        /// BRT-Achtergrondkaart; without it the page draws the areas only and needs no internet.
+        #[arg(long, env = "WIJKWIJZER_TILES")]
+        tiles: Option<String>,
     },
     /// Look up a place: "50.8514,5.6910" (WGS84 lat,lon) or "176395 317996" (RD New).
     #[command(allow_negative_numbers = true)]
@@ -113,10 +117,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { geodata, listen } => {
+        Command::Serve {
+            geodata,
+            listen,
+            tiles,
+        } => {
             tracing_subscriber::fmt().with_target(false).init();
             let data = load(geodata.as_ref())?;
-            let state = Arc::new(http::AppState::new(Resolver::new(data)));
+            let state = Arc::new(http::AppState::new(Resolver::new(data)).with_tiles(tiles));
             let d = state.resolver().data();
             tracing::info!(version = %d.version, origin = %d.origin, "geodata loaded");
             let runtime = tokio::runtime::Runtime::new()?;

@@ -413,7 +413,14 @@ async fn health_layers_and_data_version_on_every_response() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h["status"], "ok");
     let version = h["data_version"].as_str().unwrap().to_string();
-    for path in ["/healthz", "/v1/layers", "/", "/v1/lookup?lat=1", "/nope"] {
+    for path in [
+        "/healthz",
+        "/v1/layers",
+        "/v1",
+        "/",
+        "/v1/lookup?lat=1",
+        "/nope",
+    ] {
         let res = s.get(path).await;
         assert_eq!(
             res.headers()["x-data-version"].to_str().unwrap(),

@@ -3,6 +3,7 @@
 // Helpers outside #[test] functions unwrap too: a failed setup should fail the test loudly.
 #![allow(clippy::unwrap_used)]
 
+mod browser;
 mod cli;
 mod crs_validation;
 mod geodata;

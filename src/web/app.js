@@ -1,0 +1,330 @@
+// wijkwijzer page: search box, situation picker, SVG map of the LWA areas, result card.
+// No libraries and no network beyond this server (an optional tile layer excepted).
+"use strict";
+
+const R = 6378137;
+const $ = (id) => document.getElementById(id);
+const svg = $("map");
+const NS = "http://www.w3.org/2000/svg";
+const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948"];
+
+// Web Mercator metres, y pointing down as in SVG.
+function project(lon, lat) {
+  const x = R * lon * Math.PI / 180;
+  const y = R * Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360));
+  return [x, -y];
+}
+function unproject(x, y) {
+  const lon = x / R * 180 / Math.PI;
+  const lat = (2 * Math.atan(Math.exp(-y / R)) - Math.PI / 2) * 180 / Math.PI;
+  return [lon, lat];
+}
+
+const state = { lwa: [], buurt: [], home: null, view: null, tiles: null, drag: null };
+
+function el(tag, attrs = {}, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+function svgEl(tag, attrs = {}) {
+  const e = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+function pathOf(geometry) {
+  const polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  let d = "";
+  for (const poly of polys) for (const ring of poly) {
+    ring.forEach(([lon, lat], i) => {
+      const [x, y] = project(lon, lat);
+      d += (i ? "L" : "M") + x.toFixed(1) + " " + y.toFixed(1);
+    });
+    d += "Z";
+  }
+  return d;
+}
+
+function bboxOf(features) {
+  let b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of features) {
+    const polys = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+    for (const poly of polys) for (const [lon, lat] of poly[0]) {
+      const [x, y] = project(lon, lat);
+      b = [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)];
+    }
+  }
+  return b;
+}
+
+function setView(v) {
+  const rect = svg.getBoundingClientRect();
+  const aspect = rect.height > 0 ? rect.width / rect.height : 1.3;
+  const w = v.w, h = w / aspect;
+  state.view = v;
+  svg.setAttribute("viewBox", `${v.cx - w / 2} ${v.cy - h / 2} ${w} ${h}`);
+  // Labels are drawn in map metres, so their size follows the zoom.
+  $("labels").setAttribute("font-size", (v.w / 55).toFixed(0));
+  $("labels").setAttribute("stroke-width", (v.w / 500).toFixed(1));
+  const zoomed = state.home && v.w < state.home.w / 1.9;
+  $("buurt").style.display = zoomed ? "" : "none";
+  drawTiles();
+}
+
+function homeView() {
+  const [x0, y0, x1, y1] = bboxOf(state.lwa);
+  const rect = svg.getBoundingClientRect();
+  const aspect = rect.height > 0 ? rect.width / rect.height : 1.3;
+  // Fit both extents: the wider of the city's width and its height at the map's aspect.
+  return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, w: Math.max(x1 - x0, (y1 - y0) * aspect) * 1.08 };
+}
+
+function zoom(factor, cx, cy) {
+  const v = state.view;
+  const nx = cx === undefined ? v.cx : cx + (v.cx - cx) * factor;
+  const ny = cy === undefined ? v.cy : cy + (v.cy - cy) * factor;
+  setView({ cx: nx, cy: ny, w: Math.max(150, Math.min(state.home.w * 4, v.w * factor)) });
+}
+
+function drawTiles() {
+  const g = $("tiles");
+  g.replaceChildren();
+  if (!state.tiles || !state.view) return;
+  const rect = svg.getBoundingClientRect();
+  const mpp = state.view.w / Math.max(1, rect.width);
+  const z = Math.max(0, Math.min(19, Math.round(Math.log2(156543.034 / mpp))));
+  const size = 2 * Math.PI * R / 2 ** z;
+  const [vx, vy, vw, vh] = svg.getAttribute("viewBox").split(" ").map(Number);
+  const half = Math.PI * R;
+  for (let tx = Math.floor((vx + half) / size); tx <= Math.floor((vx + vw + half) / size); tx++) {
+    for (let ty = Math.floor((vy + half) / size); ty <= Math.floor((vy + vh + half) / size); ty++) {
+      const href = state.tiles.replace("{z}", z).replace("{x}", tx).replace("{y}", ty);
+      g.appendChild(svgEl("image", { href, x: tx * size - half, y: ty * size - half, width: size, height: size, opacity: 0.8 }));
+    }
+  }
+}
+
+function drawAreas() {
+  const lwa = $("lwa"), buurt = $("buurt"), labels = $("labels"), legend = $("legend");
+  state.lwa.forEach((f, i) => {
+    const color = COLORS[i % COLORS.length];
+    const p = svgEl("path", { d: pathOf(f.geometry), class: "area", fill: color, "data-id": f.properties.id });
+    const title = svgEl("title");
+    title.textContent = "LWA-gebied " + f.properties.name;
+    p.appendChild(title);
+    lwa.appendChild(p);
+    const [x0, y0, x1, y1] = bboxOf([f]);
+    const t = svgEl("text", { x: (x0 + x1) / 2, y: (y0 + y1) / 2, class: "label", "text-anchor": "middle" });
+    t.textContent = f.properties.name;
+    labels.appendChild(t);
+    const li = el("li");
+    li.appendChild(el("span", { style: `background:${color}` }));
+    li.appendChild(document.createTextNode(f.properties.name));
+    legend.appendChild(li);
+  });
+  for (const f of state.buurt) {
+    const p = svgEl("path", { d: pathOf(f.geometry), class: "buurt", "data-id": f.properties.id });
+    const title = svgEl("title");
+    title.textContent = "Buurt " + f.properties.name;
+    p.appendChild(title);
+    buurt.appendChild(p);
+  }
+}
+
+function showMarker(lon, lat) {
+  const [x, y] = project(lon, lat);
+  const r = state.view.w / 120;
+  $("marker").replaceChildren(
+    svgEl("circle", { cx: x, cy: y, r: r * 1.6, fill: "#fff", "fill-opacity": 0.8 }),
+    svgEl("circle", { cx: x, cy: y, r, fill: "#c81e1e", id: "marker-dot" }),
+  );
+}
+
+function highlight(answer) {
+  for (const p of document.querySelectorAll("#lwa path, #buurt path")) {
+    const id = p.getAttribute("data-id");
+    const on = (answer.lwa && answer.lwa.id === id) || (answer.buurt && answer.buurt.code === id);
+    p.classList.toggle("selected", !!on);
+  }
+}
+
+function channelNode(ch) {
+  if (ch.kind === "phone") {
+    const a = el("a", { href: "tel:" + ch.value.replace(/[^0-9+]/g, "") }, ch.value);
+    return a;
+  }
+  if (ch.kind === "web") return el("a", { href: ch.value, rel: "noopener" }, ch.value.replace(/^https?:\/\//, ""));
+  return document.createTextNode(ch.value);
+}
+
+function personBlock(c, extraClass = "") {
+  const div = el("div", { class: "who " + extraClass });
+  div.appendChild(el("strong", {}, c.name + (c.person ? " — " + c.person : "")));
+  const line = el("span");
+  c.channels.forEach((ch, i) => {
+    if (i) line.appendChild(document.createTextNode(" · "));
+    line.appendChild(channelNode(ch));
+  });
+  div.appendChild(line);
+  return div;
+}
+
+function renderAnswer(a) {
+  const card = $("result");
+  card.replaceChildren();
+  const inside = a.position !== "outside";
+  card.appendChild(el("h2", {}, inside ? "LWA-gebied " + a.lwa.name : "Buiten Maastricht"));
+  if (a.understood) card.appendChild(el("p", { class: "note" }, "Gelezen als " + a.understood.understood_as));
+  const dl = el("dl");
+  const row = (k, v) => { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", {}, v)); };
+  if (inside) {
+    row("Buurt", `${a.buurt.name} (${a.buurt.code})`);
+    row("Wijk", `${a.wijk.name} (${a.wijk.code})`);
+    for (const h of a.areas.filter((h) => !["lwa", "wijk", "buurt"].includes(h.layer))) row(h.layer[0].toUpperCase() + h.layer.slice(1), h.name);
+    if (a.position === "boundary") row("Ligging", "op een grens; toegewezen volgens de vaste regel");
+  } else if (a.nearest) {
+    row("Dichtstbij", `${a.nearest.lwa.name}, ${Math.round(a.nearest.distance_m).toLocaleString("nl-NL")} m`);
+  }
+  row("Punt", `${a.point.wgs84.lat.toFixed(6)}, ${a.point.wgs84.lon.toFixed(6)} · RD ${a.point.rd.x.toFixed(0)} ${a.point.rd.y.toFixed(0)}`);
+  card.appendChild(dl);
+  card.appendChild(el("p", { class: "note" }, a.message));
+
+  if (a.situation) {
+    const s = a.situation;
+    card.appendChild(el("h3", {}, "Situatie: " + s.name));
+    card.appendChild(el("p", {}, s.advice));
+    const ul = el("ul", { class: "report" });
+    for (const r of s.report) {
+      const li = el("li");
+      li.appendChild(channelNode(r));
+      li.appendChild(document.createTextNode(" — " + r.label));
+      ul.appendChild(li);
+    }
+    card.appendChild(ul);
+    if (s.handlers.length) {
+      card.appendChild(el("h3", {}, "Wie handelt dit hier af"));
+      for (const c of s.handlers) card.appendChild(personBlock(c, s.urgency === "emergency" ? "emergency" : ""));
+    }
+  }
+  if (inside) {
+    card.appendChild(el("h3", {}, "Verantwoordelijk in dit gebied"));
+    const pick = (role) => a.contacts.filter((c) => c.role === role);
+    for (const c of [...pick("senior_wijkgebonden_medewerker"), ...pick("coordinator"), ...pick("wijkagent")]) card.appendChild(personBlock(c));
+    const rest = a.contacts.filter((c) => !["senior_wijkgebonden_medewerker", "coordinator", "wijkagent"].includes(c.role));
+    if (rest.length) {
+      const det = el("details");
+      det.appendChild(el("summary", {}, `Thema's en partners (${rest.length})`));
+      for (const c of rest) det.appendChild(personBlock(c));
+      card.appendChild(det);
+    }
+  }
+  const d = a.data;
+  card.appendChild(el("p", { class: "note" }, `Gegevens: ${d.source}${d.generalized ? " — vereenvoudigde grenzen" : ""}; versie ${d.version}.`));
+}
+
+function renderProblem(p) {
+  const card = $("result");
+  card.replaceChildren(el("h2", {}, p.title || "Niet gevonden"), el("p", { class: "error" }, p.detail || ""));
+}
+
+async function lookup(q, pushUrl = true) {
+  const situation = $("situation").value;
+  const params = new URLSearchParams({ q });
+  if (situation) params.set("situation", situation);
+  if (pushUrl) history.replaceState(null, "", "?" + params.toString());
+  const res = await fetch("/v1/lookup?" + params.toString());
+  const body = await res.json();
+  if (res.headers.get("content-type").startsWith("application/problem+json")) {
+    renderProblem(body);
+    $("marker").replaceChildren();
+    return;
+  }
+  renderAnswer(body);
+  showMarker(body.point.wgs84.lon, body.point.wgs84.lat);
+  highlight(body);
+  $("result").setAttribute("data-state", body.position);
+}
+
+function svgPoint(evt) {
+  const pt = svg.createSVGPoint();
+  pt.x = evt.clientX; pt.y = evt.clientY;
+  return pt.matrixTransform(svg.getScreenCTM().inverse());
+}
+
+function lookupAtMap(x, y) {
+  const [lon, lat] = unproject(x, y);
+  const q = `${lat.toFixed(6)}, ${lon.toFixed(6)}`;
+  $("q").value = q;
+  lookup(q);
+}
+
+function wireMap() {
+  svg.addEventListener("pointerdown", (e) => {
+    state.drag = { x: e.clientX, y: e.clientY, view: { ...state.view }, moved: false };
+    svg.setPointerCapture(e.pointerId);
+  });
+  svg.addEventListener("pointermove", (e) => {
+    const d = state.drag;
+    if (!d) return;
+    const dx = e.clientX - d.x, dy = e.clientY - d.y;
+    if (Math.abs(dx) + Math.abs(dy) > 4) d.moved = true;
+    if (!d.moved) return;
+    const scale = d.view.w / svg.getBoundingClientRect().width;
+    setView({ cx: d.view.cx - dx * scale, cy: d.view.cy - dy * scale, w: d.view.w });
+  });
+  svg.addEventListener("pointerup", (e) => {
+    const d = state.drag;
+    state.drag = null;
+    if (d && !d.moved) {
+      const p = svgPoint(e);
+      lookupAtMap(p.x, p.y);
+    }
+  });
+  svg.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    const p = svgPoint(e);
+    zoom(e.deltaY > 0 ? 1.25 : 0.8, p.x, p.y);
+  }, { passive: false });
+  svg.addEventListener("keydown", (e) => {
+    const v = state.view, step = v.w / 10;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    if (moves[e.key]) { setView({ ...v, cx: v.cx + moves[e.key][0], cy: v.cy + moves[e.key][1] }); e.preventDefault(); }
+    else if (e.key === "+" || e.key === "=") zoom(0.8);
+    else if (e.key === "-") zoom(1.25);
+    else if (e.key === "Enter" || e.key === " ") { lookupAtMap(v.cx, v.cy); e.preventDefault(); }
+  });
+  $("zoom-in").addEventListener("click", () => zoom(0.7));
+  $("zoom-out").addEventListener("click", () => zoom(1.4));
+  $("zoom-reset").addEventListener("click", () => setView(state.home));
+  window.addEventListener("resize", () => setView(state.view));
+}
+
+async function init() {
+  const get = (url) => fetch(url).then((r) => r.json());
+  const [situations, lwa, buurt, config] = await Promise.all([
+    get("/v1/situations"), get("/v1/areas?layer=lwa"), get("/v1/areas?layer=buurt"), get("/v1/config"),
+  ]);
+  for (const s of situations.situations) $("situation").appendChild(el("option", { value: s.id }, s.name));
+  state.lwa = lwa.features;
+  state.buurt = buurt.features;
+  state.tiles = config.tiles;
+  $("attribution").textContent = lwa.attribution + (config.tiles_attribution ? " · Achtergrond: " + config.tiles_attribution : "");
+  drawAreas();
+  state.home = homeView();
+  setView(state.home);
+  wireMap();
+  $("search").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const q = $("q").value.trim();
+    if (q) lookup(q);
+  });
+  $("situation").addEventListener("change", () => { const q = $("q").value.trim(); if (q) lookup(q); });
+  const params = new URLSearchParams(location.search);
+  if (params.get("situation")) $("situation").value = params.get("situation");
+  if (params.get("q")) { $("q").value = params.get("q"); lookup(params.get("q"), false); }
+  document.body.setAttribute("data-ready", "true");
+}
+
+init().catch((e) => renderProblem({ title: "De pagina kon niet laden", detail: String(e) }));

@@ -1,0 +1,313 @@
+//! The page in a real browser: headless Chromium driven over WebDriver (chromedriver), against
+//! the real server. Types a DMS coordinate with a situation, a Google Maps link and an
+//! address-like query, clicks the map, checks the result card, and saves screenshots under
+//! `target/browser/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them and sets
+//! `WIJKWIJZER_REQUIRE_BROWSER=1`, which turns a missing browser into a failure). Elsewhere,
+//! without a browser, the test says so on stderr and returns.
+
+use std::net::{SocketAddr, TcpListener as StdListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::http::{AppState, serve};
+use wijkwijzer::resolve::Resolver;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find(env: &str, candidates: &[&str]) -> Option<PathBuf> {
+    std::env::var_os(env)
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(candidates.iter().map(PathBuf::from))
+        .find(|p| p.exists())
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let text = match client.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "'{needle}' never appeared in {css}; it says: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+async fn search(client: &Client, text: &str) {
+    let q = client.find(Locator::Id("q")).await.unwrap();
+    q.clear().await.unwrap();
+    q.send_keys(text).await.unwrap();
+    client
+        .find(Locator::Css("#search button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_in_a_real_browser() {
+    let required = std::env::var_os("WIJKWIJZER_REQUIRE_BROWSER").is_some();
+    let (Some(chromedriver), Some(chromium)) = (
+        find("CHROMEDRIVER", &["/usr/bin/chromedriver"]),
+        find(
+            "CHROMIUM",
+            &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+        ),
+    ) else {
+        assert!(
+            !required,
+            "WIJKWIJZER_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
+        );
+        eprintln!(
+            "browser test: chromium and chromedriver not installed; install Debian's chromium and chromium-driver to run it"
+        );
+        return;
+    };
+
+    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(serve(listener, state));
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1280,900"]
+        }
+    }))
+    .unwrap();
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let client = loop {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) => {
+                assert!(Instant::now() < deadline, "cannot reach chromedriver: {e}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    let base = format!("http://{addr}");
+
+    client.goto(&format!("{base}/")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("body[data-ready=true]"))
+        .await
+        .unwrap();
+    // The map draws the 4 LWA areas and the 44 buurten from the server, no CDN.
+    let n_lwa = client
+        .execute(
+            "return document.querySelectorAll('#lwa path').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(n_lwa, json!(4));
+    let n_buurt = client
+        .execute(
+            "return document.querySelectorAll('#buurt path').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(n_buurt, json!(44));
+    let labelled = client
+        .find(Locator::Css("label[for=q]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(labelled, "Plaats");
+
+    // A dispatcher pastes DMS and picks a situation.
+    client
+        .find(Locator::Id("situation"))
+        .await
+        .unwrap()
+        .select_by_value("geluidsoverlast")
+        .await
+        .unwrap();
+    search(&client, "50°51'05\"N 5°41'28\"E").await;
+    let card = wait_for_text(&client, "#result", "Centrum / Zuid-West").await;
+    for needle in [
+        "Binnenstad",
+        "Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West",
+        "Coördinator politie",
+        "Situatie: Geluidsoverlast",
+        "Wie handelt dit hier af",
+        "14 043",
+        "0900-8844",
+        "degrees, minutes, seconds",
+    ] {
+        assert!(
+            card.contains(needle),
+            "result card lacks '{needle}':\n{card}"
+        );
+    }
+    let url = client.current_url().await.unwrap();
+    assert!(
+        url.query()
+            .unwrap_or("")
+            .contains("situation=geluidsoverlast"),
+        "{url}"
+    );
+    assert!(url.query().unwrap_or("").contains("q="), "{url}");
+    let marker = client
+        .execute(
+            "return document.querySelectorAll('#marker-dot').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(marker, json!(1));
+    screenshot(&client, "dms-geluidsoverlast.png").await;
+
+    // The shared URL reproduces the answer.
+    client.goto(url.as_str()).await.unwrap();
+    wait_for_text(&client, "#result", "Situatie: Geluidsoverlast").await;
+
+    // A Google Maps link: station Maastricht, in Wyck.
+    search(&client, "https://www.google.com/maps/place/Station/@50.8497,5.7053,17z/data=!3m1!4b1!8m2!3d50.8497!4d5.7053").await;
+    wait_for_text(&client, "#result", "Wyck").await;
+
+    // An address-like query says why it cannot be answered yet.
+    search(&client, "Brusselsepoort 45").await;
+    let card = wait_for_text(&client, "#result", "address").await;
+    assert!(card.contains("reads as an address"), "{card}");
+
+    // A click on the map at MUMC+ looks it up: Randwyck, Zuid-Oost.
+    let offset = client
+        .execute(
+            "const [x, y] = project(5.7127, 50.8327);
+             const svg = document.getElementById('map');
+             const p = svg.createSVGPoint(); p.x = x; p.y = y;
+             const s = p.matrixTransform(svg.getScreenCTM());
+             const r = svg.getBoundingClientRect();
+             return [s.x - (r.left + r.width / 2), s.y - (r.top + r.height / 2)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (dx, dy) = (offset[0].as_f64().unwrap(), offset[1].as_f64().unwrap());
+    let svg = client.find(Locator::Id("map")).await.unwrap();
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: svg,
+            duration: None,
+            x: dx,
+            y: dy,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    client.perform_actions(click).await.unwrap();
+    let card = wait_for_text(&client, "#result", "Zuid-Oost").await;
+    assert!(card.contains("Randwyck"), "{card}");
+    let q = client
+        .find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        q.starts_with("50.83"),
+        "the search box shows the clicked point: {q}"
+    );
+    screenshot(&client, "map-click.png").await;
+
+    // Keyboard: focus the map, Enter looks up its centre.
+    client
+        .find(Locator::Id("zoom-reset"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("map"))
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    wait_for_text(&client, "#result", "LWA-gebied").await;
+
+    // On a phone the page fits the width and shows the card above the map.
+    client.set_window_size(390, 844).await.unwrap();
+    search(&client, "50.8514, 5.6910").await;
+    wait_for_text(&client, "#result", "Binnenstad").await;
+    let fits = client
+        .execute("return document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        json!(true),
+        "horizontal scrolling on a phone-sized window"
+    );
+    screenshot(&client, "phone.png").await;
+
+    client.close().await.unwrap();
+}
