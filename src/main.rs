@@ -40,6 +40,34 @@ enum Command {
         /// BRT-Achtergrondkaart; without it the page draws the areas only and needs no internet.
         #[arg(long, env = "WIJKWIJZER_TILES")]
         tiles: Option<String>,
+        /// API key file (salted hashes; see `wijkwijzer keygen`). Callers with a key see
+        /// internal contact channels; admin keys may reload the data.
+        #[arg(long, env = "WIJKWIJZER_KEYS")]
+        keys: Option<PathBuf>,
+        /// Requests per second per client address (0: no rate limit).
+        #[arg(long, env = "WIJKWIJZER_RATE_LIMIT", default_value_t = 100)]
+        rate_limit: u32,
+        /// Requests a client may send at once before the rate applies.
+        #[arg(long, default_value_t = 200)]
+        rate_burst: u32,
+        /// Requests handled at once; beyond this the service answers 503 at once.
+        #[arg(long, default_value_t = 512)]
+        max_concurrent: usize,
+        /// Seconds a request may take before it is answered with 503.
+        #[arg(long, default_value_t = 10)]
+        timeout_secs: u64,
+        /// Log format: text or json.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        log_format: String,
+    },
+    /// Make an API key: prints the key (give it to its user) and the entry for the key file.
+    Keygen {
+        /// A name for the key's holder, shown in logs.
+        #[arg(long)]
+        name: String,
+        /// Allow this key to reload the data (POST /admin/reload).
+        #[arg(long)]
+        admin: bool,
     },
     /// Look up a place: "50.8514,5.6910" (WGS84 lat,lon) or "176395 317996" (RD New).
     #[command(allow_negative_numbers = true)]
@@ -117,16 +145,63 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Keygen { name, admin } => {
+            let (key, entry) =
+                wijkwijzer::auth::generate(&name, admin).map_err(anyhow::Error::msg)?;
+            eprintln!("key for {name} (shown once; store it safely):");
+            println!("{key}");
+            eprintln!("\nadd to the key file:\n{entry}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve {
             geodata,
             listen,
             tiles,
+            keys,
+            rate_limit,
+            rate_burst,
+            max_concurrent,
+            timeout_secs,
+            log_format,
         } => {
-            tracing_subscriber::fmt().with_target(false).init();
-            let data = load(geodata.as_ref())?;
-            let state = Arc::new(http::AppState::new(Resolver::new(data)).with_tiles(tiles));
-            let d = state.resolver().data();
-            tracing::info!(version = %d.version, origin = %d.origin, "geodata loaded");
+            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+            if log_format == "json" {
+                tracing_subscriber::fmt()
+                    .json()
+                    .with_env_filter(filter)
+                    .with_target(false)
+                    .init();
+            } else {
+                tracing_subscriber::fmt()
+                    .with_env_filter(filter)
+                    .with_target(false)
+                    .init();
+            }
+            let source = match &geodata {
+                Some(d) => http::DataSource::Dir(d.clone()),
+                None => http::DataSource::Embedded,
+            };
+            let data = source.load()?;
+            let keys = match &keys {
+                Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(anyhow::Error::msg)?,
+                None => wijkwijzer::auth::ApiKeys::default(),
+            };
+            let config = http::ServeConfig {
+                tiles,
+                keys,
+                rate_per_second: rate_limit,
+                rate_burst,
+                max_concurrent,
+                timeout: std::time::Duration::from_secs(timeout_secs),
+                ..http::ServeConfig::default()
+            };
+            tracing::info!(version = %data.version, origin = %data.origin, "geodata loaded");
+            let state = Arc::new(http::AppState::with_config(
+                source,
+                Resolver::new(data),
+                config,
+            ));
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
                 let listener = tokio::net::TcpListener::bind(listen)

@@ -1,0 +1,247 @@
+//! API keys: who may see internal contact channels, and who may reload the data.
+//!
+//! Keys live in a TOML file as salted SHA-256 hashes, never in clear text:
+//!
+//! ```toml
+//! [[key]]
+//! name = "meldkamer"
+//! salt = "9f1c…"          # hex, 16 random bytes
+//! hash = "3b7a…"          # hex SHA-256 of salt || key
+//! scopes = ["internal"]   # "internal": see internal channels; "admin": also reload data
+//! ```
+//!
+//! `wijkwijzer keygen --name meldkamer` makes a key and prints its entry. Keys are 32 random
+//! bytes, so a fast salted hash is enough (a slow password hash protects guessable secrets,
+//! which these are not). A presented key is hashed with every entry's salt and compared in
+//! constant time, with no early exit, so timing does not reveal which entry came close. Keys
+//! are never logged: only the entry's `name` is.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::roster::Audience;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyScope {
+    Internal,
+    Admin,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyFileEntry {
+    name: String,
+    salt: String,
+    hash: String,
+    scopes: Vec<KeyScope>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyFile {
+    #[serde(default)]
+    key: Vec<KeyFileEntry>,
+}
+
+#[derive(Clone)]
+struct KeyEntry {
+    name: String,
+    salt: Vec<u8>,
+    hash: [u8; 32],
+    scopes: Vec<KeyScope>,
+}
+
+/// The configured keys. `Debug` shows names only.
+#[derive(Clone, Default)]
+pub struct ApiKeys {
+    keys: Vec<KeyEntry>,
+}
+
+impl fmt::Debug for ApiKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.keys.iter().map(|k| &k.name))
+            .finish()
+    }
+}
+
+/// Who is calling, as far as the service is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub audience: Audience,
+    pub admin: bool,
+    /// The key entry's name, for logs; never the key.
+    pub key_name: Option<String>,
+}
+
+impl Caller {
+    pub const PUBLIC: Caller = Caller {
+        audience: Audience::Public,
+        admin: false,
+        key_name: None,
+    };
+}
+
+/// A presented key that matches no entry, or an unusable `Authorization` header.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("the Authorization header must be 'Bearer <key>'")]
+    Malformed,
+    #[error("the API key is not valid")]
+    UnknownKey,
+}
+
+fn hash(salt: &[u8], key: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(key.as_bytes());
+    h.finalize().into()
+}
+
+impl ApiKeys {
+    pub fn parse(text: &str) -> Result<ApiKeys, String> {
+        let file: KeyFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut keys = Vec::new();
+        for e in file.key {
+            let salt =
+                hex::decode(&e.salt).map_err(|_| format!("key '{}': salt is not hex", e.name))?;
+            let hash: [u8; 32] = hex::decode(&e.hash)
+                .ok()
+                .and_then(|h| h.try_into().ok())
+                .ok_or_else(|| format!("key '{}': hash is not 64 hex digits", e.name))?;
+            if salt.len() < 8 {
+                return Err(format!("key '{}': salt must be at least 8 bytes", e.name));
+            }
+            if e.scopes.is_empty() {
+                return Err(format!(
+                    "key '{}': give at least one scope (internal, admin)",
+                    e.name
+                ));
+            }
+            keys.push(KeyEntry {
+                name: e.name,
+                salt,
+                hash,
+                scopes: e.scopes,
+            });
+        }
+        Ok(ApiKeys { keys })
+    }
+
+    pub fn load(path: &Path) -> Result<ApiKeys, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The caller behind an `Authorization` header value (`None`: no header, public).
+    pub fn caller(&self, authorization: Option<&str>) -> Result<Caller, AuthError> {
+        let Some(value) = authorization else {
+            return Ok(Caller::PUBLIC);
+        };
+        let key = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or(AuthError::Malformed)?;
+        let mut found: Option<&KeyEntry> = None;
+        for entry in &self.keys {
+            // Every entry is hashed and compared, whatever matched before.
+            let equal: bool = hash(&entry.salt, key).ct_eq(&entry.hash).into();
+            if equal && found.is_none() {
+                found = Some(entry);
+            }
+        }
+        let entry = found.ok_or(AuthError::UnknownKey)?;
+        Ok(Caller {
+            audience: if entry.scopes.contains(&KeyScope::Internal)
+                || entry.scopes.contains(&KeyScope::Admin)
+            {
+                Audience::Internal
+            } else {
+                Audience::Public
+            },
+            admin: entry.scopes.contains(&KeyScope::Admin),
+            key_name: Some(entry.name.clone()),
+        })
+    }
+}
+
+/// Makes a new key; returns the key (give it to the caller once) and its TOML entry.
+pub fn generate(name: &str, admin: bool) -> Result<(String, String), String> {
+    let mut secret = [0u8; 32];
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut secret).map_err(|e| e.to_string())?;
+    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
+    let key = format!("ww_{}", hex::encode(secret));
+    let scopes = if admin {
+        r#"["internal", "admin"]"#
+    } else {
+        r#"["internal"]"#
+    };
+    let entry = format!(
+        "[[key]]\nname = {}\nsalt = \"{}\"\nhash = \"{}\"\nscopes = {scopes}\n",
+        toml::Value::String(name.to_string()),
+        hex::encode(salt),
+        hex::encode(hash(&salt, &key)),
+    );
+    Ok((key, entry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_keys_verify_and_others_do_not() {
+        let (key, entry) = generate("meldkamer", false).unwrap();
+        let (admin_key, admin_entry) = generate("beheer", true).unwrap();
+        let keys = ApiKeys::parse(&format!("{entry}\n{admin_entry}")).unwrap();
+        let c = keys.caller(Some(&format!("Bearer {key}"))).unwrap();
+        assert_eq!(
+            (c.audience, c.admin, c.key_name.as_deref()),
+            (Audience::Internal, false, Some("meldkamer"))
+        );
+        let a = keys.caller(Some(&format!("Bearer {admin_key}"))).unwrap();
+        assert!(a.admin);
+        assert_eq!(keys.caller(None).unwrap(), Caller::PUBLIC);
+        assert_eq!(
+            keys.caller(Some("Bearer ww_nope")),
+            Err(AuthError::UnknownKey)
+        );
+        assert_eq!(keys.caller(Some(&key)), Err(AuthError::Malformed));
+        assert!(
+            !format!("{keys:?}").contains(&key[3..10]),
+            "Debug must not show secrets"
+        );
+    }
+
+    #[test]
+    fn bad_key_files_are_refused() {
+        assert!(
+            ApiKeys::parse("[[key]]\nname='x'\nsalt='zz'\nhash='00'\nscopes=['internal']").is_err()
+        );
+        assert!(
+            ApiKeys::parse(
+                "[[key]]\nname='x'\nsalt='0011223344556677'\nhash='00'\nscopes=['internal']"
+            )
+            .is_err()
+        );
+        assert!(
+            ApiKeys::parse(
+                "[[key]]\nname='x'\nsalt='0011223344556677'\nhash='00'\nscopes=['root']"
+            )
+            .is_err()
+        );
+        assert!(ApiKeys::parse("").unwrap().is_empty());
+    }
+}

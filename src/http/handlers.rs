@@ -1,0 +1,265 @@
+//! The route handlers. Each works on the request's data snapshot ([`Served`]) and caller.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use serde_json::{Value, json};
+
+use super::params::{params, point_from};
+use super::{ApiError, AppState, Served, audience_index};
+use crate::auth::Caller;
+use crate::index::Position;
+use crate::query::{self, QueryError};
+
+/// The public routes.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(page))
+        .route("/assets/app.js", get(app_js))
+        .route("/assets/style.css", get(style_css))
+        .route("/v1", get(index))
+        .route("/v1/config", get(config))
+        .route("/healthz", get(healthz))
+        .route("/v1/lookup", get(lookup))
+        .route("/v1/situations", get(situations))
+        .route("/v1/layers", get(layers))
+        .route("/v1/areas", get(areas))
+        .route("/v1/areas/{id}", get(area))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "No such endpoint",
+        "see GET /v1 for the endpoints: /v1/lookup, /v1/situations, /v1/areas, /v1/areas/{id}, /v1/layers, /healthz; the page is at /",
+    )
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        "these endpoints answer GET (and HEAD)",
+    )
+}
+
+const PAGE: &str = include_str!("web/index.html");
+const APP_JS: &str = include_str!("web/app.js");
+const STYLE_CSS: &str = include_str!("web/style.css");
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The page for dispatchers and professionals; everything it needs comes from this server.
+async fn page() -> Response {
+    asset("text/html; charset=utf-8", PAGE)
+}
+
+async fn app_js() -> Response {
+    asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+async fn style_css() -> Response {
+    asset("text/css; charset=utf-8", STYLE_CSS)
+}
+
+async fn config(State(s): State<Arc<AppState>>) -> Json<Value> {
+    let tiles = &s.config.tiles;
+    Json(json!({
+        "tiles": tiles,
+        "tiles_attribution": tiles.as_ref().map(|_| "achtergrondkaart: zie de aanbieder van de tegels"),
+    }))
+}
+
+async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
+    Json(json!({
+        "service": "wijkwijzer",
+        "endpoints": {
+            "GET /v1/lookup?q=": "the same for a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
+            "GET /v1/lookup?q=": "a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
+            "GET /v1/lookup?lat=&lon=": "area and responsible officers for a WGS84 point",
+            "GET /v1/lookup?x=&y=&crs=EPSG:28992": "the same for RD New (or crs=EPSG:3857 Web Mercator)",
+            "GET /v1/lookup?...&situation=": "adds who handles the situation at that place and how to report it",
+            "GET /v1/situations": "the meldkaart: situations, who handles them, how to report them",
+            "GET /v1/layers": "the area layers",
+            "GET /v1/areas?layer=lwa|wijk|buurt|stadsdeel": "GeoJSON (RFC 7946, WGS84) of a layer",
+            "GET /v1/areas/{id}": "GeoJSON of one area",
+            "GET /healthz": "health and data version",
+        },
+        "data": s.resolver.meta(),
+    }))
+}
+
+async fn healthz(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
+    let d = s.resolver.data();
+    Json(json!({
+        "status": "ok",
+        "data_version": d.version,
+        "data_origin": d.origin,
+        "layers": d.layers.iter().map(|l| json!({"id": l.info.id, "areas": l.areas.len()})).collect::<Vec<_>>(),
+    }))
+}
+
+async fn lookup(
+    State(app): State<Arc<AppState>>,
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut p = params(raw, &["q", "lat", "lon", "x", "y", "crs", "situation"])?;
+    let situation = p.remove("situation");
+    let (point, understood) = match p.get("q") {
+        Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
+        Some(q) => match query::parse(q)? {
+            query::Input::Point(u) => (u.rd, Some(u)),
+            query::Input::Address(text) => {
+                let e = QueryError::AddressUnavailable { text };
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    e.kind(),
+                    e.title(),
+                    e.to_string(),
+                ));
+            }
+        },
+        None => (point_from(&p)?, None),
+    };
+    let mut answer = s
+        .resolver
+        .resolve_situation(point, situation.as_deref(), caller.audience)
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unknown-situation",
+                "Unknown situation",
+                e.to_string(),
+            )
+        })?;
+    answer.understood = understood;
+    app.metrics
+        .count_lookup(answer.lwa.as_ref().map(|a| a.id.as_str()));
+    let status = if answer.position == Position::Outside {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(answer)).into_response())
+}
+
+async fn situations(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
+    let d = s.resolver.data();
+    Json(json!({
+        "situations": d.situations.list(),
+        "source": d.situations.meta.source,
+        "data": s.resolver.meta(),
+    }))
+}
+
+async fn layers(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
+    let d = s.resolver.data();
+    Json(json!({
+        "coverage_layer": d.manifest.coverage_layer,
+        "base_layer": d.manifest.base_layer,
+        "layers": d.layers.iter().map(|l| json!({
+            "id": l.info.id,
+            "title": l.info.title,
+            "description": l.info.description,
+            "areas": l.areas.iter().map(|a| json!({"id": a.id, "name": a.name, "code": a.code})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "data": s.resolver.meta(),
+    }))
+}
+
+fn geojson_response(headers: &HeaderMap, etag: String, body: &str) -> Response {
+    let etag_value = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .header(header::ETAG, etag_value)
+            .body(Body::empty())
+            .unwrap_or_default();
+    }
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/geo+json")
+        .header(header::ETAG, etag_value)
+        .header(header::CACHE_CONTROL, "public, max-age=300")
+        // Callers with a key see internal channels: caches must keep the two apart.
+        .header(header::VARY, "Authorization")
+        .body(Body::from(body.to_string()))
+        .unwrap_or_default()
+}
+
+async fn areas(
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = params(raw, &["layer"])?;
+    let d = s.resolver.data();
+    let layer = p
+        .get("layer")
+        .cloned()
+        .unwrap_or_else(|| d.manifest.coverage_layer.clone());
+    let k = audience_index(caller.audience);
+    let Some(body) = s.layer_collections[k].get(&layer) else {
+        let known: Vec<&str> = d.layers.iter().map(|l| l.info.id.as_str()).collect();
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "unknown-layer",
+            "Unknown layer",
+            format!(
+                "layer '{layer}' does not exist; use one of: {}",
+                known.join(", ")
+            ),
+        ));
+    };
+    Ok(geojson_response(
+        &headers,
+        format!("\"{}-{layer}-{k}\"", d.version),
+        body,
+    ))
+}
+
+async fn area(
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let k = audience_index(caller.audience);
+    let Some(body) = s.area_features[k].get(&id) else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown-area",
+            "Unknown area",
+            format!(
+                "no area has id '{id}'; GET /v1/layers lists every area id (e.g. lwa-noord-oost, WK093500, BU09350000)"
+            ),
+        ));
+    };
+    Ok(geojson_response(
+        &headers,
+        format!("\"{}-{id}-{k}\"", s.resolver.data().version),
+        body,
+    ))
+}

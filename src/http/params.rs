@@ -1,0 +1,93 @@
+//! Query parameters: each known one at most once, unknown ones refused with a hint.
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+
+use super::problem::ApiError;
+use crate::crs::{Crs, transformer};
+use crate::query::{self, QueryError};
+
+/// Query parameters, each at most once, only the known ones.
+pub fn params(
+    raw: Option<String>,
+    allowed: &[&'static str],
+) -> Result<BTreeMap<&'static str, String>, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed-query",
+                "Malformed query string",
+                format!("the query string is not valid URL encoding: {e}"),
+            )
+        })?;
+    let mut out = BTreeMap::new();
+    for (k, v) in pairs {
+        let Some(name) = allowed.iter().find(|a| **a == k) else {
+            let hint = match k.to_ascii_lowercase().as_str() {
+                "lng" | "long" | "longitude" | "lon " => Some("lon"),
+                "latitude" => Some("lat"),
+                "srs" | "epsg" | "srid" | "srsname" => Some("crs"),
+                _ => None,
+            };
+            let hint = hint.filter(|h| allowed.contains(h));
+            return Err(QueryError::UnknownParameter { name: k, hint }.into());
+        };
+        if out.insert(*name, v).is_some() {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "repeated-parameter",
+                "A parameter is given twice",
+                format!("parameter '{name}' is given more than once; give it once"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn required<'a>(
+    p: &'a BTreeMap<&str, String>,
+    name: &'static str,
+    hint: &str,
+) -> Result<&'a str, QueryError> {
+    p.get(name).map(String::as_str).ok_or(QueryError::Missing {
+        param: name,
+        hint: hint.to_string(),
+    })
+}
+
+/// Reads the point of a lookup from `lat`/`lon` or `x`/`y`/`crs` and returns it in RD.
+pub fn point_from(p: &BTreeMap<&str, String>) -> Result<crate::crs::Rd, QueryError> {
+    let geographic = p.contains_key("lat") || p.contains_key("lon");
+    let projected = p.contains_key("x") || p.contains_key("y");
+    match (geographic, projected) {
+        (true, true) => Err(QueryError::Conflicting),
+        (false, false) => Err(QueryError::Missing {
+            param: "lat",
+            hint: "give lat and lon in WGS84 degrees (lat=50.8514&lon=5.6910) or x and y in RD New metres (x=176395&y=317996&crs=EPSG:28992)".into(),
+        }),
+        (true, false) => {
+            if p.contains_key("crs") {
+                let crs = Crs::parse(&p["crs"]).map_err(|e| QueryError::UnknownCrs { value: e.0 })?;
+                if crs != Crs::Wgs84 {
+                    return Err(QueryError::UnknownCrs {
+                        value: format!("{} (lat/lon are always WGS84; use x and y for {crs})", p["crs"]),
+                    });
+                }
+            }
+            let lat = query::parse_number("lat", required(p, "lat", "lat and lon go together")?)?;
+            let lon = query::parse_number("lon", required(p, "lon", "lat and lon go together")?)?;
+            Ok(transformer().wgs84_to_rd(query::check_wgs84(lat, lon)?))
+        }
+        (false, true) => {
+            let crs = match p.get("crs") {
+                Some(c) => Crs::parse(c).map_err(|e| QueryError::UnknownCrs { value: e.0 })?,
+                None => Crs::RdNew,
+            };
+            let x = query::parse_number("x", required(p, "x", "x and y go together")?)?;
+            let y = query::parse_number("y", required(p, "y", "x and y go together")?)?;
+            query::check_projected(x, y, crs)
+        }
+    }
+}

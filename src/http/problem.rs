@@ -1,0 +1,78 @@
+//! RFC 9457 problem responses: every error the service returns.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::query::QueryError;
+
+/// An RFC 9457 problem.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    kind: &'static str,
+    title: String,
+    detail: String,
+    /// Extension members (RFC 9457 section 3.2), e.g. the list of problems of refused data.
+    extra: Option<serde_json::Map<String, Value>>,
+    retry_after: Option<u64>,
+}
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            kind,
+            title: title.into(),
+            detail: detail.into(),
+            extra: None,
+            retry_after: None,
+        }
+    }
+
+    /// Adds an extension member.
+    pub fn with(mut self, key: &str, value: Value) -> Self {
+        self.extra
+            .get_or_insert_with(Default::default)
+            .insert(key.to_string(), value);
+        self
+    }
+
+    /// Sets `Retry-After` (seconds), for 429 and 503.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+}
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, e.kind(), e.title(), e.to_string())
+    }
+}
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({
+            "type": format!("urn:wijkwijzer:problem:{}", self.kind),
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if let (Some(extra), Some(obj)) = (self.extra, body.as_object_mut()) {
+            obj.extend(extra);
+        }
+        let mut res = (self.status, body.to_string()).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(s) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        res
+    }
+}
