@@ -12,6 +12,7 @@ mod index_oracle;
 mod notations;
 mod places;
 mod situations;
+mod trust;
 
 use std::path::PathBuf;
 

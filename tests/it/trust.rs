@@ -1,0 +1,411 @@
+//! Privacy tiers, limits, reload under load, metrics: the service as dispatchers rely on it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use wijkwijzer::auth::{ApiKeys, generate};
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::http::{AppState, DataSource, ServeConfig, serve};
+use wijkwijzer::resolve::Resolver;
+
+const INTERNAL_EMAIL: &str = "senior.czw@intern.gemeente.example";
+const INTERNAL_PHONE: &str = "043-000 00 00 (intern)";
+
+/// A copy of the shipped geodata whose roster has internal channels.
+fn geodata_with_internal_channels() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let roster = std::fs::read_to_string(dir.path().join("roster.toml")).unwrap();
+    let roster = roster.replacen(
+        "function = \"Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West\"",
+        &format!(
+            "function = \"Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West\"\nchannels = [{{ kind = \"email\", value = \"{INTERNAL_EMAIL}\", visibility = \"internal\" }}, {{ kind = \"phone\", value = \"{INTERNAL_PHONE}\", visibility = \"internal\" }}]"
+        ),
+        1,
+    );
+    std::fs::write(dir.path().join("roster.toml"), roster).unwrap();
+    dir
+}
+
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    state: Arc<AppState>,
+}
+
+async fn start(dir: &Path, config: ServeConfig) -> Server {
+    let source = DataSource::Dir(dir.to_path_buf());
+    let resolver = Resolver::new(source.load().unwrap());
+    let state = Arc::new(AppState::with_config(source, resolver, config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(serve(listener, state.clone()));
+    Server {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        state,
+    }
+}
+
+fn keys() -> (ApiKeys, String, String) {
+    let (internal, e1) = generate("meldkamer", false).unwrap();
+    let (admin, e2) = generate("beheer", true).unwrap();
+    (
+        ApiKeys::parse(&format!("{e1}\n{e2}")).unwrap(),
+        internal,
+        admin,
+    )
+}
+
+fn no_rate_limit() -> ServeConfig {
+    ServeConfig {
+        rate_per_second: 0,
+        ..ServeConfig::default()
+    }
+}
+
+const PUBLIC_PATHS: [&str; 11] = [
+    "/v1/lookup?lat=50.8489&lon=5.6879",
+    "/v1/lookup?q=50.8489,5.6879&situation=geluidsoverlast",
+    "/v1/lookup?x=176178&y=317717",
+    "/v1/areas?layer=lwa",
+    "/v1/areas?layer=buurt",
+    "/v1/areas?layer=wijk",
+    "/v1/areas?layer=stadsdeel",
+    "/v1/areas/lwa-centrum-zuid-west",
+    "/v1/areas/BU09350000",
+    "/v1/situations",
+    "/v1/layers",
+];
+
+#[tokio::test]
+async fn public_callers_never_see_internal_channels_and_key_holders_do() {
+    let dir = geodata_with_internal_channels();
+    let (keys, internal_key, _) = keys();
+    let s = start(
+        dir.path(),
+        ServeConfig {
+            keys,
+            ..no_rate_limit()
+        },
+    )
+    .await;
+    for path in PUBLIC_PATHS {
+        let body = s
+            .client
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !body.contains(INTERNAL_EMAIL) && !body.contains(INTERNAL_PHONE),
+            "{path} leaks an internal channel"
+        );
+        assert!(
+            !body.contains("\"internal\""),
+            "{path} shows an internal visibility marker"
+        );
+    }
+    // With a key, the same lookups and areas carry them.
+    for path in &PUBLIC_PATHS[..3]
+        .iter()
+        .chain(&PUBLIC_PATHS[3..4])
+        .chain(&PUBLIC_PATHS[7..8])
+        .collect::<Vec<_>>()
+    {
+        let res = s
+            .client
+            .get(format!("{}{path}", s.base))
+            .bearer_auth(&internal_key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.headers().get("vary").map(|v| v.to_str().unwrap()),
+            if path.starts_with("/v1/areas") {
+                Some("Authorization")
+            } else {
+                None
+            }
+        );
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains(INTERNAL_EMAIL),
+            "{path} with a key lacks the internal channel"
+        );
+    }
+    // A wrong key is an error, not a silent downgrade.
+    let res = s
+        .client
+        .get(format!("{}/v1/lookup?lat=50.85&lon=5.69", s.base))
+        .bearer_auth("ww_wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["type"], "urn:wijkwijzer:problem:unauthorized");
+    // The key never shows up in metrics.
+    let metrics = s
+        .client
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!metrics.contains(&internal_key[3..20]));
+}
+
+#[tokio::test]
+async fn limits_answer_with_problems() {
+    let dir = geodata_with_internal_channels();
+    let s = start(
+        dir.path(),
+        ServeConfig {
+            rate_per_second: 2,
+            rate_burst: 3,
+            ..ServeConfig::default()
+        },
+    )
+    .await;
+    let long = format!("{}/v1/lookup?q={}", s.base, "5".repeat(5000));
+    let res = s.client.get(long).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::URI_TOO_LONG);
+    let mut limited = None;
+    for _ in 0..10 {
+        let res = s
+            .client
+            .get(format!("{}/healthz", s.base))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(res);
+            break;
+        }
+    }
+    let res = limited.expect("the rate limit never applied");
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry >= 1);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["status"], 429);
+}
+
+#[tokio::test]
+async fn request_ids_and_metrics() {
+    let dir = geodata_with_internal_channels();
+    let s = start(dir.path(), no_rate_limit()).await;
+    let res = s
+        .client
+        .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["x-request-id"].to_str().unwrap().len() >= 32);
+    let res = s
+        .client
+        .get(format!("{}/healthz", s.base))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "abc-123");
+    s.client
+        .get(format!("{}/v1/lookup?lat=50.8466&lon=4.3528", s.base))
+        .send()
+        .await
+        .unwrap();
+    let m = s
+        .client
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        m.contains("wijkwijzer_http_requests_total{route=\"/v1/lookup\",status=\"200\"} 1"),
+        "{m}"
+    );
+    assert!(
+        m.contains("wijkwijzer_http_requests_total{route=\"/v1/lookup\",status=\"404\"} 1"),
+        "{m}"
+    );
+    assert!(
+        m.contains("wijkwijzer_lookups_total{lwa=\"lwa-centrum-zuid-west\"} 1"),
+        "{m}"
+    );
+    assert!(
+        m.contains("wijkwijzer_lookups_total{lwa=\"outside\"} 1"),
+        "{m}"
+    );
+    assert!(
+        m.contains("wijkwijzer_http_request_duration_seconds_bucket{route=\"/v1/lookup\""),
+        "{m}"
+    );
+    let version = s.state.current().version().to_string();
+    assert!(
+        m.contains(&format!("wijkwijzer_data_info{{version=\"{version}\"}} 1")),
+        "{m}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_under_load_loses_nothing_and_never_mixes() {
+    let dir = geodata_with_internal_channels();
+    let (keys, _, admin) = keys();
+    let s = Arc::new(
+        start(
+            dir.path(),
+            ServeConfig {
+                keys,
+                ..no_rate_limit()
+            },
+        )
+        .await,
+    );
+    let old_version = s.state.current().version().to_string();
+    let roster_path = dir.path().join("roster.toml");
+    let old_roster = std::fs::read_to_string(&roster_path).unwrap();
+    const OLD: &str = "Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West";
+    const NEW: &str = "Senior wijkgebonden medewerker THOR (nieuw), LWA-gebied Centrum / Zuid-West";
+    let new_roster = old_roster.replace(OLD, NEW);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let answers = Arc::new(AtomicUsize::new(0));
+    let mut hammers = Vec::new();
+    for _ in 0..4 {
+        let (s, stop, answers) = (s.clone(), stop.clone(), answers.clone());
+        hammers.push(tokio::spawn(async move {
+            let mut seen = std::collections::BTreeMap::<String, String>::new();
+            while !stop.load(Ordering::Relaxed) {
+                let res = s
+                    .client
+                    .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    res.status(),
+                    StatusCode::OK,
+                    "a lookup failed during reload"
+                );
+                let header_version = res.headers()["x-data-version"]
+                    .to_str()
+                    .unwrap()
+                    .to_string();
+                let a: Value = res.json().await.unwrap();
+                let version = a["data"]["version"].as_str().unwrap().to_string();
+                assert_eq!(
+                    header_version, version,
+                    "header and body from different snapshots"
+                );
+                let senior = a["contacts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["role"] == "senior_wijkgebonden_medewerker")
+                    .unwrap()["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                assert!(senior == OLD || senior == NEW, "unexpected senior {senior}");
+                // One version, one roster: never a mix.
+                if let Some(prev) = seen.insert(version.clone(), senior.clone()) {
+                    assert_eq!(prev, senior, "version {version} answered with two rosters");
+                }
+                answers.fetch_add(1, Ordering::Relaxed);
+            }
+            seen
+        }));
+    }
+
+    let reload = |key: String| {
+        let s = s.clone();
+        async move {
+            s.client
+                .post(format!("{}/admin/reload", s.base))
+                .bearer_auth(key)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut versions = std::collections::BTreeSet::new();
+    for round in 0..12 {
+        let (text, expect_ok) = match round % 3 {
+            0 => (new_roster.clone(), true),
+            1 => (old_roster.clone(), true),
+            // Broken data: refused, the old keeps serving.
+            _ => (
+                new_roster.replace("role = \"coordinator\"", "role = \"wijkagent\""),
+                false,
+            ),
+        };
+        std::fs::write(&roster_path, text).unwrap();
+        let res = reload(admin.clone()).await;
+        if expect_ok {
+            assert_eq!(res.status(), StatusCode::OK);
+            let body: Value = res.json().await.unwrap();
+            versions.insert(body["version"].as_str().unwrap().to_string());
+        } else {
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let p: Value = res.json().await.unwrap();
+            assert!(
+                p["problems"][0]
+                    .as_str()
+                    .unwrap()
+                    .contains("police coordinator"),
+                "{p}"
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let mut seen = std::collections::BTreeMap::new();
+    for h in hammers {
+        seen.extend(h.await.unwrap());
+    }
+    assert!(
+        answers.load(Ordering::Relaxed) > 100,
+        "too few lookups to mean anything"
+    );
+    assert_eq!(versions.len(), 2, "old and new data have one version each");
+    assert!(versions.contains(&old_version));
+    assert!(seen.len() >= 2, "lookups saw only {seen:?}");
+    // A reload without an admin key is refused.
+    let res = s
+        .client
+        .post(format!("{}/admin/reload", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[test]
+fn the_same_data_gives_the_same_version() {
+    let a = Geodata::embedded().unwrap();
+    let b = Geodata::load_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")).unwrap();
+    assert_eq!(a.version, b.version, "embedded and geodata/ differ");
+}
