@@ -125,6 +125,19 @@ enum Command {
     },
 }
 
+/// Prints to stdout; a reader that went away (`| head`) ends the output quietly instead of
+/// panicking, as `println!` would.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        match writeln!(stdout, $($arg)*) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+            other => other?,
+        }
+    }};
+}
+
 fn load(dir: Option<&PathBuf>) -> anyhow::Result<Geodata> {
     Ok(match dir {
         Some(d) => Geodata::load_dir(d)?,
@@ -149,7 +162,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (key, entry) =
                 wijkwijzer::auth::generate(&name, admin).map_err(anyhow::Error::msg)?;
             eprintln!("key for {name} (shown once; store it safely):");
-            println!("{key}");
+            out!("{key}");
             eprintln!("\nadd to the key file:\n{entry}");
             Ok(ExitCode::SUCCESS)
         }
@@ -216,9 +229,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Situations { geodata } => {
             let data = load(geodata.as_ref())?;
             for s in data.situations.list() {
-                println!("{:<22} {:<10} {}", s.id, s.urgency.label(), s.name);
+                out!("{:<22} {:<10} {}", s.id, s.urgency.label(), s.name);
                 for r in &s.report {
-                    println!("{:<33} {} ({})", "", r.value, r.label);
+                    out!("{:<33} {} ({})", "", r.value, r.label);
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -263,9 +276,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 resolver.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
             answer.understood = understood;
             if json {
-                println!("{}", serde_json::to_string_pretty(&answer)?);
+                out!("{}", serde_json::to_string_pretty(&answer)?);
             } else {
-                print!("{}", render::answer(&answer));
+                out!("{}", render::answer(&answer).trim_end());
             }
             Ok(if answer.position == Position::Outside {
                 ExitCode::from(1)
@@ -275,19 +288,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { dir } => match load(dir.as_ref()) {
             Ok(data) => {
-                println!(
+                out!(
                     "geodata in {} is valid (version {})",
                     data.origin, data.version
                 );
                 for l in &data.layers {
-                    println!(
+                    out!(
                         "  {:<10} {:>3} areas  {}",
                         l.info.id,
                         l.areas.len(),
                         l.info.title
                     );
                 }
-                println!(
+                out!(
                     "  roster     {:>3} assignments",
                     data.roster.assignments.len()
                 );
@@ -323,24 +336,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let report = import::run(&opts)?;
             for (layer, n) in &report.layers {
-                println!("{layer:<10} {n:>3} areas");
+                out!("{layer:<10} {n:>3} areas");
             }
             for note in &report.notes {
-                println!("note: {note}");
+                out!("note: {note}");
             }
             for f in &report.files {
-                println!("wrote {}", f.display());
+                out!("wrote {}", f.display());
             }
             if out.join("roster.toml").exists() {
                 match Geodata::load_dir(&out) {
-                    Ok(d) => println!("{} validates (version {})", out.display(), d.version),
+                    Ok(d) => out!("{} validates (version {})", out.display(), d.version),
                     Err(e) => {
                         eprintln!("{e:#}");
                         return Ok(ExitCode::from(1));
                     }
                 }
             } else {
-                println!(
+                out!(
                     "note: {} has no roster.toml yet; add one, then run `wijkwijzer check {}`",
                     out.display(),
                     out.display()
