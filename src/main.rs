@@ -290,7 +290,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(data) => {
                 out!(
                     "geodata in {} is valid (version {})",
-                    data.origin, data.version
+                    data.origin,
+                    data.version
                 );
                 for l in &data.layers {
                     out!(

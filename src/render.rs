@@ -66,7 +66,7 @@ pub fn answer(a: &Answer) -> String {
     }
     if !a.contacts.is_empty() {
         let _ = writeln!(out, "\nContacts");
-        for c in &a.contacts {
+        for c in a.contacts.iter() {
             let theme = c
                 .theme
                 .as_deref()
@@ -90,7 +90,7 @@ pub fn answer(a: &Answer) -> String {
         }
         let _ = writeln!(out, "\nChannels");
         let mut seen: Vec<&str> = Vec::new();
-        for c in &a.contacts {
+        for c in a.contacts.iter() {
             if seen.contains(&c.organisation.as_str()) {
                 continue;
             }

@@ -9,6 +9,10 @@
 //! the index's tie-break rule), and every layer the buurt nests in follows the buurt by parent
 //! link, so a point on a boundary never gets a buurt from one LWA area and the other LWA area.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::crs::{Rd, Wgs84, transformer};
@@ -26,6 +30,15 @@ pub struct Resolver {
     coverage: usize,
     /// For each base area, per layer: the index of its parent area in that layer, if any.
     parents: Vec<Vec<Option<u32>>>,
+    /// Contacts depend only on the areas a point is in, the day and the audience, and a city
+    /// has few such combinations: build each list once.
+    contact_cache: RwLock<ContactCache>,
+}
+
+#[derive(Debug, Default)]
+struct ContactCache {
+    day: Option<Date>,
+    lists: HashMap<(Audience, Vec<Option<u32>>), Arc<Vec<Contact>>>,
 }
 
 /// An area as answers name it.
@@ -87,7 +100,7 @@ pub struct Answer {
     pub buurt: Option<CodeRef>,
     /// Every layer's area, including schemes beyond lwa/wijk/buurt (e.g. the 2022 stadsdelen).
     pub areas: Vec<LayerHit>,
-    pub contacts: Vec<Contact>,
+    pub contacts: Arc<Vec<Contact>>,
     /// Outside coverage only: the nearest coverage area and the distance to its boundary.
     pub nearest: Option<NearestOut>,
     pub message: String,
@@ -134,6 +147,7 @@ impl Resolver {
             base,
             coverage,
             parents,
+            contact_cache: RwLock::new(ContactCache::default()),
         }
     }
 
@@ -223,13 +237,10 @@ impl Resolver {
         } else {
             Position::Inside
         };
-        let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
         let contacts = if covered {
-            self.data
-                .roster
-                .contacts_for(&ids, roster::today(), audience)
+            self.contacts(&hits, &areas, audience)
         } else {
-            Vec::new()
+            Arc::new(Vec::new())
         };
         let nearest = if covered {
             None
@@ -285,6 +296,35 @@ impl Resolver {
             situation: None,
             data: self.meta(),
         }
+    }
+
+    fn contacts(
+        &self,
+        hits: &[Option<Hit>],
+        areas: &[LayerHit],
+        audience: Audience,
+    ) -> Arc<Vec<Contact>> {
+        let day = roster::today();
+        let key = (
+            audience,
+            hits.iter().map(|h| h.map(|h| h.area)).collect::<Vec<_>>(),
+        );
+        if let Ok(cache) = self.contact_cache.read()
+            && cache.day == Some(day)
+            && let Some(list) = cache.lists.get(&key)
+        {
+            return list.clone();
+        }
+        let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
+        let list = Arc::new(self.data.roster.contacts_for(&ids, day, audience));
+        if let Ok(mut cache) = self.contact_cache.write() {
+            if cache.day != Some(day) {
+                cache.lists.clear();
+                cache.day = Some(day);
+            }
+            cache.lists.insert(key, list.clone());
+        }
+        list
     }
 
     /// The answer for a point, with who handles `situation` there (`None`: no situation).
