@@ -35,10 +35,13 @@ pub struct Resolver {
     contact_cache: RwLock<ContactCache>,
 }
 
+/// Who asks, and the area (index) hit in each layer.
+type ContactKey = (Audience, Vec<Option<u32>>);
+
 #[derive(Debug, Default)]
 struct ContactCache {
     day: Option<Date>,
-    lists: HashMap<(Audience, Vec<Option<u32>>), Arc<Vec<Contact>>>,
+    lists: HashMap<ContactKey, Arc<Vec<Contact>>>,
 }
 
 /// An area as answers name it.
