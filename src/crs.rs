@@ -22,21 +22,21 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 /// A point in WGS84 / ETRS89 geographic coordinates, degrees.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Wgs84 {
     pub lat: f64,
     pub lon: f64,
 }
 
 /// A point in RD New (EPSG:28992), metres.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Rd {
     pub x: f64,
     pub y: f64,
 }
 
 /// A point in Web Mercator (EPSG:3857), metres.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct WebMercator {
     pub x: f64,
     pub y: f64,

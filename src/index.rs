@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::crs::Rd;
 
 /// Where a point lies relative to an area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Position {
     Inside,

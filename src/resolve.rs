@@ -45,21 +45,21 @@ struct ContactCache {
 }
 
 /// An area as answers name it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AreaRef {
     pub id: String,
     pub name: String,
 }
 
 /// A CBS area (wijk, buurt) as answers name it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CodeRef {
     pub code: String,
     pub name: String,
 }
 
 /// The area of one layer that a point belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LayerHit {
     pub layer: String,
     pub id: String,
@@ -68,20 +68,20 @@ pub struct LayerHit {
     pub position: Position,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PointOut {
     pub wgs84: Wgs84,
     pub rd: Rd,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct NearestOut {
     pub lwa: AreaRef,
     pub distance_m: f64,
 }
 
 /// Where the data comes from; part of every answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DataMeta {
     pub version: String,
     pub source: String,
@@ -93,18 +93,27 @@ pub struct DataMeta {
 }
 
 /// The answer for one place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Answer {
     /// `inside`, `boundary` (exactly on a boundary of one of the returned areas) or `outside`.
     pub position: Position,
     pub point: PointOut,
+    /// Always present; `null` outside coverage.
+    #[schema(required = true)]
     pub lwa: Option<AreaRef>,
+    /// Always present; `null` outside coverage.
+    #[schema(required = true)]
     pub wijk: Option<CodeRef>,
+    /// Always present; `null` outside coverage.
+    #[schema(required = true)]
     pub buurt: Option<CodeRef>,
     /// Every layer's area, including schemes beyond lwa/wijk/buurt (e.g. the 2022 stadsdelen).
     pub areas: Vec<LayerHit>,
+    #[schema(value_type = Vec<Contact>)]
     pub contacts: Arc<Vec<Contact>>,
-    /// Outside coverage only: the nearest coverage area and the distance to its boundary.
+    /// Always present; set outside coverage only: the nearest coverage area and the distance
+    /// to its boundary, `null` inside.
+    #[schema(required = true)]
     pub nearest: Option<NearestOut>,
     pub message: String,
     /// For free-text queries: how the text was read (notation, swapped or not).

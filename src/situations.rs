@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::roster::{ChannelKind, Contact, Role};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     /// Danger now: 112.
@@ -33,7 +33,7 @@ impl Urgency {
 }
 
 /// A public reporting channel (112, 0900-8844, ...).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportChannel {
     pub label: String,
@@ -94,7 +94,7 @@ pub struct Situations {
 }
 
 /// A situation with its reporting channels resolved, as `GET /v1/situations` lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SituationOut {
     pub id: String,
     pub name: String,
@@ -106,7 +106,7 @@ pub struct SituationOut {
 }
 
 /// Who handles a situation at one place, and how to report it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Handling {
     #[serde(flatten)]
     pub situation: SituationOut,

@@ -17,6 +17,7 @@
 //! limit (413) and CORS for GET.
 
 mod handlers;
+pub mod openapi;
 pub mod params;
 pub mod problem;
 
@@ -363,6 +364,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .timeout(config.timeout);
     handlers::routes()
         .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi_json))
         .route("/admin/reload", post(admin_reload))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
@@ -518,6 +520,12 @@ async fn observe(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Re
         tracing::debug!(request_id = %id, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request");
     }
     res
+}
+
+async fn openapi_json() -> Response {
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let doc = DOC.get_or_init(openapi::document).clone();
+    ([(header::CONTENT_TYPE, "application/json")], doc).into_response()
 }
 
 async fn metrics(State(s): State<Arc<AppState>>) -> Response {

@@ -23,7 +23,7 @@ use super::{
 use crate::crs::{Crs, Rd, Wgs84, transformer};
 
 /// How a place was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Notation {
     DecimalDegrees,
@@ -66,7 +66,7 @@ impl Notation {
 }
 
 /// A place read from text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Understood {
     pub rd: Rd,
     pub notation: Notation,

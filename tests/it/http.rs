@@ -200,6 +200,48 @@ async fn situations_list_and_lookup() {
 }
 
 #[tokio::test]
+async fn openapi_describes_every_route_and_the_answer() {
+    let s = start().await;
+    let (status, _, doc) = s.json("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/v1/lookup",
+        "/v1/situations",
+        "/v1/areas",
+        "/v1/areas/{id}",
+        "/v1/layers",
+        "/healthz",
+        "/metrics",
+        "/admin/reload",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is not described");
+    }
+    let answer = &doc["components"]["schemas"]["Answer"];
+    let required: Vec<&str> = answer["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for field in [
+        "position", "point", "lwa", "wijk", "buurt", "contacts", "nearest", "data",
+    ] {
+        assert!(
+            required.contains(&field),
+            "Answer.{field} not required: {required:?}"
+        );
+    }
+    let params: Vec<&str> = doc["paths"]["/v1/lookup"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(params, ["q", "lat", "lon", "x", "y", "crs", "situation"]);
+}
+
+#[tokio::test]
 async fn brussels_is_a_404_with_the_same_body_shape() {
     let s = start().await;
     let (status, ct, a) = s.json("/v1/lookup?lat=50.8466&lon=4.3528").await;

@@ -1,0 +1,184 @@
+//! The OpenAPI 3.1 description served at `/openapi.json`.
+//!
+//! Schemas are derived (utoipa) from the very types the handlers serialise (`Answer`,
+//! `Contact`, `Handling`, ...), so they cannot drift from the responses. The operations are
+//! declared here, one function per route, next to the responses every route can give: the
+//! problem types of `problem.rs` and the limits of `mod.rs` (401, 414, 429, 503).
+
+#![allow(dead_code)] // The functions below exist only to carry `#[utoipa::path]`.
+
+use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::resolve::Answer;
+use crate::situations::SituationOut;
+
+/// An RFC 9457 problem.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:wijkwijzer:problem:<kind>`, e.g. `urn:wijkwijzer:problem:swapped-coordinates`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What was wrong and how to fix it.
+    pub detail: String,
+    /// For refused data (`POST /admin/reload`): every problem as `file: feature: reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<String>>,
+}
+
+/// The place to look up: `q`, or `lat` and `lon`, or `x` and `y` (with `crs`).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LookupParams {
+    /// A place in any notation: `50.8514, 5.6910`, `50°51'05"N 5°41'28"E`, `176395 317996`,
+    /// a Google Maps or OpenStreetMap link, `geo:50.8514,5.6910`.
+    q: Option<String>,
+    /// WGS84 latitude in degrees (with `lon`).
+    lat: Option<String>,
+    /// WGS84 longitude in degrees (with `lat`).
+    lon: Option<String>,
+    /// Easting in `crs` (with `y`).
+    x: Option<String>,
+    /// Northing in `crs` (with `x`).
+    y: Option<String>,
+    /// CRS of `x`/`y`: `EPSG:28992` (default), `EPSG:3857`, `EPSG:4326`.
+    crs: Option<String>,
+    /// A situation id from `/v1/situations`: adds who handles it at this place.
+    situation: Option<String>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AreasParams {
+    /// `lwa` (default), `wijk`, `buurt` or `stadsdeel`.
+    layer: Option<String>,
+}
+
+/// `GET /v1/situations`.
+#[derive(Serialize, ToSchema)]
+pub struct SituationList {
+    pub situations: Vec<SituationOut>,
+    pub source: String,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+#[utoipa::path(get, path = "/v1/lookup", tag = "lookup",
+    summary = "The areas of a place and who is responsible there",
+    params(LookupParams),
+    responses(
+        (status = 200, description = "The place is covered", body = Answer),
+        (status = 404, description = "Outside coverage: the same body, `position: outside`, with the nearest area", body = Answer),
+        (status = 400, description = "Unreadable or implausible input", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid API key", body = Problem, content_type = "application/problem+json"),
+        (status = 414, description = "Query string too long", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`q` is an address; no address index is loaded", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Overloaded or timed out; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("api_key" = [])))]
+fn lookup() {}
+
+#[utoipa::path(get, path = "/v1/situations", tag = "meldkaart",
+    summary = "The meldkaart: situations, who handles them, how to report them",
+    responses(
+        (status = 200, body = SituationList),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+fn situations() {}
+
+#[utoipa::path(get, path = "/v1/areas", tag = "areas",
+    summary = "A layer as an RFC 7946 FeatureCollection (WGS84) with properties and contacts",
+    params(AreasParams),
+    responses(
+        (status = 200, description = "GeoJSON FeatureCollection", body = Object, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Unknown layer or parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 414, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+fn areas() {}
+
+#[utoipa::path(get, path = "/v1/areas/{id}", tag = "areas",
+    summary = "One area as an RFC 7946 Feature",
+    params(("id" = String, Path, description = "Area id, e.g. lwa-noord-oost, WK093500, BU09350000")),
+    responses(
+        (status = 200, description = "GeoJSON Feature", body = Object, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+fn area() {}
+
+#[utoipa::path(get, path = "/v1/layers", tag = "areas", summary = "The layers and their areas",
+    responses((status = 200, body = Object), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+fn layers() {}
+
+#[utoipa::path(get, path = "/healthz", tag = "service", summary = "Health and data version",
+    responses((status = 200, body = Object), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+fn healthz() {}
+
+#[utoipa::path(get, path = "/metrics", tag = "service", summary = "Prometheus metrics",
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+fn metrics() {}
+
+#[utoipa::path(post, path = "/admin/reload", tag = "service",
+    summary = "Validate the data source again and swap it in atomically (admin key)",
+    responses(
+        (status = 200, description = "Reloaded: previous and new version", body = Object),
+        (status = 401, description = "No admin key", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Request body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "New data refused; the old keeps serving", body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
+fn admin_reload() {}
+
+struct ApiKeyScheme;
+
+impl utoipa::Modify for ApiKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API key from `wijkwijzer keygen`: shows internal contact channels; admin keys may reload"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wijkwijzer",
+        description = "Which Maastricht area a place is in, and who is responsible there (THOR, politie, partners).",
+    ),
+    paths(lookup, situations, areas, area, layers, healthz, metrics, admin_reload),
+    components(schemas(Answer, Problem, SituationList)),
+    modifiers(&ApiKeyScheme),
+)]
+pub struct ApiDoc;
+
+/// The document as JSON.
+pub fn document() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".into())
+}
