@@ -155,21 +155,11 @@ fn read_cbs(
         {
             generalized_hint = true;
         }
-        let geometry: geo::Geometry<f64> = f
+        let geometry = f
             .geometry
             .as_ref()
-            .ok_or_else(|| feature_err("no geometry".into()))?
-            .try_into()
-            .map_err(|e| feature_err(format!("unreadable geometry: {e}")))?;
-        let mp = match geometry {
-            geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
-            geo::Geometry::MultiPolygon(mp) => mp,
-            _ => {
-                return Err(feature_err(
-                    "geometry is not a Polygon or MultiPolygon".into(),
-                ));
-            }
-        };
+            .ok_or_else(|| feature_err("no geometry".into()))?;
+        let mp = super::to_multipolygon(geometry).map_err(feature_err)?;
         // Snapping to the millimetre makes vertices that neighbours share bit-identical again
         // after a reprojection, so dissolving them leaves no slivers.
         let mp = round_mm(&to_rd(mp, declared.as_deref()).map_err(feature_err)?);

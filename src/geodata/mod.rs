@@ -200,6 +200,23 @@ impl Geodata {
         })
     }
 
+    /// Loads and validates geodata given as (file name, content) pairs, as a directory would
+    /// hold them; files not given count as missing. For tools and fuzzing.
+    pub fn from_memory(origin: &str, files: &[(&str, &str)]) -> Result<Geodata, GeodataError> {
+        Self::from_files(origin, |name| {
+            files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, content)| content.to_string())
+                .ok_or_else(|| format!("no file named {name}"))
+        })
+    }
+
+    /// The embedded default files, (name, content), in load order.
+    pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+        EMBEDDED
+    }
+
     fn from_files(
         origin: &str,
         read: impl Fn(&str) -> Result<String, String>,
@@ -379,20 +396,7 @@ fn parse_area(info: &LayerInfo, feature: &geojson::Feature) -> Result<Area, Stri
         Some(v) => serde_json::from_value::<BTreeMap<String, String>>(v.clone())
             .map_err(|_| "property 'parents' must be an object of layer -> area id strings")?,
     };
-    let geometry = feature.geometry.as_ref().ok_or("feature has no geometry")?;
-    let geometry: geo::Geometry<f64> = geometry
-        .try_into()
-        .map_err(|e| format!("unreadable geometry: {e}"))?;
-    let geometry = match geometry {
-        geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
-        geo::Geometry::MultiPolygon(mp) => mp,
-        other => {
-            return Err(format!(
-                "geometry must be a Polygon or MultiPolygon, found {}",
-                geometry_kind(&other)
-            ));
-        }
-    };
+    let geometry = to_multipolygon(feature.geometry.as_ref().ok_or("feature has no geometry")?)?;
     check_coordinates(&geometry)?;
     Ok(Area {
         id,
@@ -403,6 +407,42 @@ fn parse_area(info: &LayerInfo, feature: &geojson::Feature) -> Result<Area, Stri
         source_note: prop("source"),
         geometry,
     })
+}
+
+/// Converts a GeoJSON geometry to a MultiPolygon, refusing other geometry types and positions
+/// with fewer than two numbers (which the geojson crate's own conversion would panic on).
+pub(crate) fn to_multipolygon(g: &geojson::Geometry) -> Result<MultiPolygon<f64>, String> {
+    use geojson::GeometryValue as V;
+    let polygons: Vec<&geojson::PolygonType> = match &g.value {
+        V::Polygon { coordinates } => vec![coordinates],
+        V::MultiPolygon { coordinates } => coordinates.iter().collect(),
+        other => {
+            return Err(format!(
+                "geometry must be a Polygon or MultiPolygon, found {}",
+                other.type_name()
+            ));
+        }
+    };
+    let mut out = Vec::with_capacity(polygons.len());
+    for rings in polygons {
+        let mut lines = Vec::with_capacity(rings.len());
+        for ring in rings {
+            let mut coords = Vec::with_capacity(ring.len());
+            for p in ring {
+                let [x, y, ..] = p.as_slice() else {
+                    return Err("a position has fewer than two numbers".into());
+                };
+                coords.push(geo::coord! { x: *x, y: *y });
+            }
+            lines.push(geo::LineString(coords));
+        }
+        let mut rings = lines.into_iter();
+        let Some(shell) = rings.next() else {
+            return Err("a polygon has no rings".into());
+        };
+        out.push(Polygon::new(shell, rings.collect()));
+    }
+    Ok(MultiPolygon(out))
 }
 
 /// Rejects coordinates that cannot be RD New: non-finite, or outside RD's domain (which would
@@ -421,21 +461,6 @@ fn check_coordinates(mp: &MultiPolygon<f64>) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-fn geometry_kind(g: &geo::Geometry<f64>) -> &'static str {
-    match g {
-        geo::Geometry::Point(_) => "Point",
-        geo::Geometry::Line(_) => "Line",
-        geo::Geometry::LineString(_) => "LineString",
-        geo::Geometry::Polygon(_) => "Polygon",
-        geo::Geometry::MultiPoint(_) => "MultiPoint",
-        geo::Geometry::MultiLineString(_) => "MultiLineString",
-        geo::Geometry::MultiPolygon(_) => "MultiPolygon",
-        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
-        geo::Geometry::Rect(_) => "Rect",
-        geo::Geometry::Triangle(_) => "Triangle",
-    }
 }
 
 /// All polygons of a multipolygon, for code that walks rings.

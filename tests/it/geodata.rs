@@ -342,3 +342,18 @@ fn an_incomplete_roster_is_refused() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn a_position_with_one_number_is_refused_not_a_panic() {
+    // Found by the geodata_load fuzz target: the geojson crate's conversion indexes [0] and [1].
+    let dir = broken("stadsdeel.geojson", |t| {
+        t.replacen("[[[175459,317834]", "[[[175459]", 1)
+    });
+    let problems = refused(dir.path());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("fewer than two numbers")),
+        "{problems:#?}"
+    );
+}

@@ -164,3 +164,24 @@ fn boundary_points_get_the_lowest_id() {
     }
     assert!(shared > 50, "expected many shared vertices, found {shared}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5_000, ..ProptestConfig::default() })]
+
+    /// The data keeps its promise: a point lies strictly inside at most one area per layer, and
+    /// the index's answer is stable (same point, same answer, whichever way it is asked).
+    #[test]
+    fn a_point_is_inside_at_most_one_area_per_layer(fx in 0.0f64..1.0, fy in 0.0f64..1.0) {
+        use geo::{CoordinatePosition, coordinate_position::CoordPos};
+        let f = shipped();
+        let (lo, hi) = extent();
+        let p = Rd { x: lo.x + fx * (hi.x - lo.x), y: lo.y + fy * (hi.y - lo.y) };
+        let c = geo::Coord { x: p.x, y: p.y };
+        for (i, layer) in f.layers.iter().enumerate() {
+            let inside = layer.iter().filter(|g| g.coordinate_position(&c) == CoordPos::Inside).count();
+            prop_assert!(inside <= 1, "layer {}: {} areas contain {:?}", i, inside, p);
+            let first = f.index.layer(i).locate(p);
+            prop_assert_eq!(first, f.index.layer(i).locate(p));
+        }
+    }
+}
