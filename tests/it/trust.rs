@@ -41,6 +41,20 @@ struct Server {
     state: Arc<AppState>,
 }
 
+impl Server {
+    async fn text(&self, path: &str) -> String {
+        let url = format!("{}{path}", self.base);
+        self.client
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
 async fn start(dir: &Path, config: ServeConfig) -> Server {
     let source = DataSource::Dir(dir.to_path_buf());
     let resolver = Resolver::new(source.load().unwrap());
@@ -99,15 +113,7 @@ async fn public_callers_never_see_internal_channels_and_key_holders_do() {
     )
     .await;
     for path in PUBLIC_PATHS {
-        let body = s
-            .client
-            .get(format!("{}{path}", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let body = s.text(path).await;
         assert!(
             !body.contains(INTERNAL_EMAIL) && !body.contains(INTERNAL_PHONE),
             "{path} leaks an internal channel"
@@ -158,15 +164,7 @@ async fn public_callers_never_see_internal_channels_and_key_holders_do() {
     let p: Value = res.json().await.unwrap();
     assert_eq!(p["type"], "urn:wijkwijzer:problem:unauthorized");
     // The key never shows up in metrics.
-    let metrics = s
-        .client
-        .get(format!("{}/metrics", s.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = s.text("/metrics").await;
     assert!(!metrics.contains(&internal_key[3..20]));
 }
 
@@ -234,15 +232,7 @@ async fn request_ids_and_metrics() {
         .send()
         .await
         .unwrap();
-    let m = s
-        .client
-        .get(format!("{}/metrics", s.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let m = s.text("/metrics").await;
     assert!(
         m.contains("wijkwijzer_http_requests_total{route=\"/v1/lookup\",status=\"200\"} 1"),
         "{m}"
