@@ -139,6 +139,12 @@ fn lookups(c: &mut Criterion) {
     group.bench_function("resolve_full_answer", |b| {
         b.iter(|| resolver.resolve(black_box(vrijthof), Audience::Public))
     });
+    group.bench_function("resolve_and_write_json", |b| {
+        b.iter(|| {
+            serde_json::to_vec(&resolver.resolve(black_box(vrijthof), Audience::Public))
+                .map(|v| v.len())
+        })
+    });
     group.finish();
 }
 

@@ -35,13 +35,56 @@ pub struct Resolver {
     contact_cache: RwLock<ContactCache>,
 }
 
+/// A shared, cached contact list with its JSON written once: most of an answer's bytes are
+/// contacts, and the same few lists serve every lookup.
+#[derive(Debug, Clone)]
+pub struct Contacts {
+    list: Arc<Vec<Contact>>,
+    json: Arc<serde_json::value::RawValue>,
+}
+
+impl Contacts {
+    fn new(list: Vec<Contact>) -> Contacts {
+        let json = serde_json::value::to_raw_value(&list)
+            .map(Arc::from)
+            .unwrap_or_else(|_| {
+                Arc::from(
+                    serde_json::value::RawValue::from_string("[]".into()).expect("valid JSON"),
+                )
+            });
+        Contacts {
+            list: Arc::new(list),
+            json,
+        }
+    }
+}
+
+impl std::ops::Deref for Contacts {
+    type Target = [Contact];
+    fn deref(&self) -> &[Contact] {
+        &self.list
+    }
+}
+
+impl PartialEq for Contacts {
+    fn eq(&self, other: &Self) -> bool {
+        self.list == other.list
+    }
+}
+
+impl Serialize for Contacts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
 /// Who asks, and the area (index) hit in each layer.
 type ContactKey = (Audience, Vec<Option<u32>>);
 
 #[derive(Debug, Default)]
 struct ContactCache {
     day: Option<Date>,
-    lists: HashMap<ContactKey, Arc<Vec<Contact>>>,
+    lists: HashMap<ContactKey, Contacts>,
 }
 
 /// An area as answers name it.
@@ -110,7 +153,7 @@ pub struct Answer {
     /// Every layer's area, including schemes beyond lwa/wijk/buurt (e.g. the 2022 stadsdelen).
     pub areas: Vec<LayerHit>,
     #[schema(value_type = Vec<Contact>)]
-    pub contacts: Arc<Vec<Contact>>,
+    pub contacts: Contacts,
     /// Always present; set outside coverage only: the nearest coverage area and the distance
     /// to its boundary, `null` inside.
     #[schema(required = true)]
@@ -252,7 +295,7 @@ impl Resolver {
         let contacts = if covered {
             self.contacts(&hits, &areas, audience)
         } else {
-            Arc::new(Vec::new())
+            Contacts::new(Vec::new())
         };
         let nearest = if covered {
             None
@@ -310,12 +353,7 @@ impl Resolver {
         }
     }
 
-    fn contacts(
-        &self,
-        hits: &[Option<Hit>],
-        areas: &[LayerHit],
-        audience: Audience,
-    ) -> Arc<Vec<Contact>> {
+    fn contacts(&self, hits: &[Option<Hit>], areas: &[LayerHit], audience: Audience) -> Contacts {
         let day = roster::today();
         let key = (
             audience,
@@ -328,7 +366,7 @@ impl Resolver {
             return list.clone();
         }
         let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
-        let list = Arc::new(self.data.roster.contacts_for(&ids, day, audience));
+        let list = Contacts::new(self.data.roster.contacts_for(&ids, day, audience));
         if let Ok(mut cache) = self.contact_cache.write() {
             if cache.day != Some(day) {
                 cache.lists.clear();
