@@ -5,6 +5,14 @@ use wijkwijzer::roster::{Audience, Role};
 
 use crate::places::resolver;
 
+fn report_values(h: &wijkwijzer::situations::Handling) -> Vec<&str> {
+    h.situation
+        .report
+        .iter()
+        .map(|r| r.value.as_str())
+        .collect()
+}
+
 fn at(lat: f64, lon: f64, situation: &str) -> wijkwijzer::resolve::Answer {
     let p = transformer().wgs84_to_rd(Wgs84 { lat, lon });
     resolver()
@@ -26,13 +34,7 @@ fn geluidsoverlast_at_the_vrijthof_names_this_areas_thor_and_wijkagent() {
             "Wijkagent voor Binnenstad"
         ]
     );
-    let report: Vec<&str> = h
-        .situation
-        .report
-        .iter()
-        .map(|r| r.value.as_str())
-        .collect();
-    assert_eq!(report, ["14 043", "0900-8844"]);
+    assert_eq!(report_values(&h), ["14 043", "0900-8844"]);
 }
 
 #[test]
@@ -50,13 +52,7 @@ fn drugshandel_in_brusselsepoort_goes_to_the_police_of_noord_west() {
             .iter()
             .any(|c| c.role == Role::Coordinator && c.name.contains("Noord-West"))
     );
-    let report: Vec<&str> = h
-        .situation
-        .report
-        .iter()
-        .map(|r| r.value.as_str())
-        .collect();
-    assert_eq!(report, ["0900-8844", "0800-7000"]);
+    assert_eq!(report_values(&h), ["0900-8844", "0800-7000"]);
 }
 
 #[test]

@@ -42,6 +42,14 @@ struct Server {
 }
 
 impl Server {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn text(&self, path: &str) -> String {
         let url = format!("{}{path}", self.base);
         self.client
@@ -185,12 +193,7 @@ async fn limits_answer_with_problems() {
     assert_eq!(res.status(), StatusCode::URI_TOO_LONG);
     let mut limited = None;
     for _ in 0..10 {
-        let res = s
-            .client
-            .get(format!("{}/healthz", s.base))
-            .send()
-            .await
-            .unwrap();
+        let res = s.get("/healthz").await;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
             limited = Some(res);
             break;
@@ -212,12 +215,7 @@ async fn limits_answer_with_problems() {
 async fn request_ids_and_metrics() {
     let dir = geodata_with_internal_channels();
     let s = start(dir.path(), no_rate_limit()).await;
-    let res = s
-        .client
-        .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
-        .send()
-        .await
-        .unwrap();
+    let res = s.get("/v1/lookup?lat=50.8489&lon=5.6879").await;
     assert!(res.headers()["x-request-id"].to_str().unwrap().len() >= 32);
     let res = s
         .client
@@ -227,11 +225,7 @@ async fn request_ids_and_metrics() {
         .await
         .unwrap();
     assert_eq!(res.headers()["x-request-id"], "abc-123");
-    s.client
-        .get(format!("{}/v1/lookup?lat=50.8466&lon=4.3528", s.base))
-        .send()
-        .await
-        .unwrap();
+    s.get("/v1/lookup?lat=50.8466&lon=4.3528").await;
     let m = s.text("/metrics").await;
     assert!(
         m.contains("wijkwijzer_http_requests_total{route=\"/v1/lookup\",status=\"200\"} 1"),
@@ -289,12 +283,7 @@ async fn reload_under_load_loses_nothing_and_never_mixes() {
         hammers.push(tokio::spawn(async move {
             let mut seen = std::collections::BTreeMap::<String, String>::new();
             while !stop.load(Ordering::Relaxed) {
-                let res = s
-                    .client
-                    .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
-                    .send()
-                    .await
-                    .unwrap();
+                let res = s.get("/v1/lookup?lat=50.8489&lon=5.6879").await;
                 assert_eq!(
                     res.status(),
                     StatusCode::OK,
