@@ -138,11 +138,15 @@ macro_rules! out {
     }};
 }
 
+fn source(dir: Option<&PathBuf>) -> http::DataSource {
+    match dir {
+        Some(d) => http::DataSource::Dir(d.clone()),
+        None => http::DataSource::Embedded,
+    }
+}
+
 fn load(dir: Option<&PathBuf>) -> anyhow::Result<Geodata> {
-    Ok(match dir {
-        Some(d) => Geodata::load_dir(d)?,
-        None => Geodata::embedded()?,
-    })
+    Ok(source(dir).load()?)
 }
 
 fn main() -> ExitCode {
@@ -191,10 +195,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .with_target(false)
                     .init();
             }
-            let source = match &geodata {
-                Some(d) => http::DataSource::Dir(d.clone()),
-                None => http::DataSource::Embedded,
-            };
+            let source = source(geodata.as_ref());
             let data = source.load()?;
             let keys = match &keys {
                 Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(anyhow::Error::msg)?,

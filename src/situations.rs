@@ -52,13 +52,14 @@ pub struct ContactRule {
 }
 
 impl ContactRule {
+    fn matches_parts(&self, organisation: &str, role: Role, theme: Option<&String>) -> bool {
+        organisation == self.organisation
+            && role == self.role
+            && self.theme.as_ref().is_none_or(|t| theme == Some(t))
+    }
+
     fn matches(&self, c: &Contact) -> bool {
-        c.organisation == self.organisation
-            && c.role == self.role
-            && self
-                .theme
-                .as_ref()
-                .is_none_or(|t| c.theme.as_ref() == Some(t))
+        self.matches_parts(&c.organisation, c.role, c.theme.as_ref())
     }
 }
 
@@ -209,14 +210,10 @@ impl Situations {
                 }
             }
             for rule in &s.contacts {
-                let found = roster.assignments.iter().any(|a| {
-                    a.organisation == rule.organisation
-                        && a.role == rule.role
-                        && rule
-                            .theme
-                            .as_ref()
-                            .is_none_or(|t| a.theme.as_ref() == Some(t))
-                });
+                let found = roster
+                    .assignments
+                    .iter()
+                    .any(|a| rule.matches_parts(&a.organisation, a.role, a.theme.as_ref()));
                 if !found {
                     out.push((
                         s.id.clone(),

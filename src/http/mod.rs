@@ -127,13 +127,21 @@ impl Served {
         let mut layer_collections: [BTreeMap<String, String>; 2] = Default::default();
         let mut area_features: [BTreeMap<String, String>; 2] = Default::default();
         let meta = resolver.meta();
+        // Reprojecting every vertex is the costly part: do it once, for both audiences.
+        let geometries: Vec<Vec<Value>> = resolver
+            .data()
+            .layers
+            .iter()
+            .map(|l| l.areas.iter().map(wgs84_geometry).collect())
+            .collect();
         for audience in [Audience::Public, Audience::Internal] {
             let k = audience_index(audience);
-            for layer in &resolver.data().layers {
+            for (layer, geometries) in resolver.data().layers.iter().zip(&geometries) {
                 let features: Vec<Value> = layer
                     .areas
                     .iter()
-                    .map(|a| area_feature(&resolver, a, audience))
+                    .zip(geometries)
+                    .map(|(a, g)| area_feature(&resolver, a, g, audience))
                     .collect();
                 for (a, f) in layer.areas.iter().zip(&features) {
                     area_features[k].insert(a.id.clone(), f.to_string());
@@ -164,8 +172,8 @@ impl Served {
     }
 }
 
-/// An area as an RFC 7946 Feature: WGS84, counter-clockwise shells, 7 decimals (~1 cm).
-fn area_feature(resolver: &Resolver, area: &Area, audience: Audience) -> Value {
+/// An area's geometry as RFC 7946 wants it: WGS84, counter-clockwise shells, 7 decimals (~1 cm).
+fn wgs84_geometry(area: &Area) -> Value {
     use geo::orient::{Direction, Orient};
     let t = transformer();
     let oriented = area.geometry.orient(Direction::Default);
@@ -188,10 +196,15 @@ fn area_feature(resolver: &Resolver, area: &Area, audience: Audience) -> Value {
                 .collect()
         })
         .collect();
+    json!({"type": "MultiPolygon", "coordinates": polys})
+}
+
+/// An area as an RFC 7946 Feature with the contacts the audience may see.
+fn area_feature(resolver: &Resolver, area: &Area, geometry: &Value, audience: Audience) -> Value {
     json!({
         "type": "Feature",
         "id": area.id,
-        "geometry": {"type": "MultiPolygon", "coordinates": polys},
+        "geometry": geometry,
         "properties": {
             "id": area.id,
             "name": area.name,

@@ -26,7 +26,7 @@ pub fn params(
     for (k, v) in pairs {
         let Some(name) = allowed.iter().find(|a| **a == k) else {
             let hint = match k.to_ascii_lowercase().as_str() {
-                "lng" | "long" | "longitude" | "lon " => Some("lon"),
+                "lng" | "long" | "longitude" => Some("lon"),
                 "latitude" => Some("lat"),
                 "srs" | "epsg" | "srid" | "srsname" => Some("crs"),
                 _ => None,

@@ -7,7 +7,7 @@
 //! `WIJKWIJZER_REQUIRE_BROWSER=1`, which turns a missing browser into a failure). Elsewhere,
 //! without a browser, the test says so on stderr and returns.
 
-use std::net::{SocketAddr, TcpListener as StdListener};
+use std::net::TcpListener as StdListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerA
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use wijkwijzer::geodata::Geodata;
-use wijkwijzer::http::{AppState, serve};
+use wijkwijzer::http::AppState;
 use wijkwijzer::resolve::Resolver;
 
 struct Driver(Child);
@@ -105,9 +105,7 @@ async fn the_page_in_a_real_browser() {
     };
 
     let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    tokio::spawn(serve(listener, state));
+    let base = crate::spawn_server(state).await;
 
     let port = free_port();
     let _driver = Driver(
@@ -142,7 +140,6 @@ async fn the_page_in_a_real_browser() {
             }
         }
     };
-    let base = format!("http://{addr}");
 
     client.goto(&format!("{base}/")).await.unwrap();
     client

@@ -1,12 +1,11 @@
 //! End to end over HTTP: the real router on a real socket (port 0), queried with reqwest.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::Value;
 use wijkwijzer::geodata::Geodata;
-use wijkwijzer::http::{AppState, serve};
+use wijkwijzer::http::AppState;
 use wijkwijzer::resolve::Resolver;
 
 struct Server {
@@ -16,11 +15,8 @@ struct Server {
 
 async fn start() -> Server {
     let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    tokio::spawn(serve(listener, state));
     Server {
-        base: format!("http://{addr}"),
+        base: crate::spawn_server(state).await,
         client: reqwest::Client::new(),
     }
 }

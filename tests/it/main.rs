@@ -22,3 +22,11 @@ pub fn shared_data(rel: &str) -> PathBuf {
         .join("../shared/data")
         .join(rel)
 }
+
+/// Serves `state` on a free loopback port in the background; returns `http://127.0.0.1:PORT`.
+pub async fn spawn_server(state: std::sync::Arc<wijkwijzer::http::AppState>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(wijkwijzer::http::serve(listener, state));
+    format!("http://{addr}")
+}

@@ -1,6 +1,5 @@
 //! Privacy tiers, limits, reload under load, metrics: the service as dispatchers rely on it.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -9,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use wijkwijzer::auth::{ApiKeys, generate};
 use wijkwijzer::geodata::Geodata;
-use wijkwijzer::http::{AppState, DataSource, ServeConfig, serve};
+use wijkwijzer::http::{AppState, DataSource, ServeConfig};
 use wijkwijzer::resolve::Resolver;
 
 const INTERNAL_EMAIL: &str = "senior.czw@intern.gemeente.example";
@@ -67,11 +66,8 @@ async fn start(dir: &Path, config: ServeConfig) -> Server {
     let source = DataSource::Dir(dir.to_path_buf());
     let resolver = Resolver::new(source.load().unwrap());
     let state = Arc::new(AppState::with_config(source, resolver, config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    tokio::spawn(serve(listener, state.clone()));
     Server {
-        base: format!("http://{addr}"),
+        base: crate::spawn_server(state.clone()).await,
         client: reqwest::Client::new(),
         state,
     }
