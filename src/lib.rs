@@ -15,6 +15,7 @@
 //! assert_eq!(answer.buurt.unwrap().name, "Binnenstad");
 //! ```
 
+pub mod address;
 pub mod auth;
 pub mod crs;
 pub mod geodata;

@@ -13,6 +13,7 @@ use wijkwijzer::geodata::{Geodata, import};
 use wijkwijzer::index::Position;
 use wijkwijzer::resolve::Resolver;
 use wijkwijzer::roster::Audience;
+use wijkwijzer::address::{self, AddressIndex, AddressSourceInfo};
 use wijkwijzer::{http, query, render};
 
 #[derive(Parser)]
@@ -59,6 +60,10 @@ enum Command {
         /// Log format: text or json.
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         log_format: String,
+        /// Address file (canonical CSV from `wijkwijzer import bag|addresses`) instead of the
+        /// embedded OpenStreetMap addresses; re-read on reload.
+        #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
+        addresses: Option<PathBuf>,
     },
     /// Make an API key: prints the key (give it to its user) and the entry for the key file.
     Keygen {
@@ -69,7 +74,8 @@ enum Command {
         #[arg(long)]
         admin: bool,
     },
-    /// Look up a place: "50.8514,5.6910" (WGS84 lat,lon) or "176395 317996" (RD New).
+    /// Look up a place: "50.8514,5.6910" (WGS84 lat,lon), "176395 317996" (RD New), a map
+    /// link, or an address: "Brusselsepoort 45", "6211CK 78".
     #[command(allow_negative_numbers = true)]
     Lookup {
         /// The coordinates; may be given as one or several arguments.
@@ -86,6 +92,24 @@ enum Command {
         situation: Option<String>,
         #[arg(long, env = "WIJKWIJZER_GEODATA")]
         geodata: Option<PathBuf>,
+        /// Address file instead of the embedded addresses.
+        #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
+        addresses: Option<PathBuf>,
+    },
+    /// Measure the address index at national scale on generated addresses (or a file).
+    BenchAddresses {
+        /// How many addresses to generate (the BAG holds about 9.9 million).
+        #[arg(long, default_value_t = 10_000_000)]
+        count: usize,
+        /// A canonical address CSV to load instead of generating (measures the import).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Write the generated addresses to this CSV first, then load it (measures the import).
+        #[arg(long)]
+        write: Option<PathBuf>,
+        /// Queries per measurement.
+        #[arg(long, default_value_t = 200_000)]
+        queries: usize,
     },
     /// List the meldkaart: situations, who handles them, how to report them.
     Situations {
@@ -94,8 +118,12 @@ enum Command {
     },
     /// Validate a geodata directory (default: the embedded data).
     Check { dir: Option<PathBuf> },
-    /// Generate geodata/ from the public sources (CBS buurten and wijken, NSGI grid).
+    /// Generate geodata/ from the public sources (CBS buurten and wijken, NSGI grid, the
+    /// OpenStreetMap addresses); `import bag` and `import addresses` build an address file.
+    #[command(args_conflicts_with_subcommands = true)]
     Import {
+        #[command(subcommand)]
+        what: Option<ImportWhat>,
         /// Folder with the raw public data; the other inputs default to files inside it.
         #[arg(long, default_value = "../shared/data")]
         source_dir: PathBuf,
@@ -125,6 +153,42 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// The BAG 2.0 Extract (Kadaster LVBAG XML: the zip as delivered, a folder or XML files).
+    Bag {
+        /// The extract: zip (with the per-type zips inside), folder, or XML file(s).
+        #[arg(required = true, num_args = 1..)]
+        input: Vec<PathBuf>,
+        /// The canonical address CSV to write (a .toml describing it is written beside it).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The date that decides which voorkomen is current (default: today).
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+    },
+    /// A CSV export: postcode, huisnummer, huisletter, toevoeging, straat, woonplaats and x/y
+    /// (RD New) or lat/lon (WGS84); `,` `;` or tab separated.
+    Addresses {
+        input: PathBuf,
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Woonplaats for rows without one.
+        #[arg(long)]
+        place: Option<String>,
+        /// The source's name, licence and attribution for answers' metadata.
+        #[arg(long, default_value = "municipal address export")]
+        source_name: String,
+        #[arg(long, default_value = "see the supplier")]
+        licence: String,
+        #[arg(long, default_value = "")]
+        attribution: String,
+        /// The file is the complete register of the covered area.
+        #[arg(long)]
+        complete: bool,
+    },
+}
+
 /// Prints to stdout; a reader that went away (`| head`) ends the output quietly instead of
 /// panicking, as `println!` would.
 macro_rules! out {
@@ -147,6 +211,26 @@ fn source(dir: Option<&PathBuf>) -> http::DataSource {
 
 fn load(dir: Option<&PathBuf>) -> anyhow::Result<Geodata> {
     Ok(source(dir).load()?)
+}
+
+fn load_addresses(path: Option<&PathBuf>) -> anyhow::Result<Arc<AddressIndex>> {
+    Ok(match path {
+        Some(p) => Arc::new(AddressIndex::load(p)?),
+        None => AddressIndex::embedded(),
+    })
+}
+
+fn write_address_file(
+    out: &std::path::Path,
+    records: &mut [wijkwijzer::address::AddressRecord],
+    info: &AddressSourceInfo,
+) -> anyhow::Result<()> {
+    let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+    address::records::write_canonical(std::io::BufWriter::new(file), records)?;
+    let meta = out.with_extension("toml");
+    std::fs::write(&meta, toml::to_string(info)?)
+        .with_context(|| format!("cannot write {}", meta.display()))?;
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -180,6 +264,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_concurrent,
             timeout_secs,
             log_format,
+            addresses,
         } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -197,6 +282,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let source = source(geodata.as_ref());
             let data = source.load()?;
+            let address_index = load_addresses(addresses.as_ref())?;
             let keys = match &keys {
                 Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(anyhow::Error::msg)?,
                 None => wijkwijzer::auth::ApiKeys::default(),
@@ -208,12 +294,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 rate_burst,
                 max_concurrent,
                 timeout: std::time::Duration::from_secs(timeout_secs),
+                addresses,
                 ..http::ServeConfig::default()
             };
             tracing::info!(version = %data.version, origin = %data.origin, "geodata loaded");
+            tracing::info!(addresses = address_index.len(), source = %address_index.meta().source.name, "address index loaded");
             let state = Arc::new(http::AppState::with_config(
                 source,
-                Resolver::new(data),
+                Resolver::new(data).with_addresses(address_index),
                 config,
             ));
             let runtime = tokio::runtime::Runtime::new()?;
@@ -243,8 +331,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             situation,
             geodata,
+            addresses,
         } => {
-            let resolver = Resolver::new(load(geodata.as_ref())?);
+            let resolver = Resolver::new(load(geodata.as_ref())?)
+                .with_addresses(load_addresses(addresses.as_ref())?);
             let text = place.join(" ");
             let mut understood = None;
             let point = match crs {
@@ -269,7 +359,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         u.rd
                     }
                     query::Input::Address(text) => {
-                        return Err(query::QueryError::AddressUnavailable { text }.into());
+                        return lookup_address(&resolver, &text, situation.as_deref(), json);
                     }
                 },
             };
@@ -313,7 +403,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
+        Command::BenchAddresses {
+            count,
+            file,
+            write,
+            queries,
+        } => bench_addresses(count, file, write, queries),
         Command::Import {
+            what: Some(what), ..
+        } => import_addresses(what),
+        Command::Import {
+            what: None,
             source_dir,
             buurten,
             wijken,
@@ -340,6 +440,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for (layer, n) in &report.layers {
                 out!("{layer:<10} {n:>3} areas");
             }
+            let osm = source_dir.join("osm-poi-addresses-maastricht-2023/osm_poi_addresses_derived.csv");
+            let (mut records, skipped) = address::records::import_osm(&osm)?;
+            let target = out.join("addresses.csv");
+            write_address_file(&target, &mut records, &address::records::osm_source_info())?;
+            out!(
+                "addresses  {} from OpenStreetMap ({} rows skipped, listed below)",
+                records.len(),
+                skipped.len()
+            );
+            for s in &skipped {
+                out!("note: {s}");
+            }
             for note in &report.notes {
                 out!("note: {note}");
             }
@@ -364,4 +476,225 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn lookup_address(
+    resolver: &Resolver,
+    text: &str,
+    situation: Option<&str>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use wijkwijzer::resolve::AddressLookupError;
+    let q = address::Query::Text(text.to_string());
+    match resolver.resolve_address(&q, situation, Audience::Internal) {
+        Ok(answer) => {
+            if json {
+                out!("{}", serde_json::to_string_pretty(&answer)?);
+            } else {
+                out!("{}", render::answer(&answer).trim_end());
+            }
+            Ok(if answer.position == Position::Outside {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Err(AddressLookupError::Situation(e)) => Err(e.into()),
+        Err(AddressLookupError::Address(f)) => {
+            let meta = resolver.addresses().meta();
+            eprintln!("wijkwijzer: {}", f.reason());
+            for c in f.candidates() {
+                eprintln!("  - {} ({})", c.address.label, c.quality.as_str());
+            }
+            if !meta.source.complete {
+                eprintln!(
+                    "note: the loaded addresses ({}, {}) are not the complete register; to load it: {}",
+                    meta.count, meta.source.name, meta.how_to_load_bag
+                );
+            }
+            Ok(match f {
+                address::Failure::Unreadable(_) => ExitCode::from(2),
+                address::Failure::NotFound { .. } => ExitCode::from(3),
+                address::Failure::Ambiguous { .. } => ExitCode::from(4),
+            })
+        }
+    }
+}
+
+fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
+    match what {
+        ImportWhat::Bag { input, out, date } => {
+            let today = date.unwrap_or_else(wijkwijzer::roster::today);
+            let started = std::time::Instant::now();
+            let mut records = Vec::new();
+            let mut stats = Vec::new();
+            for path in &input {
+                let (r, s) = address::bag::import(path, today)?;
+                records.extend(r);
+                stats.push(s);
+            }
+            let info = AddressSourceInfo {
+                name: format!("BAG 2.0 Extract (Kadaster), current on {today}"),
+                licence: "CC0 1.0".into(),
+                attribution: "Basisregistratie Adressen en Gebouwen, Kadaster".into(),
+                complete: true,
+                note: "hoofd- and nevenadressen of current verblijfsobjecten, ligplaatsen and standplaatsen".into(),
+            };
+            write_address_file(&out, &mut records, &info)?;
+            for s in &stats {
+                out!(
+                    "{} XML files; read {}",
+                    s.files,
+                    s.read
+                        .iter()
+                        .map(|(k, v)| format!("{v} {k}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                out!(
+                    "kept {} addresses ({} nevenadressen); skipped {} voorkomens not current today, {} with an ended status, {} nummeraanduidingen without an object",
+                    s.addresses,
+                    s.nevenadressen,
+                    s.not_current,
+                    s.invalid_status,
+                    s.without_object
+                );
+                for u in &s.unresolved {
+                    out!("note: {u}");
+                }
+            }
+            out!(
+                "wrote {} ({} addresses) in {:.1} s",
+                out.display(),
+                records.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ImportWhat::Addresses {
+            input,
+            out,
+            place,
+            source_name,
+            licence,
+            attribution,
+            complete,
+        } => {
+            let file = std::fs::File::open(&input)
+                .with_context(|| format!("cannot read {}", input.display()))?;
+            let outcome = address::records::import_csv(
+                std::io::BufReader::new(file),
+                &input.display().to_string(),
+                &address::records::ImportOptions {
+                    default_place: place,
+                },
+            )?;
+            for s in outcome.skipped.iter().take(50) {
+                eprintln!("skipped: {s}");
+            }
+            if outcome.skipped.len() > 50 {
+                eprintln!("skipped: … {} more", outcome.skipped.len() - 50);
+            }
+            let mut records = outcome.records;
+            let info = AddressSourceInfo {
+                name: source_name,
+                licence,
+                attribution,
+                complete,
+                note: format!("imported from {}", input.display()),
+            };
+            write_address_file(&out, &mut records, &info)?;
+            out!(
+                "wrote {} ({} addresses, {} rows skipped)",
+                out.display(),
+                records.len(),
+                outcome.skipped.len()
+            );
+            Ok(if records.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn bench_addresses(
+    count: usize,
+    file: Option<PathBuf>,
+    write: Option<PathBuf>,
+    queries: usize,
+) -> anyhow::Result<ExitCode> {
+    use std::time::Instant;
+    let info = AddressSourceInfo {
+        name: "generated".into(),
+        licence: "-".into(),
+        attribution: String::new(),
+        complete: false,
+        note: "synthetic addresses for measurement".into(),
+    };
+    let rss_before = rss_mib();
+    let started = Instant::now();
+    let path = match (&file, &write) {
+        (Some(f), _) => Some(f.clone()),
+        (None, Some(w)) => {
+            let mut records: Vec<_> = address::synthetic::addresses(count, 1).collect();
+            write_address_file(w, &mut records, &info)?;
+            out!(
+                "generated and wrote {} addresses to {} in {:.1} s",
+                records.len(),
+                w.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Some(w.clone())
+        }
+        (None, None) => None,
+    };
+    let rss_before = if path.is_some() { rss_mib() } else { rss_before };
+    let started = Instant::now();
+    let index = match &path {
+        Some(p) => AddressIndex::load(p)?,
+        None => AddressIndex::build(address::synthetic::addresses(count, 1), info)?.0,
+    };
+    let load_s = started.elapsed().as_secs_f64();
+    let rss_after = rss_mib();
+    out!(
+        "{} {} addresses in {load_s:.1} s ({:.0} addresses/s)",
+        if path.is_some() { "imported (CSV → index)" } else { "built index of generated" },
+        index.len(),
+        index.len() as f64 / load_s
+    );
+    out!(
+        "index memory: {:.0} MiB own arrays ({:.1} bytes/address){}",
+        index.heap_bytes() as f64 / 1048576.0,
+        index.heap_bytes() as f64 / index.len().max(1) as f64,
+        match (rss_before, rss_after) {
+            (Some(a), Some(b)) => format!("; process RSS {a:.0} → {b:.0} MiB"),
+            _ => String::new(),
+        }
+    );
+    let m = address::synthetic::measure(&index, queries, 7);
+    out!(
+        "exact (postcode + number): {} queries, mean {:.0} ns, p99 {:.0} ns, {} exact hits",
+        m.queries, m.exact_mean_ns, m.exact_p99_ns, m.exact_hits
+    );
+    out!(
+        "free text with a typo: mean {:.1} µs, p99 {:.1} µs, {} of {} found",
+        m.fuzzy_mean_us,
+        m.fuzzy_p99_us,
+        m.fuzzy_hits,
+        (m.queries / 20).max(1)
+    );
+    out!(
+        "suggest (street prefix, limit 10): p50 {:.1} µs, p99 {:.1} µs",
+        m.suggest_p50_us, m.suggest_p99_us
+    );
+    Ok(ExitCode::SUCCESS)
 }

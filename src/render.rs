@@ -11,6 +11,25 @@ pub fn answer(a: &Answer) -> String {
     if let Some(u) = &a.understood {
         let _ = writeln!(out, "Read as    {}", u.understood_as);
     }
+    if let Some(m) = &a.address {
+        let _ = writeln!(
+            out,
+            "Address    {} ({}, score {:.2})",
+            m.matched.label,
+            m.quality.as_str(),
+            m.score
+        );
+        for c in &m.alternatives {
+            let _ = writeln!(out, "  or       {} ({})", c.address.label, c.quality.as_str());
+        }
+        if m.quality != crate::address::MatchQuality::Exact {
+            let _ = writeln!(
+                out,
+                "           not an exact match for '{}': check the address",
+                m.query
+            );
+        }
+    }
     let p = &a.point;
     let _ = writeln!(
         out,

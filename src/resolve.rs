@@ -15,6 +15,7 @@ use std::sync::{Arc, RwLock};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::address::{self, AddressIndex, AddressMeta, Candidate, Failure, MatchQuality, Query};
 use crate::crs::{Rd, Wgs84, transformer};
 use crate::geodata::{Area, Geodata, SourceInfo};
 use crate::index::{Hit, Index, Position};
@@ -33,6 +34,8 @@ pub struct Resolver {
     /// Contacts depend only on the areas a point is in, the day and the audience, and a city
     /// has few such combinations: build each list once.
     contact_cache: RwLock<ContactCache>,
+    addresses: Arc<AddressIndex>,
+    address_meta: AddressMeta,
 }
 
 /// A shared, cached contact list with its JSON written once: most of an answer's bytes are
@@ -133,6 +136,8 @@ pub struct DataMeta {
     pub attribution: String,
     pub licence: String,
     pub coverage: String,
+    /// The address index: how many addresses, from which source, how to load the full BAG.
+    pub addresses: AddressMeta,
 }
 
 /// The answer for one place.
@@ -165,7 +170,32 @@ pub struct Answer {
     /// With `situation=`: who handles it here and how to report it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub situation: Option<Handling>,
+    /// For address queries: the address matched, how sure the match is, and the alternatives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<AddressMatch>,
     pub data: DataMeta,
+}
+
+/// The address an address query was matched to.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct AddressMatch {
+    pub query: String,
+    pub matched: address::Address,
+    /// `exact`, `huisletter_ignored`, `toevoeging_ignored`, `fuzzy_street`, `street_only`,
+    /// `postcode_only`: only `exact` means every part given was found as given.
+    pub quality: MatchQuality,
+    pub score: f64,
+    /// The next candidates, best first.
+    pub alternatives: Vec<Candidate>,
+}
+
+/// Why an address query has no single answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AddressLookupError {
+    #[error("{}", .0.reason())]
+    Address(Failure),
+    #[error(transparent)]
+    Situation(#[from] UnknownSituation),
 }
 
 impl Resolver {
@@ -203,7 +233,20 @@ impl Resolver {
             coverage,
             parents,
             contact_cache: RwLock::new(ContactCache::default()),
+            address_meta: AddressIndex::embedded().meta(),
+            addresses: AddressIndex::embedded(),
         }
+    }
+
+    /// The same resolver with another address index (default: the embedded one).
+    pub fn with_addresses(mut self, addresses: Arc<AddressIndex>) -> Resolver {
+        self.address_meta = addresses.meta();
+        self.addresses = addresses;
+        self
+    }
+
+    pub fn addresses(&self) -> &Arc<AddressIndex> {
+        &self.addresses
     }
 
     pub fn data(&self) -> &Geodata {
@@ -258,6 +301,7 @@ impl Resolver {
             attribution,
             licence,
             coverage: self.data.manifest.coverage_name.clone(),
+            addresses: self.address_meta.clone(),
         }
     }
 
@@ -349,6 +393,7 @@ impl Resolver {
             message,
             understood: None,
             situation: None,
+            address: None,
             data: self.meta(),
         }
     }
@@ -392,6 +437,62 @@ impl Resolver {
         Ok(answer)
     }
 
+    /// The answer for an address: the address found, then the same answer as for its point.
+    ///
+    /// A street or postcode without a number stands for all its addresses; it is answered only
+    /// when they all lie in one coverage area, and is ambiguous otherwise (one candidate per
+    /// area), so that a street crossing a boundary never gets a confident wrong answer.
+    pub fn resolve_address(
+        &self,
+        query: &Query,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, AddressLookupError> {
+        let found = self
+            .addresses
+            .find(query)
+            .map_err(AddressLookupError::Address)?;
+        if !found.members.is_empty() {
+            let mut by_area: Vec<(Option<u32>, u32)> = Vec::new();
+            for &row in &found.members {
+                let area = self.locate_all(self.addresses.row_rd(row))[self.coverage].map(|h| h.area);
+                if !by_area.iter().any(|(a, _)| *a == area) {
+                    by_area.push((area, row));
+                }
+            }
+            if by_area.len() > 1 {
+                let names: Vec<String> = by_area
+                    .iter()
+                    .map(|(a, _)| match a {
+                        Some(a) => self.data.layers[self.coverage].areas[*a as usize].name.clone(),
+                        None => "outside coverage".into(),
+                    })
+                    .collect();
+                return Err(AddressLookupError::Address(Failure::Ambiguous {
+                    reason: format!(
+                        "'{}' spans {} areas ({}): give a house number",
+                        query_text(query),
+                        names.len(),
+                        names.join(", ")
+                    ),
+                    candidates: by_area
+                        .iter()
+                        .map(|(_, row)| self.addresses.row_candidate(*row, found.best.quality))
+                        .collect(),
+                }));
+            }
+        }
+        let mut answer = self.resolve_situation(found.best.address.rd, situation, audience)?;
+        answer.address = Some(AddressMatch {
+            query: query_text(query),
+            quality: found.best.quality,
+            score: (found.best.score * 100.0).round() / 100.0,
+            matched: found.best.address,
+            alternatives: found.alternatives,
+        });
+        Ok(answer)
+    }
+
     /// The contacts that a point inside `area` would get (its own and its parents' roster).
     pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
         let mut ids: Vec<&str> = vec![area.id.as_str()];
@@ -399,6 +500,25 @@ impl Resolver {
         self.data
             .roster
             .contacts_for(&ids, roster::today(), audience)
+    }
+}
+
+fn query_text(q: &Query) -> String {
+    match q {
+        Query::Text(t) => t.trim().to_string(),
+        Query::Parts {
+            postcode,
+            huisnummer,
+            huisletter,
+            toevoeging,
+        } => {
+            let mut s = format!("{postcode} {huisnummer}");
+            for part in [huisletter, toevoeging].into_iter().flatten() {
+                s.push(' ');
+                s.push_str(part);
+            }
+            s
+        }
     }
 }
 

@@ -12,7 +12,11 @@ use serde_json::{Value, json};
 
 use super::params::{params, point_from};
 use super::{ApiError, AppState, Served, audience_index};
+use std::collections::BTreeMap;
+
+use crate::address::{Failure, Query};
 use crate::auth::Caller;
+use crate::resolve::AddressLookupError;
 use crate::index::Position;
 use crate::query::{self, QueryError};
 
@@ -26,6 +30,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/config", get(config))
         .route("/healthz", get(healthz))
         .route("/v1/lookup", get(lookup))
+        .route("/v1/addresses/suggest", get(suggest))
         .route("/v1/situations", get(situations))
         .route("/v1/layers", get(layers))
         .route("/v1/areas", get(areas))
@@ -90,9 +95,11 @@ async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     Json(json!({
         "service": "wijkwijzer",
         "endpoints": {
-            "GET /v1/lookup?q=": "the same for a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
             "GET /v1/lookup?q=": "a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
             "GET /v1/lookup?lat=&lon=": "area and responsible officers for a WGS84 point",
+            "GET /v1/lookup?address=": "the same for a Dutch address: Brusselsepoort 45 · 6211CK 78 · St. Pieterstraat 7",
+            "GET /v1/lookup?postcode=&huisnummer=&huisletter=&toevoeging=": "the same for an address in separate fields",
+            "GET /v1/addresses/suggest?q=&limit=": "autocomplete on street and postcode prefixes",
             "GET /v1/lookup?x=&y=&crs=EPSG:28992": "the same for RD New (or crs=EPSG:3857 Web Mercator)",
             "GET /v1/lookup?...&situation=": "adds who handles the situation at that place and how to report it",
             "GET /v1/situations": "the meldkaart: situations, who handles them, how to report them",
@@ -121,20 +128,41 @@ async fn lookup(
     Extension(caller): Extension<Caller>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let mut p = params(raw, &["q", "lat", "lon", "x", "y", "crs", "situation"])?;
+    let mut p = params(
+        raw,
+        &[
+            "q",
+            "lat",
+            "lon",
+            "x",
+            "y",
+            "crs",
+            "situation",
+            "address",
+            "postcode",
+            "huisnummer",
+            "huisletter",
+            "toevoeging",
+        ],
+    )?;
     let situation = p.remove("situation");
+    if let Some(q) = address_query(&mut p)? {
+        let answer = s
+            .resolver
+            .resolve_address(&q, situation.as_deref(), caller.audience)
+            .map_err(|e| address_error(e, &s))?;
+        return Ok(lookup_response(&app, answer));
+    }
     let (point, understood) = match p.get("q") {
         Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
         Some(q) => match query::parse(q)? {
             query::Input::Point(u) => (u.rd, Some(u)),
             query::Input::Address(text) => {
-                let e = QueryError::AddressUnavailable { text };
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    e.kind(),
-                    e.title(),
-                    e.to_string(),
-                ));
+                let answer = s
+                    .resolver
+                    .resolve_address(&Query::Text(text), situation.as_deref(), caller.audience)
+                    .map_err(|e| address_error(e, &s))?;
+                return Ok(lookup_response(&app, answer));
             }
         },
         None => (point_from(&p)?, None),
@@ -142,15 +170,21 @@ async fn lookup(
     let mut answer = s
         .resolver
         .resolve_situation(point, situation.as_deref(), caller.audience)
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "unknown-situation",
-                "Unknown situation",
-                e.to_string(),
-            )
-        })?;
+        .map_err(|e| unknown_situation(&e))?;
     answer.understood = understood;
+    Ok(lookup_response(&app, answer))
+}
+
+fn unknown_situation(e: &crate::situations::UnknownSituation) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "unknown-situation",
+        "Unknown situation",
+        e.to_string(),
+    )
+}
+
+fn lookup_response(app: &AppState, answer: crate::resolve::Answer) -> Response {
     app.metrics
         .count_lookup(answer.lwa.as_ref().map(|a| a.id.as_str()));
     let status = if answer.position == Position::Outside {
@@ -158,7 +192,122 @@ async fn lookup(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(answer)).into_response())
+    (status, Json(answer)).into_response()
+}
+
+/// The address asked for with `address=` or `postcode=&huisnummer=…`, if any; refuses mixing
+/// them with each other or with coordinates.
+fn address_query(p: &mut BTreeMap<&'static str, String>) -> Result<Option<Query>, ApiError> {
+    const PARTS: [&str; 4] = ["postcode", "huisnummer", "huisletter", "toevoeging"];
+    let has_parts = PARTS.iter().any(|k| p.contains_key(k));
+    let has_address = p.contains_key("address");
+    if !has_parts && !has_address {
+        return Ok(None);
+    }
+    let others: Vec<&str> = p
+        .keys()
+        .filter(|k| !PARTS.contains(k) && **k != "address")
+        .copied()
+        .collect();
+    if (has_parts && has_address) || !others.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "conflicting-parameters",
+            "Conflicting parameters",
+            "give one of: address (free text), postcode and huisnummer (with optional huisletter, toevoeging), q, lat and lon, or x and y",
+        ));
+    }
+    if let Some(text) = p.remove("address") {
+        return Ok(Some(Query::Text(text)));
+    }
+    let missing = |name: &'static str, hint: &str| -> ApiError {
+        QueryError::Missing {
+            param: name,
+            hint: hint.into(),
+        }
+        .into()
+    };
+    Ok(Some(Query::Parts {
+        postcode: p
+            .remove("postcode")
+            .ok_or_else(|| missing("postcode", "give the postcode with huisnummer, e.g. postcode=6216CG&huisnummer=45"))?,
+        huisnummer: p
+            .remove("huisnummer")
+            .ok_or_else(|| missing("huisnummer", "give the house number with the postcode, e.g. postcode=6216CG&huisnummer=45"))?,
+        huisletter: p.remove("huisletter"),
+        toevoeging: p.remove("toevoeging"),
+    }))
+}
+
+/// Not found: 404 with the nearest candidates; ambiguous: 300 with every candidate; unreadable:
+/// 400. All RFC 9457 problems that carry the address source, so an empty answer is never silent.
+fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
+    let failure = match e {
+        AddressLookupError::Situation(e) => return unknown_situation(&e),
+        AddressLookupError::Address(f) => f,
+    };
+    let (status, kind, title) = match &failure {
+        Failure::Unreadable(_) => (
+            StatusCode::BAD_REQUEST,
+            "unreadable-address",
+            "The address cannot be read",
+        ),
+        Failure::NotFound { .. } => (
+            StatusCode::NOT_FOUND,
+            "address-not-found",
+            "No such address",
+        ),
+        Failure::Ambiguous { .. } => (
+            StatusCode::MULTIPLE_CHOICES,
+            "ambiguous-address",
+            "Several addresses match",
+        ),
+    };
+    let meta = s.resolver.addresses().meta();
+    let mut detail = failure.reason().to_string();
+    if !meta.source.complete && !matches!(failure, Failure::Unreadable(_)) {
+        detail.push_str(&format!(
+            " (the loaded address index holds {} addresses from {}, not the complete register)",
+            meta.count, meta.source.name
+        ));
+    }
+    ApiError::new(status, kind, title, detail)
+        .with("candidates", json!(failure.candidates()))
+        .with("addresses", json!(meta))
+}
+
+async fn suggest(
+    Extension(s): Extension<Arc<Served>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let p = params(raw, &["q", "limit"])?;
+    let q = p.get("q").ok_or_else(|| {
+        ApiError::from(QueryError::Missing {
+            param: "q",
+            hint: "the text typed so far, e.g. q=brusselsep or q=6216".into(),
+        })
+    })?;
+    let limit = match p.get("limit") {
+        None => 10,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=50).contains(n))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad-limit",
+                    "Bad limit",
+                    format!("limit must be a whole number from 1 to 50, got '{l}'"),
+                )
+            })?,
+    };
+    let index = s.resolver.addresses();
+    Ok(Json(json!({
+        "query": q,
+        "suggestions": index.suggest(q, limit),
+        "addresses": index.meta(),
+    })))
 }
 
 async fn situations(Extension(s): Extension<Arc<Served>>) -> Json<Value> {

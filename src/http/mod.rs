@@ -88,6 +88,8 @@ pub struct ServeConfig {
     pub timeout: Duration,
     pub max_query_bytes: usize,
     pub max_body_bytes: usize,
+    /// Address file to re-read on reload; `None`: keep the loaded address index.
+    pub addresses: Option<std::path::PathBuf>,
 }
 
 impl Default for ServeConfig {
@@ -101,6 +103,7 @@ impl Default for ServeConfig {
             timeout: Duration::from_secs(10),
             max_query_bytes: 4096,
             max_body_bytes: 64 * 1024,
+            addresses: None,
         }
     }
 }
@@ -341,9 +344,26 @@ impl AppState {
     pub async fn reload(&self) -> Result<(String, String), GeodataError> {
         let _one_at_a_time = self.reloading.lock().await;
         let source = self.source.clone();
+        let address_file = self.config.addresses.clone();
+        let current_addresses = self.current().resolver.addresses().clone();
         let started = Instant::now();
         let served = tokio::task::spawn_blocking(move || {
-            source.load().map(|d| Served::new(Resolver::new(d)))
+            let addresses = match address_file {
+                Some(path) => Arc::new(crate::address::AddressIndex::load(&path).map_err(|e| {
+                    GeodataError {
+                        origin: path.display().to_string(),
+                        problems: vec![crate::geodata::Problem::new(
+                            &e.file,
+                            e.line.map(|l| format!("line {l}")).as_deref(),
+                            e.reason,
+                        )],
+                    }
+                })?),
+                None => current_addresses,
+            };
+            source
+                .load()
+                .map(|d| Served::new(Resolver::new(d).with_addresses(addresses)))
         })
         .await
         .map_err(|e| GeodataError {

@@ -1,0 +1,539 @@
+//! `wijkwijzer import bag`: the BAG 2.0 Extract (Kadaster's LVBAG XML) to address records.
+//!
+//! The extract arrives as a zip holding one zip per object type (`…NUM…zip`, `…OPR…zip`,
+//! `…WPL…zip`, `…VBO…zip`, `…LIG…zip`, `…STA…zip`), each holding numbered XML files with
+//! `sl:stand` elements wrapping one `sl-bag-extract:bagObject` each. Objects are recognised by
+//! element name (namespace prefixes are ignored, so any prefix binding works), whatever the file
+//! names. Every file is streamed; only the fields needed are kept.
+//!
+//! Current records only: of all voorkomens of an object, the one that is valid today
+//! (`beginGeldigheid` ≤ today, no `eindGeldigheid` or one in the future, not corrected away by
+//! `eindRegistratie`), and only with a status that means the object exists (a nummeraanduiding
+//! `Naamgeving uitgegeven`, a verblijfsobject not `ingetrokken`, `niet gerealiseerd` or
+//! `ten onrechte opgevoerd`, a ligplaats/standplaats `Plaats aangewezen`). An address is placed
+//! at the point of the object that has it as hoofdadres or nevenadres; ligplaatsen and
+//! standplaatsen have a polygon and are placed at its centroid.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Cursor, Read, Seek};
+use std::path::Path;
+
+use geo::{Centroid, Coord, LineString, Polygon};
+use jiff::civil::Date;
+use quick_xml::events::Event;
+
+use super::AddressRecord;
+use super::normalize::{Postcode, Suffix};
+use super::records::RecordError;
+use crate::crs::Rd;
+
+/// What an extract contained and what was kept, for the person running the import.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct BagStats {
+    pub files: usize,
+    /// Voorkomens read per object type.
+    pub read: std::collections::BTreeMap<&'static str, usize>,
+    pub not_current: usize,
+    pub invalid_status: usize,
+    pub addresses: usize,
+    pub nevenadressen: usize,
+    /// Nummeraanduidingen that no current object has as hoofdadres or nevenadres.
+    pub without_object: usize,
+    /// References to objects missing from the extract, with an example.
+    pub unresolved: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Nummeraanduiding,
+    OpenbareRuimte,
+    Woonplaats,
+    Verblijfsobject,
+    Ligplaats,
+    Standplaats,
+}
+
+impl Kind {
+    fn from_local(name: &[u8]) -> Option<Kind> {
+        Some(match name {
+            b"Nummeraanduiding" => Kind::Nummeraanduiding,
+            b"OpenbareRuimte" => Kind::OpenbareRuimte,
+            b"Woonplaats" => Kind::Woonplaats,
+            b"Verblijfsobject" => Kind::Verblijfsobject,
+            b"Ligplaats" => Kind::Ligplaats,
+            b"Standplaats" => Kind::Standplaats,
+            _ => return None,
+        })
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Nummeraanduiding => "nummeraanduiding",
+            Kind::OpenbareRuimte => "openbare ruimte",
+            Kind::Woonplaats => "woonplaats",
+            Kind::Verblijfsobject => "verblijfsobject",
+            Kind::Ligplaats => "ligplaats",
+            Kind::Standplaats => "standplaats",
+        }
+    }
+
+    fn valid_status(self, status: &str) -> bool {
+        let s = status.to_ascii_lowercase();
+        match self {
+            Kind::Nummeraanduiding | Kind::OpenbareRuimte => s == "naamgeving uitgegeven",
+            Kind::Woonplaats => s == "woonplaats aangewezen",
+            Kind::Ligplaats | Kind::Standplaats => s == "plaats aangewezen",
+            Kind::Verblijfsobject => {
+                !(s.contains("ingetrokken")
+                    || s.contains("niet gerealiseerd")
+                    || s.contains("ten onrechte"))
+            }
+        }
+    }
+}
+
+/// One voorkomen as read: its fields by path below the object element (local names joined by
+/// `/`), in document order.
+#[derive(Debug, Default)]
+struct Voorkomen {
+    fields: Vec<(String, String)>,
+}
+
+impl Voorkomen {
+    fn get(&self, path: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(p, _)| p == path || p.ends_with(&format!("/{path}")))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn all<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.fields
+            .iter()
+            .filter(move |(p, _)| p == path)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug)]
+struct Num {
+    postcode: Option<Postcode>,
+    number: u32,
+    suffix: Suffix,
+    street: u64,
+    place: Option<u64>,
+}
+
+#[derive(Debug)]
+struct Object {
+    hoofdadres: u64,
+    nevenadressen: Vec<u64>,
+    rd: Rd,
+}
+
+/// Current versions, by identificatie, with the voorkomen number they came from.
+#[derive(Debug, Default)]
+struct Collected {
+    nums: HashMap<u64, (u32, Num)>,
+    streets: HashMap<u64, (u32, (String, u64))>,
+    places: HashMap<u64, (u32, String)>,
+    objects: HashMap<u64, (u32, Object)>,
+}
+
+fn keep<T>(map: &mut HashMap<u64, (u32, T)>, id: u64, voorkomen: u32, value: T) {
+    match map.get(&id) {
+        Some((v, _)) if *v > voorkomen => {}
+        _ => {
+            map.insert(id, (voorkomen, value));
+        }
+    }
+}
+
+/// Reads an extract: a zip (zips inside are opened too), a folder, or one XML file.
+pub fn import(path: &Path, today: Date) -> Result<(Vec<AddressRecord>, BagStats), RecordError> {
+    let mut reader = Reader {
+        today,
+        stats: BagStats::default(),
+        collected: Collected::default(),
+    };
+    reader.path(path)?;
+    Ok(reader.finish())
+}
+
+struct Reader {
+    today: Date,
+    stats: BagStats,
+    collected: Collected,
+}
+
+impl Reader {
+    fn path(&mut self, path: &Path) -> Result<(), RecordError> {
+        let err = |e: std::io::Error| RecordError::file(path, e.to_string());
+        if path.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(path)
+                .map_err(err)?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect();
+            entries.sort();
+            for e in entries {
+                self.path(&e)?;
+            }
+            return Ok(());
+        }
+        let name = path.display().to_string();
+        let lower = name.to_ascii_lowercase();
+        let file = std::fs::File::open(path).map_err(err)?;
+        if lower.ends_with(".zip") {
+            self.zip(BufReader::new(file), &name)
+        } else if lower.ends_with(".xml") {
+            self.xml(BufReader::new(file), &name)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn zip<R: Read + Seek>(&mut self, reader: R, name: &str) -> Result<(), RecordError> {
+        let zerr = |e: zip::result::ZipError| RecordError {
+            file: name.to_string(),
+            line: None,
+            reason: format!("not a readable zip: {e}"),
+        };
+        let mut archive = zip::ZipArchive::new(reader).map_err(zerr)?;
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).map_err(zerr)?;
+            let entry_name = entry.name().map_err(zerr)?.into_owned();
+            let inner = format!("{name}/{entry_name}");
+            let lower = entry_name.to_ascii_lowercase();
+            if lower.ends_with(".zip") {
+                // A zip needs seeking; an inner one is read into memory (one object type of
+                // one municipality, or one part of the national file).
+                let mut bytes = Vec::with_capacity(entry.size() as usize);
+                entry
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| RecordError {
+                        file: inner.clone(),
+                        line: None,
+                        reason: e.to_string(),
+                    })?;
+                drop(entry);
+                self.zip(Cursor::new(bytes), &inner)?;
+            } else if lower.ends_with(".xml") {
+                self.xml(BufReader::new(entry), &inner)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Streams one XML file, handing every object element to [`Reader::object`].
+    fn xml<R: BufRead>(&mut self, reader: R, name: &str) -> Result<(), RecordError> {
+        self.stats.files += 1;
+        let mut xml = quick_xml::Reader::from_reader(reader);
+        xml.config_mut().trim_text(true);
+        let mut buf = Vec::new();
+        let xml_err = |xml: &quick_xml::Reader<R>, e: String| RecordError {
+            file: name.to_string(),
+            line: None,
+            reason: format!("XML error at byte {}: {e}", xml.buffer_position()),
+        };
+        loop {
+            let event = xml
+                .read_event_into(&mut buf)
+                .map_err(|e| xml_err(&xml, e.to_string()))?;
+            match event {
+                Event::Start(e) => {
+                    if let Some(kind) = Kind::from_local(e.local_name().as_ref()) {
+                        let v = read_object(&mut xml).map_err(|e| xml_err(&xml, e))?;
+                        self.object(kind, v)
+                            .map_err(|reason| RecordError {
+                                file: name.to_string(),
+                                line: None,
+                                reason,
+                            })?;
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        Ok(())
+    }
+
+    fn current(&self, v: &Voorkomen) -> bool {
+        let date = |p: &str| {
+            v.get(p)
+                .and_then(|s| s.get(..10))
+                .and_then(|s| s.parse::<Date>().ok())
+        };
+        let begun = date("beginGeldigheid").is_none_or(|d| d <= self.today);
+        let not_ended = date("eindGeldigheid").is_none_or(|d| d > self.today);
+        let not_withdrawn = v.get("eindRegistratie").is_none();
+        begun && not_ended && not_withdrawn
+    }
+
+    fn object(&mut self, kind: Kind, v: Voorkomen) -> Result<(), String> {
+        *self.stats.read.entry(kind.label()).or_default() += 1;
+        let id_text = v
+            .get("identificatie")
+            .ok_or_else(|| format!("a {} without identificatie", kind.label()))?;
+        let id: u64 = id_text.trim().parse().map_err(|_| {
+            format!(
+                "{} identificatie '{id_text}' is not a number",
+                kind.label()
+            )
+        })?;
+        let feature = |reason: String| format!("{} {id_text}: {reason}", kind.label());
+        if !self.current(&v) {
+            self.stats.not_current += 1;
+            return Ok(());
+        }
+        if !kind.valid_status(v.get("status").unwrap_or_default()) {
+            self.stats.invalid_status += 1;
+            return Ok(());
+        }
+        let voorkomen: u32 = v
+            .get("voorkomenidentificatie")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        let c = &mut self.collected;
+        match kind {
+            Kind::Nummeraanduiding => {
+                let number: u32 = v
+                    .get("huisnummer")
+                    .and_then(|s| s.trim().parse().ok())
+                    .ok_or_else(|| feature("no valid huisnummer".into()))?;
+                let suffix = Suffix::new(
+                    v.get("huisletter").and_then(|s| s.trim().chars().next()),
+                    v.get("huisnummertoevoeging"),
+                )
+                .map_err(feature)?;
+                let postcode = match v.get("postcode") {
+                    None => None,
+                    Some(p) => Some(
+                        Postcode::parse(p)
+                            .ok_or_else(|| feature(format!("postcode '{p}' is not valid")))?,
+                    ),
+                };
+                let street = v
+                    .get("ligtAan/OpenbareRuimteRef")
+                    .and_then(|s| s.trim().parse().ok())
+                    .ok_or_else(|| feature("no ligtAan/OpenbareRuimteRef".into()))?;
+                let place = v
+                    .get("ligtIn/WoonplaatsRef")
+                    .and_then(|s| s.trim().parse().ok());
+                keep(
+                    &mut c.nums,
+                    id,
+                    voorkomen,
+                    Num {
+                        postcode,
+                        number,
+                        suffix,
+                        street,
+                        place,
+                    },
+                );
+            }
+            Kind::OpenbareRuimte => {
+                let name = v
+                    .get("naam")
+                    .ok_or_else(|| feature("no naam".into()))?
+                    .to_string();
+                let place = v
+                    .get("ligtIn/WoonplaatsRef")
+                    .and_then(|s| s.trim().parse().ok())
+                    .ok_or_else(|| feature("no ligtIn/WoonplaatsRef".into()))?;
+                keep(&mut c.streets, id, voorkomen, (name, place));
+            }
+            Kind::Woonplaats => {
+                let name = v.get("naam").ok_or_else(|| feature("no naam".into()))?;
+                keep(&mut c.places, id, voorkomen, name.to_string());
+            }
+            Kind::Verblijfsobject | Kind::Ligplaats | Kind::Standplaats => {
+                let hoofdadres = v
+                    .get("heeftAlsHoofdadres/NummeraanduidingRef")
+                    .and_then(|s| s.trim().parse().ok())
+                    .ok_or_else(|| feature("no heeftAlsHoofdadres".into()))?;
+                let nevenadressen = v
+                    .all("heeftAlsNevenadres/NummeraanduidingRef")
+                    .filter_map(|s| s.trim().parse().ok())
+                    .collect();
+                let rd = location(&v).map_err(feature)?;
+                keep(
+                    &mut c.objects,
+                    id,
+                    voorkomen,
+                    Object {
+                        hoofdadres,
+                        nevenadressen,
+                        rd,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> (Vec<AddressRecord>, BagStats) {
+        let c = &self.collected;
+        let mut out = Vec::new();
+        let mut used = std::collections::HashSet::new();
+        let mut objects: Vec<(&u64, &(u32, Object))> = c.objects.iter().collect();
+        objects.sort_by_key(|(id, _)| **id);
+        for (oid, (_, obj)) in objects {
+            let refs = std::iter::once((obj.hoofdadres, false))
+                .chain(obj.nevenadressen.iter().map(|n| (*n, true)));
+            for (nid, neven) in refs {
+                let Some((_, num)) = c.nums.get(&nid) else {
+                    if self.stats.unresolved.len() < 20 {
+                        self.stats.unresolved.push(format!(
+                            "object {oid:016} refers to nummeraanduiding {nid:016}, which is not current in the extract"
+                        ));
+                    }
+                    continue;
+                };
+                let Some((_, (street, street_place))) = c.streets.get(&num.street) else {
+                    if self.stats.unresolved.len() < 20 {
+                        self.stats.unresolved.push(format!(
+                            "nummeraanduiding {nid:016} lies on openbare ruimte {:016}, which is not current in the extract",
+                            num.street
+                        ));
+                    }
+                    continue;
+                };
+                let place_id = num.place.unwrap_or(*street_place);
+                let Some((_, place)) = c.places.get(&place_id) else {
+                    if self.stats.unresolved.len() < 20 {
+                        self.stats.unresolved.push(format!(
+                            "nummeraanduiding {nid:016} lies in woonplaats {place_id:04}, which is not current in the extract"
+                        ));
+                    }
+                    continue;
+                };
+                if !used.insert(nid) {
+                    continue;
+                }
+                if neven {
+                    self.stats.nevenadressen += 1;
+                }
+                out.push(AddressRecord {
+                    id: Some(nid),
+                    postcode: num.postcode,
+                    number: num.number,
+                    suffix: num.suffix,
+                    street: street.clone(),
+                    place: place.clone(),
+                    rd: obj.rd,
+                });
+            }
+        }
+        self.stats.addresses = out.len();
+        self.stats.without_object = c.nums.len().saturating_sub(used.len());
+        (out, self.stats)
+    }
+}
+
+/// Reads everything below an object element (whose start tag was just read) into fields.
+fn read_object<R: BufRead>(xml: &mut quick_xml::Reader<R>) -> Result<Voorkomen, String> {
+    let mut path: Vec<String> = Vec::new();
+    let mut v = Voorkomen::default();
+    let mut buf = Vec::new();
+    let mut text = String::new();
+    loop {
+        match xml.read_event_into(&mut buf).map_err(|e| e.to_string())? {
+            Event::Start(e) => {
+                path.push(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
+                for a in e.attributes().flatten() {
+                    if a.key.local_name().as_ref() == b"srsDimension" {
+                        let value = String::from_utf8_lossy(&a.value).into_owned();
+                        v.fields.push((format!("{}@srsDimension", path.join("/")), value));
+                    }
+                }
+                text.clear();
+            }
+            Event::Text(t) => {
+                text.push_str(&t.decode().map_err(|e| e.to_string())?);
+            }
+            Event::GeneralRef(r) => {
+                let name = r.decode().map_err(|e| e.to_string())?;
+                match r.resolve_char_ref().map_err(|e| e.to_string())? {
+                    Some(c) => text.push(c),
+                    None => text.push_str(
+                        quick_xml::escape::resolve_predefined_entity(&name).unwrap_or_default(),
+                    ),
+                }
+            }
+            Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
+            Event::End(_) => {
+                if path.is_empty() {
+                    return Ok(v);
+                }
+                if !text.is_empty() {
+                    v.fields.push((path.join("/"), std::mem::take(&mut text)));
+                }
+                path.pop();
+            }
+            Event::Eof => return Err("the file ends inside an object".into()),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// An object's point: the `gml:pos` of a point, else the centroid of its polygon.
+fn location(v: &Voorkomen) -> Result<Rd, String> {
+    let numbers = |s: &str| -> Result<Vec<f64>, String> {
+        s.split_whitespace()
+            .map(|n| {
+                n.parse::<f64>()
+                    .map_err(|_| format!("coordinate '{n}' is not a number"))
+            })
+            .collect()
+    };
+    if let Some(pos) = v
+        .fields
+        .iter()
+        .find(|(p, _)| p.starts_with("geometrie/") && p.ends_with("Point/pos"))
+    {
+        let n = numbers(&pos.1)?;
+        if n.len() < 2 {
+            return Err(format!("gml:pos '{}' has fewer than two numbers", pos.1));
+        }
+        return check_rd(n[0], n[1]);
+    }
+    let ring = v
+        .fields
+        .iter()
+        .find(|(p, _)| p.starts_with("geometrie/") && p.ends_with("exterior/LinearRing/posList"))
+        .ok_or("no geometrie (gml:Point or gml:Polygon)")?;
+    let dims = v
+        .fields
+        .iter()
+        .filter(|(p, _)| p.ends_with("@srsDimension") && ring.0.starts_with(p.trim_end_matches("@srsDimension")))
+        .filter_map(|(_, d)| d.trim().parse::<usize>().ok())
+        .next_back()
+        .unwrap_or(2);
+    if !(2..=3).contains(&dims) {
+        return Err(format!("srsDimension {dims} is not 2 or 3"));
+    }
+    let n = numbers(&ring.1)?;
+    if n.len() % dims != 0 || n.len() < dims * 4 {
+        return Err(format!(
+            "posList has {} numbers, not a ring of {dims}-dimensional positions",
+            n.len()
+        ));
+    }
+    let coords: Vec<Coord> = n
+        .chunks(dims)
+        .map(|c| Coord { x: c[0], y: c[1] })
+        .collect();
+    let c = Polygon::new(LineString::new(coords), vec![])
+        .centroid()
+        .ok_or("the polygon has no area")?;
+    check_rd(c.x(), c.y())
+}
+
+fn check_rd(x: f64, y: f64) -> Result<Rd, String> {
+    crate::query::check_projected(x, y, crate::crs::Crs::RdNew).map_err(|e| e.to_string())
+}

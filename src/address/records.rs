@@ -1,0 +1,433 @@
+//! Address files: the canonical CSV that the index loads, and the tolerant CSV import that turns
+//! a municipality's own export (or the OpenStreetMap-derived default) into it.
+//!
+//! The canonical file has the columns `id,postcode,huisnummer,huisletter,toevoeging,straat,
+//! woonplaats,x,y` (RD New metres, 3 decimals) and is refused as a whole when any row is wrong.
+//! The import reads `,` `;` or tab separated files with the usual Dutch and English column
+//! names, coordinates as RD x/y or WGS84 lat/lon, house numbers split or written together
+//! (`45a`, `78-2`), and skips rows it cannot read, each reported with its line and reason.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use super::AddressRecord;
+use super::normalize::{HouseNumber, Postcode, Suffix};
+use crate::crs::{Rd, Wgs84, transformer};
+use crate::query::{check_projected, check_wgs84};
+
+/// A problem with an address file: the file, the line when there is one, and the reason.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}{}: {reason}", line.map(|l| format!(": line {l}")).unwrap_or_default())]
+pub struct RecordError {
+    pub file: String,
+    pub line: Option<u64>,
+    pub reason: String,
+}
+
+impl RecordError {
+    pub fn file(path: &Path, reason: impl Into<String>) -> RecordError {
+        RecordError {
+            file: path.display().to_string(),
+            line: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+pub const CANONICAL_HEADER: [&str; 9] = [
+    "id",
+    "postcode",
+    "huisnummer",
+    "huisletter",
+    "toevoeging",
+    "straat",
+    "woonplaats",
+    "x",
+    "y",
+];
+
+/// Reads a canonical address file; any wrong row refuses the file.
+pub fn read_canonical<R: Read>(reader: R, name: &str) -> Result<Vec<AddressRecord>, RecordError> {
+    let (rows, problems) = read_with(reader, name, &ImportOptions::default())?;
+    match problems.into_iter().next() {
+        Some(first) => Err(first),
+        None => Ok(rows),
+    }
+}
+
+/// Options for [`import_csv`].
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Woonplaats for rows whose woonplaats is empty or missing.
+    pub default_place: Option<String>,
+}
+
+/// What an import read and skipped.
+#[derive(Debug, Default)]
+pub struct ImportOutcome {
+    pub records: Vec<AddressRecord>,
+    pub skipped: Vec<RecordError>,
+}
+
+/// Imports a CSV with the usual column names; rows that cannot be read are skipped and listed.
+pub fn import_csv<R: Read>(
+    reader: R,
+    name: &str,
+    opts: &ImportOptions,
+) -> Result<ImportOutcome, RecordError> {
+    let (records, skipped) = read_with(reader, name, opts)?;
+    Ok(ImportOutcome { records, skipped })
+}
+
+/// Which column holds what.
+#[derive(Debug, Default)]
+struct Columns {
+    id: Option<usize>,
+    postcode: Option<usize>,
+    number: usize,
+    letter: Option<usize>,
+    toevoeging: Option<usize>,
+    street: usize,
+    place: Option<usize>,
+    coords: Coords,
+}
+
+#[derive(Debug, Default)]
+enum Coords {
+    #[default]
+    None,
+    Rd(usize, usize),
+    LatLon(usize, usize),
+}
+
+fn find(header: &[String], names: &[&str]) -> Option<usize> {
+    names
+        .iter()
+        .find_map(|n| header.iter().position(|h| h == n))
+}
+
+fn columns(header: &[String], name: &str) -> Result<Columns, RecordError> {
+    let missing = |what: &str, names: &[&str]| RecordError {
+        file: name.to_string(),
+        line: Some(1),
+        reason: format!(
+            "no {what} column: name one of {} (columns found: {})",
+            names.join(", "),
+            header.join(", ")
+        ),
+    };
+    const NUMBER: &[&str] = &[
+        "huisnummer",
+        "housenumber",
+        "addr:housenumber",
+        "huisnr",
+        "nummer",
+        "number",
+    ];
+    const STREET: &[&str] = &[
+        "straat",
+        "straatnaam",
+        "openbareruimte",
+        "openbare_ruimte",
+        "openbareruimtenaam",
+        "street",
+        "addr:street",
+    ];
+    let coords = match (
+        find(header, &["x", "rd_x", "x_rd"]),
+        find(header, &["y", "rd_y", "y_rd"]),
+        find(header, &["lat", "latitude", "breedtegraad"]),
+        find(header, &["lon", "lng", "long", "longitude", "lengtegraad"]),
+    ) {
+        (Some(x), Some(y), _, _) => Coords::Rd(x, y),
+        (_, _, Some(lat), Some(lon)) => Coords::LatLon(lat, lon),
+        _ => {
+            return Err(missing(
+                "coordinate",
+                &["x and y (RD New)", "lat and lon (WGS84)"],
+            ));
+        }
+    };
+    Ok(Columns {
+        id: find(
+            header,
+            &[
+                "id",
+                "nummeraanduiding",
+                "nummeraanduiding_id",
+                "nummeraanduidingid",
+                "identificatie",
+            ],
+        ),
+        postcode: find(header, &["postcode", "addr:postcode", "pc6", "zip"]),
+        number: find(header, NUMBER).ok_or_else(|| missing("house number", NUMBER))?,
+        letter: find(header, &["huisletter", "letter"]),
+        toevoeging: find(
+            header,
+            &[
+                "toevoeging",
+                "huisnummertoevoeging",
+                "huisnummer_toevoeging",
+                "addition",
+            ],
+        ),
+        street: find(header, STREET).ok_or_else(|| missing("street", STREET))?,
+        place: find(
+            header,
+            &["woonplaats", "woonplaatsnaam", "plaats", "city", "addr:city"],
+        ),
+        coords,
+    })
+}
+
+fn delimiter(first_line: &[u8]) -> u8 {
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first_line.iter().filter(|c| *c == d).count())
+        .unwrap_or(b',')
+}
+
+fn read_with<R: Read>(
+    mut reader: R,
+    name: &str,
+    opts: &ImportOptions,
+) -> Result<(Vec<AddressRecord>, Vec<RecordError>), RecordError> {
+    let io_err = |e: std::io::Error| RecordError {
+        file: name.to_string(),
+        line: None,
+        reason: e.to_string(),
+    };
+    // Look at the header line to choose the delimiter, then read everything through one reader.
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while head.len() < 64 * 1024 {
+        if reader.read(&mut byte).map_err(io_err)? == 0 || byte[0] == b'\n' {
+            break;
+        }
+        head.push(byte[0]);
+    }
+    let head_text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).to_vec();
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter(&head_text))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(head_text.as_slice().chain(&b"\n"[..]).chain(reader));
+    let header: Vec<String> = csv
+        .headers()
+        .map_err(|e| RecordError {
+            file: name.to_string(),
+            line: Some(1),
+            reason: e.to_string(),
+        })?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let cols = columns(&header, name)?;
+    let t = transformer();
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = csv.position().line();
+        match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                problems.push(RecordError {
+                    file: name.to_string(),
+                    line: Some(line),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        }
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        match row(&record, &cols, opts, t) {
+            Ok(r) => out.push(r),
+            Err(reason) => problems.push(RecordError {
+                file: name.to_string(),
+                line: Some(line),
+                reason,
+            }),
+        }
+    }
+    Ok((out, problems))
+}
+
+fn row(
+    record: &csv::StringRecord,
+    cols: &Columns,
+    opts: &ImportOptions,
+    t: &crate::crs::Transformer,
+) -> Result<AddressRecord, String> {
+    let get = |i: Option<usize>| {
+        i.and_then(|i| record.get(i))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let number_text = get(Some(cols.number)).ok_or("the house number is empty")?;
+    let letter = get(cols.letter);
+    let toevoeging = get(cols.toevoeging);
+    let hn = HouseNumber::parse(number_text)?;
+    let suffix = if letter.is_some() || toevoeging.is_some() {
+        if hn.readings != [Suffix::NONE] {
+            return Err(format!(
+                "huisnummer '{number_text}' has a suffix and huisletter/toevoeging are given too"
+            ));
+        }
+        let letter = match letter {
+            Some(l) if l.chars().count() != 1 => {
+                return Err(format!("huisletter '{l}' is not one letter"));
+            }
+            Some(l) => l.chars().next(),
+            None => None,
+        };
+        Suffix::new(letter, toevoeging)?
+    } else {
+        hn.readings[0]
+    };
+    let postcode = match get(cols.postcode) {
+        None => None,
+        Some(p) => Some(Postcode::parse(p).ok_or_else(|| {
+            format!("postcode '{p}' is not four digits and two letters")
+        })?),
+    };
+    let street = get(Some(cols.street)).ok_or("the street is empty")?;
+    let place = get(cols.place)
+        .or(opts.default_place.as_deref())
+        .ok_or("the woonplaats is empty (give --place for files without one)")?;
+    let number = |i: usize, what: &str| -> Result<f64, String> {
+        let v = get(Some(i)).ok_or_else(|| format!("{what} is empty"))?;
+        crate::query::parse_number(what, v).map_err(|e| e.to_string())
+    };
+    let rd = match cols.coords {
+        Coords::Rd(x, y) => {
+            check_projected(number(x, "x")?, number(y, "y")?, crate::crs::Crs::RdNew)
+                .map_err(|e| e.to_string())?
+        }
+        Coords::LatLon(lat, lon) => {
+            let w: Wgs84 = check_wgs84(number(lat, "lat")?, number(lon, "lon")?)
+                .map_err(|e| e.to_string())?;
+            let rd = t.wgs84_to_rd(w);
+            Rd {
+                x: (rd.x * 1000.0).round() / 1000.0,
+                y: (rd.y * 1000.0).round() / 1000.0,
+            }
+        }
+        Coords::None => return Err("no coordinates".into()),
+    };
+    let id = match get(cols.id) {
+        None => None,
+        Some(s) => {
+            let digits = s.trim_start_matches("NL.IMBAG.Nummeraanduiding.");
+            if digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!(
+                    "id '{s}' is not a BAG nummeraanduiding identificatie (16 digits)"
+                ));
+            }
+            digits.parse().ok()
+        }
+    };
+    Ok(AddressRecord {
+        id,
+        postcode,
+        number: hn.number,
+        suffix,
+        street: street.to_string(),
+        place: place.to_string(),
+        rd,
+    })
+}
+
+/// Writes records as a canonical address file, sorted for stable output.
+pub fn write_canonical<W: Write>(writer: W, records: &mut [AddressRecord]) -> std::io::Result<()> {
+    records.sort_by(|a, b| {
+        (a.postcode, a.number, a.suffix, &a.street, &a.place)
+            .cmp(&(b.postcode, b.number, b.suffix, &b.street, &b.place))
+    });
+    let mut w = csv::Writer::from_writer(writer);
+    w.write_record(CANONICAL_HEADER)?;
+    for r in records.iter() {
+        w.write_record([
+            r.id.map(|i| format!("{i:016}")).unwrap_or_default(),
+            r.postcode.map(|p| p.to_string()).unwrap_or_default(),
+            r.number.to_string(),
+            r.suffix.letter().map(String::from).unwrap_or_default(),
+            r.suffix.toevoeging().unwrap_or_default().to_string(),
+            r.street.clone(),
+            r.place.clone(),
+            format!("{:.3}", r.rd.x),
+            format!("{:.3}", r.rd.y),
+        ])?;
+    }
+    w.flush()
+}
+
+/// The embedded default's source: OpenStreetMap POI addresses of Maastricht.
+pub fn osm_source_info() -> super::AddressSourceInfo {
+    super::AddressSourceInfo {
+        name: "OpenStreetMap addresses of points of interest in Maastricht (Overpass export 2023-07-03)".into(),
+        licence: "ODbL 1.0".into(),
+        attribution: "© OpenStreetMap contributors".into(),
+        complete: false,
+        note: "about 800 addresses of shops, amenities and tourist sites, most in the centre: not the address register; most homes are missing".into(),
+    }
+}
+
+/// Imports the OpenStreetMap-derived CSV of `../shared/data` (columns street, housenumber,
+/// postcode, city, lat, lon). OSM house numbers that are ranges or lists (`16-18`, `11 & 12`)
+/// are not one BAG address and are skipped with a note, as are rows that do not read.
+pub fn import_osm(path: &Path) -> Result<(Vec<AddressRecord>, Vec<RecordError>), RecordError> {
+    let file = std::fs::File::open(path).map_err(|e| RecordError::file(path, e.to_string()))?;
+    let name = path.display().to_string();
+    let outcome = import_csv(
+        std::io::BufReader::new(file),
+        &name,
+        &ImportOptions {
+            default_place: Some("Maastricht".into()),
+        },
+    )?;
+    let mut skipped = outcome.skipped;
+    let mut records = Vec::new();
+    // A range like 16-18 reads as number 16 with toevoeging 18: in OSM it means two buildings.
+    let file = std::fs::File::open(path).map_err(|e| RecordError::file(path, e.to_string()))?;
+    let raw: Vec<String> = csv::Reader::from_reader(std::io::BufReader::new(file))
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| r.get(4).unwrap_or_default().to_string())
+        .collect();
+    let ranges: std::collections::HashSet<&str> = raw
+        .iter()
+        .map(String::as_str)
+        .filter(|h| is_osm_range(h))
+        .collect();
+    for r in outcome.records {
+        let written = super::normalize::format_number(r.number, r.suffix);
+        if ranges.contains(written.as_str()) {
+            skipped.push(RecordError {
+                file: name.clone(),
+                line: None,
+                reason: format!(
+                    "{} {written}: an OpenStreetMap number range, not one address",
+                    r.street
+                ),
+            });
+            continue;
+        }
+        records.push(r);
+    }
+    Ok((records, skipped))
+}
+
+/// `16-18`, `104-106`: two numbers, the second larger.
+fn is_osm_range(h: &str) -> bool {
+    match h.split_once('-') {
+        Some((a, b)) => match (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
+            (Ok(a), Ok(b)) => b > a,
+            _ => false,
+        },
+        None => false,
+    }
+}

@@ -1,0 +1,755 @@
+//! Reading an address query and finding it: exact where the text allows, ranked candidates where
+//! it does not, and never a guess presented as exact.
+//!
+//! Match qualities, from sure to unsure: `exact` (every part given matches, nothing added),
+//! `toevoeging_ignored` and `huisletter_ignored` (the number exists, but not with the given
+//! suffix: the answer is the plain number), `fuzzy_street` (the street name was corrected within
+//! one or two edits), `street_only` and `postcode_only` (no number given: the answer stands for
+//! the whole street or postcode, and is only given when they lie in one area; see
+//! `crate::resolve`). The score orders candidates; it is 1.0 only for exact matches.
+
+use fst::{Automaton, IntoStreamer, Streamer};
+use serde::Serialize;
+
+use super::normalize::{HouseNumber, Postcode, Suffix, format_number, name_key, take_postcode};
+use super::{Address, AddressIndex};
+
+/// What a person asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Query {
+    /// Free text: `Brusselsepoort 45 Maastricht`, `6211CK 78`, `St. Pieterstraat 5`.
+    Text(String),
+    /// The separate fields of a form.
+    Parts {
+        postcode: String,
+        huisnummer: String,
+        huisletter: Option<String>,
+        toevoeging: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchQuality {
+    Exact,
+    ToevoegingIgnored,
+    HuisletterIgnored,
+    FuzzyStreet,
+    StreetOnly,
+    PostcodeOnly,
+    /// Only in the candidates of a not-found answer: the same street or postcode, another number.
+    OtherNumber,
+}
+
+impl MatchQuality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchQuality::Exact => "exact",
+            MatchQuality::ToevoegingIgnored => "toevoeging_ignored",
+            MatchQuality::HuisletterIgnored => "huisletter_ignored",
+            MatchQuality::FuzzyStreet => "fuzzy_street",
+            MatchQuality::StreetOnly => "street_only",
+            MatchQuality::PostcodeOnly => "postcode_only",
+            MatchQuality::OtherNumber => "other_number",
+        }
+    }
+}
+
+/// One address that may be what was meant.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Candidate {
+    pub address: Address,
+    pub quality: MatchQuality,
+    /// 1.0 for an exact match, lower the more was corrected or left out.
+    pub score: f64,
+}
+
+/// A query answered with one address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub best: Candidate,
+    /// The next candidates, best first.
+    pub alternatives: Vec<Candidate>,
+    /// For `street_only` and `postcode_only`: every address (row) the answer stands for.
+    pub members: Vec<u32>,
+}
+
+/// A query that does not lead to one address.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The text cannot be read as an address; says what to change.
+    Unreadable(String),
+    /// Nothing matches; `candidates` are the nearest things that exist.
+    NotFound {
+        reason: String,
+        candidates: Vec<Candidate>,
+    },
+    /// Several addresses match equally well.
+    Ambiguous {
+        reason: String,
+        candidates: Vec<Candidate>,
+    },
+}
+
+impl Failure {
+    pub fn reason(&self) -> &str {
+        match self {
+            Failure::Unreadable(r) => r,
+            Failure::NotFound { reason, .. } | Failure::Ambiguous { reason, .. } => reason,
+        }
+    }
+
+    pub fn candidates(&self) -> &[Candidate] {
+        match self {
+            Failure::Unreadable(_) => &[],
+            Failure::NotFound { candidates, .. } | Failure::Ambiguous { candidates, .. } => {
+                candidates
+            }
+        }
+    }
+}
+
+/// An autocomplete entry.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Suggestion {
+    /// `address` or `street`.
+    pub kind: &'static str,
+    pub label: String,
+    /// Text that `GET /v1/lookup?address=` answers for this entry.
+    pub query: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<u32>,
+}
+
+/// The parts read from a query.
+#[derive(Debug, Default)]
+struct Parsed {
+    postcode: Option<Postcode>,
+    number: Option<HouseNumber>,
+    street: Option<String>,
+    place: Option<String>,
+}
+
+const SUFFIX_WORDS: &[&str] = &["bis", "ter", "hs", "bg", "zw", "rd", "ii", "iii", "iv"];
+const MAX_CANDIDATES: usize = 5;
+
+fn score_of(quality: MatchQuality, edits: usize) -> f64 {
+    let base = match quality {
+        MatchQuality::Exact => 1.0,
+        MatchQuality::ToevoegingIgnored => 0.8,
+        MatchQuality::HuisletterIgnored => 0.7,
+        MatchQuality::FuzzyStreet => 0.85,
+        MatchQuality::StreetOnly => 0.5,
+        MatchQuality::PostcodeOnly => 0.4,
+        MatchQuality::OtherNumber => 0.3,
+    };
+    base - 0.1 * edits as f64
+}
+
+impl AddressIndex {
+    /// Finds the address a query means.
+    ///
+    /// ```
+    /// use wijkwijzer::address::{AddressIndex, MatchQuality, Query};
+    /// let index = AddressIndex::embedded();
+    /// let found = index.find(&Query::Text("Brusselsepoort 45".into())).unwrap();
+    /// assert_eq!(found.best.quality, MatchQuality::Exact);
+    /// assert_eq!(found.best.address.postcode.as_deref(), Some("6216CG"));
+    /// ```
+    pub fn find(&self, query: &Query) -> Result<Found, Failure> {
+        let parsed = match query {
+            Query::Text(t) => self.parse_text(t)?,
+            Query::Parts {
+                postcode,
+                huisnummer,
+                huisletter,
+                toevoeging,
+            } => parse_parts(postcode, huisnummer, huisletter, toevoeging)?,
+        };
+        match (&parsed.postcode, &parsed.number, &parsed.street) {
+            (Some(pc), Some(n), street) => match self.find_in_postcode(*pc, n) {
+                Err(Failure::NotFound { .. }) if street.is_some() => {
+                    self.find_on_street(&parsed, n)
+                }
+                other => other,
+            },
+            (None, Some(n), Some(_)) => self.find_on_street(&parsed, n),
+            (None, None, Some(street)) => self.street_only(street, parsed.place.as_deref()),
+            (Some(pc), None, _) => self.postcode_only(*pc),
+            (None, Some(_), None) => Err(Failure::Unreadable(
+                "a house number alone is not an address: add the street (Brusselsepoort 45) or the postcode (6216CG 45)".into(),
+            )),
+            (None, None, None) => Err(Failure::Unreadable(
+                "give a street and number (Brusselsepoort 45) or a postcode and number (6216CG 45)".into(),
+            )),
+        }
+    }
+
+    fn parse_text(&self, text: &str) -> Result<Parsed, Failure> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Failure::Unreadable("the address is empty".into()));
+        }
+        if text.len() > 200 {
+            return Err(Failure::Unreadable(
+                "the address is longer than 200 characters".into(),
+            ));
+        }
+        let (postcode, rest) = match take_postcode(text) {
+            Some((pc, rest)) => (Some(pc), rest),
+            None => (None, text.to_string()),
+        };
+        let tokens: Vec<&str> = rest
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut parsed = Parsed {
+            postcode,
+            ..Parsed::default()
+        };
+        let words = |ts: &[&str]| (!ts.is_empty()).then(|| ts.join(" "));
+        match tokens
+            .iter()
+            .position(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            Some(n) => {
+                let mut number = tokens[n].to_string();
+                let mut j = n + 1;
+                while j < tokens.len() && j <= n + 2 {
+                    let t = tokens[j];
+                    let lower = t.to_ascii_lowercase();
+                    let suffix_like = t.starts_with('-')
+                        || (t.len() == 1 && t.as_bytes()[0].is_ascii_alphabetic())
+                        || (t.len() <= 4 && t.bytes().any(|b| b.is_ascii_digit()))
+                        || SUFFIX_WORDS.contains(&lower.trim_start_matches('-'));
+                    if !suffix_like || self.is_place(&tokens[j..].join(" ")) {
+                        break;
+                    }
+                    number.push(' ');
+                    number.push_str(t);
+                    j += 1;
+                }
+                parsed.number = Some(HouseNumber::parse(&number).map_err(Failure::Unreadable)?);
+                parsed.street = words(&tokens[..n]);
+                parsed.place = words(&tokens[j..]);
+            }
+            None => {
+                // Trailing words may be the woonplaats: "Brusselsepoort Maastricht".
+                let mut split = tokens.len();
+                for k in (1..tokens.len().min(4)).rev() {
+                    if self.is_place(&tokens[tokens.len() - k..].join(" ")) {
+                        split = tokens.len() - k;
+                        break;
+                    }
+                }
+                parsed.street = words(&tokens[..split]);
+                parsed.place = words(&tokens[split..]);
+            }
+        }
+        Ok(parsed)
+    }
+
+    fn is_place(&self, text: &str) -> bool {
+        self.place_keys.contains_key(&name_key(text))
+    }
+
+    /// Place ids a woonplaats text names, exactly or within one edit; `None` when none does.
+    fn places_named(&self, text: &str) -> Option<Vec<u32>> {
+        let key = name_key(text);
+        if let Some(ids) = self.place_keys.get(&key) {
+            return Some(ids.clone());
+        }
+        let near: Vec<u32> = self
+            .place_keys
+            .iter()
+            .filter(|(k, _)| key.len() > 4 && strsim::levenshtein(k, &key) <= 1)
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        (!near.is_empty()).then_some(near)
+    }
+
+    pub(super) fn candidate(&self, row: u32, quality: MatchQuality, edits: usize) -> Candidate {
+        Candidate {
+            address: self.address(row),
+            quality,
+            score: score_of(quality, edits),
+        }
+    }
+
+    /// Among rows with the right number, the one the suffix readings name, and how well.
+    fn pick(rows: &[u32], index: &AddressIndex, hn: &HouseNumber) -> Option<(u32, MatchQuality)> {
+        let suffix = |r: &u32| index.rows[*r as usize].suffix;
+        for reading in &hn.readings {
+            if let Some(r) = rows.iter().find(|r| suffix(r) == *reading) {
+                return Some((*r, MatchQuality::Exact));
+            }
+        }
+        for reading in &hn.readings {
+            if reading.toevoeging != [0; 4]
+                && let Some(r) = rows.iter().find(|r| {
+                    let s = suffix(r);
+                    s.letter == reading.letter && s.toevoeging == [0; 4]
+                })
+            {
+                return Some((*r, MatchQuality::ToevoegingIgnored));
+            }
+        }
+        for reading in &hn.readings {
+            if reading.letter != 0 {
+                let plain = Suffix {
+                    letter: 0,
+                    toevoeging: reading.toevoeging,
+                };
+                if let Some(r) = rows
+                    .iter()
+                    .find(|r| suffix(r) == plain)
+                    .or_else(|| rows.iter().find(|r| suffix(r) == Suffix::NONE))
+                {
+                    return Some((*r, MatchQuality::HuisletterIgnored));
+                }
+            }
+        }
+        None
+    }
+
+    /// The rows (from `list`, sorted by number) with `number`, and the closest other numbers.
+    fn same_and_near(&self, list: &[u32], number: u32) -> (Vec<u32>, Vec<u32>) {
+        let num = |r: &u32| self.rows[*r as usize].number;
+        let lo = list.partition_point(|r| num(r) < number);
+        let hi = list.partition_point(|r| num(r) <= number);
+        let same = list[lo..hi].to_vec();
+        let mut near: Vec<u32> = list[lo.saturating_sub(MAX_CANDIDATES)..lo]
+            .iter()
+            .chain(list[hi..(hi + MAX_CANDIDATES).min(list.len())].iter())
+            .copied()
+            .collect();
+        near.sort_by_key(|r| num(r).abs_diff(number));
+        near.truncate(MAX_CANDIDATES);
+        (same, near)
+    }
+
+    fn find_in_postcode(&self, pc: Postcode, hn: &HouseNumber) -> Result<Found, Failure> {
+        let range = self.postcode_rows(pc.0);
+        let list: Vec<u32> = (range.start as u32..range.end as u32).collect();
+        if list.is_empty() {
+            return Err(Failure::NotFound {
+                reason: format!("no address has postcode {pc}"),
+                candidates: Vec::new(),
+            });
+        }
+        let (same, near) = self.same_and_near(&list, hn.number);
+        match Self::pick(&same, self, hn) {
+            Some((row, quality)) => Ok(Found {
+                best: self.candidate(row, quality, 0),
+                alternatives: self.others(&same, row, 1),
+                members: Vec::new(),
+            }),
+            None => Err(self.number_missing(&format!("{pc} {}", hn.number), &same, &near, 0)),
+        }
+    }
+
+    /// Other suffixes of the same number, as alternatives.
+    fn others(&self, same: &[u32], best: u32, edits: usize) -> Vec<Candidate> {
+        same.iter()
+            .filter(|r| **r != best)
+            .take(MAX_CANDIDATES)
+            .map(|r| self.candidate(*r, MatchQuality::HuisletterIgnored, edits + 1))
+            .collect()
+    }
+
+    fn number_missing(&self, what: &str, same: &[u32], near: &[u32], edits: usize) -> Failure {
+        if same.is_empty() {
+            Failure::NotFound {
+                reason: format!("{what} does not exist; the nearest numbers are listed"),
+                candidates: near
+                    .iter()
+                    .map(|r| self.candidate(*r, MatchQuality::OtherNumber, edits))
+                    .collect(),
+            }
+        } else {
+            let forms: Vec<String> = same
+                .iter()
+                .map(|r| {
+                    let row = &self.rows[*r as usize];
+                    format_number(row.number, row.suffix)
+                })
+                .collect();
+            Failure::Ambiguous {
+                reason: format!(
+                    "{what} exists only as {}: say which one",
+                    forms.join(", ")
+                ),
+                candidates: same
+                    .iter()
+                    .take(MAX_CANDIDATES * 4)
+                    .map(|r| self.candidate(*r, MatchQuality::HuisletterIgnored, edits))
+                    .collect(),
+            }
+        }
+    }
+
+    /// Street keys that a street text may mean, with their edit distance, closest first.
+    fn street_candidates(&self, street: &str) -> Vec<(u32, usize)> {
+        let key = name_key(street);
+        if let Some(id) = self.street_keys.get(&key) {
+            return vec![(id as u32, 0)];
+        }
+        let n = key.chars().count();
+        let max = match n {
+            0..=3 => return Vec::new(),
+            4..=7 => 1,
+            _ => 2,
+        };
+        let mut out = Vec::new();
+        for d in 1..=max {
+            let Ok(lev) = fst::automaton::Levenshtein::new(&key, d) else {
+                break;
+            };
+            let mut stream = self.street_keys.search(lev).into_stream();
+            while let Some((k, id)) = stream.next() {
+                let k = String::from_utf8_lossy(k);
+                out.push((id as u32, strsim::levenshtein(&k, &key)));
+            }
+            if !out.is_empty() {
+                break;
+            }
+        }
+        out.sort_by_key(|&(id, d)| (d, std::cmp::Reverse(self.key_size(id))));
+        out.dedup();
+        out
+    }
+
+    fn key_size(&self, key: u32) -> u32 {
+        self.key_groups[key as usize]
+            .iter()
+            .map(|g| self.groups[*g as usize].len)
+            .sum()
+    }
+
+    /// Street groups for a street text in an optional woonplaats, with edit distances and the
+    /// extra edits charged for a woonplaats that was not recognised.
+    fn groups_for(&self, street: &str, place: Option<&str>) -> (Vec<(u32, usize)>, usize) {
+        let places = place.and_then(|p| self.places_named(p));
+        let place_penalty = usize::from(place.is_some() && places.is_none());
+        let mut out = Vec::new();
+        for (key, d) in self.street_candidates(street) {
+            for &g in &self.key_groups[key as usize] {
+                let in_place = places
+                    .as_ref()
+                    .is_none_or(|p| p.contains(&self.groups[g as usize].place));
+                if in_place {
+                    out.push((g, d));
+                }
+            }
+        }
+        (out, place_penalty)
+    }
+
+    fn find_on_street(&self, parsed: &Parsed, hn: &HouseNumber) -> Result<Found, Failure> {
+        let street = parsed.street.as_deref().unwrap_or_default();
+        let (groups, place_penalty) = self.groups_for(street, parsed.place.as_deref());
+        if groups.is_empty() {
+            return Err(self.no_street(street, parsed.place.as_deref()));
+        }
+        let mut hits: Vec<Candidate> = Vec::new();
+        let mut missing = None;
+        for &(g, d) in &groups {
+            let list = self.group_rows(g);
+            let (same, near) = self.same_and_near(list, hn.number);
+            match Self::pick(&same, self, hn) {
+                Some((row, quality)) => {
+                    let quality = if d > 0 {
+                        MatchQuality::FuzzyStreet
+                    } else {
+                        quality
+                    };
+                    let edits = d + place_penalty;
+                    hits.push(self.candidate(row, quality, edits));
+                    hits.extend(self.others(&same, row, edits));
+                }
+                None if missing.is_none() => {
+                    let name = &self.names[self.groups[g as usize].name as usize];
+                    missing = Some(self.number_missing(
+                        &format!("{name} {}", hn.number),
+                        &same,
+                        &near,
+                        d,
+                    ));
+                }
+                None => {}
+            }
+        }
+        if hits.is_empty() {
+            return Err(missing.unwrap_or_else(|| self.no_street(street, None)));
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.address.label.cmp(&b.address.label))
+        });
+        hits.dedup_by(|b, a| a.address == b.address);
+        let tie = hits.len() > 1
+            && hits[1].score == hits[0].score
+            && hits[1].address.place != hits[0].address.place;
+        if tie {
+            let best = hits[0].score;
+            let tied: Vec<Candidate> = hits.into_iter().filter(|c| c.score == best).collect();
+            return Err(Failure::Ambiguous {
+                reason: format!(
+                    "'{street} {}' exists in {} places: add the woonplaats or the postcode",
+                    hn.number,
+                    tied.len()
+                ),
+                candidates: tied,
+            });
+        }
+        let best = hits.remove(0);
+        hits.truncate(MAX_CANDIDATES);
+        Ok(Found {
+            best,
+            alternatives: hits,
+            members: Vec::new(),
+        })
+    }
+
+    fn no_street(&self, street: &str, place: Option<&str>) -> Failure {
+        let suggestions = self.suggest(street, MAX_CANDIDATES);
+        let hint = if suggestions.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; streets starting so: {}",
+                suggestions
+                    .iter()
+                    .map(|s| s.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            )
+        };
+        Failure::NotFound {
+            reason: match place {
+                Some(p) => format!("no street named '{street}' in '{p}'{hint}"),
+                None => format!(
+                    "no street named '{street}' (nor within two typing errors) among the {} loaded addresses{hint}",
+                    self.len()
+                ),
+            },
+            candidates: Vec::new(),
+        }
+    }
+
+    fn street_only(&self, street: &str, place: Option<&str>) -> Result<Found, Failure> {
+        let (groups, place_penalty) = self.groups_for(street, place);
+        let Some(&(first, d)) = groups.first() else {
+            return Err(self.no_street(street, place));
+        };
+        let closest: Vec<u32> = groups
+            .iter()
+            .filter(|(_, gd)| *gd == d)
+            .map(|(g, _)| *g)
+            .collect();
+        let middle = |g: u32| {
+            let rows = self.group_rows(g);
+            rows[rows.len() / 2]
+        };
+        if closest.len() > 1 {
+            return Err(Failure::Ambiguous {
+                reason: format!(
+                    "'{street}' names {} streets: add the woonplaats, a number or the postcode",
+                    closest.len()
+                ),
+                candidates: closest
+                    .iter()
+                    .map(|g| self.candidate(middle(*g), MatchQuality::StreetOnly, d))
+                    .collect(),
+            });
+        }
+        Ok(Found {
+            best: self.candidate(middle(first), MatchQuality::StreetOnly, d + place_penalty),
+            alternatives: Vec::new(),
+            members: self.group_rows(first).to_vec(),
+        })
+    }
+
+    fn postcode_only(&self, pc: Postcode) -> Result<Found, Failure> {
+        let range = self.postcode_rows(pc.0);
+        if range.is_empty() {
+            return Err(Failure::NotFound {
+                reason: format!("no address has postcode {pc}"),
+                candidates: Vec::new(),
+            });
+        }
+        let middle = (range.start + range.len() / 2) as u32;
+        Ok(Found {
+            best: self.candidate(middle, MatchQuality::PostcodeOnly, 0),
+            alternatives: Vec::new(),
+            members: range.map(|r| r as u32).collect(),
+        })
+    }
+
+    /// Autocompletes a partly typed address: postcode prefixes (`6211`, `6211 C`, `6211CK 7`)
+    /// and street prefixes (`brusselsep`, `st pieters`, `Brusselsepoort 4`), at most `limit`.
+    pub fn suggest(&self, text: &str, limit: usize) -> Vec<Suggestion> {
+        let t = text.trim();
+        if t.is_empty() || limit == 0 || t.len() > 200 {
+            return Vec::new();
+        }
+        if t.starts_with(|c: char| ('1'..='9').contains(&c)) {
+            return self.suggest_postcode(t, limit);
+        }
+        let (street, number) = match t.find(|c: char| c.is_ascii_digit()) {
+            Some(i) => (&t[..i], Some(t[i..].trim())),
+            None => (t, None),
+        };
+        let key = name_key(street);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut keys: Vec<(u32, bool)> = Vec::new();
+        let prefix = fst::automaton::Str::new(&key).starts_with();
+        let mut stream = self.street_keys.search(prefix).into_stream();
+        while let Some((k, id)) = stream.next() {
+            keys.push((id as u32, k == key.as_bytes()));
+            if keys.len() >= 256 {
+                break;
+            }
+        }
+        keys.sort_by_key(|&(id, exact)| (!exact, std::cmp::Reverse(self.key_size(id))));
+        let mut out = Vec::new();
+        for (id, _) in keys {
+            for &g in &self.key_groups[id as usize] {
+                let group = &self.groups[g as usize];
+                let name = &self.names[group.name as usize];
+                let place = &self.places[group.place as usize];
+                match number {
+                    None => out.push(Suggestion {
+                        kind: "street",
+                        label: format!("{name}, {place}"),
+                        query: format!("{name} {place}"),
+                        addresses: Some(group.len),
+                    }),
+                    Some(n) => {
+                        let wanted = n.to_ascii_uppercase().replace([' ', '-'], "");
+                        for &r in self.group_rows(g) {
+                            let row = &self.rows[r as usize];
+                            let form = format_number(row.number, row.suffix);
+                            if form.replace('-', "").starts_with(&wanted) {
+                                out.push(self.address_suggestion(r));
+                                if out.len() >= limit {
+                                    return out;
+                                }
+                            }
+                        }
+                    }
+                }
+                if out.len() >= limit {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    fn address_suggestion(&self, row: u32) -> Suggestion {
+        let a = self.address(row);
+        let query = match &a.postcode {
+            Some(pc) => format!(
+                "{pc} {}",
+                format_number(self.rows[row as usize].number, self.rows[row as usize].suffix)
+            ),
+            None => a.label.clone(),
+        };
+        Suggestion {
+            kind: "address",
+            label: a.label,
+            query,
+            addresses: None,
+        }
+    }
+
+    fn suggest_postcode(&self, t: &str, limit: usize) -> Vec<Suggestion> {
+        let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let b = compact.as_bytes();
+        let digits = b.iter().take(4).take_while(|c| c.is_ascii_digit()).count();
+        let letters = b[digits..]
+            .iter()
+            .take(2)
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if digits < 4 && b.len() > digits {
+            return Vec::new();
+        }
+        let Ok(d) = compact[..digits].parse::<u32>() else {
+            return Vec::new();
+        };
+        let scale = 10u32.pow(4 - digits as u32);
+        let (lo, hi) = if digits < 4 {
+            (d * scale * 676, (d + 1) * scale * 676)
+        } else {
+            let lo = Postcode::first_of(d, &b[4..4 + letters]);
+            let width = [676, 26, 1][letters];
+            (lo, lo + width)
+        };
+        let number = &compact[digits + letters..];
+        if digits == 4 && letters < 2 && !number.is_empty() {
+            return Vec::new();
+        }
+        let wanted = number.to_ascii_uppercase().replace('-', "");
+        let start = self.rows.partition_point(|r| r.postcode < lo);
+        let mut out = Vec::new();
+        for (i, r) in self.rows[start..].iter().enumerate() {
+            if r.postcode >= hi {
+                break;
+            }
+            if !wanted.is_empty()
+                && !format_number(r.number, r.suffix)
+                    .replace('-', "")
+                    .starts_with(&wanted)
+            {
+                continue;
+            }
+            out.push(self.address_suggestion((start + i) as u32));
+            if out.len() >= limit {
+                break;
+            }
+        }
+        out
+    }
+}
+
+fn parse_parts(
+    postcode: &str,
+    huisnummer: &str,
+    huisletter: &Option<String>,
+    toevoeging: &Option<String>,
+) -> Result<Parsed, Failure> {
+    let pc = Postcode::parse(postcode).ok_or_else(|| {
+        Failure::Unreadable(format!(
+            "postcode '{postcode}' is not a Dutch postcode: four digits and two letters, e.g. 6211CK"
+        ))
+    })?;
+    let mut hn = HouseNumber::parse(huisnummer).map_err(Failure::Unreadable)?;
+    let letter = match huisletter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(l) if l.chars().count() == 1 => l.chars().next(),
+        Some(l) => {
+            return Err(Failure::Unreadable(format!(
+                "huisletter '{l}' must be one letter (BAG); put longer additions in toevoeging"
+            )));
+        }
+    };
+    if letter.is_some() || toevoeging.is_some() {
+        if hn.readings != [Suffix::NONE] {
+            return Err(Failure::Unreadable(format!(
+                "huisnummer '{huisnummer}' already has a suffix; give the number alone with huisletter/toevoeging"
+            )));
+        }
+        hn.readings =
+            vec![Suffix::new(letter, toevoeging.as_deref()).map_err(Failure::Unreadable)?];
+    }
+    Ok(Parsed {
+        postcode: Some(pc),
+        number: Some(hn),
+        ..Parsed::default()
+    })
+}
