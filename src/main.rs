@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use wijkwijzer::address::{self, AddressIndex, AddressSourceInfo};
 use wijkwijzer::crs::Crs;
 use wijkwijzer::geodata::{Geodata, import};
 use wijkwijzer::index::Position;
 use wijkwijzer::resolve::Resolver;
 use wijkwijzer::roster::Audience;
-use wijkwijzer::address::{self, AddressIndex, AddressSourceInfo};
 use wijkwijzer::{http, query, render};
 
 #[derive(Parser)]
@@ -225,7 +225,8 @@ fn write_address_file(
     records: &mut [wijkwijzer::address::AddressRecord],
     info: &AddressSourceInfo,
 ) -> anyhow::Result<()> {
-    let file = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+    let file =
+        std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
     address::records::write_canonical(std::io::BufWriter::new(file), records)?;
     let meta = out.with_extension("toml");
     std::fs::write(&meta, toml::to_string(info)?)
@@ -440,7 +441,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for (layer, n) in &report.layers {
                 out!("{layer:<10} {n:>3} areas");
             }
-            let osm = source_dir.join("osm-poi-addresses-maastricht-2023/osm_poi_addresses_derived.csv");
+            let osm =
+                source_dir.join("osm-poi-addresses-maastricht-2023/osm_poi_addresses_derived.csv");
             let (mut records, skipped) = address::records::import_osm(&osm)?;
             let target = out.join("addresses.csv");
             write_address_file(&target, &mut records, &address::records::osm_source_info())?;
@@ -657,7 +659,11 @@ fn bench_addresses(
         }
         (None, None) => None,
     };
-    let rss_before = if path.is_some() { rss_mib() } else { rss_before };
+    let rss_before = if path.is_some() {
+        rss_mib()
+    } else {
+        rss_before
+    };
     let started = Instant::now();
     let index = match &path {
         Some(p) => AddressIndex::load(p)?,
@@ -667,7 +673,11 @@ fn bench_addresses(
     let rss_after = rss_mib();
     out!(
         "{} {} addresses in {load_s:.1} s ({:.0} addresses/s)",
-        if path.is_some() { "imported (CSV → index)" } else { "built index of generated" },
+        if path.is_some() {
+            "imported (CSV → index)"
+        } else {
+            "built index of generated"
+        },
         index.len(),
         index.len() as f64 / load_s
     );
@@ -683,7 +693,10 @@ fn bench_addresses(
     let m = address::synthetic::measure(&index, queries, 7);
     out!(
         "exact (postcode + number): {} queries, mean {:.0} ns, p99 {:.0} ns, {} exact hits",
-        m.queries, m.exact_mean_ns, m.exact_p99_ns, m.exact_hits
+        m.queries,
+        m.exact_mean_ns,
+        m.exact_p99_ns,
+        m.exact_hits
     );
     out!(
         "free text with a typo: mean {:.1} µs, p99 {:.1} µs, {} of {} found",
@@ -694,7 +707,8 @@ fn bench_addresses(
     );
     out!(
         "suggest (street prefix, limit 10): p50 {:.1} µs, p99 {:.1} µs",
-        m.suggest_p50_us, m.suggest_p99_us
+        m.suggest_p50_us,
+        m.suggest_p99_us
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -20,7 +20,12 @@ pub fn answer(a: &Answer) -> String {
             m.score
         );
         for c in &m.alternatives {
-            let _ = writeln!(out, "  or       {} ({})", c.address.label, c.quality.as_str());
+            let _ = writeln!(
+                out,
+                "  or       {} ({})",
+                c.address.label,
+                c.quality.as_str()
+            );
         }
         if m.quality != crate::address::MatchQuality::Exact {
             let _ = writeln!(

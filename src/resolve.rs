@@ -455,7 +455,8 @@ impl Resolver {
         if !found.members.is_empty() {
             let mut by_area: Vec<(Option<u32>, u32)> = Vec::new();
             for &row in &found.members {
-                let area = self.locate_all(self.addresses.row_rd(row))[self.coverage].map(|h| h.area);
+                let area =
+                    self.locate_all(self.addresses.row_rd(row))[self.coverage].map(|h| h.area);
                 if !by_area.iter().any(|(a, _)| *a == area) {
                     by_area.push((area, row));
                 }
@@ -464,7 +465,9 @@ impl Resolver {
                 let names: Vec<String> = by_area
                     .iter()
                     .map(|(a, _)| match a {
-                        Some(a) => self.data.layers[self.coverage].areas[*a as usize].name.clone(),
+                        Some(a) => self.data.layers[self.coverage].areas[*a as usize]
+                            .name
+                            .clone(),
                         None => "outside coverage".into(),
                     })
                     .collect();

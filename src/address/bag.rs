@@ -209,13 +209,11 @@ impl Reader {
                 // A zip needs seeking; an inner one is read into memory (one object type of
                 // one municipality, or one part of the national file).
                 let mut bytes = Vec::with_capacity(entry.size() as usize);
-                entry
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| RecordError {
-                        file: inner.clone(),
-                        line: None,
-                        reason: e.to_string(),
-                    })?;
+                entry.read_to_end(&mut bytes).map_err(|e| RecordError {
+                    file: inner.clone(),
+                    line: None,
+                    reason: e.to_string(),
+                })?;
                 drop(entry);
                 self.zip(Cursor::new(bytes), &inner)?;
             } else if lower.ends_with(".xml") {
@@ -244,12 +242,11 @@ impl Reader {
                 Event::Start(e) => {
                     if let Some(kind) = Kind::from_local(e.local_name().as_ref()) {
                         let v = read_object(&mut xml).map_err(|e| xml_err(&xml, e))?;
-                        self.object(kind, v)
-                            .map_err(|reason| RecordError {
-                                file: name.to_string(),
-                                line: None,
-                                reason,
-                            })?;
+                        self.object(kind, v).map_err(|reason| RecordError {
+                            file: name.to_string(),
+                            line: None,
+                            reason,
+                        })?;
                     }
                 }
                 Event::Eof => break,
@@ -277,12 +274,10 @@ impl Reader {
         let id_text = v
             .get("identificatie")
             .ok_or_else(|| format!("a {} without identificatie", kind.label()))?;
-        let id: u64 = id_text.trim().parse().map_err(|_| {
-            format!(
-                "{} identificatie '{id_text}' is not a number",
-                kind.label()
-            )
-        })?;
+        let id: u64 = id_text
+            .trim()
+            .parse()
+            .map_err(|_| format!("{} identificatie '{id_text}' is not a number", kind.label()))?;
         let feature = |reason: String| format!("{} {id_text}: {reason}", kind.label());
         if !self.current(&v) {
             self.stats.not_current += 1;
@@ -447,7 +442,8 @@ fn read_object<R: BufRead>(xml: &mut quick_xml::Reader<R>) -> Result<Voorkomen, 
                 for a in e.attributes().flatten() {
                     if a.key.local_name().as_ref() == b"srsDimension" {
                         let value = String::from_utf8_lossy(&a.value).into_owned();
-                        v.fields.push((format!("{}@srsDimension", path.join("/")), value));
+                        v.fields
+                            .push((format!("{}@srsDimension", path.join("/")), value));
                     }
                 }
                 text.clear();
@@ -510,7 +506,9 @@ fn location(v: &Voorkomen) -> Result<Rd, String> {
     let dims = v
         .fields
         .iter()
-        .filter(|(p, _)| p.ends_with("@srsDimension") && ring.0.starts_with(p.trim_end_matches("@srsDimension")))
+        .filter(|(p, _)| {
+            p.ends_with("@srsDimension") && ring.0.starts_with(p.trim_end_matches("@srsDimension"))
+        })
         .filter_map(|(_, d)| d.trim().parse::<usize>().ok())
         .next_back()
         .unwrap_or(2);
@@ -524,10 +522,7 @@ fn location(v: &Voorkomen) -> Result<Rd, String> {
             n.len()
         ));
     }
-    let coords: Vec<Coord> = n
-        .chunks(dims)
-        .map(|c| Coord { x: c[0], y: c[1] })
-        .collect();
+    let coords: Vec<Coord> = n.chunks(dims).map(|c| Coord { x: c[0], y: c[1] }).collect();
     let c = Polygon::new(LineString::new(coords), vec![])
         .centroid()
         .ok_or("the polygon has no area")?;

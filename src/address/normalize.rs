@@ -305,9 +305,15 @@ mod tests {
         let (pc, rest) = take_postcode("6211CK78").unwrap();
         assert_eq!((pc, rest.trim()), (p, "78"));
         let (_, rest) = take_postcode("Brusselsepoort 45, 6216 CG Maastricht").unwrap();
-        assert_eq!(rest.split_whitespace().collect::<Vec<_>>().join(" "), "Brusselsepoort 45, Maastricht");
+        assert_eq!(
+            rest.split_whitespace().collect::<Vec<_>>().join(" "),
+            "Brusselsepoort 45, Maastricht"
+        );
         assert!(take_postcode("Brusselsepoort 45").is_none());
-        assert!(take_postcode("12345 AB").is_none(), "five digits are not a postcode");
+        assert!(
+            take_postcode("12345 AB").is_none(),
+            "five digits are not a postcode"
+        );
     }
 
     #[test]
@@ -329,14 +335,20 @@ mod tests {
         assert!(HouseNumber::parse("0").is_err());
         assert!(HouseNumber::parse("100000").is_err());
         assert!(HouseNumber::parse("a").is_err());
-        assert_eq!(format_number(78, Suffix::new(Some('a'), Some("2")).unwrap()), "78A-2");
+        assert_eq!(
+            format_number(78, Suffix::new(Some('a'), Some("2")).unwrap()),
+            "78A-2"
+        );
     }
 
     #[test]
     fn keys() {
         assert_eq!(name_key("Sint Pieterstraat"), "stpieterstraat");
         assert_eq!(name_key("St.Pieterstraat"), "stpieterstraat");
-        assert_eq!(name_key("Onze Lieve Vrouweplein"), name_key("O.L. Vrouweplein"));
+        assert_eq!(
+            name_key("Onze Lieve Vrouweplein"),
+            name_key("O.L. Vrouweplein")
+        );
         assert_eq!(name_key("'s-Hertogenbosch"), "shertogenbosch");
         assert_eq!(name_key("Wilhelminastr."), "wilhelminastraat");
     }

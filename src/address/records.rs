@@ -174,7 +174,13 @@ fn columns(header: &[String], name: &str) -> Result<Columns, RecordError> {
         street: find(header, STREET).ok_or_else(|| missing("street", STREET))?,
         place: find(
             header,
-            &["woonplaats", "woonplaatsnaam", "plaats", "city", "addr:city"],
+            &[
+                "woonplaats",
+                "woonplaatsnaam",
+                "plaats",
+                "city",
+                "addr:city",
+            ],
         ),
         coords,
     })
@@ -290,9 +296,10 @@ fn row(
     };
     let postcode = match get(cols.postcode) {
         None => None,
-        Some(p) => Some(Postcode::parse(p).ok_or_else(|| {
-            format!("postcode '{p}' is not four digits and two letters")
-        })?),
+        Some(p) => Some(
+            Postcode::parse(p)
+                .ok_or_else(|| format!("postcode '{p}' is not four digits and two letters"))?,
+        ),
     };
     let street = get(Some(cols.street)).ok_or("the street is empty")?;
     let place = get(cols.place)
@@ -308,8 +315,8 @@ fn row(
                 .map_err(|e| e.to_string())?
         }
         Coords::LatLon(lat, lon) => {
-            let w: Wgs84 = check_wgs84(number(lat, "lat")?, number(lon, "lon")?)
-                .map_err(|e| e.to_string())?;
+            let w: Wgs84 =
+                check_wgs84(number(lat, "lat")?, number(lon, "lon")?).map_err(|e| e.to_string())?;
             let rd = t.wgs84_to_rd(w);
             Rd {
                 x: (rd.x * 1000.0).round() / 1000.0,

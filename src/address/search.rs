@@ -199,9 +199,19 @@ impl AddressIndex {
             Some((pc, rest)) => (Some(pc), rest),
             None => (None, text.to_string()),
         };
+        // "Brusselsepoort45": a number glued to the street name is split off.
         let tokens: Vec<&str> = rest
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|t| !t.is_empty())
+            .flat_map(|t| {
+                let cut = t
+                    .find(|c: char| c.is_ascii_digit())
+                    .filter(|&i| i >= 3 && t[..i].chars().all(char::is_alphabetic));
+                match cut {
+                    Some(i) => vec![&t[..i], &t[i..]],
+                    None => vec![t],
+                }
+            })
             .collect();
         let mut parsed = Parsed {
             postcode,
@@ -375,10 +385,7 @@ impl AddressIndex {
                 })
                 .collect();
             Failure::Ambiguous {
-                reason: format!(
-                    "{what} exists only as {}: say which one",
-                    forms.join(", ")
-                ),
+                reason: format!("{what} exists only as {}: say which one", forms.join(", ")),
                 candidates: same
                     .iter()
                     .take(MAX_CANDIDATES * 4)
@@ -488,6 +495,16 @@ impl AddressIndex {
                 .then_with(|| a.address.label.cmp(&b.address.label))
         });
         hits.dedup_by(|b, a| a.address == b.address);
+        if place_penalty > 0 {
+            hits.truncate(MAX_CANDIDATES);
+            return Err(Failure::NotFound {
+                reason: format!(
+                    "no woonplaats named '{}' is known; the address exists elsewhere",
+                    parsed.place.as_deref().unwrap_or_default()
+                ),
+                candidates: hits,
+            });
+        }
         let tie = hits.len() > 1
             && hits[1].score == hits[0].score
             && hits[1].address.place != hits[0].address.place;
@@ -655,7 +672,10 @@ impl AddressIndex {
         let query = match &a.postcode {
             Some(pc) => format!(
                 "{pc} {}",
-                format_number(self.rows[row as usize].number, self.rows[row as usize].suffix)
+                format_number(
+                    self.rows[row as usize].number,
+                    self.rows[row as usize].suffix
+                )
             ),
             None => a.label.clone(),
         };
@@ -729,7 +749,11 @@ fn parse_parts(
         ))
     })?;
     let mut hn = HouseNumber::parse(huisnummer).map_err(Failure::Unreadable)?;
-    let letter = match huisletter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let letter = match huisletter
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(l) if l.chars().count() == 1 => l.chars().next(),
         Some(l) => {

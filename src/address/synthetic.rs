@@ -40,12 +40,60 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Kerk", "Molen", "School", "Dorps", "Prinses", "Koning", "Wilhelmina", "Juliana", "Beatrix",
-    "Oranje", "Nassau", "Linden", "Eiken", "Beuken", "Berken", "Iepen", "Populier", "Kastanje",
-    "Rozen", "Tulpen", "Lelie", "Sint Pieter", "Sint Jan", "Burgemeester Janssen", "Dokter Kuyper",
-    "Meester Bos", "Pastoor Smit", "Hoog", "Laag", "Nieuwe", "Oude", "Groene", "Brede", "Korte",
-    "Lange", "Maas", "Rijn", "Waal", "IJssel", "Zuider", "Noorder", "Ooster", "Wester", "Markt",
-    "Haven", "Stations", "Spoor", "Dijk", "Polder", "Veld", "Bosch", "Heide", "Zand", "Klei",
+    "Kerk",
+    "Molen",
+    "School",
+    "Dorps",
+    "Prinses",
+    "Koning",
+    "Wilhelmina",
+    "Juliana",
+    "Beatrix",
+    "Oranje",
+    "Nassau",
+    "Linden",
+    "Eiken",
+    "Beuken",
+    "Berken",
+    "Iepen",
+    "Populier",
+    "Kastanje",
+    "Rozen",
+    "Tulpen",
+    "Lelie",
+    "Sint Pieter",
+    "Sint Jan",
+    "Burgemeester Janssen",
+    "Dokter Kuyper",
+    "Meester Bos",
+    "Pastoor Smit",
+    "Hoog",
+    "Laag",
+    "Nieuwe",
+    "Oude",
+    "Groene",
+    "Brede",
+    "Korte",
+    "Lange",
+    "Maas",
+    "Rijn",
+    "Waal",
+    "IJssel",
+    "Zuider",
+    "Noorder",
+    "Ooster",
+    "Wester",
+    "Markt",
+    "Haven",
+    "Stations",
+    "Spoor",
+    "Dijk",
+    "Polder",
+    "Veld",
+    "Bosch",
+    "Heide",
+    "Zand",
+    "Klei",
 ];
 const MIDDLE: &[&str] = &[
     "", "", "", "berg", "dal", "hof", "hoven", "wijk", "veen", "akker", "meer", "beek", "horst",
@@ -60,8 +108,8 @@ const PLACE_A: &[&str] = &[
     "Ter", "Oos", "Wes", "Noord", "Zuid", "Har", "Dor", "Lei", "Gro", "Ede", "Ams", "Ut", "Del",
 ];
 const PLACE_B: &[&str] = &[
-    "gen", "len", "kenburg", "sbroek", "phen", "eldoorn", "pel", "ndam", "terswijk", "tard",
-    "pen", "gaarden", "hout", "loo", "dijk", "hem", "wolde", "rode", "veen", "horst", "recht",
+    "gen", "len", "kenburg", "sbroek", "phen", "eldoorn", "pel", "ndam", "terswijk", "tard", "pen",
+    "gaarden", "hout", "loo", "dijk", "hem", "wolde", "rode", "veen", "horst", "recht",
 ];
 
 /// A generated set: `n` addresses across the country.
@@ -73,7 +121,10 @@ pub fn addresses(n: usize, seed: u64) -> impl Iterator<Item = AddressRecord> {
             let b = PLACE_B[(i / PLACE_A.len()) % PLACE_B.len()];
             match i / (PLACE_A.len() * PLACE_B.len()) {
                 0 => format!("{a}{b}"),
-                k => format!("{a}{b} {}", ["aan de Maas", "Noord", "Zuid", "Oost", "West"][k % 5]),
+                k => format!(
+                    "{a}{b} {}",
+                    ["aan de Maas", "Noord", "Zuid", "Oost", "West"][k % 5]
+                ),
             }
         })
         .collect();
@@ -104,12 +155,18 @@ pub fn addresses(n: usize, seed: u64) -> impl Iterator<Item = AddressRecord> {
                 postcode_letters += 1;
                 if postcode_letters >= 676 {
                     postcode_letters = 0;
-                    postcode_digits = if postcode_digits >= 9999 { 1000 } else { postcode_digits + 1 };
+                    postcode_digits = if postcode_digits >= 9999 {
+                        1000
+                    } else {
+                        postcode_digits + 1
+                    };
                 }
             }
             let roll = rng.below(100);
             let letter = (roll < 10).then(|| (b'A' + rng.below(4) as u8) as char);
-            let toevoeging = (10..15).contains(&roll).then(|| (1 + rng.below(3)).to_string());
+            let toevoeging = (10..15)
+                .contains(&roll)
+                .then(|| (1 + rng.below(3)).to_string());
             let suffix = Suffix::new(letter, toevoeging.as_deref()).unwrap_or_default();
             batch.push(AddressRecord {
                 id: Some(935_200_000_000_000 + (produced + i) as u64),
@@ -173,7 +230,8 @@ pub fn measure(index: &super::AddressIndex, queries: usize, seed: u64) -> Measur
         let t = Instant::now();
         let found = black_box(index.find(black_box(q)));
         exact.push(t.elapsed().as_nanos() as f64);
-        exact_hits += usize::from(found.is_ok_and(|f| f.best.quality == super::MatchQuality::Exact));
+        exact_hits +=
+            usize::from(found.is_ok_and(|f| f.best.quality == super::MatchQuality::Exact));
     }
 
     let fuzzy_n = (queries / 20).max(1);

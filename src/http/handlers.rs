@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 
 use crate::address::{Failure, Query};
 use crate::auth::Caller;
-use crate::resolve::AddressLookupError;
 use crate::index::Position;
 use crate::query::{self, QueryError};
+use crate::resolve::AddressLookupError;
 
 /// The public routes.
 pub fn routes() -> Router<Arc<AppState>> {
@@ -83,10 +83,14 @@ async fn style_css() -> Response {
     asset("text/css; charset=utf-8", STYLE_CSS)
 }
 
-async fn config(State(s): State<Arc<AppState>>) -> Json<Value> {
+async fn config(
+    State(s): State<Arc<AppState>>,
+    Extension(served): Extension<Arc<Served>>,
+) -> Json<Value> {
     let tiles = &s.config.tiles;
+    let addresses = served.resolver.addresses().meta();
     Json(json!({
-        "tiles": tiles,
+        "addresses_attribution": format!("Adressen: {} ({})", addresses.source.attribution, addresses.source.licence),
         "tiles_attribution": tiles.as_ref().map(|_| "achtergrondkaart: zie de aanbieder van de tegels"),
     }))
 }
@@ -228,12 +232,18 @@ fn address_query(p: &mut BTreeMap<&'static str, String>) -> Result<Option<Query>
         .into()
     };
     Ok(Some(Query::Parts {
-        postcode: p
-            .remove("postcode")
-            .ok_or_else(|| missing("postcode", "give the postcode with huisnummer, e.g. postcode=6216CG&huisnummer=45"))?,
-        huisnummer: p
-            .remove("huisnummer")
-            .ok_or_else(|| missing("huisnummer", "give the house number with the postcode, e.g. postcode=6216CG&huisnummer=45"))?,
+        postcode: p.remove("postcode").ok_or_else(|| {
+            missing(
+                "postcode",
+                "give the postcode with huisnummer, e.g. postcode=6216CG&huisnummer=45",
+            )
+        })?,
+        huisnummer: p.remove("huisnummer").ok_or_else(|| {
+            missing(
+                "huisnummer",
+                "give the house number with the postcode, e.g. postcode=6216CG&huisnummer=45",
+            )
+        })?,
         huisletter: p.remove("huisletter"),
         toevoeging: p.remove("toevoeging"),
     }))

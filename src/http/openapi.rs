@@ -47,6 +47,33 @@ pub struct LookupParams {
     crs: Option<String>,
     /// A situation id from `/v1/situations`: adds who handles it at this place.
     situation: Option<String>,
+    /// A Dutch address as people write it: `Brusselsepoort 45`, `6211CK 78`, `St. Pieterstraat 7 Maastricht`.
+    address: Option<String>,
+    /// Postcode (with `huisnummer`): `6216CG` or `6216 cg`.
+    postcode: Option<String>,
+    /// House number (with `postcode`), 1 to 99999.
+    huisnummer: Option<String>,
+    /// One letter (BAG huisletter).
+    huisletter: Option<String>,
+    /// Up to 4 letters or digits (BAG huisnummertoevoeging).
+    toevoeging: Option<String>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// The text typed so far: a street prefix (`brusselsep`, `st pieters 1`) or a postcode prefix (`6216`, `6216CG 4`).
+    q: String,
+    /// At most this many suggestions, 1 to 50 (default 10).
+    limit: Option<String>,
+}
+
+/// `GET /v1/addresses/suggest`.
+#[derive(Serialize, ToSchema)]
+pub struct SuggestList {
+    pub query: String,
+    pub suggestions: Vec<crate::address::search::Suggestion>,
+    pub addresses: crate::address::AddressMeta,
 }
 
 #[derive(IntoParams)]
@@ -70,16 +97,29 @@ pub struct SituationList {
     params(LookupParams),
     responses(
         (status = 200, description = "The place is covered", body = Answer),
-        (status = 404, description = "Outside coverage: the same body, `position: outside`, with the nearest area", body = Answer),
+        (status = 300, description = "Ambiguous address: a problem with `candidates`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Outside coverage: the same body, `position: outside`, with the nearest area; or an address that does not exist: a problem with the nearest `candidates`", body = Answer),
         (status = 400, description = "Unreadable or implausible input", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Invalid API key", body = Problem, content_type = "application/problem+json"),
         (status = 414, description = "Query string too long", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`q` is an address; no address index is loaded", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Overloaded or timed out; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("api_key" = [])))]
 fn lookup() {}
+
+#[utoipa::path(get, path = "/v1/addresses/suggest", tag = "lookup",
+    summary = "Autocomplete addresses on street and postcode prefixes",
+    params(SuggestParams),
+    responses(
+        (status = 200, body = SuggestList),
+        (status = 400, description = "Missing q or bad limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 414, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+fn suggest() {}
 
 #[utoipa::path(get, path = "/v1/situations", tag = "meldkaart",
     summary = "The meldkaart: situations, who handles them, how to report them",
@@ -170,8 +210,8 @@ impl utoipa::Modify for ApiKeyScheme {
         title = "wijkwijzer",
         description = "Which Maastricht area a place is in, and who is responsible there (THOR, politie, partners).",
     ),
-    paths(lookup, situations, areas, area, layers, healthz, metrics, admin_reload),
-    components(schemas(Answer, Problem, SituationList)),
+    paths(lookup, suggest, situations, areas, area, layers, healthz, metrics, admin_reload),
+    components(schemas(Answer, Problem, SituationList, SuggestList)),
     modifiers(&ApiKeyScheme),
 )]
 pub struct ApiDoc;

@@ -224,10 +224,34 @@ async fn the_page_in_a_real_browser() {
     search(&client, "https://www.google.com/maps/place/Station/@50.8497,5.7053,17z/data=!3m1!4b1!8m2!3d50.8497!4d5.7053").await;
     wait_for_text(&client, "#result", "Wyck").await;
 
-    // An address-like query says why it cannot be answered yet.
+    // An address: the card names the matched address and its area.
     search(&client, "Brusselsepoort 45").await;
-    let card = wait_for_text(&client, "#result", "address").await;
-    assert!(card.contains("reads as an address"), "{card}");
+    let card = wait_for_text(
+        &client,
+        "#result",
+        "Adres: Brusselsepoort 45, 6216CG Maastricht",
+    )
+    .await;
+    assert!(card.contains("LWA-gebied Noord-West"), "{card}");
+    // A typo says it is not exact; an ambiguous address offers its candidates to click.
+    search(&client, "Brusselsepoot 45").await;
+    let card = wait_for_text(&client, "#result", "geen exacte match").await;
+    assert!(card.contains("straatnaam verbeterd"), "{card}");
+    search(&client, "Spilstraat 4").await;
+    wait_for_text(&client, "#result", "Bedoelt u").await;
+    client
+        .find(fantoccini::Locator::Css("#result .candidates button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(
+        &client,
+        "#result",
+        "Adres: Spilstraat 4C, 6211CP Maastricht",
+    )
+    .await;
 
     // A click on the map at MUMC+ looks it up: Randwyck, Zuid-Oost.
     let offset = client

@@ -3,6 +3,8 @@
 // Helpers outside #[test] functions unwrap too: a failed setup should fail the test loudly.
 #![allow(clippy::unwrap_used)]
 
+mod addresses;
+mod bag_import;
 mod browser;
 mod cli;
 mod crs_validation;

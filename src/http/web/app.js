@@ -177,6 +177,18 @@ function renderAnswer(a) {
   const inside = a.position !== "outside";
   card.appendChild(el("h2", {}, inside ? "LWA-gebied " + a.lwa.name : "Buiten Maastricht"));
   if (a.understood) card.appendChild(el("p", { class: "note" }, "Gelezen als " + a.understood.understood_as));
+  if (a.address) {
+    const m = a.address;
+    const exact = m.quality === "exact";
+    card.appendChild(el("p", { class: exact ? "address" : "address inexact", "data-quality": m.quality },
+      `Adres: ${m.matched.label}` + (exact ? "" : ` — geen exacte match (${QUALITY[m.quality] || m.quality}); controleer het adres`)));
+    if (m.alternatives.length) {
+      const det = el("details");
+      det.appendChild(el("summary", {}, `Andere mogelijkheden (${m.alternatives.length})`));
+      det.appendChild(candidateList(m.alternatives));
+      card.appendChild(det);
+    }
+  }
   const dl = el("dl");
   const row = (k, v) => { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", {}, v)); };
   if (inside) {
@@ -224,9 +236,54 @@ function renderAnswer(a) {
   card.appendChild(el("p", { class: "note" }, `Gegevens: ${d.source}${d.generalized ? " — vereenvoudigde grenzen" : ""}; versie ${d.version}.`));
 }
 
+const QUALITY = {
+  exact: "exact",
+  huisletter_ignored: "huisletter genegeerd",
+  toevoeging_ignored: "toevoeging genegeerd",
+  fuzzy_street: "straatnaam verbeterd",
+  street_only: "alleen de straat",
+  postcode_only: "alleen de postcode",
+  other_number: "ander huisnummer",
+};
+
+function candidateList(candidates) {
+  const ul = el("ul", { class: "candidates" });
+  for (const c of candidates) {
+    const li = el("li");
+    const a = c.address;
+    const q = a.postcode ? `${a.postcode} ${a.number}${a.huisletter || ""}${a.toevoeging ? "-" + a.toevoeging : ""}` : a.label;
+    const b = el("button", { type: "button", class: "link" }, a.label);
+    b.addEventListener("click", () => { $("q").value = q; lookup(q); });
+    li.appendChild(b);
+    li.appendChild(document.createTextNode(` (${QUALITY[c.quality] || c.quality})`));
+    ul.appendChild(li);
+  }
+  return ul;
+}
+
 function renderProblem(p) {
   const card = $("result");
   card.replaceChildren(el("h2", {}, p.title || "Niet gevonden"), el("p", { class: "error" }, p.detail || ""));
+  if (p.candidates && p.candidates.length) {
+    card.appendChild(el("h3", {}, p.status === 300 ? "Bedoelt u" : "Wel bekend"));
+    card.appendChild(candidateList(p.candidates));
+  }
+}
+
+let suggestTimer = null;
+function wireSuggest() {
+  $("q").addEventListener("input", () => {
+    clearTimeout(suggestTimer);
+    const text = $("q").value.trim();
+    // Coordinates and links need no suggestions; addresses start with a letter or a postcode.
+    if (text.length < 3 || /^-?\d+[.,]\d|^\w+:/.test(text)) { $("suggestions").replaceChildren(); return; }
+    suggestTimer = setTimeout(async () => {
+      const res = await fetch("/v1/addresses/suggest?" + new URLSearchParams({ q: text, limit: "8" }));
+      if (!res.ok) return;
+      const body = await res.json();
+      $("suggestions").replaceChildren(...body.suggestions.map((s) => el("option", { value: s.query }, s.label)));
+    }, 120);
+  });
 }
 
 async function lookup(q, pushUrl = true) {
@@ -310,11 +367,12 @@ async function init() {
   state.lwa = lwa.features;
   state.buurt = buurt.features;
   state.tiles = config.tiles;
-  $("attribution").textContent = lwa.attribution + (config.tiles_attribution ? " · Achtergrond: " + config.tiles_attribution : "");
+  $("attribution").textContent = lwa.attribution + " · " + config.addresses_attribution + (config.tiles_attribution ? " · Achtergrond: " + config.tiles_attribution : "");
   drawAreas();
   state.home = homeView();
   setView(state.home);
   wireMap();
+  wireSuggest();
   $("search").addEventListener("submit", (e) => {
     e.preventDefault();
     const q = $("q").value.trim();

@@ -1,0 +1,541 @@
+//! Address lookup: the exact forms people write, free text, match qualities, not found and
+//! ambiguous answers, the CSV import, and the HTTP and CLI interfaces.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use wijkwijzer::address::records::{ImportOptions, import_csv};
+use wijkwijzer::address::{AddressIndex, AddressSourceInfo, Failure, MatchQuality, Query};
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::http::AppState;
+use wijkwijzer::resolve::Resolver;
+
+fn text(q: &str) -> Query {
+    Query::Text(q.into())
+}
+
+fn found(index: &AddressIndex, q: &str) -> (String, MatchQuality) {
+    match index.find(&text(q)) {
+        Ok(f) => (f.best.address.label, f.best.quality),
+        Err(e) => panic!("'{q}': {e:?}"),
+    }
+}
+
+#[test]
+fn exact_forms_of_postcode_and_number() {
+    let index = AddressIndex::embedded();
+    for q in [
+        "6216CG 45",
+        "6216 cg 45",
+        "6216CG45",
+        "6216cg 45",
+        " 6216 CG  45 ",
+    ] {
+        assert_eq!(
+            found(&index, q),
+            (
+                "Brusselsepoort 45, 6216CG Maastricht".into(),
+                MatchQuality::Exact
+            ),
+            "{q}"
+        );
+    }
+    // Spilstraat 4C and 4D share 6211CP; the letter is read however it is written.
+    for q in ["6211CP 4c", "6211CP 4 C", "6211cp4C", "6211CP 4-c"] {
+        assert_eq!(
+            found(&index, q),
+            (
+                "Spilstraat 4C, 6211CP Maastricht".into(),
+                MatchQuality::Exact
+            ),
+            "{q}"
+        );
+    }
+    // A toevoeging: Cortenstraat 2-2B has no postcode in OpenStreetMap.
+    assert_eq!(
+        found(&index, "Cortenstraat 2-2B"),
+        ("Cortenstraat 2-2B, Maastricht".into(), MatchQuality::Exact)
+    );
+    let parts = Query::Parts {
+        postcode: "6211CP".into(),
+        huisnummer: "4".into(),
+        huisletter: Some("d".into()),
+        toevoeging: None,
+    };
+    let f = index.find(&parts).unwrap();
+    assert_eq!(f.best.address.label, "Spilstraat 4D, 6211CP Maastricht");
+    assert_eq!(f.best.quality, MatchQuality::Exact);
+    assert_eq!(f.best.score, 1.0);
+}
+
+#[test]
+fn a_suffix_that_does_not_exist_is_not_exact() {
+    let index = AddressIndex::embedded();
+    let (label, quality) = found(&index, "6216CG 45A");
+    assert_eq!(label, "Brusselsepoort 45, 6216CG Maastricht");
+    assert_eq!(quality, MatchQuality::HuisletterIgnored);
+    assert_eq!(
+        found(&index, "Brusselsepoort 45-2").1,
+        MatchQuality::ToevoegingIgnored
+    );
+    assert_eq!(
+        found(&index, "Brusselsepoort 45 bis").1,
+        MatchQuality::ToevoegingIgnored
+    );
+    let f = index.find(&text("6216CG 45A")).unwrap();
+    assert!(f.best.score < 1.0);
+}
+
+#[test]
+fn free_text_forms() {
+    let index = AddressIndex::embedded();
+    for q in [
+        "Brusselsepoort 45 Maastricht",
+        "brusselsepoort 45",
+        "BRUSSELSEPOORT 45, Maastricht",
+        "Brusselsepoort 45, 6216 CG Maastricht",
+        "Brusselsepoort45 Maastrcht",
+    ] {
+        assert_eq!(
+            found(&index, q),
+            (
+                "Brusselsepoort 45, 6216CG Maastricht".into(),
+                MatchQuality::Exact
+            ),
+            "{q}"
+        );
+    }
+    // Sint as St., diacritics optional.
+    for q in [
+        "St. Pieterstraat 7",
+        "st pieterstraat 7",
+        "Sint-Pieterstraat 7",
+    ] {
+        assert_eq!(
+            found(&index, q),
+            (
+                "Sint Pieterstraat 7, 6211JM Maastricht".into(),
+                MatchQuality::Exact
+            ),
+            "{q}"
+        );
+    }
+    assert_eq!(
+        found(&index, "Corversplein 5"),
+        (
+            "Cörversplein 5, 6221EZ Maastricht".into(),
+            MatchQuality::Exact
+        )
+    );
+}
+
+#[test]
+fn typos_are_corrected_and_say_so() {
+    let index = AddressIndex::embedded();
+    for q in [
+        "Brusselsepoot 45",
+        "Brusel sepoort 45",
+        "Brussselsepooort 45",
+    ] {
+        let f = index
+            .find(&text(q))
+            .unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        assert_eq!(
+            f.best.address.label, "Brusselsepoort 45, 6216CG Maastricht",
+            "{q}"
+        );
+        assert_ne!(f.best.quality, MatchQuality::Exact, "{q}");
+        assert!(f.best.score < 1.0, "{q}");
+    }
+    // One edit from both Heggenstraat and Heksenstraat: the other is an alternative.
+    let f = index.find(&text("Hegsenstraat 2")).unwrap();
+    assert_eq!(f.best.quality, MatchQuality::FuzzyStreet);
+    let streets: Vec<&str> = std::iter::once(&f.best)
+        .chain(&f.alternatives)
+        .map(|c| c.address.street.as_str())
+        .collect();
+    assert!(
+        streets.contains(&"Heggenstraat") || streets.contains(&"Heksenstraat"),
+        "{streets:?}"
+    );
+}
+
+#[test]
+fn street_or_postcode_alone() {
+    let index = AddressIndex::embedded();
+    let f = index.find(&text("Brusselsepoort")).unwrap();
+    assert_eq!(f.best.quality, MatchQuality::StreetOnly);
+    assert!(f.members.len() >= 9, "{}", f.members.len());
+    let f = index.find(&text("6216CG")).unwrap();
+    assert_eq!(f.best.quality, MatchQuality::PostcodeOnly);
+    assert_eq!(f.best.address.postcode.as_deref(), Some("6216CG"));
+}
+
+#[test]
+fn not_found_and_ambiguous_carry_candidates() {
+    let index = AddressIndex::embedded();
+    let Err(Failure::NotFound { reason, candidates }) = index.find(&text("Brusselsepoort 999"))
+    else {
+        panic!()
+    };
+    assert!(
+        reason.contains("Brusselsepoort 999 does not exist"),
+        "{reason}"
+    );
+    assert_eq!(
+        candidates[0].address.label,
+        "Brusselsepoort 66, 6216CG Maastricht"
+    );
+    assert!(
+        candidates
+            .iter()
+            .all(|c| c.quality == MatchQuality::OtherNumber)
+    );
+    // 4 exists on Spilstraat only as 4C and 4D.
+    let Err(Failure::Ambiguous { reason, candidates }) = index.find(&text("Spilstraat 4")) else {
+        panic!()
+    };
+    assert!(reason.contains("only as 4C, 4D"), "{reason}");
+    assert_eq!(candidates.len(), 2);
+    assert!(matches!(
+        index.find(&text("Nergensstraat 1")),
+        Err(Failure::NotFound { .. })
+    ));
+    assert!(matches!(
+        index.find(&text("45")),
+        Err(Failure::Unreadable(_))
+    ));
+    assert!(matches!(
+        index.find(&text("Brusselsepoort 0")),
+        Err(Failure::Unreadable(_))
+    ));
+    // A woonplaats that is not known is not ignored silently.
+    let Err(Failure::NotFound { reason, candidates }) =
+        index.find(&text("Brusselsepoort 45 Amsterdam"))
+    else {
+        panic!()
+    };
+    assert!(reason.contains("Amsterdam"), "{reason}");
+    assert_eq!(
+        candidates[0].address.label,
+        "Brusselsepoort 45, 6216CG Maastricht"
+    );
+    assert!(matches!(
+        index.find(&text("0000XX 1")),
+        Err(Failure::NotFound { .. }) | Err(Failure::Unreadable(_))
+    ));
+}
+
+fn test_index(csv: &str) -> AddressIndex {
+    let outcome = import_csv(csv.as_bytes(), "test.csv", &ImportOptions::default()).unwrap();
+    assert!(outcome.skipped.is_empty(), "{:?}", outcome.skipped);
+    let info = AddressSourceInfo {
+        name: "test".into(),
+        licence: "-".into(),
+        attribution: String::new(),
+        complete: true,
+        note: String::new(),
+    };
+    AddressIndex::build(outcome.records, info).unwrap().0
+}
+
+#[test]
+fn the_same_street_in_two_places_needs_the_place() {
+    let index = test_index(
+        "straat;huisnummer;postcode;woonplaats;x;y\n\
+         Kerkstraat;1;6301AA;Valkenburg;186000;319000\n\
+         Kerkstraat;1;6211AA;Maastricht;176400;317900\n\
+         Kerkstraat;3;6211AA;Maastricht;176410;317900\n",
+    );
+    let Err(Failure::Ambiguous { candidates, reason }) = index.find(&text("Kerkstraat 1")) else {
+        panic!()
+    };
+    assert_eq!(candidates.len(), 2, "{reason}");
+    assert_eq!(
+        found(&index, "Kerkstraat 1 Valkenburg").0,
+        "Kerkstraat 1, 6301AA Valkenburg"
+    );
+    assert_eq!(
+        found(&index, "Kerkstraat 1, Maastricht").0,
+        "Kerkstraat 1, 6211AA Maastricht"
+    );
+    assert_eq!(
+        found(&index, "kerkstraat 1 maastrict").0,
+        "Kerkstraat 1, 6211AA Maastricht"
+    );
+    assert_eq!(
+        found(&index, "Kerkstraat 3").0,
+        "Kerkstraat 3, 6211AA Maastricht"
+    );
+}
+
+#[test]
+fn csv_import_reads_the_usual_shapes_and_reports_bad_rows() {
+    // Dutch Excel: semicolons, BOM, lat/lon with decimal commas, split suffix columns.
+    let csv = "\u{feff}Postcode;Huisnummer;Huisletter;Toevoeging;Straat;Woonplaats;Lat;Lon\n\
+               6216CG;45;;;Brusselsepoort;Maastricht;50,8504616;5,6650032\n\
+               6211CP;4;C;;Spilstraat;Maastricht;50.8514;5.6910\n\
+               6211CP;x;;;Spilstraat;Maastricht;50.8514;5.6910\n\
+               62CP;4;;;Spilstraat;Maastricht;50.8514;5.6910\n\
+               6211CP;4;;;Spilstraat;Maastricht;5.6910;50.8514\n";
+    let out = import_csv(csv.as_bytes(), "gemeente.csv", &ImportOptions::default()).unwrap();
+    assert_eq!(out.records.len(), 2);
+    let b = &out.records[0];
+    assert_eq!(
+        (b.street.as_str(), b.number, b.postcode.unwrap().to_string()),
+        ("Brusselsepoort", 45, "6216CG".into())
+    );
+    assert!(
+        (b.rd.x - 174_564.7).abs() < 1.0 && (b.rd.y - 317_884.5).abs() < 1.0,
+        "{:?}",
+        b.rd
+    );
+    assert_eq!(out.records[1].suffix.letter(), Some('C'));
+    let lines: Vec<String> = out.skipped.iter().map(|e| e.to_string()).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].starts_with("gemeente.csv: line 4:") && lines[0].contains("'x'"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains("line 5") && lines[1].contains("postcode '62CP'"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].contains("line 6") && lines[2].contains("swapped"),
+        "{lines:?}"
+    );
+
+    // Tabs, RD, a combined number column.
+    let tsv = "straatnaam\thuisnummer\tx\ty\tplaats\nBoschstraat\t103a\t176356.852\t318119.661\tMaastricht\n";
+    let out = import_csv(tsv.as_bytes(), "t.tsv", &ImportOptions::default()).unwrap();
+    assert_eq!(out.records[0].suffix.letter(), Some('A'));
+    // A file without a street column is refused, naming the columns it has.
+    let err = import_csv(
+        "a,b,x,y\n1,2,3,4\n".as_bytes(),
+        "bad.csv",
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("no house number column"), "{err}");
+}
+
+#[test]
+fn suggestions_complete_streets_and_postcodes() {
+    let index = AddressIndex::embedded();
+    let s = index.suggest("brusselsep", 5);
+    assert_eq!(s[0].kind, "street");
+    assert_eq!(s[0].label, "Brusselsepoort, Maastricht");
+    let s = index.suggest("Brusselsepoort 4", 10);
+    assert!(
+        s.iter()
+            .all(|x| x.kind == "address" && x.label.starts_with("Brusselsepoort 4")),
+        "{s:?}"
+    );
+    assert!(
+        s.iter().any(|x| x.label.starts_with("Brusselsepoort 45,")),
+        "{s:?}"
+    );
+    let s = index.suggest("6216 c", 3);
+    assert_eq!(s.len(), 3);
+    assert!(s.iter().all(|x| x.label.contains("6216C")), "{s:?}");
+    assert!(
+        index
+            .suggest("6216CG 4", 10)
+            .iter()
+            .all(|x| x.label.contains(" 4"))
+    );
+    assert!(index.suggest("zzzz", 10).is_empty());
+    assert!(index.suggest("", 10).is_empty());
+    // Every suggestion's query finds that very address.
+    for x in index.suggest("6211", 20) {
+        assert_eq!(
+            found(&index, &x.query),
+            (x.label.clone(), MatchQuality::Exact)
+        );
+    }
+}
+
+#[test]
+fn the_embedded_default_says_what_it_is() {
+    let meta = AddressIndex::embedded().meta();
+    assert!(meta.count > 700, "{}", meta.count);
+    assert!(meta.source.attribution.contains("OpenStreetMap"));
+    assert_eq!(meta.source.licence, "ODbL 1.0");
+    assert!(!meta.source.complete);
+    assert!(meta.how_to_load_bag.contains("0935"));
+}
+
+async fn server() -> String {
+    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    crate::spawn_server(state).await
+}
+
+async fn get(base: &str, path: &str) -> (u16, String, Value) {
+    let res = reqwest::get(format!("{base}{path}")).await.unwrap();
+    let status = res.status().as_u16();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, ct, res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn http_address_lookup() {
+    let base = server().await;
+    let (status, _, a) = get(&base, "/v1/lookup?address=Brusselsepoort%2045").await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(a["address"]["quality"], "exact");
+    assert_eq!(
+        a["address"]["matched"]["label"],
+        "Brusselsepoort 45, 6216CG Maastricht"
+    );
+    assert_eq!(a["buurt"]["name"], "Brusselsepoort");
+    assert_eq!(a["lwa"]["name"], "Noord-West");
+    let roles: Vec<&str> = a["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["role"].as_str().unwrap())
+        .collect();
+    assert!(
+        roles.contains(&"senior_wijkgebonden_medewerker") && roles.contains(&"coordinator"),
+        "{roles:?}"
+    );
+    assert!(a["data"]["addresses"]["count"].as_u64().unwrap() > 700);
+    assert_eq!(a["data"]["addresses"]["licence"], "ODbL 1.0");
+
+    let (status, _, b) = get(&base, "/v1/lookup?postcode=6216cg&huisnummer=45").await;
+    assert_eq!(status, 200);
+    assert_eq!(b["address"]["matched"], a["address"]["matched"]);
+    let (_, _, b) = get(&base, "/v1/lookup?q=Brusselsepoot%2045").await;
+    assert_eq!(b["address"]["quality"], "fuzzy_street");
+    assert_eq!(b["lwa"]["name"], "Noord-West");
+    let (_, _, b) = get(
+        &base,
+        "/v1/lookup?postcode=6216CG&huisnummer=45&huisletter=A",
+    )
+    .await;
+    assert_eq!(b["address"]["quality"], "huisletter_ignored");
+
+    let (status, ct, p) = get(&base, "/v1/lookup?address=Brusselsepoort%20999").await;
+    assert_eq!((status, ct.as_str()), (404, "application/problem+json"));
+    assert_eq!(p["type"], "urn:wijkwijzer:problem:address-not-found");
+    assert!(!p["candidates"].as_array().unwrap().is_empty());
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not the complete register"),
+        "{p}"
+    );
+    let (status, _, p) = get(&base, "/v1/lookup?address=Spilstraat%204").await;
+    assert_eq!(status, 300);
+    assert_eq!(p["candidates"].as_array().unwrap().len(), 2);
+    let (status, _, p) = get(&base, "/v1/lookup?postcode=6216&huisnummer=45").await;
+    assert_eq!(status, 400);
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("four digits and two letters"),
+        "{p}"
+    );
+    let (status, _, _) = get(&base, "/v1/lookup?postcode=6216CG").await;
+    assert_eq!(status, 400, "huisnummer is required with postcode");
+    let (status, _, _) = get(&base, "/v1/lookup?address=x&lat=50.8").await;
+    assert_eq!(status, 400);
+    let (status, _, _) = get(
+        &base,
+        "/v1/lookup?address=Brusselsepoort%2045&situation=nope",
+    )
+    .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn http_suggest() {
+    let base = server().await;
+    let (status, _, s) = get(&base, "/v1/addresses/suggest?q=brusselsepoort%204&limit=2").await;
+    assert_eq!(status, 200);
+    let list = s["suggestions"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let (_, _, more) = get(&base, "/v1/addresses/suggest?q=6216&limit=3").await;
+    assert_eq!(more["suggestions"].as_array().unwrap().len(), 3);
+    assert!(
+        list.iter()
+            .all(|x| x["label"].as_str().unwrap().starts_with("Brusselsepoort 4"))
+    );
+    let (status, _, _) = get(&base, "/v1/addresses/suggest?q=a&limit=0").await;
+    assert_eq!(status, 400);
+    let (status, _, _) = get(&base, "/v1/addresses/suggest").await;
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn cli_address_lookup() {
+    let (code, out, err) = crate::cli::wijkwijzer(&["lookup", "Brusselsepoort 45"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Brusselsepoort 45, 6216CG Maastricht (exact"),
+        "{out}"
+    );
+    assert!(out.contains("Buurt      Brusselsepoort"), "{out}");
+    assert!(out.contains("LWA        Noord-West"), "{out}");
+    assert!(
+        out.contains("senior wijkgebonden medewerker") && out.contains("coördinator"),
+        "{out}"
+    );
+    let (code, out, _) = crate::cli::wijkwijzer(&["lookup", "Brusselsepoot", "45"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("(fuzzy_street"), "{out}");
+    let (code, _, err) = crate::cli::wijkwijzer(&["lookup", "Spilstraat 4"]);
+    assert_eq!(code, 4);
+    assert!(
+        err.contains("Spilstraat 4C") && err.contains("Spilstraat 4D"),
+        "{err}"
+    );
+    let (code, _, err) = crate::cli::wijkwijzer(&["lookup", "Nergensstraat 12"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("not the complete register"), "{err}");
+}
+
+#[test]
+fn address_files_round_trip_through_import_and_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.csv");
+    std::fs::write(
+        &input,
+        "postcode,huisnummer,toevoeging,straat,woonplaats,x,y\n6216CG,45,,Brusselsepoort,Maastricht,174564.74,317884.54\n6216CG,47,2,Brusselsepoort,Maastricht,174571.5,317879.25\n",
+    )
+    .unwrap();
+    let out = dir.path().join("addresses.csv");
+    let (code, stdout, err) = crate::cli::wijkwijzer(&[
+        "import",
+        "addresses",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--source-name",
+        "Gemeente test",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("2 addresses"), "{stdout}");
+    let index = AddressIndex::load(&out).unwrap();
+    assert_eq!(index.len(), 2);
+    assert_eq!(index.meta().source.name, "Gemeente test");
+    assert_eq!(found(&index, "6216CG 47-2").1, MatchQuality::Exact);
+    let (code, stdout, _) = crate::cli::wijkwijzer(&[
+        "lookup",
+        "--addresses",
+        out.to_str().unwrap(),
+        "Brusselsepoort 47-2",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("Brusselsepoort 47-2, 6216CG Maastricht (exact"),
+        "{stdout}"
+    );
+}
