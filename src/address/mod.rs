@@ -268,6 +268,10 @@ impl AddressIndex {
         for (i, p) in places.iter().enumerate() {
             place_keys.entry(name_key(p)).or_default().push(i as u32);
         }
+        rows.shrink_to_fit();
+        pc.shrink_to_fit();
+        pc_start.shrink_to_fit();
+        groups.shrink_to_fit();
         let version = {
             use sha2::Digest;
             hex::encode(&hasher.finalize()[..6])
@@ -404,6 +408,16 @@ impl AddressIndex {
     /// The point of a row (as in [`Found::members`]).
     pub fn row_rd(&self, row: u32) -> Rd {
         self.rd(row)
+    }
+
+    /// The row of exactly this address, if it exists: the lookup without building an answer.
+    pub fn exact_row(&self, postcode: Postcode, number: u32, suffix: Suffix) -> Option<u32> {
+        let range = self.postcode_rows(postcode.0);
+        let rows = &self.rows[range.clone()];
+        let i = rows.partition_point(|r| (r.number, r.suffix) < (number, suffix));
+        rows.get(i)
+            .filter(|r| r.number == number && r.suffix == suffix)
+            .map(|_| (range.start + i) as u32)
     }
 
     /// The structured query (postcode, number, suffix) that names a row exactly.

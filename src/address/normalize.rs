@@ -19,15 +19,21 @@ pub struct Postcode(pub u32);
 impl Postcode {
     /// Reads `6211CK`, `6211 ck`; `None` when the text is not exactly a postcode.
     pub fn parse(text: &str) -> Option<Postcode> {
-        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let b = t.as_bytes();
-        if b.len() != 6 || b[0] == b'0' {
+        let mut b = [0u8; 6];
+        let mut n = 0;
+        for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+            *b.get_mut(n)? = c;
+            n += 1;
+        }
+        if n != 6 || b[0] == b'0' {
             return None;
         }
         if !b[..4].iter().all(u8::is_ascii_digit) || !b[4..].iter().all(u8::is_ascii_alphabetic) {
             return None;
         }
-        let digits: u32 = t[..4].parse().ok()?;
+        let digits = b[..4]
+            .iter()
+            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
         let l1 = u32::from(b[4].to_ascii_uppercase() - b'A');
         let l2 = u32::from(b[5].to_ascii_uppercase() - b'A');
         Some(Postcode((digits * 26 + l1) * 26 + l2))

@@ -340,21 +340,30 @@ impl AddressIndex {
 
     fn find_in_postcode(&self, pc: Postcode, hn: &HouseNumber) -> Result<Found, Failure> {
         let range = self.postcode_rows(pc.0);
-        let list: Vec<u32> = (range.start as u32..range.end as u32).collect();
-        if list.is_empty() {
+        if range.is_empty() {
             return Err(Failure::NotFound {
                 reason: format!("no address has postcode {pc}"),
                 candidates: Vec::new(),
             });
         }
-        let (same, near) = self.same_and_near(&list, hn.number);
+        // The hot path: a postcode's rows are contiguous and sorted by number.
+        let rows = &self.rows[range.clone()];
+        let lo = rows.partition_point(|r| r.number < hn.number);
+        let hi = lo + rows[lo..].partition_point(|r| r.number <= hn.number);
+        let same: Vec<u32> = (range.start + lo..range.start + hi)
+            .map(|r| r as u32)
+            .collect();
         match Self::pick(&same, self, hn) {
             Some((row, quality)) => Ok(Found {
                 best: self.candidate(row, quality, 0),
                 alternatives: self.others(&same, row, 1),
                 members: Vec::new(),
             }),
-            None => Err(self.number_missing(&format!("{pc} {}", hn.number), &same, &near, 0)),
+            None => {
+                let list: Vec<u32> = (range.start as u32..range.end as u32).collect();
+                let (same, near) = self.same_and_near(&list, hn.number);
+                Err(self.number_missing(&format!("{pc} {}", hn.number), &same, &near, 0))
+            }
         }
     }
 

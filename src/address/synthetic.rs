@@ -199,6 +199,9 @@ pub struct Measurements {
     pub exact_mean_ns: f64,
     pub exact_p99_ns: f64,
     pub exact_hits: usize,
+    /// The same lookups without reading text or building the answer ([`super::AddressIndex::exact_row`]).
+    pub core_mean_ns: f64,
+    pub core_hits: usize,
     /// Free text with one typing error in the street name.
     pub fuzzy_mean_us: f64,
     pub fuzzy_p99_us: f64,
@@ -233,6 +236,20 @@ pub fn measure(index: &super::AddressIndex, queries: usize, seed: u64) -> Measur
         exact_hits +=
             usize::from(found.is_ok_and(|f| f.best.quality == super::MatchQuality::Exact));
     }
+
+    let keys: Vec<(super::Postcode, u32, super::normalize::Suffix)> = rows
+        .iter()
+        .map(|r| {
+            let row = &index.rows[*r as usize];
+            (super::Postcode(row.postcode), row.number, row.suffix)
+        })
+        .collect();
+    let t = Instant::now();
+    let mut core_hits = 0usize;
+    for (pc, n, s) in &keys {
+        core_hits += usize::from(black_box(index.exact_row(*pc, *n, *s)).is_some());
+    }
+    let core_mean_ns = t.elapsed().as_nanos() as f64 / keys.len().max(1) as f64;
 
     let fuzzy_n = (queries / 20).max(1);
     let mut fuzzy = Vec::with_capacity(fuzzy_n);
@@ -276,6 +293,8 @@ pub fn measure(index: &super::AddressIndex, queries: usize, seed: u64) -> Measur
     sort(&mut suggest);
     Measurements {
         queries,
+        core_mean_ns,
+        core_hits,
         exact_mean_ns,
         exact_p99_ns: percentile(&exact, 0.99),
         exact_hits,
