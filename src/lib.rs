@@ -17,6 +17,7 @@
 
 pub mod address;
 pub mod auth;
+pub mod classify;
 pub mod crs;
 pub mod geodata;
 pub mod http;

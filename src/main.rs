@@ -96,6 +96,55 @@ enum Command {
         #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
         addresses: Option<PathBuf>,
     },
+    /// Classify a file of places: every row back with its area and responsible officers.
+    ///
+    /// CSV (`,` `;` or tab; UTF-8 with or without BOM, or Windows-1252). Columns are found by
+    /// their usual names (lat/lon, x/y, postcode/huisnummer, address) or named with flags.
+    Classify {
+        /// Input file; `-` for stdin.
+        input: String,
+        /// Output file; `-` (default) for stdout.
+        #[arg(short, long, default_value = "-")]
+        output: String,
+        /// Write the summary as JSON to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        #[arg(long)]
+        lat: Option<String>,
+        #[arg(long)]
+        lon: Option<String>,
+        #[arg(long)]
+        x: Option<String>,
+        #[arg(long)]
+        y: Option<String>,
+        /// CRS of --x/--y columns: EPSG:28992 (default), EPSG:3857, EPSG:4326.
+        #[arg(long)]
+        crs: Option<String>,
+        #[arg(long)]
+        postcode: Option<String>,
+        #[arg(long)]
+        huisnummer: Option<String>,
+        #[arg(long)]
+        huisletter: Option<String>,
+        #[arg(long)]
+        toevoeging: Option<String>,
+        /// A column with free-text addresses (or coordinates in any notation).
+        #[arg(long)]
+        address: Option<String>,
+        /// Field delimiter (default: detected from the header): ',', ';' or 'tab'.
+        #[arg(long)]
+        delimiter: Option<String>,
+        /// Leave out internal contact channels (as for the public HTTP endpoint).
+        #[arg(long)]
+        public: bool,
+        /// Never show a progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+        #[arg(long, env = "WIJKWIJZER_GEODATA")]
+        geodata: Option<PathBuf>,
+        #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
+        addresses: Option<PathBuf>,
+    },
     /// Measure the address index at national scale on generated addresses (or a file).
     BenchAddresses {
         /// How many addresses to generate (the BAG holds about 9.9 million).
@@ -404,6 +453,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
+        Command::Classify {
+            input,
+            output,
+            report,
+            lat,
+            lon,
+            x,
+            y,
+            crs,
+            postcode,
+            huisnummer,
+            huisletter,
+            toevoeging,
+            address,
+            delimiter,
+            public,
+            quiet,
+            geodata,
+            addresses,
+        } => {
+            let resolver = Resolver::new(load(geodata.as_ref())?)
+                .with_addresses(load_addresses(addresses.as_ref())?);
+            let opts = wijkwijzer::classify::Options {
+                lat,
+                lon,
+                x,
+                y,
+                crs: crs.as_deref().map(Crs::parse).transpose()?,
+                postcode,
+                huisnummer,
+                huisletter,
+                toevoeging,
+                address,
+                delimiter: match delimiter.as_deref() {
+                    None => None,
+                    Some("tab" | "\\t" | "\t") => Some(b'\t'),
+                    Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
+                    Some(d) => {
+                        anyhow::bail!("--delimiter must be one character or 'tab', got '{d}'")
+                    }
+                },
+                audience: if public {
+                    Audience::Public
+                } else {
+                    Audience::Internal
+                },
+            };
+            classify(&resolver, &input, &output, report.as_ref(), &opts, quiet)
+        }
         Command::BenchAddresses {
             count,
             file,
@@ -700,7 +798,8 @@ fn bench_addresses(
     );
     out!(
         "exact row lookup alone (no text, no answer strings): mean {:.0} ns, {} hits",
-        m.core_mean_ns, m.core_hits
+        m.core_mean_ns,
+        m.core_hits
     );
     out!(
         "free text with a typo: mean {:.1} µs, p99 {:.1} µs, {} of {} found",
@@ -714,5 +813,85 @@ fn bench_addresses(
         m.suggest_p50_us,
         m.suggest_p99_us
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn classify(
+    resolver: &Resolver,
+    input: &str,
+    output: &str,
+    report: Option<&PathBuf>,
+    opts: &wijkwijzer::classify::Options,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let (reader, size): (Box<dyn std::io::Read>, Option<u64>) = if input == "-" {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        let f = std::fs::File::open(input).with_context(|| format!("cannot read {input}"))?;
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), size)
+    };
+    let writer: Box<dyn std::io::Write> = if output == "-" {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(std::fs::File::create(output).with_context(|| format!("cannot write {output}"))?)
+    };
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = match size {
+            Some(n) => indicatif::ProgressBar::new(n),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let started = std::time::Instant::now();
+    let summary =
+        wijkwijzer::classify::classify_csv(resolver, reader, writer, opts, |bytes, rows| {
+            if let Some(b) = &bar {
+                b.set_position(bytes);
+                let secs = started.elapsed().as_secs_f64().max(1e-9);
+                b.set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / secs));
+            }
+        });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let summary = match summary {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("wijkwijzer: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{} rows in {secs:.2} s ({:.0} rows/s); {} resolved; columns: {}; {} {}",
+        summary.rows,
+        summary.rows as f64 / secs.max(1e-9),
+        summary.resolved,
+        summary.columns,
+        summary.encoding,
+        match summary.delimiter.as_str() {
+            "," => "comma-separated",
+            ";" => "semicolon-separated",
+            _ => "tab-separated",
+        }
+    );
+    for (status, n) in &summary.per_status {
+        eprintln!("  {status:<18} {n}");
+    }
+    for (area, n) in &summary.per_area {
+        eprintln!("  area {area:<22} {n}");
+    }
+    if let Some(path) = report {
+        std::fs::write(path, serde_json::to_string_pretty(&summary)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

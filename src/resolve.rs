@@ -281,6 +281,11 @@ impl Resolver {
         hits
     }
 
+    /// The base layer's entry of [`Resolver::locate_all`]'s answer.
+    pub fn base_hit(&self, hits: &[Option<Hit>]) -> Option<Hit> {
+        hits.get(self.base).copied().flatten()
+    }
+
     fn area(&self, layer: usize, hit: Option<Hit>) -> Option<&Area> {
         hit.map(|h| &self.data.layers[layer].areas[h.area as usize])
     }

@@ -15,8 +15,10 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// Who is asking: the public sees public channels only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Audience {
+    /// The default: nothing internal unless the caller proved otherwise.
+    #[default]
     Public,
     Internal,
 }

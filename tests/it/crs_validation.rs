@@ -122,3 +122,28 @@ fn maastricht_reference_point() {
     assert!((rd.x - 175721.2127).abs() < 0.001, "{rd:?}");
     assert!((rd.y - 321400.8054).abs() < 0.001, "{rd:?}");
 }
+
+#[test]
+fn the_local_lattice_agrees_with_the_exact_transformation() {
+    use wijkwijzer::crs::{LocalWgs84ToRd, Wgs84, transformer};
+    let local = LocalWgs84ToRd::maastricht();
+    let mut worst: f64 = 0.0;
+    let mut state = 12345u64;
+    let mut unit = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for _ in 0..100_000 {
+        // Inside the lattice, on its edge, and outside it (the exact path).
+        let p = Wgs84 {
+            lat: 50.6 + unit() * 0.5,
+            lon: 5.4 + unit() * 0.6,
+        };
+        let (a, b) = (local.to_rd(p), transformer().wgs84_to_rd(p));
+        worst = worst.max((a.x - b.x).hypot(a.y - b.y));
+    }
+    println!("local lattice vs exact: max {:.4} mm", worst * 1000.0);
+    assert!(worst < 0.001, "max error {worst} m");
+}
