@@ -163,7 +163,13 @@ pub fn classify_csv<R: Read, W: Write>(
     let text = raw_header
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&raw_header);
-    let encoding = if std::str::from_utf8(text).is_ok() {
+    // The encoding is judged on the header and the first batch: a file that is not UTF-8
+    // there is read (and appended to) as Windows-1252, as older Dutch tools export it.
+    let mut batch: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(BATCH);
+    let mut done = fill_batch(&mut splitter, &mut input, &mut batch)?;
+    let utf8 = std::str::from_utf8(text).is_ok()
+        && batch.iter().all(|(r, _)| std::str::from_utf8(r).is_ok());
+    let encoding = if utf8 {
         Encoding::Utf8
     } else {
         Encoding::Windows1252
@@ -205,23 +211,12 @@ pub fn classify_csv<R: Read, W: Write>(
     };
     let mut by_status: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut by_area: Vec<u64> = vec![0; c.areas.len()];
-    let mut batch: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(BATCH);
-    let mut done = false;
-    while !done {
-        while batch.len() < BATCH {
-            match splitter.next_record() {
-                Some(r) => batch.push(r),
-                None => {
-                    if !splitter.fill(&mut input)? {
-                        if let Some(r) = splitter.rest() {
-                            batch.push(r);
-                        }
-                        done = true;
-                        break;
-                    }
-                }
-            }
+    let mut first = true;
+    while first || !done {
+        if !first {
+            done = fill_batch(&mut splitter, &mut input, &mut batch)?;
         }
+        first = false;
         // Each worker writes its share of the batch into one buffer; buffers are written in order.
         let parts: Vec<(Vec<u8>, Vec<Out>)> = batch
             .par_chunks(4096)
@@ -259,6 +254,28 @@ pub fn classify_csv<R: Read, W: Write>(
         }
     }
     Ok(summary)
+}
+
+/// Fills `batch` up to [`BATCH`] records; true when the input is exhausted.
+fn fill_batch<R: Read>(
+    splitter: &mut Splitter,
+    input: &mut R,
+    batch: &mut Vec<(Vec<u8>, Vec<u8>)>,
+) -> Result<bool, ClassifyError> {
+    while batch.len() < BATCH {
+        match splitter.next_record() {
+            Some(r) => batch.push(r),
+            None => {
+                if !splitter.fill(input)? {
+                    if let Some(r) = splitter.rest() {
+                        batch.push(r);
+                    }
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
 }
 
 impl<'a> Classifier<'a> {
@@ -394,6 +411,8 @@ impl<'a> Classifier<'a> {
                 out.extend_from_slice(&[d, d, d, d, d, d, d]);
                 out.extend_from_slice(status.as_bytes());
                 out.push(d);
+                // One line per record: a message quoting a value with a line break stays on one.
+                let message = message.replace(['\r', '\n'], " ");
                 out.extend(field(&message, d, self.encoding));
                 Out { status, area: None }
             }

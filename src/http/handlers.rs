@@ -31,6 +31,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/healthz", get(healthz))
         .route("/v1/lookup", get(lookup))
         .route("/v1/addresses/suggest", get(suggest))
+        .route("/v1/classify", axum::routing::post(classify))
         .route("/v1/situations", get(situations))
         .route("/v1/layers", get(layers))
         .route("/v1/areas", get(areas))
@@ -284,6 +285,117 @@ fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
     ApiError::new(status, kind, title, detail)
         .with("candidates", json!(failure.candidates()))
         .with("addresses", json!(meta))
+}
+
+/// `POST /v1/classify`: a CSV body back with area and officer columns on every row. The body
+/// limit is `ServeConfig::max_classify_bytes` (413 beyond it); the summary comes in the
+/// `X-Classify-Summary` header as JSON.
+async fn classify(
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let p = params(
+        raw,
+        &[
+            "lat",
+            "lon",
+            "x",
+            "y",
+            "crs",
+            "postcode",
+            "huisnummer",
+            "huisletter",
+            "toevoeging",
+            "address",
+        ],
+    )?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("text/csv")
+        .to_ascii_lowercase();
+    if !(content_type.starts_with("text/csv")
+        || content_type.starts_with("text/tab-separated-values")
+        || content_type.starts_with("text/plain"))
+    {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            format!("send text/csv or text/tab-separated-values, not '{content_type}'"),
+        ));
+    }
+    let crs = p
+        .get("crs")
+        .map(|c| crate::crs::Crs::parse(c))
+        .transpose()
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unknown-crs",
+                "Unknown CRS",
+                e.to_string(),
+            )
+        })?;
+    let opts = crate::classify::Options {
+        lat: p.get("lat").cloned(),
+        lon: p.get("lon").cloned(),
+        x: p.get("x").cloned(),
+        y: p.get("y").cloned(),
+        crs,
+        postcode: p.get("postcode").cloned(),
+        huisnummer: p.get("huisnummer").cloned(),
+        huisletter: p.get("huisletter").cloned(),
+        toevoeging: p.get("toevoeging").cloned(),
+        address: p.get("address").cloned(),
+        delimiter: content_type
+            .starts_with("text/tab-separated-values")
+            .then_some(b'\t'),
+        audience: caller.audience,
+    };
+    let served = s.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::with_capacity(body.len() * 2);
+        crate::classify::classify_csv(&served.resolver, body.as_ref(), &mut out, &opts, |_, _| {})
+            .map(|summary| (out, summary))
+    })
+    .await
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Classification failed to run",
+            e.to_string(),
+        )
+    })?;
+    let (out, summary) = result.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unclassifiable-file",
+            "The file cannot be classified",
+            e.to_string(),
+        )
+    })?;
+    let summary_json = serde_json::to_string(&summary).unwrap_or_default();
+    Ok(Response::builder()
+        .header(
+            header::CONTENT_TYPE,
+            if content_type.starts_with("text/tab") {
+                "text/tab-separated-values"
+            } else {
+                "text/csv"
+            },
+        )
+        .header(
+            "x-classify-summary",
+            HeaderValue::from_str(&summary_json).unwrap_or(HeaderValue::from_static("{}")),
+        )
+        .header(header::VARY, "Authorization")
+        .body(Body::from(out))
+        .unwrap_or_default())
 }
 
 async fn suggest(

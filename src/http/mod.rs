@@ -88,6 +88,8 @@ pub struct ServeConfig {
     pub timeout: Duration,
     pub max_query_bytes: usize,
     pub max_body_bytes: usize,
+    /// Largest body `POST /v1/classify` accepts (413 beyond it).
+    pub max_classify_bytes: usize,
     /// Address file to re-read on reload; `None`: keep the loaded address index.
     pub addresses: Option<std::path::PathBuf>,
 }
@@ -103,6 +105,7 @@ impl Default for ServeConfig {
             timeout: Duration::from_secs(10),
             max_query_bytes: 4096,
             max_body_bytes: 64 * 1024,
+            max_classify_bytes: 64 * 1024 * 1024,
             addresses: None,
         }
     }
@@ -386,7 +389,7 @@ impl AppState {
 pub fn router(state: Arc<AppState>) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::IF_NONE_MATCH])
         .expose_headers([header::ETAG, DATA_VERSION, REQUEST_ID, header::RETRY_AFTER]);
     let config = &state.config;
@@ -398,7 +401,12 @@ pub fn router(state: Arc<AppState>) -> Router {
     handlers::routes()
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
-        .route("/admin/reload", post(admin_reload))
+        .route(
+            "/admin/reload",
+            post(admin_reload).layer(tower_http::limit::RequestBodyLimitLayer::new(
+                config.max_body_bytes,
+            )),
+        )
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -407,9 +415,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         ))
         .layer(cors)
         .layer(guarded)
+        // Only the classification reads large bodies; every other route is GET or has its own
+        // smaller limit.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            config.max_body_bytes,
+            config.max_classify_bytes.max(config.max_body_bytes),
         ))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), query_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))

@@ -6,6 +6,7 @@
 mod addresses;
 mod bag_import;
 mod browser;
+mod classify;
 mod cli;
 mod crs_validation;
 mod geodata;

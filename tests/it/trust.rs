@@ -384,3 +384,59 @@ fn the_same_data_gives_the_same_version() {
     let b = Geodata::load_dir(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")).unwrap();
     assert_eq!(a.version, b.version, "embedded and geodata/ differ");
 }
+
+#[tokio::test]
+async fn batch_classification_keeps_internal_channels_from_the_public() {
+    let dir = geodata_with_internal_channels();
+    let (keys, internal_key, _) = keys();
+    let s = start(
+        dir.path(),
+        ServeConfig {
+            keys,
+            ..no_rate_limit()
+        },
+    )
+    .await;
+    let csv = "id,lat,lon\n1,50.8489,5.6879\n2,50.8497,5.7053\n";
+    let post = |key: Option<String>| {
+        let mut req = s
+            .client
+            .post(format!("{}/v1/classify", s.base))
+            .header("content-type", "text/csv")
+            .body(csv);
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        req.send()
+    };
+    let public = post(None).await.unwrap();
+    assert_eq!(public.status(), StatusCode::OK);
+    let public = public.text().await.unwrap();
+    assert!(public.contains("Centrum / Zuid-West"), "{public}");
+    for secret in [INTERNAL_EMAIL, INTERNAL_PHONE] {
+        assert!(
+            !public.contains(secret),
+            "public batch output shows {secret}"
+        );
+    }
+    let internal = post(Some(internal_key))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(internal.contains(INTERNAL_EMAIL), "{internal}");
+
+    // The library's default audience is public too.
+    let resolver = Resolver::new(Geodata::load_dir(dir.path()).unwrap());
+    let mut out = Vec::new();
+    wijkwijzer::classify::classify_csv(
+        &resolver,
+        csv.as_bytes(),
+        &mut out,
+        &wijkwijzer::classify::Options::default(),
+        |_, _| {},
+    )
+    .unwrap();
+    assert!(!String::from_utf8(out).unwrap().contains(INTERNAL_EMAIL));
+}

@@ -1,0 +1,319 @@
+//! Batch classification: every row survives byte for byte, formats and encodings are
+//! detected, columns can be named, the summary counts, and the HTTP endpoint takes large files.
+
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use wijkwijzer::classify::{Options, Summary, classify_csv};
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::http::{AppState, DataSource, ServeConfig};
+use wijkwijzer::resolve::Resolver;
+
+fn resolver() -> &'static Resolver {
+    static R: std::sync::OnceLock<Resolver> = std::sync::OnceLock::new();
+    R.get_or_init(|| Resolver::new(Geodata::embedded().unwrap()))
+}
+
+fn run(input: &[u8], opts: &Options) -> (Vec<u8>, Summary) {
+    let mut out = Vec::new();
+    let summary = classify_csv(resolver(), input, &mut out, opts, |_, _| {}).unwrap();
+    (out, summary)
+}
+
+/// Checks that `output` is `input` record by record with columns appended, and returns the
+/// appended part of each record.
+fn appended(input: &[(String, &str)], header: &str, output: &[u8]) -> Vec<String> {
+    let out = String::from_utf8_lossy(output).into_owned();
+    assert!(out.starts_with(header), "{out}");
+    let mut pos = header.len();
+    let mut extras = Vec::new();
+    for (rec, ending) in input {
+        assert!(
+            out[pos..].starts_with(rec.as_str()),
+            "record {rec:?} not found at {pos}: {:?}",
+            &out[pos..]
+        );
+        pos += rec.len();
+        let end = out[pos..].find('\n').map_or(out.len(), |i| pos + i + 1);
+        let extra = &out[pos..end];
+        assert!(
+            extra.ends_with(ending),
+            "{extra:?} should end with {ending:?}"
+        );
+        extras.push(extra.trim_end_matches(['\r', '\n']).to_string());
+        pos = end;
+    }
+    assert_eq!(pos, out.len(), "output has more than the input's records");
+    extras
+}
+
+fn row_strategy() -> impl Strategy<Value = (String, &'static str)> {
+    let point = (50.80f64..50.90, 5.62f64..5.78, "[a-z ]{0,8}")
+        .prop_map(|(lat, lon, note)| format!("{lat:.6},{lon:.6},{note}"));
+    let junk = prop_oneof![
+        "[^\r\n\"]{0,30}",
+        Just(",,".to_string()),
+        Just("\"quoted, with a comma\",5.69,\"and \"\"quotes\"\"\"".to_string()),
+        Just("\"a line\nbreak\",1,2".to_string()),
+        Just("91,181,x".to_string()),
+        Just("NaN,5.69,".to_string()),
+    ];
+    (
+        prop_oneof![3 => point, 1 => junk],
+        prop_oneof![Just("\n"), Just("\r\n")],
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn every_row_survives_in_order_exactly_once(rows in prop::collection::vec(row_strategy(), 0..300), last_newline in any::<bool>()) {
+        let header = "lat,lon,note\n";
+        let mut input = header.to_string();
+        let mut records = rows.clone();
+        // Without a final line break the last record ends the file (an empty one is nothing).
+        if !last_newline && let Some(last) = records.last_mut() && !last.0.is_empty() {
+            last.1 = "";
+        }
+        for (r, e) in &records {
+            input.push_str(r);
+            input.push_str(e);
+        }
+        let (out, summary) = run(input.as_bytes(), &Options::default());
+        let extras = appended(&records, "lat,lon,note,lwa,lwa_name,wijk,buurt,position,thor_senior,police_coordinator,status,message\n", &out);
+        prop_assert_eq!(summary.rows as usize, records.len());
+        prop_assert_eq!(summary.per_status.values().sum::<u64>(), summary.rows);
+        let ok = extras.iter().filter(|e| e.contains(",ok,")).count() as u64;
+        prop_assert_eq!(ok, summary.resolved);
+    }
+}
+
+#[test]
+fn dutch_excel_semicolons_bom_and_decimal_commas() {
+    let input = "\u{feff}naam;lat;lon\r\nVrijthof;50,8489;5,6879\r\nStation;50,8497;5,7053\r\n";
+    let (out, summary) = run(input.as_bytes(), &Options::default());
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.starts_with("\u{feff}naam;lat;lon;lwa;lwa_name;"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Vrijthof;50,8489;5,6879;lwa-centrum-zuid-west;Centrum / Zuid-West;"),
+        "{out}"
+    );
+    assert!(out.contains("BU09350000 Binnenstad"), "{out}");
+    assert_eq!(summary.delimiter, ";");
+    assert_eq!(summary.encoding, "UTF-8 with BOM");
+    assert_eq!(summary.resolved, 2, "{summary:?}");
+}
+
+#[test]
+fn tabs_and_windows_1252_stay_as_they_were() {
+    // "Café" in Windows-1252 (0xE9), tab-separated, RD coordinates.
+    let mut input = b"naam\tx\ty\n".to_vec();
+    input.extend_from_slice(b"Caf\xe9 Sjiek\t176178\t317717\n");
+    let (out, summary) = run(&input, &Options::default());
+    assert_eq!(summary.encoding, "Windows-1252");
+    assert_eq!(summary.delimiter, "tab");
+    assert!(
+        out.windows(12).any(|w| w == b"Caf\xe9 Sjiek\t1"),
+        "original bytes kept"
+    );
+    // Appended text in the file's own encoding: ö of Coördinator as 0xF6.
+    assert!(
+        out.windows(5).any(|w| w == b"Co\xf6rd"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    assert!(
+        std::str::from_utf8(&out).is_err(),
+        "no UTF-8 mixed into a Windows-1252 file"
+    );
+}
+
+#[test]
+fn columns_can_be_named_and_wrong_names_are_refused() {
+    let input = "breedte,lengte,wat\n50.8489,5.6879,plein\n";
+    let err = classify_csv(
+        resolver(),
+        input.as_bytes(),
+        Vec::new(),
+        &Options::default(),
+        |_, _| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("breedte, lengte, wat") && err.contains("--lat/--lon"),
+        "{err}"
+    );
+    let opts = Options {
+        lat: Some("breedte".into()),
+        lon: Some("Lengte".into()),
+        ..Options::default()
+    };
+    let (out, summary) = run(input.as_bytes(), &opts);
+    assert_eq!(summary.resolved, 1, "{}", String::from_utf8_lossy(&out));
+    let opts = Options {
+        lat: Some("nope".into()),
+        lon: Some("lengte".into()),
+        ..Options::default()
+    };
+    let err = classify_csv(resolver(), input.as_bytes(), Vec::new(), &opts, |_, _| {})
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no column 'nope'"), "{err}");
+    // Web Mercator x/y with a CRS flag.
+    let opts = Options {
+        x: Some("mx".into()),
+        y: Some("my".into()),
+        crs: Some(wijkwijzer::crs::Crs::WebMercator),
+        ..Options::default()
+    };
+    let (_, summary) = run(b"mx,my\n633174,6594609\n", &opts);
+    assert_eq!(summary.resolved, 1);
+}
+
+#[test]
+fn addresses_and_the_summary_counts() {
+    let input =
+        "postcode,huisnummer,opmerking\n6216CG,45,ok\n6216CG,999,niet\n6211CP,4,dubbel\n,,leeg\n";
+    let (out, summary) = run(input.as_bytes(), &Options::default());
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[1].contains("BU09350200 Brusselsepoort") && lines[1].contains(",ok,"),
+        "{out}"
+    );
+    assert!(lines[2].contains(",address_not_found,"), "{out}");
+    assert!(lines[3].contains(",ambiguous_address,"), "{out}");
+    assert!(lines[4].contains(",missing_place,"), "{out}");
+    let count = |k: &str| summary.per_status.get(k).copied().unwrap_or(0);
+    assert_eq!(
+        (
+            summary.rows,
+            count("ok"),
+            count("address_not_found"),
+            count("ambiguous_address"),
+            count("missing_place")
+        ),
+        (4, 1, 1, 1, 1)
+    );
+    assert_eq!(summary.per_area["Noord-West"], 1);
+    // A free-text column with addresses and coordinates mixed.
+    let (_, summary) = run(
+        "adres\nBrusselsepoort 45\n\"50.8489, 5.6879\"\nNergensstraat 1\n".as_bytes(),
+        &Options::default(),
+    );
+    assert_eq!(summary.resolved, 2, "{summary:?}");
+}
+
+#[tokio::test]
+async fn http_classify_takes_megabytes_and_refuses_too_much() {
+    let mut csv = String::from("id,lat,lon\n");
+    let mut i = 0;
+    while csv.len() < 3 * 1024 * 1024 {
+        csv.push_str(&format!(
+            "{i},{:.6},{:.6}\n",
+            50.82 + (i % 97) as f64 * 0.0006,
+            5.66 + (i % 89) as f64 * 0.0008
+        ));
+        i += 1;
+    }
+    let source = DataSource::Embedded;
+    let state = Arc::new(AppState::with_config(
+        source,
+        Resolver::new(Geodata::embedded().unwrap()),
+        ServeConfig {
+            rate_per_second: 0,
+            max_classify_bytes: 4 * 1024 * 1024,
+            ..ServeConfig::default()
+        },
+    ));
+    let base = crate::spawn_server(state).await;
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{base}/v1/classify"))
+        .header("content-type", "text/csv")
+        .body(csv.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let summary: serde_json::Value =
+        serde_json::from_str(res.headers()["x-classify-summary"].to_str().unwrap()).unwrap();
+    assert_eq!(summary["rows"], i);
+    let body = res.text().await.unwrap();
+    assert_eq!(body.lines().count(), i + 1);
+    assert!(
+        body.lines()
+            .skip(1)
+            .all(|l| l.contains(",ok,") || l.contains(",outside,"))
+    );
+
+    let too_big = csv.repeat(2);
+    let res = client
+        .post(format!("{base}/v1/classify"))
+        .header("content-type", "text/csv")
+        .body(too_big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let res = client
+        .post(format!("{base}/v1/classify"))
+        .header("content-type", "application/pdf")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 415);
+    let res = client
+        .post(format!("{base}/v1/classify"))
+        .header("content-type", "text/csv")
+        .body("a,b\n1,2\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("--lat/--lon"));
+}
+
+#[test]
+fn cli_classify_reads_stdin_and_writes_a_report() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .args(["classify", "-", "--report", report.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"lat,lon\n50.8489,5.6879\nx,y\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("2 rows") && stderr.contains("bad_coordinate"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no progress bar when not on a terminal"
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(
+        (r["rows"].as_u64(), r["resolved"].as_u64()),
+        (Some(2), Some(1))
+    );
+}
