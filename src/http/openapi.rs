@@ -98,7 +98,8 @@ pub struct SituationList {
     responses(
         (status = 200, description = "The place is covered", body = Answer),
         (status = 300, description = "Ambiguous address: a problem with `candidates`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside coverage: the same body, `position: outside`, with the nearest area; or an address that does not exist: a problem with the nearest `candidates`", body = Answer),
+        (status = 404, description = "Outside coverage: the same body, `position: outside`, with the nearest area; or an address that does not exist: a problem with the nearest `candidates`",
+            content((Answer = "application/json"), (Problem = "application/problem+json"))),
         (status = 400, description = "Unreadable or implausible input", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Invalid API key", body = Problem, content_type = "application/problem+json"),
         (status = 414, description = "Query string too long", body = Problem, content_type = "application/problem+json"),
