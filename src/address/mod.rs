@@ -40,8 +40,9 @@ pub struct AddressRecord {
 
 /// Where the loaded addresses come from; part of every address answer and of `/v1/lookup`'s
 /// metadata.
+// No `deny_unknown_fields`: the answers flatten this into `AddressMeta`, and the schema
+// generated from it must allow the neighbouring fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AddressSourceInfo {
     pub name: String,
     pub licence: String,
