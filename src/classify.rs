@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::address::Query;
+use crate::address::records::detect_delimiter;
 use crate::crs::{Crs, LocalWgs84ToRd, Rd, Wgs84};
 use crate::index::Position;
 use crate::query::{check_projected, check_wgs84};
@@ -177,7 +178,7 @@ pub fn classify_csv<R: Read, W: Write>(
     let header_text = decode(text, encoding);
     let delimiter = opts
         .delimiter
-        .unwrap_or_else(|| detect_delimiter(&header_text));
+        .unwrap_or_else(|| detect_delimiter(header_text.as_bytes()));
     let names: Vec<String> = split_fields(header_text.as_bytes(), delimiter)
         .into_iter()
         .map(|f| String::from_utf8_lossy(&f).trim().to_ascii_lowercase())
@@ -605,13 +606,6 @@ fn choose_source(names: &[String], opts: &Options) -> Result<Source, ClassifyErr
         "no lat/lon, x/y, postcode/huisnummer or address columns among: {}",
         names.join(", ")
     )))
-}
-
-fn detect_delimiter(header: &str) -> u8 {
-    [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| header.bytes().filter(|c| c == d).count())
-        .unwrap_or(b',')
 }
 
 fn decode(bytes: &[u8], encoding: Encoding) -> String {

@@ -416,16 +416,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut answer =
                 resolver.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
             answer.understood = understood;
-            if json {
-                out!("{}", serde_json::to_string_pretty(&answer)?);
-            } else {
-                out!("{}", render::answer(&answer).trim_end());
-            }
-            Ok(if answer.position == Position::Outside {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            print_answer(&answer, json)
         }
         Command::Check { dir } => match load(dir.as_ref()) {
             Ok(data) => {
@@ -578,6 +569,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Prints a lookup answer (text or JSON); exit 1 when the place is outside coverage.
+fn print_answer(answer: &wijkwijzer::resolve::Answer, json: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        out!("{}", serde_json::to_string_pretty(answer)?);
+    } else {
+        out!("{}", render::answer(answer).trim_end());
+    }
+    Ok(if answer.position == Position::Outside {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn lookup_address(
     resolver: &Resolver,
     text: &str,
@@ -587,18 +592,7 @@ fn lookup_address(
     use wijkwijzer::resolve::AddressLookupError;
     let q = address::Query::Text(text.to_string());
     match resolver.resolve_address(&q, situation, Audience::Internal) {
-        Ok(answer) => {
-            if json {
-                out!("{}", serde_json::to_string_pretty(&answer)?);
-            } else {
-                out!("{}", render::answer(&answer).trim_end());
-            }
-            Ok(if answer.position == Position::Outside {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        Ok(answer) => print_answer(&answer, json),
         Err(AddressLookupError::Situation(e)) => Err(e.into()),
         Err(AddressLookupError::Address(f)) => {
             let meta = resolver.addresses().meta();
@@ -687,6 +681,7 @@ fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
                 &input.display().to_string(),
                 &address::records::ImportOptions {
                     default_place: place,
+                    skip_number_ranges: false,
                 },
             )?;
             for s in outcome.skipped.iter().take(50) {

@@ -35,7 +35,8 @@ pub struct Resolver {
     /// has few such combinations: build each list once.
     contact_cache: RwLock<ContactCache>,
     addresses: Arc<AddressIndex>,
-    address_meta: AddressMeta,
+    /// Shared by every answer's `data`: a pointer copy, not four strings, per lookup.
+    address_meta: Arc<AddressMeta>,
 }
 
 /// A shared, cached contact list with its JSON written once: most of an answer's bytes are
@@ -137,7 +138,8 @@ pub struct DataMeta {
     pub licence: String,
     pub coverage: String,
     /// The address index: how many addresses, from which source, how to load the full BAG.
-    pub addresses: AddressMeta,
+    #[schema(value_type = AddressMeta)]
+    pub addresses: Arc<AddressMeta>,
 }
 
 /// The answer for one place.
@@ -233,14 +235,14 @@ impl Resolver {
             coverage,
             parents,
             contact_cache: RwLock::new(ContactCache::default()),
-            address_meta: AddressIndex::embedded().meta(),
+            address_meta: Arc::new(AddressIndex::embedded().meta()),
             addresses: AddressIndex::embedded(),
         }
     }
 
     /// The same resolver with another address index (default: the embedded one).
     pub fn with_addresses(mut self, addresses: Arc<AddressIndex>) -> Resolver {
-        self.address_meta = addresses.meta();
+        self.address_meta = Arc::new(addresses.meta());
         self.addresses = addresses;
         self
     }

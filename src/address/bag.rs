@@ -103,7 +103,10 @@ impl Voorkomen {
     fn get(&self, path: &str) -> Option<&str> {
         self.fields
             .iter()
-            .find(|(p, _)| p == path || p.ends_with(&format!("/{path}")))
+            .find(|(p, _)| {
+                p.strip_suffix(path)
+                    .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+            })
             .map(|(_, v)| v.as_str())
     }
 

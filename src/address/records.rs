@@ -60,6 +60,9 @@ pub fn read_canonical<R: Read>(reader: R, name: &str) -> Result<Vec<AddressRecor
 pub struct ImportOptions {
     /// Woonplaats for rows whose woonplaats is empty or missing.
     pub default_place: Option<String>,
+    /// Read `16-18` as a range of two buildings (OpenStreetMap's convention) and skip it,
+    /// instead of as number 16 with toevoeging 18 (the BAG's way of writing).
+    pub skip_number_ranges: bool,
 }
 
 /// What an import read and skipped.
@@ -186,7 +189,8 @@ fn columns(header: &[String], name: &str) -> Result<Columns, RecordError> {
     })
 }
 
-fn delimiter(first_line: &[u8]) -> u8 {
+/// The delimiter of a CSV file, judged by its header line: `,` `;` or tab, whichever occurs most.
+pub(crate) fn detect_delimiter(first_line: &[u8]) -> u8 {
     [b',', b';', b'\t']
         .into_iter()
         .max_by_key(|d| first_line.iter().filter(|c| *c == d).count())
@@ -214,7 +218,7 @@ fn read_with<R: Read>(
     }
     let head_text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).to_vec();
     let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter(&head_text))
+        .delimiter(detect_delimiter(&head_text))
         .flexible(true)
         .has_headers(true)
         .from_reader(head_text.as_slice().chain(&b"\n"[..]).chain(reader));
@@ -276,6 +280,11 @@ fn row(
     let number_text = get(Some(cols.number)).ok_or("the house number is empty")?;
     let letter = get(cols.letter);
     let toevoeging = get(cols.toevoeging);
+    if opts.skip_number_ranges && is_number_range(number_text) {
+        return Err(format!(
+            "'{number_text}' is a range of numbers (OpenStreetMap), not one address"
+        ));
+    }
     let hn = HouseNumber::parse(number_text)?;
     let suffix = if letter.is_some() || toevoeging.is_some() {
         if hn.readings != [Suffix::NONE] {
@@ -388,48 +397,19 @@ pub fn osm_source_info() -> super::AddressSourceInfo {
 /// are not one BAG address and are skipped with a note, as are rows that do not read.
 pub fn import_osm(path: &Path) -> Result<(Vec<AddressRecord>, Vec<RecordError>), RecordError> {
     let file = std::fs::File::open(path).map_err(|e| RecordError::file(path, e.to_string()))?;
-    let name = path.display().to_string();
     let outcome = import_csv(
         std::io::BufReader::new(file),
-        &name,
+        &path.display().to_string(),
         &ImportOptions {
             default_place: Some("Maastricht".into()),
+            skip_number_ranges: true,
         },
     )?;
-    let mut skipped = outcome.skipped;
-    let mut records = Vec::new();
-    // A range like 16-18 reads as number 16 with toevoeging 18: in OSM it means two buildings.
-    let file = std::fs::File::open(path).map_err(|e| RecordError::file(path, e.to_string()))?;
-    let raw: Vec<String> = csv::Reader::from_reader(std::io::BufReader::new(file))
-        .records()
-        .filter_map(Result::ok)
-        .map(|r| r.get(4).unwrap_or_default().to_string())
-        .collect();
-    let ranges: std::collections::HashSet<&str> = raw
-        .iter()
-        .map(String::as_str)
-        .filter(|h| is_osm_range(h))
-        .collect();
-    for r in outcome.records {
-        let written = super::normalize::format_number(r.number, r.suffix);
-        if ranges.contains(written.as_str()) {
-            skipped.push(RecordError {
-                file: name.clone(),
-                line: None,
-                reason: format!(
-                    "{} {written}: an OpenStreetMap number range, not one address",
-                    r.street
-                ),
-            });
-            continue;
-        }
-        records.push(r);
-    }
-    Ok((records, skipped))
+    Ok((outcome.records, outcome.skipped))
 }
 
 /// `16-18`, `104-106`: two numbers, the second larger.
-fn is_osm_range(h: &str) -> bool {
+fn is_number_range(h: &str) -> bool {
     match h.split_once('-') {
         Some((a, b)) => match (a.trim().parse::<u32>(), b.trim().parse::<u32>()) {
             (Ok(a), Ok(b)) => b > a,

@@ -287,8 +287,8 @@ impl AddressIndex {
     }
 
     /// Among rows with the right number, the one the suffix readings name, and how well.
-    fn pick(rows: &[u32], index: &AddressIndex, hn: &HouseNumber) -> Option<(u32, MatchQuality)> {
-        let suffix = |r: &u32| index.rows[*r as usize].suffix;
+    fn pick(&self, rows: &[u32], hn: &HouseNumber) -> Option<(u32, MatchQuality)> {
+        let suffix = |r: &u32| self.rows[*r as usize].suffix;
         for reading in &hn.readings {
             if let Some(r) = rows.iter().find(|r| suffix(r) == *reading) {
                 return Some((*r, MatchQuality::Exact));
@@ -353,7 +353,7 @@ impl AddressIndex {
         let same: Vec<u32> = (range.start + lo..range.start + hi)
             .map(|r| r as u32)
             .collect();
-        match Self::pick(&same, self, hn) {
+        match self.pick(&same, hn) {
             Some((row, quality)) => Ok(Found {
                 best: self.candidate(row, quality, 0),
                 alternatives: self.others(&same, row, 1),
@@ -472,7 +472,7 @@ impl AddressIndex {
         for &(g, d) in &groups {
             let list = self.group_rows(g);
             let (same, near) = self.same_and_near(list, hn.number);
-            match Self::pick(&same, self, hn) {
+            match self.pick(&same, hn) {
                 Some((row, quality)) => {
                     let quality = if d > 0 {
                         MatchQuality::FuzzyStreet

@@ -72,10 +72,6 @@ pub enum QueryError {
         text: String,
         detail: String,
     },
-    /// Text that reads as an address, while no address index is loaded.
-    AddressUnavailable {
-        text: String,
-    },
 }
 
 impl QueryError {
@@ -94,7 +90,6 @@ impl QueryError {
             QueryError::Conflicting => "conflicting-parameters",
             QueryError::UnknownParameter { .. } => "unknown-parameter",
             QueryError::Unreadable { .. } => "unreadable-coordinate",
-            QueryError::AddressUnavailable { .. } => "address-lookup-unavailable",
         }
     }
 
@@ -115,7 +110,6 @@ impl QueryError {
             QueryError::Conflicting => "Conflicting parameters",
             QueryError::UnknownParameter { .. } => "Unknown parameter",
             QueryError::Unreadable { .. } => "Unreadable coordinate",
-            QueryError::AddressUnavailable { .. } => "Address lookup is not available",
         }
     }
 }
@@ -181,10 +175,6 @@ impl fmt::Display for QueryError {
             QueryError::Unreadable { text, detail } => write!(
                 f,
                 "cannot read '{text}' as a place: {detail}. Examples: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 (RD New) · a Google Maps or OpenStreetMap link · geo:50.8514,5.6910"
-            ),
-            QueryError::AddressUnavailable { text } => write!(
-                f,
-                "'{text}' reads as an address, but this service has no address index loaded; give coordinates (50.8514, 5.6910 or RD 176395 317996) or a map link instead"
             ),
         }
     }

@@ -4,8 +4,7 @@
 //! 1. links: `geo:` URIs (RFC 5870), Google Maps (`!3d..!4d..` pins, `q=`/`ll=`/`query=`,
 //!    `@lat,lon,zoom`), OpenStreetMap (`mlat`/`mlon` markers, `#map=zoom/lat/lon`), Apple Maps;
 //! 2. labelled values: `lat 50.85 lon 5.69`, `x=176395 y=317996`;
-//! 3. an address (a Dutch postcode, or words): handed to the address index (not loaded in this
-//!    version, which says so);
+//! 3. an address (a Dutch postcode, or words): handed to the address index (`crate::address`);
 //! 4. degrees-minutes-seconds and degrees-decimal-minutes with or without hemisphere letters
 //!    (N/S/E/W, Dutch O and Z), in the symbols people type (`°º˚ d`, `'′’`, `"″”''`);
 //! 5. two plain numbers: decimal degrees in either order, with decimal points or Dutch decimal
