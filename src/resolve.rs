@@ -262,7 +262,14 @@ impl Resolver {
     /// The area of every layer for a point, made consistent through the base layer.
     pub fn locate_all(&self, p: Rd) -> Vec<Option<Hit>> {
         let mut hits: Vec<Option<Hit>> = vec![None; self.index.len()];
-        self.index.locate_all(p, &mut hits);
+        self.locate_into(p, &mut hits);
+        hits
+    }
+
+    /// [`Resolver::locate_all`] into a caller's buffer (one slot per layer), for bulk work
+    /// that should not allocate per point.
+    pub fn locate_into(&self, p: Rd, hits: &mut [Option<Hit>]) {
+        self.index.locate_all(p, hits);
         if let Some(base_hit) = hits[self.base] {
             for (layer, parent) in self.parents[base_hit.area as usize].iter().enumerate() {
                 if let Some(parent) = *parent
@@ -280,7 +287,6 @@ impl Resolver {
                 }
             }
         }
-        hits
     }
 
     /// The base layer's entry of [`Resolver::locate_all`]'s answer.

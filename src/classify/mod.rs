@@ -12,8 +12,8 @@
 //! Input: `,` `;` or tab separated (detected from the header), UTF-8 with or without BOM, or
 //! Windows-1252 (detected: the header is not UTF-8; appended text is then written in
 //! Windows-1252 too). Columns are found by their usual names or named by the caller.
-//! Memory is bounded by the batch size, whatever the file size; batches are classified on all
-//! cores ([`rayon`]).
+//! Memory is bounded by the chunk size (4 MiB of input, read ahead by one), whatever the file
+//! size; chunks are classified on all cores ([`rayon`]) while the previous one is written.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -28,9 +28,6 @@ use crate::index::Position;
 use crate::query::{check_projected, check_wgs84};
 use crate::resolve::Resolver;
 use crate::roster::{Audience, Role};
-
-/// Records per batch: enough to keep both cores busy, small enough to keep memory flat.
-const BATCH: usize = 65_536;
 
 pub const ADDED_COLUMNS: [&str; 9] = [
     "lwa",
@@ -131,6 +128,9 @@ struct Classifier<'a> {
     /// Per base-layer area; `None` when the area is outside the coverage layer.
     areas: Vec<Option<AreaColumns>>,
     coverage: usize,
+    layers: usize,
+    /// The message of every row outside coverage, escaped once.
+    outside_message: Vec<u8>,
 }
 
 /// One classified record: output bytes and counting keys.
@@ -139,7 +139,7 @@ struct Out {
     area: Option<u32>,
 }
 
-/// Classifies a CSV stream. `progress` is called after every batch with (bytes read, rows).
+/// Classifies a CSV stream. `progress` is called after every chunk with (bytes read, rows).
 pub fn classify_csv<R: Read, W: Write>(
     resolver: &Resolver,
     mut input: R,
@@ -148,28 +148,23 @@ pub fn classify_csv<R: Read, W: Write>(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Summary, ClassifyError> {
     let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
-    let mut splitter = Splitter::default();
-    let header = loop {
-        if let Some(h) = splitter.next_record() {
-            break h;
-        }
-        if !splitter.fill(&mut input)? {
-            match splitter.rest() {
-                Some(h) => break h,
-                None => return Err(ClassifyError::Empty),
-            }
-        }
+    let mut reader = Chunker {
+        quotes: true,
+        ..Chunker::default()
     };
-    let (raw_header, ending) = header;
+    let Some(mut chunk) = reader.next_chunk(&mut input)? else {
+        return Err(ClassifyError::Empty);
+    };
+    let (header_end, ending_len) = chunk.first_record();
+    let raw_header = chunk.bytes[..header_end - ending_len].to_vec();
+    let ending = chunk.bytes[header_end - ending_len..header_end].to_vec();
+    chunk.skip(header_end);
     let text = raw_header
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&raw_header);
-    // The encoding is judged on the header and the first batch: a file that is not UTF-8
-    // there is read (and appended to) as Windows-1252, as older Dutch tools export it.
-    let mut batch: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(BATCH);
-    let mut done = fill_batch(&mut splitter, &mut input, &mut batch)?;
-    let utf8 = std::str::from_utf8(text).is_ok()
-        && batch.iter().all(|(r, _)| std::str::from_utf8(r).is_ok());
+    // The encoding is judged on the header and the first chunk (4 MiB): a file that is not
+    // UTF-8 there is read (and appended to) as Windows-1252, as older Dutch tools export it.
+    let utf8 = std::str::from_utf8(text).is_ok() && std::str::from_utf8(chunk.records()).is_ok();
     let encoding = if utf8 {
         Encoding::Utf8
     } else {
@@ -210,73 +205,116 @@ pub fn classify_csv<R: Read, W: Write>(
         columns: describe(&source, &names),
         ..Summary::default()
     };
-    let mut by_status: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut by_area: Vec<u64> = vec![0; c.areas.len()];
-    let mut first = true;
-    while first || !done {
-        if !first {
-            done = fill_batch(&mut splitter, &mut input, &mut batch)?;
-        }
-        first = false;
-        // Each worker writes its share of the batch into one buffer; buffers are written in order.
-        let parts: Vec<(Vec<u8>, Vec<Out>)> = batch
-            .par_chunks(4096)
-            .map(|chunk| {
-                let mut bytes = Vec::with_capacity(chunk.len() * 256);
-                let outs = chunk
-                    .iter()
-                    .map(|(raw, ending)| c.record(raw, ending, &mut bytes))
-                    .collect();
-                (bytes, outs)
-            })
-            .collect();
-        for (bytes, outs) in &parts {
-            output.write_all(bytes).map_err(ClassifyError::Write)?;
-            for out in outs {
-                summary.rows += 1;
-                *by_status.entry(out.status).or_default() += 1;
-                if let Some(a) = out.area {
-                    summary.resolved += 1;
-                    by_area[a as usize] += 1;
-                }
+    let counts = pipeline(
+        &mut reader,
+        chunk,
+        &mut input,
+        &mut output,
+        c.areas.len(),
+        &mut progress,
+        |piece, bytes, counts| {
+            for (raw, ending) in records(piece, true) {
+                counts.count(&c.record(raw, ending, bytes));
             }
-        }
-        batch.clear();
-        progress(splitter.consumed, summary.rows);
-    }
-    output.flush().map_err(ClassifyError::Write)?;
-    summary.per_status = by_status
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    for (i, n) in by_area.into_iter().enumerate() {
-        if let (Some(Some(cols)), true) = (c.areas.get(i), n > 0) {
-            *summary.per_area.entry(cols.lwa_name.clone()).or_default() += n;
-        }
-    }
+        },
+    )?;
+    c.finish(&mut summary, counts);
     Ok(summary)
 }
 
-/// Fills `batch` up to [`BATCH`] records; true when the input is exhausted.
-fn fill_batch<R: Read>(
-    splitter: &mut Splitter,
+/// Runs read → classify → write from `first` on: while the workers classify one chunk (`work`
+/// per piece, on all cores), the previous chunk's output is written and the next is read.
+fn pipeline<R: Read, W: Write>(
+    reader: &mut Chunker,
+    first: Chunk,
     input: &mut R,
-    batch: &mut Vec<(Vec<u8>, Vec<u8>)>,
-) -> Result<bool, ClassifyError> {
-    while batch.len() < BATCH {
-        match splitter.next_record() {
-            Some(r) => batch.push(r),
-            None => {
-                if !splitter.fill(input)? {
-                    if let Some(r) = splitter.rest() {
-                        batch.push(r);
-                    }
-                    return Ok(true);
+    output: &mut W,
+    areas: usize,
+    progress: &mut impl FnMut(u64, u64),
+    work: impl Fn(&[u8], &mut Vec<u8>, &mut Counts) + Sync,
+) -> Result<Counts, ClassifyError> {
+    let classify = |chunk: &Chunk| -> Vec<(Vec<u8>, Counts)> {
+        chunk
+            .pieces()
+            .par_iter()
+            .map(|piece| {
+                let mut bytes = Vec::with_capacity(piece.len() * 8);
+                let mut counts = Counts::new(areas);
+                work(piece, &mut bytes, &mut counts);
+                (bytes, counts)
+            })
+            .collect()
+    };
+    let mut counts = Counts::new(areas);
+    let mut pending: Vec<(Vec<u8>, Counts)> = Vec::new();
+    let mut next = Some(first);
+    while let Some(current) = next.take() {
+        // The reader and writer need not be Send: they stay on this thread.
+        let (io, parts) = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| classify(&current));
+            let io = (|| -> Result<Option<Chunk>, ClassifyError> {
+                for (bytes, _) in &pending {
+                    output.write_all(bytes).map_err(ClassifyError::Write)?;
                 }
-            }
+                reader.next_chunk(input)
+            })();
+            (io, worker.join())
+        });
+        let parts = parts.map_err(|_| {
+            ClassifyError::Read(std::io::Error::other("a classification worker stopped"))
+        })?;
+        for (_, part) in &pending {
+            counts.add(part);
+        }
+        progress(reader.consumed, counts.rows);
+        next = io?;
+        pending = parts;
+    }
+    for (bytes, part) in &pending {
+        output.write_all(bytes).map_err(ClassifyError::Write)?;
+        counts.add(part);
+    }
+    output.flush().map_err(ClassifyError::Write)?;
+    progress(reader.consumed, counts.rows);
+    Ok(counts)
+}
+
+/// Rows per status and per base area, summed per worker and then over workers.
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    rows: u64,
+    resolved: u64,
+    status: BTreeMap<&'static str, u64>,
+    area: Vec<u64>,
+}
+
+impl Counts {
+    fn new(areas: usize) -> Counts {
+        Counts {
+            area: vec![0; areas],
+            ..Counts::default()
         }
     }
-    Ok(false)
+
+    fn count(&mut self, out: &Out) {
+        self.rows += 1;
+        *self.status.entry(out.status).or_default() += 1;
+        if let Some(a) = out.area {
+            self.resolved += 1;
+            self.area[a as usize] += 1;
+        }
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.rows += other.rows;
+        self.resolved += other.resolved;
+        for (k, v) in &other.status {
+            *self.status.entry(k).or_default() += v;
+        }
+        for (a, b) in self.area.iter_mut().zip(&other.area) {
+            *a += b;
+        }
+    }
 }
 
 impl<'a> Classifier<'a> {
@@ -360,6 +398,28 @@ impl<'a> Classifier<'a> {
             encoding,
             areas,
             coverage,
+            layers: data.layers.len(),
+            outside_message: field(
+                &format!("outside the covered area ({})", data.manifest.coverage_name),
+                delimiter,
+                encoding,
+            ),
+        }
+    }
+
+    /// Puts the counts into the summary, areas by name.
+    fn finish(&self, summary: &mut Summary, counts: Counts) {
+        summary.rows = counts.rows;
+        summary.resolved = counts.resolved;
+        summary.per_status = counts
+            .status
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
+        for (i, n) in counts.area.into_iter().enumerate() {
+            if let (Some(Some(cols)), true) = (self.areas.get(i), n > 0) {
+                *summary.per_area.entry(cols.lwa_name.clone()).or_default() += n;
+            }
         }
     }
 
@@ -370,8 +430,17 @@ impl<'a> Classifier<'a> {
         let d = self.delimiter;
         let o = match result {
             Ok((p, note)) => {
-                let hits = self.resolver.locate_all(p);
-                let base = self.resolver.base_hit(&hits);
+                // Cities have a handful of layers: a stack buffer, no allocation per row.
+                let mut buffer = [None; 16];
+                let mut heap = Vec::new();
+                let hits: &mut [Option<crate::index::Hit>] = if self.layers <= buffer.len() {
+                    &mut buffer[..self.layers]
+                } else {
+                    heap.resize(self.layers, None);
+                    &mut heap
+                };
+                self.resolver.locate_into(p, hits);
+                let base = self.resolver.base_hit(hits);
                 let cols = base.and_then(|h| self.areas[h.area as usize].as_ref().map(|c| (h, c)));
                 match (cols, hits[self.coverage]) {
                     (Some((h, cols)), Some(_)) => {
@@ -384,7 +453,9 @@ impl<'a> Classifier<'a> {
                         out.extend_from_slice(&cols.people);
                         out.extend_from_slice(b"ok");
                         out.push(d);
-                        out.extend(field(&note, d, self.encoding));
+                        if !note.is_empty() {
+                            out.extend(field(&note, d, self.encoding));
+                        }
                         Out {
                             status: "ok",
                             area: Some(h.area),
@@ -396,11 +467,7 @@ impl<'a> Classifier<'a> {
                         out.extend_from_slice(&[d, d, d]);
                         out.extend_from_slice(b"outside");
                         out.push(d);
-                        out.extend(field(
-                            "outside the covered area (Gemeente Maastricht)",
-                            d,
-                            self.encoding,
-                        ));
+                        out.extend_from_slice(&self.outside_message);
                         Out {
                             status: "outside",
                             area: None,
@@ -675,80 +742,167 @@ fn split_fields(raw: &[u8], delimiter: u8) -> Vec<Vec<u8>> {
     fields
 }
 
-/// Cuts a byte stream into records: a line break ends a record unless it is inside quotes.
-/// Each record keeps its own line ending (`\n`, `\r\n` or none at the end of the file).
-#[derive(Default)]
-struct Splitter {
-    buf: Vec<u8>,
+/// Bytes read per chunk: large enough for the workers, small enough to keep memory flat.
+const CHUNK: usize = 4 << 20;
+/// Records per piece of a chunk handed to one worker.
+const PIECE: usize = 4096;
+
+/// Whole records, as read: the line break that ends each (`\n`, `\r\n`, or none at the very end
+/// of the input) is part of it, and `cuts` split them into pieces for the workers.
+#[derive(Debug, Default)]
+struct Chunk {
+    bytes: Vec<u8>,
     start: usize,
-    /// Where scanning resumes, and whether that point is inside quotes.
-    scan: usize,
-    quoted: bool,
+    /// Piece boundaries (record starts) after `start`, ending with `bytes.len()`.
+    cuts: Vec<usize>,
+}
+
+impl Chunk {
+    /// The end of the first record and the length of its line break.
+    fn first_record(&self) -> (usize, usize) {
+        match records(&self.bytes[self.start..], true).next() {
+            Some((raw, ending)) => (self.start + raw.len() + ending.len(), ending.len()),
+            None => (self.start, 0),
+        }
+    }
+
+    /// Drops everything before `to` (the header).
+    fn skip(&mut self, to: usize) {
+        self.start = to;
+        self.cuts.retain(|c| *c > to);
+    }
+
+    fn records(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+
+    fn pieces(&self) -> Vec<&[u8]> {
+        let mut from = self.start;
+        let mut out = Vec::with_capacity(self.cuts.len());
+        for &c in &self.cuts {
+            if c > from {
+                out.push(&self.bytes[from..c]);
+                from = c;
+            }
+        }
+        out
+    }
+}
+
+/// The records of a piece (which holds whole records only).
+fn records(piece: &[u8], quotes: bool) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= piece.len() {
+            return None;
+        }
+        let end = record_end(piece, at, quotes).unwrap_or(piece.len());
+        let next = (end + 1).min(piece.len());
+        let body_end = if end < piece.len() && end > at && piece[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        let item = (&piece[at..body_end], &piece[body_end..next]);
+        at = next;
+        Some(item)
+    })
+}
+
+/// The position of the line break that ends the record starting at `from`: with `quotes` (CSV)
+/// the first `\n` with an even number of quotes before it in the record, else the first `\n`.
+fn record_end(bytes: &[u8], from: usize, quotes: bool) -> Option<usize> {
+    if !quotes {
+        return memchr::memchr(b'\n', &bytes[from..]).map(|i| from + i);
+    }
+    let mut quoted = false;
+    let mut at = from;
+    while let Some(i) = memchr::memchr2(b'"', b'\n', &bytes[at..]) {
+        let i = at + i;
+        if bytes[i] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
+/// Reads the input in chunks of whole records: a line break ends a record unless it is
+/// inside quotes, so quoted fields may hold delimiters and line breaks.
+#[derive(Default)]
+struct Chunker {
+    /// CSV: quotes may hide line breaks. Newline-delimited JSON: every line break ends a record.
+    quotes: bool,
+    carry: Vec<u8>,
     consumed: u64,
     eof: bool,
 }
 
-impl Splitter {
-    fn fill<R: Read>(&mut self, input: &mut R) -> Result<bool, ClassifyError> {
-        if self.eof {
-            return Ok(false);
-        }
-        if self.start > 0 {
-            self.buf.drain(..self.start);
-            self.scan -= self.start;
-            self.start = 0;
-        }
-        let old = self.buf.len();
-        self.buf.resize(old + (1 << 20), 0);
-        let n = loop {
-            match input.read(&mut self.buf[old..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(ClassifyError::Read(e)),
+impl Chunker {
+    fn next_chunk<R: Read>(&mut self, input: &mut R) -> Result<Option<Chunk>, ClassifyError> {
+        let mut bytes = std::mem::take(&mut self.carry);
+        loop {
+            // Read until the buffer holds a chunk's worth (or the input ends).
+            while !self.eof && bytes.len() < CHUNK {
+                let old = bytes.len();
+                bytes.resize(old + CHUNK.max(old / 2), 0);
+                let n = loop {
+                    match input.read(&mut bytes[old..]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(ClassifyError::Read(e)),
+                    }
+                };
+                bytes.truncate(old + n);
+                self.consumed += n as u64;
+                self.eof = n == 0;
             }
-        };
-        self.buf.truncate(old + n);
-        self.consumed += n as u64;
-        if n == 0 {
-            self.eof = true;
-        }
-        Ok(n > 0)
-    }
-
-    fn next_record(&mut self) -> Option<(Vec<u8>, Vec<u8>)> {
-        let mut i = self.scan;
-        while i < self.buf.len() {
-            match self.buf[i] {
-                b'"' => self.quoted = !self.quoted,
-                b'\n' if !self.quoted => {
-                    let end = if i > self.start && self.buf[i - 1] == b'\r' {
-                        i - 1
-                    } else {
-                        i
-                    };
-                    let rec = self.buf[self.start..end].to_vec();
-                    let ending = self.buf[end..=i].to_vec();
-                    self.start = i + 1;
-                    self.scan = i + 1;
-                    return Some((rec, ending));
+            if bytes.is_empty() {
+                return Ok(None);
+            }
+            let mut cuts = Vec::new();
+            let mut at = 0;
+            let mut in_piece = 0;
+            let mut whole = 0;
+            while let Some(end) = record_end(&bytes, at, self.quotes) {
+                at = end + 1;
+                whole = at;
+                in_piece += 1;
+                if in_piece == PIECE {
+                    cuts.push(at);
+                    in_piece = 0;
                 }
-                _ => {}
             }
-            i += 1;
-        }
-        self.scan = i;
-        None
-    }
-
-    /// The last record when the input ends without a line break.
-    fn rest(&mut self) -> Option<(Vec<u8>, Vec<u8>)> {
-        if self.start < self.buf.len() {
-            let rec = self.buf[self.start..].to_vec();
-            self.start = self.buf.len();
-            self.scan = self.start;
-            Some((rec, Vec::new()))
-        } else {
-            None
+            if self.eof {
+                // The last record may end without a line break.
+                cuts.push(bytes.len());
+                return Ok(Some(Chunk {
+                    bytes,
+                    start: 0,
+                    cuts,
+                }));
+            }
+            if whole > 0 {
+                self.carry = bytes.split_off(whole);
+                if cuts.last() != Some(&whole) {
+                    cuts.push(whole);
+                }
+                return Ok(Some(Chunk {
+                    bytes,
+                    start: 0,
+                    cuts,
+                }));
+            }
+            // One record longer than the buffer: read on until it ends.
+            let old = bytes.len();
+            bytes.reserve(old);
+            let mut more = vec![0; old.max(CHUNK)];
+            let n = input.read(&mut more).map_err(ClassifyError::Read)?;
+            self.consumed += n as u64;
+            self.eof = n == 0;
+            bytes.extend_from_slice(&more[..n]);
         }
     }
 }
