@@ -98,8 +98,9 @@ enum Command {
     },
     /// Classify a file of places: every row back with its area and responsible officers.
     ///
-    /// CSV (`,` `;` or tab; UTF-8 with or without BOM, or Windows-1252). Columns are found by
+    /// CSV (`,` `;` or tab; UTF-8 with or without BOM, or Windows-1252): columns are found by
     /// their usual names (lat/lon, x/y, postcode/huisnummer, address) or named with flags.
+    /// GeoJSON (a FeatureCollection or one Feature per line): Point features, properties added.
     Classify {
         /// Input file; `-` for stdin.
         input: String,
@@ -846,14 +847,13 @@ fn classify(
         bar
     });
     let started = std::time::Instant::now();
-    let summary =
-        wijkwijzer::classify::classify_csv(resolver, reader, writer, opts, |bytes, rows| {
-            if let Some(b) = &bar {
-                b.set_position(bytes);
-                let secs = started.elapsed().as_secs_f64().max(1e-9);
-                b.set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / secs));
-            }
-        });
+    let summary = wijkwijzer::classify::classify(resolver, reader, writer, opts, |bytes, rows| {
+        if let Some(b) = &bar {
+            b.set_position(bytes);
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            b.set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / secs));
+        }
+    });
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -875,7 +875,8 @@ fn classify(
         match summary.delimiter.as_str() {
             "," => "comma-separated",
             ";" => "semicolon-separated",
-            _ => "tab-separated",
+            "tab" => "tab-separated",
+            _ => "",
         }
     );
     for (status, n) in &summary.per_status {

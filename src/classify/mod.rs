@@ -15,6 +15,10 @@
 //! Memory is bounded by the chunk size (4 MiB of input, read ahead by one), whatever the file
 //! size; chunks are classified on all cores ([`rayon`]) while the previous one is written.
 
+mod geojson;
+
+pub use geojson::classify_geojson;
+
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
@@ -107,6 +111,8 @@ enum Source {
         toevoeging: Option<usize>,
     },
     Text(usize),
+    /// GeoJSON: the feature's own Point geometry, in this CRS.
+    Geometry(Crs),
 }
 
 /// What every row of one area gets, escaped and encoded once.
@@ -117,6 +123,8 @@ struct AreaColumns {
     /// `,thor_senior,police_coordinator,` (with delimiters).
     people: Vec<u8>,
     lwa_name: String,
+    /// lwa, lwa_name, wijk, buurt, thor_senior, police_coordinator as plain text (GeoJSON).
+    values: [String; 6],
 }
 
 struct Classifier<'a> {
@@ -137,6 +145,29 @@ struct Classifier<'a> {
 struct Out {
     status: &'static str,
     area: Option<u32>,
+}
+
+/// Classifies CSV or GeoJSON, whichever the input is: GeoJSON starts with `{`.
+pub fn classify<R: Read, W: Write>(
+    resolver: &Resolver,
+    input: R,
+    output: W,
+    opts: &Options,
+    progress: impl FnMut(u64, u64),
+) -> Result<Summary, ClassifyError> {
+    use std::io::BufRead;
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    let head = input.fill_buf().map_err(ClassifyError::Read)?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let json = head
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && **b != 0x1e)
+        .is_some_and(|b| *b == b'{');
+    if json {
+        classify_geojson(resolver, input, output, opts, progress)
+    } else {
+        classify_csv(resolver, input, output, opts, progress)
+    }
 }
 
 /// Classifies a CSV stream. `progress` is called after every chunk with (bytes read, rows).
@@ -361,32 +392,31 @@ impl<'a> Classifier<'a> {
                         })
                         .unwrap_or_default()
                 };
+                let values = [
+                    lwa.id.clone(),
+                    lwa.name.clone(),
+                    wijk.map(|w| format!("{} {}", w.code.as_deref().unwrap_or(&w.id), w.name))
+                        .unwrap_or_default(),
+                    format!("{} {}", area.code.as_deref().unwrap_or(&area.id), area.name),
+                    person(Role::SeniorWijkgebondenMedewerker),
+                    person(Role::Coordinator),
+                ];
                 let d = delimiter;
                 let mut head = Vec::new();
-                for v in [
-                    lwa.id.as_str(),
-                    lwa.name.as_str(),
-                    &wijk
-                        .map(|w| format!("{} {}", w.code.as_deref().unwrap_or(&w.id), w.name))
-                        .unwrap_or_default(),
-                    &format!("{} {}", area.code.as_deref().unwrap_or(&area.id), area.name),
-                ] {
+                for v in &values[..4] {
                     head.extend(field(v, d, encoding));
                     head.push(d);
                 }
                 let mut people = vec![d];
-                people.extend(field(
-                    &person(Role::SeniorWijkgebondenMedewerker),
-                    d,
-                    encoding,
-                ));
-                people.push(d);
-                people.extend(field(&person(Role::Coordinator), d, encoding));
-                people.push(d);
+                for v in &values[4..] {
+                    people.extend(field(v, d, encoding));
+                    people.push(d);
+                }
                 Some(AreaColumns {
                     head,
                     people,
                     lwa_name: lwa.name.clone(),
+                    values,
                 })
             })
             .collect();
@@ -429,52 +459,34 @@ impl<'a> Classifier<'a> {
         let result = self.place(raw);
         let d = self.delimiter;
         let o = match result {
-            Ok((p, note)) => {
-                // Cities have a handful of layers: a stack buffer, no allocation per row.
-                let mut buffer = [None; 16];
-                let mut heap = Vec::new();
-                let hits: &mut [Option<crate::index::Hit>] = if self.layers <= buffer.len() {
-                    &mut buffer[..self.layers]
-                } else {
-                    heap.resize(self.layers, None);
-                    &mut heap
-                };
-                self.resolver.locate_into(p, hits);
-                let base = self.resolver.base_hit(hits);
-                let cols = base.and_then(|h| self.areas[h.area as usize].as_ref().map(|c| (h, c)));
-                match (cols, hits[self.coverage]) {
-                    (Some((h, cols)), Some(_)) => {
-                        out.extend_from_slice(&cols.head);
-                        let boundary = hits
-                            .iter()
-                            .flatten()
-                            .any(|h| h.position == Position::Boundary);
-                        out.extend_from_slice(if boundary { b"boundary" } else { b"inside" });
-                        out.extend_from_slice(&cols.people);
-                        out.extend_from_slice(b"ok");
-                        out.push(d);
-                        if !note.is_empty() {
-                            out.extend(field(&note, d, self.encoding));
-                        }
-                        Out {
-                            status: "ok",
-                            area: Some(h.area),
-                        }
+            Ok((p, note)) => match self.verdict(p) {
+                Some((area, cols, boundary)) => {
+                    out.extend_from_slice(&cols.head);
+                    out.extend_from_slice(if boundary { b"boundary" } else { b"inside" });
+                    out.extend_from_slice(&cols.people);
+                    out.extend_from_slice(b"ok");
+                    out.push(d);
+                    if !note.is_empty() {
+                        out.extend(field(&note, d, self.encoding));
                     }
-                    _ => {
-                        out.extend_from_slice(&[d, d, d, d]);
-                        out.extend_from_slice(b"outside");
-                        out.extend_from_slice(&[d, d, d]);
-                        out.extend_from_slice(b"outside");
-                        out.push(d);
-                        out.extend_from_slice(&self.outside_message);
-                        Out {
-                            status: "outside",
-                            area: None,
-                        }
+                    Out {
+                        status: "ok",
+                        area: Some(area),
                     }
                 }
-            }
+                None => {
+                    out.extend_from_slice(&[d, d, d, d]);
+                    out.extend_from_slice(b"outside");
+                    out.extend_from_slice(&[d, d, d]);
+                    out.extend_from_slice(b"outside");
+                    out.push(d);
+                    out.extend_from_slice(&self.outside_message);
+                    Out {
+                        status: "outside",
+                        area: None,
+                    }
+                }
+            },
             Err((status, message)) => {
                 out.extend_from_slice(&[d, d, d, d, d, d, d]);
                 out.extend_from_slice(status.as_bytes());
@@ -487,6 +499,29 @@ impl<'a> Classifier<'a> {
         };
         out.extend_from_slice(ending);
         o
+    }
+
+    /// Where a point falls: its base area, that area's columns and whether it lies on a
+    /// boundary; `None` outside coverage.
+    fn verdict(&self, p: Rd) -> Option<(u32, &AreaColumns, bool)> {
+        // Cities have a handful of layers: a stack buffer, no allocation per row.
+        let mut buffer = [None; 16];
+        let mut heap = Vec::new();
+        let hits: &mut [Option<crate::index::Hit>] = if self.layers <= buffer.len() {
+            &mut buffer[..self.layers]
+        } else {
+            heap.resize(self.layers, None);
+            &mut heap
+        };
+        self.resolver.locate_into(p, hits);
+        hits[self.coverage]?;
+        let base = self.resolver.base_hit(hits)?;
+        let cols = self.areas[base.area as usize].as_ref()?;
+        let boundary = hits
+            .iter()
+            .flatten()
+            .any(|h| h.position == Position::Boundary);
+        Some((base.area, cols, boundary))
     }
 
     /// The row's point in RD and a note (how an address matched), or a status and message.
@@ -556,6 +591,10 @@ impl<'a> Classifier<'a> {
                     toevoeging: opt(toevoeging),
                 })
             }
+            Source::Geometry(_) => Err((
+                "bad_coordinate",
+                "a GeoJSON feature's place is its geometry, not a column".into(),
+            )),
             Source::Text(i) => {
                 let text = get(*i)?;
                 match crate::query::parse(&text) {
@@ -604,6 +643,7 @@ fn describe(source: &Source, names: &[String]) -> String {
             )
         }
         Source::Text(i) => format!("address from '{}'", n(i)),
+        Source::Geometry(crs) => format!("Point geometry ({crs})"),
     }
 }
 

@@ -317,17 +317,31 @@ async fn classify(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("text/csv")
         .to_ascii_lowercase();
-    if !(content_type.starts_with("text/csv")
-        || content_type.starts_with("text/tab-separated-values")
-        || content_type.starts_with("text/plain"))
-    {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
-            "Unsupported media type",
-            format!("send text/csv or text/tab-separated-values, not '{content_type}'"),
-        ));
-    }
+    // The Content-Type decides the reader; the answer has the same type.
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let geojson = match media.as_str() {
+        "text/csv" | "text/tab-separated-values" | "text/plain" => false,
+        "application/geo+json"
+        | "application/json"
+        | "application/x-ndjson"
+        | "application/geo+json-seq"
+        | "application/x-ndjson+geojson" => true,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                format!(
+                    "send text/csv, text/tab-separated-values, application/geo+json or application/x-ndjson, not '{content_type}'"
+                ),
+            ));
+        }
+    };
     let crs = p
         .get("crs")
         .map(|c| crate::crs::Crs::parse(c))
@@ -351,15 +365,18 @@ async fn classify(
         huisletter: p.get("huisletter").cloned(),
         toevoeging: p.get("toevoeging").cloned(),
         address: p.get("address").cloned(),
-        delimiter: content_type
-            .starts_with("text/tab-separated-values")
-            .then_some(b'\t'),
+        delimiter: (media == "text/tab-separated-values").then_some(b'\t'),
         audience: caller.audience,
     };
     let served = s.clone();
     let result = tokio::task::spawn_blocking(move || {
         let mut out = Vec::with_capacity(body.len() * 2);
-        crate::classify::classify_csv(&served.resolver, body.as_ref(), &mut out, &opts, |_, _| {})
+        let run = if geojson {
+            crate::classify::classify_geojson
+        } else {
+            crate::classify::classify_csv
+        };
+        run(&served.resolver, body.as_ref(), &mut out, &opts, |_, _| {})
             .map(|summary| (out, summary))
     })
     .await
@@ -383,15 +400,13 @@ async fn classify(
     Ok(Response::builder()
         .header(
             header::CONTENT_TYPE,
-            if content_type.starts_with("text/tab") {
-                "text/tab-separated-values"
-            } else {
-                "text/csv"
-            },
+            HeaderValue::from_str(&media).unwrap_or(HeaderValue::from_static("text/csv")),
         )
+        // Column names may be any UTF-8: header values may carry those bytes as obs-text.
         .header(
             "x-classify-summary",
-            HeaderValue::from_str(&summary_json).unwrap_or(HeaderValue::from_static("{}")),
+            HeaderValue::from_bytes(summary_json.as_bytes())
+                .unwrap_or(HeaderValue::from_static("{}")),
         )
         .header(header::VARY, "Authorization")
         .body(Body::from(out))

@@ -317,3 +317,128 @@ fn cli_classify_reads_stdin_and_writes_a_report() {
         (Some(2), Some(1))
     );
 }
+
+fn classify_any(input: &[u8]) -> (String, Summary) {
+    let mut out = Vec::new();
+    let summary =
+        wijkwijzer::classify::classify(resolver(), input, &mut out, &Options::default(), |_, _| {})
+            .unwrap();
+    (String::from_utf8(out).unwrap(), summary)
+}
+
+#[test]
+fn newline_delimited_geojson_keeps_every_line_and_every_value() {
+    let lines = [
+        r#"{"type":"Feature","id":7,"geometry":{"type":"Point","coordinates":[5.6879, 50.8489]},"properties":{"naam":"Vrijthof","n":1.50}}"#,
+        "not json at all",
+        r#"{"type":"Feature","geometry":null,"properties":null}"#,
+        r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[4.35,50.85]},"properties":{"lwa":"mine"}}"#,
+        r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[5.6,50.8],[5.7,50.9]]},"properties":{}}"#,
+    ];
+    let input = lines.join("\r\n") + "\r\n";
+    let (out, summary) = classify_any(input.as_bytes());
+    let got: Vec<&str> = out.split("\r\n").collect();
+    assert_eq!(got.len(), lines.len() + 1, "{out}");
+    assert_eq!(
+        got[1], "not json at all",
+        "a line that is not a Feature passes unchanged"
+    );
+    // Members keep their order and their exact text; properties gain the columns.
+    assert!(
+        got[0].starts_with(r#"{"type":"Feature","id":7,"geometry":{"type":"Point","coordinates":[5.6879, 50.8489]},"properties":{"naam":"Vrijthof","n":1.50,"lwa":"lwa-centrum-zuid-west""#),
+        "{}",
+        got[0]
+    );
+    let first: serde_json::Value = serde_json::from_str(got[0]).unwrap();
+    assert_eq!(first["properties"]["buurt"], "BU09350000 Binnenstad");
+    assert_eq!(first["properties"]["status"], "ok");
+    let third: serde_json::Value = serde_json::from_str(got[2]).unwrap();
+    assert_eq!(third["properties"]["status"], "missing_place");
+    // A property of the same name is kept; ours is prefixed.
+    let fourth: serde_json::Value = serde_json::from_str(got[3]).unwrap();
+    assert_eq!(fourth["properties"]["lwa"], "mine");
+    assert_eq!(
+        fourth["properties"]["wijkwijzer_lwa"],
+        serde_json::Value::Null
+    );
+    assert_eq!(fourth["properties"]["status"], "outside");
+    let fifth: serde_json::Value = serde_json::from_str(got[4]).unwrap();
+    assert_eq!(fifth["properties"]["status"], "bad_coordinate");
+    assert!(
+        fifth["properties"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("LineString")
+    );
+    let count = |k: &str| summary.per_status.get(k).copied().unwrap_or(0);
+    assert_eq!(
+        (
+            summary.rows,
+            count("ok"),
+            count("bad_feature"),
+            count("missing_place"),
+            count("outside"),
+            count("bad_coordinate")
+        ),
+        (5, 1, 1, 1, 1, 1)
+    );
+}
+
+#[test]
+fn a_feature_collection_in_rd_keeps_its_members() {
+    let input = r#"{"type":"FeatureCollection","name":"meldingen","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[176178.0,317717.0]},"properties":{"a":1}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[174564.74,317884.54]},"properties":{"a":2}}
+]}"#;
+    let (out, summary) = classify_any(input.as_bytes());
+    assert!(out.starts_with(r#"{"type":"FeatureCollection","name":"meldingen","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":["#), "{out}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = doc["features"].as_array().unwrap();
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0]["properties"]["lwa_name"], "Centrum / Zuid-West");
+    assert_eq!(f[1]["properties"]["buurt"], "BU09350200 Brusselsepoort");
+    assert_eq!(f[1]["geometry"]["coordinates"][0], 174564.74);
+    assert_eq!(summary.resolved, 2);
+    assert!(
+        summary.columns.contains("EPSG:28992"),
+        "{}",
+        summary.columns
+    );
+    // Not GeoJSON at all: a clear error.
+    let err = wijkwijzer::classify::classify(
+        resolver(),
+        &b"{\"a\":1}"[..],
+        Vec::new(),
+        &Options::default(),
+        |_, _| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("not a GeoJSON FeatureCollection"), "{err}");
+}
+
+#[tokio::test]
+async fn http_classify_takes_geojson() {
+    let state = Arc::new(AppState::with_config(
+        DataSource::Embedded,
+        Resolver::new(Geodata::embedded().unwrap()),
+        ServeConfig {
+            rate_per_second: 0,
+            ..ServeConfig::default()
+        },
+    ));
+    let base = crate::spawn_server(state).await;
+    let body = "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[5.6879,50.8489]},\"properties\":{}}\n";
+    let res = reqwest::Client::new()
+        .post(format!("{base}/v1/classify"))
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/x-ndjson");
+    let text = res.text().await.unwrap();
+    let v: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+    assert_eq!(v["properties"]["lwa_name"], "Centrum / Zuid-West");
+}
