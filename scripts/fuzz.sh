@@ -9,7 +9,7 @@ secs=${1:-60}
 export RUSTC_BOOTSTRAP=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for target in query_parse geodata_load; do
+for target in query_parse geodata_load classify_input; do
   cp -r "fuzz/corpus/$target" "$work/$target"
   echo "fuzz: $target for ${secs}s"
   cargo fuzz run "$target" "$work/$target" -- -max_total_time="$secs" -print_final_stats=1 2>&1 \

@@ -60,6 +60,9 @@ enum Command {
         /// Log format: text or json.
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         log_format: String,
+        /// Largest file `POST /v1/classify` accepts, in MiB (larger: 413).
+        #[arg(long, env = "WIJKWIJZER_MAX_CLASSIFY_MIB", default_value_t = 64)]
+        max_classify_mib: usize,
         /// Address file (canonical CSV from `wijkwijzer import bag|addresses`) instead of the
         /// embedded OpenStreetMap addresses; re-read on reload.
         #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
@@ -315,6 +318,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_concurrent,
             timeout_secs,
             log_format,
+            max_classify_mib,
             addresses,
         } => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -346,6 +350,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_concurrent,
                 timeout: std::time::Duration::from_secs(timeout_secs),
                 addresses,
+                max_classify_bytes: max_classify_mib.saturating_mul(1 << 20),
                 ..http::ServeConfig::default()
             };
             tracing::info!(version = %data.version, origin = %data.origin, "geodata loaded");

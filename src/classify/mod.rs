@@ -133,8 +133,11 @@ struct Classifier<'a> {
     source: Source,
     delimiter: u8,
     encoding: Encoding,
-    /// Per base-layer area; `None` when the area is outside the coverage layer.
-    areas: Vec<Option<AreaColumns>>,
+    audience: Audience,
+    base: usize,
+    /// Per base-layer area, made when a row first falls in it (a small file or HTTP body pays
+    /// for its own areas only); `None` when the area is outside the coverage layer.
+    areas: Vec<std::sync::OnceLock<Option<AreaColumns>>>,
     coverage: usize,
     layers: usize,
     /// The message of every row outside coverage, escaped once.
@@ -366,59 +369,7 @@ impl<'a> Classifier<'a> {
         let areas = data.layers[base]
             .areas
             .iter()
-            .map(|area| {
-                let lwa_id = area.parents.get(&data.manifest.coverage_layer)?;
-                let lwa = data.layers[coverage]
-                    .areas
-                    .iter()
-                    .find(|a| &a.id == lwa_id)?;
-                let wijk = area.parents.get("wijk").and_then(|w| {
-                    data.layers
-                        .iter()
-                        .flat_map(|l| &l.areas)
-                        .find(|a| &a.id == w)
-                });
-                let contacts = resolver.contacts_for_area(area, audience);
-                let person = |role: Role| {
-                    contacts
-                        .iter()
-                        .find(|c| c.role == role)
-                        .map(|c| {
-                            let mut s = c.to_string();
-                            if let Some(ch) = c.channels.first() {
-                                s.push_str(&format!(" ({})", ch.value));
-                            }
-                            s
-                        })
-                        .unwrap_or_default()
-                };
-                let values = [
-                    lwa.id.clone(),
-                    lwa.name.clone(),
-                    wijk.map(|w| format!("{} {}", w.code.as_deref().unwrap_or(&w.id), w.name))
-                        .unwrap_or_default(),
-                    format!("{} {}", area.code.as_deref().unwrap_or(&area.id), area.name),
-                    person(Role::SeniorWijkgebondenMedewerker),
-                    person(Role::Coordinator),
-                ];
-                let d = delimiter;
-                let mut head = Vec::new();
-                for v in &values[..4] {
-                    head.extend(field(v, d, encoding));
-                    head.push(d);
-                }
-                let mut people = vec![d];
-                for v in &values[4..] {
-                    people.extend(field(v, d, encoding));
-                    people.push(d);
-                }
-                Some(AreaColumns {
-                    head,
-                    people,
-                    lwa_name: lwa.name.clone(),
-                    values,
-                })
-            })
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         Classifier {
             resolver,
@@ -426,6 +377,8 @@ impl<'a> Classifier<'a> {
             source,
             delimiter,
             encoding,
+            audience,
+            base,
             areas,
             coverage,
             layers: data.layers.len(),
@@ -435,6 +388,72 @@ impl<'a> Classifier<'a> {
                 encoding,
             ),
         }
+    }
+
+    /// The columns of a base-layer area.
+    fn columns(&self, index: u32) -> Option<&AreaColumns> {
+        self.areas[index as usize]
+            .get_or_init(|| self.make_columns(index))
+            .as_ref()
+    }
+
+    fn make_columns(&self, index: u32) -> Option<AreaColumns> {
+        let (resolver, audience) = (self.resolver, self.audience);
+        let (delimiter, encoding) = (self.delimiter, self.encoding);
+        let data = resolver.data();
+        let area = &data.layers[self.base].areas[index as usize];
+        let coverage = self.coverage;
+        let lwa_id = area.parents.get(&data.manifest.coverage_layer)?;
+        let lwa = data.layers[coverage]
+            .areas
+            .iter()
+            .find(|a| &a.id == lwa_id)?;
+        let wijk = area.parents.get("wijk").and_then(|w| {
+            data.layers
+                .iter()
+                .flat_map(|l| &l.areas)
+                .find(|a| &a.id == w)
+        });
+        let contacts = resolver.contacts_for_area(area, audience);
+        let person = |role: Role| {
+            contacts
+                .iter()
+                .find(|c| c.role == role)
+                .map(|c| {
+                    let mut s = c.to_string();
+                    if let Some(ch) = c.channels.first() {
+                        s.push_str(&format!(" ({})", ch.value));
+                    }
+                    s
+                })
+                .unwrap_or_default()
+        };
+        let values = [
+            lwa.id.clone(),
+            lwa.name.clone(),
+            wijk.map(|w| format!("{} {}", w.code.as_deref().unwrap_or(&w.id), w.name))
+                .unwrap_or_default(),
+            format!("{} {}", area.code.as_deref().unwrap_or(&area.id), area.name),
+            person(Role::SeniorWijkgebondenMedewerker),
+            person(Role::Coordinator),
+        ];
+        let d = delimiter;
+        let mut head = Vec::new();
+        for v in &values[..4] {
+            head.extend(field(v, d, encoding));
+            head.push(d);
+        }
+        let mut people = vec![d];
+        for v in &values[4..] {
+            people.extend(field(v, d, encoding));
+            people.push(d);
+        }
+        Some(AreaColumns {
+            head,
+            people,
+            lwa_name: lwa.name.clone(),
+            values,
+        })
     }
 
     /// Puts the counts into the summary, areas by name.
@@ -447,7 +466,7 @@ impl<'a> Classifier<'a> {
             .map(|(k, v)| (k.to_string(), *v))
             .collect();
         for (i, n) in counts.area.into_iter().enumerate() {
-            if let (Some(Some(cols)), true) = (self.areas.get(i), n > 0) {
+            if let (Some(Some(cols)), true) = (self.areas.get(i).and_then(|c| c.get()), n > 0) {
                 *summary.per_area.entry(cols.lwa_name.clone()).or_default() += n;
             }
         }
@@ -516,7 +535,7 @@ impl<'a> Classifier<'a> {
         self.resolver.locate_into(p, hits);
         hits[self.coverage]?;
         let base = self.resolver.base_hit(hits)?;
-        let cols = self.areas[base.area as usize].as_ref()?;
+        let cols = self.columns(base.area)?;
         let boundary = hits
             .iter()
             .flatten()
@@ -784,6 +803,8 @@ fn split_fields(raw: &[u8], delimiter: u8) -> Vec<Vec<u8>> {
 
 /// Bytes read per chunk: large enough for the workers, small enough to keep memory flat.
 const CHUNK: usize = 4 << 20;
+/// Bytes asked of the reader at a time.
+const READ_STEP: usize = 256 << 10;
 /// Records per piece of a chunk handed to one worker.
 const PIECE: usize = 4096;
 
@@ -886,8 +907,9 @@ impl Chunker {
         loop {
             // Read until the buffer holds a chunk's worth (or the input ends).
             while !self.eof && bytes.len() < CHUNK {
+                // Grow in steps: a small file (or HTTP body) never costs a whole chunk.
                 let old = bytes.len();
-                bytes.resize(old + CHUNK.max(old / 2), 0);
+                bytes.resize(old + READ_STEP, 0);
                 let n = loop {
                     match input.read(&mut bytes[old..]) {
                         Ok(n) => break n,

@@ -122,6 +122,46 @@ fn lookup() {}
     ))]
 fn suggest() {}
 
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClassifyParams {
+    /// Name of the latitude column (default: detected: lat, latitude, breedtegraad, ...).
+    lat: Option<String>,
+    /// Name of the longitude column.
+    lon: Option<String>,
+    /// Name of the x column (with `y`, in `crs`).
+    x: Option<String>,
+    /// Name of the y column.
+    y: Option<String>,
+    /// CRS of x/y columns or of GeoJSON coordinates: `EPSG:28992`, `EPSG:3857`, `EPSG:4326`.
+    crs: Option<String>,
+    /// Name of the postcode column (with `huisnummer`).
+    postcode: Option<String>,
+    huisnummer: Option<String>,
+    huisletter: Option<String>,
+    toevoeging: Option<String>,
+    /// Name of a free-text address column.
+    address: Option<String>,
+}
+
+#[utoipa::path(post, path = "/v1/classify", tag = "lookup",
+    summary = "Classify a whole file: every row back with its area and responsible officers",
+    params(ClassifyParams),
+    request_body(description = "CSV (`,` `;` or tab; UTF-8 or Windows-1252) or GeoJSON (a FeatureCollection, or one Feature per line); at most 64 MiB",
+        content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"))),
+    responses(
+        (status = 200, description = "The same rows or features, in order, with the columns lwa, lwa_name, wijk, buurt, position, thor_senior, police_coordinator, status, message added; the summary is in the `X-Classify-Summary` header",
+            content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"))),
+        (status = 400, description = "Unknown parameter or CRS", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not CSV or GeoJSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No columns hold a place, or not GeoJSON", body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+fn classify() {}
+
 #[utoipa::path(get, path = "/v1/situations", tag = "meldkaart",
     summary = "The meldkaart: situations, who handles them, how to report them",
     responses(
@@ -211,7 +251,7 @@ impl utoipa::Modify for ApiKeyScheme {
         title = "wijkwijzer",
         description = "Which Maastricht area a place is in, and who is responsible there (THOR, politie, partners).",
     ),
-    paths(lookup, suggest, situations, areas, area, layers, healthz, metrics, admin_reload),
+    paths(lookup, suggest, classify, situations, areas, area, layers, healthz, metrics, admin_reload),
     components(schemas(Answer, Problem, SituationList, SuggestList)),
     modifiers(&ApiKeyScheme),
 )]
