@@ -442,3 +442,27 @@ async fn http_classify_takes_geojson() {
     let v: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
     assert_eq!(v["properties"]["lwa_name"], "Centrum / Zuid-West");
 }
+
+#[test]
+fn records_larger_than_a_chunk_and_files_spanning_many_chunks() {
+    // A 6 MiB quoted note with line breaks, then ordinary rows across several 4 MiB chunks.
+    let big = "x\n".repeat(3 << 20);
+    let mut input = format!("lat,lon,note\n50.8489,5.6879,\"{big}\"\n");
+    let first = format!("50.8489,5.6879,\"{big}\"");
+    for i in 0..300_000 {
+        input.push_str(&format!("50.85,5.69,{i}\n"));
+    }
+    let (out, summary) = run(input.as_bytes(), &Options::default());
+    assert_eq!(summary.rows, 300_001);
+    assert_eq!(summary.resolved, 300_001);
+    // The big record keeps its line breaks; every row comes back in order.
+    let out = String::from_utf8(out).unwrap();
+    let body = &out[out.find('\n').unwrap() + 1..];
+    assert!(body.starts_with(&first), "the big record is intact");
+    let rest = &body[first.len()..];
+    let tail: Vec<&str> = rest.lines().skip(1).collect();
+    assert_eq!(tail.len(), 300_000);
+    for (i, line) in tail.iter().enumerate().step_by(9_973) {
+        assert!(line.starts_with(&format!("50.85,5.69,{i},")), "{line}");
+    }
+}
