@@ -162,11 +162,7 @@ pub fn classify_geojson<R: Read, W: Write>(
     let mut all = chunk.bytes;
     all.append(&mut reader.carry);
     input.read_to_end(&mut all).map_err(ClassifyError::Read)?;
-    let not_geojson = |why: String| {
-        ClassifyError::Columns(format!(
-            "the input starts like JSON but is not a GeoJSON FeatureCollection or newline-delimited Features: {why}"
-        ))
-    };
+    let not_geojson = ClassifyError::NotGeoJson;
     let doc: Members =
         serde_json::from_slice(trim_json(&all)).map_err(|e| not_geojson(e.to_string()))?;
     if doc.get("type").map(|t| t.get()) != Some("\"FeatureCollection\"") {

@@ -88,6 +88,10 @@ pub enum ClassifyError {
         "cannot tell which columns hold the place: {0}. Name them with --lat/--lon, --x/--y [--crs], --postcode/--huisnummer or --address"
     )]
     Columns(String),
+    #[error(
+        "the input starts like JSON but is not a GeoJSON FeatureCollection or newline-delimited Features: {0}"
+    )]
+    NotGeoJson(String),
     #[error("reading: {0}")]
     Read(std::io::Error),
     #[error("writing: {0}")]
