@@ -551,7 +551,8 @@ impl fmt::Debug for Transformer {
     }
 }
 
-static EMBEDDED_GRID: &[u8] = include_bytes!("../geodata/rdcorr2018.bin");
+/// The `rdcorr2018` grid built into the binary (the bytes of `geodata/rdcorr2018.bin`).
+pub static EMBEDDED_GRID: &[u8] = include_bytes!("../geodata/rdcorr2018.bin");
 
 /// The transformer with the grid embedded in the binary.
 pub fn transformer() -> &'static Transformer {

@@ -15,7 +15,9 @@ use std::sync::{Arc, RwLock};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::address::{self, AddressIndex, AddressMeta, Candidate, Failure, MatchQuality, Query};
+use crate::address::{
+    self, AddressIndex, AddressMeta, Candidate, Failure, Found, MatchQuality, Query,
+};
 use crate::crs::{Rd, Wgs84, transformer};
 use crate::geodata::{Area, Geodata, SourceInfo};
 use crate::index::{Hit, Index, Position};
@@ -462,42 +464,8 @@ impl Resolver {
         audience: Audience,
     ) -> Result<Answer, AddressLookupError> {
         let found = self
-            .addresses
-            .find(query)
+            .find_address(query)
             .map_err(AddressLookupError::Address)?;
-        if !found.members.is_empty() {
-            let mut by_area: Vec<(Option<u32>, u32)> = Vec::new();
-            for &row in &found.members {
-                let area =
-                    self.locate_all(self.addresses.row_rd(row))[self.coverage].map(|h| h.area);
-                if !by_area.iter().any(|(a, _)| *a == area) {
-                    by_area.push((area, row));
-                }
-            }
-            if by_area.len() > 1 {
-                let names: Vec<String> = by_area
-                    .iter()
-                    .map(|(a, _)| match a {
-                        Some(a) => self.data.layers[self.coverage].areas[*a as usize]
-                            .name
-                            .clone(),
-                        None => "outside coverage".into(),
-                    })
-                    .collect();
-                return Err(AddressLookupError::Address(Failure::Ambiguous {
-                    reason: format!(
-                        "'{}' spans {} areas ({}): give a house number",
-                        query_text(query),
-                        names.len(),
-                        names.join(", ")
-                    ),
-                    candidates: by_area
-                        .iter()
-                        .map(|(_, row)| self.addresses.row_candidate(*row, found.best.quality))
-                        .collect(),
-                }));
-            }
-        }
         let mut answer = self.resolve_situation(found.best.address.rd, situation, audience)?;
         answer.address = Some(AddressMatch {
             query: query_text(query),
@@ -507,6 +475,48 @@ impl Resolver {
             alternatives: found.alternatives,
         });
         Ok(answer)
+    }
+
+    /// The address decision every interface uses (lookup, batch, the page): the address found,
+    /// or why there is none. A street or postcode without a number stands for all its
+    /// addresses and is ambiguous when they lie in more than one coverage area (one candidate
+    /// per area), so that no interface answers it with one area's people.
+    pub fn find_address(&self, query: &Query) -> Result<Found, Failure> {
+        let found = self.addresses.find(query)?;
+        if found.members.is_empty() {
+            return Ok(found);
+        }
+        let mut by_area: Vec<(Option<u32>, u32)> = Vec::new();
+        for &row in &found.members {
+            let area = self.locate_all(self.addresses.row_rd(row))[self.coverage].map(|h| h.area);
+            if !by_area.iter().any(|(a, _)| *a == area) {
+                by_area.push((area, row));
+            }
+        }
+        if by_area.len() <= 1 {
+            return Ok(found);
+        }
+        let names: Vec<String> = by_area
+            .iter()
+            .map(|(a, _)| match a {
+                Some(a) => self.data.layers[self.coverage].areas[*a as usize]
+                    .name
+                    .clone(),
+                None => "outside coverage".into(),
+            })
+            .collect();
+        Err(Failure::Ambiguous {
+            reason: format!(
+                "'{}' spans {} areas ({}): give a house number",
+                query_text(query),
+                names.len(),
+                names.join(", ")
+            ),
+            candidates: by_area
+                .iter()
+                .map(|(_, row)| self.addresses.row_candidate(*row, found.best.quality))
+                .collect(),
+        })
     }
 
     /// The contacts that a point inside `area` would get (its own and its parents' roster).

@@ -15,7 +15,7 @@
 //! standplaatsen have a polygon and are placed at its centroid.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Cursor, Read, Seek};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::Path;
 
 use geo::{Centroid, Coord, LineString, Polygon};
@@ -41,6 +41,59 @@ pub struct BagStats {
     pub without_object: usize,
     /// References to objects missing from the extract, with an example.
     pub unresolved: Vec<String>,
+    /// With a gemeente filter: its woonplaatsen on the date (from `GEM-WPL-RELATIE`), and the
+    /// current voorkomens left out because they lie elsewhere.
+    pub woonplaatsen: Vec<u64>,
+    pub other_gemeente: usize,
+    /// The extract's date (`StandTechnischeDatum` of the Leveringsdocument), when it has one.
+    pub stand: Option<Date>,
+}
+
+/// What to keep from an extract.
+#[derive(Debug, Clone, Default)]
+pub struct BagOptions {
+    /// The date that decides which voorkomen is current.
+    pub date: Date,
+    /// Keep only the woonplaatsen of this gemeente (four digits) according to the extract's
+    /// own `GEM-WPL-RELATIE` file on `date`: how the national extract is cut to one gemeente.
+    pub gemeente: Option<String>,
+    /// Bytes read from the input files so far and the pass (1-based) reading them, for a
+    /// progress bar; a gemeente filter reads the input in [`PASSES`] passes.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far an import has come; shared with whoever shows it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub bytes: std::sync::atomic::AtomicU64,
+    pub pass: std::sync::atomic::AtomicU64,
+}
+
+/// Passes over the input with a gemeente filter (without one: 2, the first reading only the
+/// small relation and delivery files).
+pub const PASSES: u64 = 4;
+
+/// Counts the bytes read from an input file.
+struct Counting<R> {
+    inner: R,
+    progress: Option<std::sync::Arc<Progress>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(p) = &self.progress {
+            p.bytes
+                .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Counting<R> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,22 +207,231 @@ fn keep<T>(map: &mut HashMap<u64, (u32, T)>, id: u64, voorkomen: u32, value: T) 
 
 /// Reads an extract: a zip (zips inside are opened too), a folder, or one XML file.
 pub fn import(path: &Path, today: Date) -> Result<(Vec<AddressRecord>, BagStats), RecordError> {
+    import_with(
+        &[path.to_path_buf()],
+        &BagOptions {
+            date: today,
+            ..BagOptions::default()
+        },
+    )
+}
+
+/// The object types of one pass over the input. Without a gemeente filter one pass reads all;
+/// with one, woonplaatsen and streets come first, then nummeraanduidingen, then the objects,
+/// so that each pass keeps only what lies in the gemeente and memory stays the gemeente's size.
+const ALL: &[Kind] = &[
+    Kind::Woonplaats,
+    Kind::OpenbareRuimte,
+    Kind::Nummeraanduiding,
+    Kind::Verblijfsobject,
+    Kind::Ligplaats,
+    Kind::Standplaats,
+];
+const STAGES: &[&[Kind]] = &[
+    &[Kind::Woonplaats, Kind::OpenbareRuimte],
+    &[Kind::Nummeraanduiding],
+    &[Kind::Verblijfsobject, Kind::Ligplaats, Kind::Standplaats],
+];
+
+/// Reads every input (zips, nested zips, folders, XML files) as one extract. Zips inside zips
+/// are streamed, never unpacked to disk or memory; files of object types without addresses
+/// (panden, inactive and `NietBag` objects) are skipped by name.
+pub fn import_with(
+    inputs: &[std::path::PathBuf],
+    opts: &BagOptions,
+) -> Result<(Vec<AddressRecord>, BagStats), RecordError> {
     let mut reader = Reader {
-        today,
+        today: opts.date,
         stats: BagStats::default(),
         collected: Collected::default(),
+        stage: ALL,
+        places: None,
+        pass: Pass::Meta,
+        gwr_places: HashMap::new(),
+        relation_seen: false,
+        gemeente: opts.gemeente.clone(),
+        progress: opts.progress.clone(),
     };
-    reader.path(path)?;
-    Ok(reader.finish())
+    reader.next_pass();
+    for path in inputs {
+        reader.path(path)?;
+    }
+    if let Some(g) = &opts.gemeente {
+        if !reader.relation_seen {
+            return Err(RecordError {
+                file: inputs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                line: None,
+                reason: format!(
+                    "--gemeente {g} needs the extract's GEM-WPL-RELATIE file (the national extract holds it as GEM-WPL-RELATIE-<date>.zip); none was found, give it as another input"
+                ),
+            });
+        }
+        let places = reader.gwr_places.remove(g.as_str()).unwrap_or_default();
+        if places.is_empty() {
+            return Err(RecordError {
+                file: "GEM-WPL-RELATIE".into(),
+                line: None,
+                reason: format!(
+                    "gemeente {g} has no woonplaats on {} (status definitief): check the code (Maastricht is 0935) and --date",
+                    opts.date
+                ),
+            });
+        }
+        let mut ids: Vec<u64> = places.iter().copied().collect();
+        ids.sort_unstable();
+        reader.stats.woonplaatsen = ids;
+        reader.places = Some(places);
+        reader.pass = Pass::Objects;
+        for stage in STAGES {
+            reader.stage = stage;
+            reader.next_pass();
+            for path in inputs {
+                reader.path(path)?;
+            }
+        }
+    } else {
+        reader.pass = Pass::Objects;
+        reader.next_pass();
+        for path in inputs {
+            reader.path(path)?;
+        }
+    }
+    let (records, stats) = reader.finish();
+    if records.is_empty() {
+        return Err(RecordError {
+            file: inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            line: None,
+            reason: empty_reason(&stats, opts),
+        });
+    }
+    Ok((records, stats))
+}
+
+/// Why an import found no address, in the terms of the options the user can change.
+fn empty_reason(stats: &BagStats, opts: &BagOptions) -> String {
+    let read: usize = stats.read.values().sum();
+    if read == 0 {
+        return "no BAG objects found: the input holds no LVBAG XML (expected the extract zip, its folder or its XML files)".into();
+    }
+    let mut why = format!(
+        "no current address: read {read} voorkomens; {} not current on {}, {} with an ended status",
+        stats.not_current, opts.date, stats.invalid_status
+    );
+    if let Some(g) = &opts.gemeente {
+        why.push_str(&format!(
+            ", {} in other gemeenten than {g} (woonplaatsen {})",
+            stats.other_gemeente,
+            stats
+                .woonplaatsen
+                .iter()
+                .map(|w| format!("{w:04}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        why.push_str(": the extract does not cover this gemeente, or --gemeente is wrong");
+    } else {
+        why.push_str(": check --date");
+    }
+    why
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Reading the GEM-WPL-RELATIE file and the Leveringsdocument only.
+    Meta,
+    Objects,
 }
 
 struct Reader {
     today: Date,
     stats: BagStats,
     collected: Collected,
+    /// The object types kept in this pass.
+    stage: &'static [Kind],
+    /// The gemeente's woonplaatsen, when filtering.
+    places: Option<std::collections::HashSet<u64>>,
+    pass: Pass,
+    /// The gemeente's woonplaatsen valid on the date, from GEM-WPL-RELATIE.
+    gwr_places: HashMap<String, std::collections::HashSet<u64>>,
+    relation_seen: bool,
+    gemeente: Option<String>,
+    progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// A problem inside a streamed zip: the zip itself, or a file in it.
+enum ZipStreamError {
+    Io(std::io::Error),
+    Record(RecordError),
+}
+
+impl From<std::io::Error> for ZipStreamError {
+    fn from(e: std::io::Error) -> Self {
+        ZipStreamError::Io(e)
+    }
+}
+
+impl From<RecordError> for ZipStreamError {
+    fn from(e: RecordError) -> Self {
+        ZipStreamError::Record(e)
+    }
+}
+
+/// What a file's name says it holds, so that passes can skip what they do not need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Named {
+    Relation,
+    Delivery,
+    Objects(Kind),
+    /// Panden, inactive objects, NietBag, "in onderzoek": nothing with an address.
+    Skip,
+    Unknown,
+}
+
+fn named(path: &str) -> Named {
+    let last = path.rsplit('/').next().unwrap_or(path).to_ascii_uppercase();
+    if last.starts_with("GEM-WPL-RELATIE") {
+        return Named::Relation;
+    }
+    if last.starts_with("LEVERINGSDOCUMENT") {
+        return Named::Delivery;
+    }
+    // Kadaster names files <4 digits><TYPE><date>; GDAL's samples are lower-case type names.
+    let tag = last
+        .get(4..7)
+        .filter(|_| last.as_bytes()[..4].iter().all(u8::is_ascii_digit));
+    let stem = last.split('.').next().unwrap_or_default();
+    let kind = |t: &str| match t {
+        "WPL" => Some(Named::Objects(Kind::Woonplaats)),
+        "OPR" => Some(Named::Objects(Kind::OpenbareRuimte)),
+        "NUM" => Some(Named::Objects(Kind::Nummeraanduiding)),
+        "VBO" => Some(Named::Objects(Kind::Verblijfsobject)),
+        "LIG" => Some(Named::Objects(Kind::Ligplaats)),
+        "STA" => Some(Named::Objects(Kind::Standplaats)),
+        "PND" | "INA" | "INO" | "NIE" | "IA0" => Some(Named::Skip),
+        _ => None,
+    };
+    tag.and_then(kind)
+        .or_else(|| kind(stem))
+        .unwrap_or(Named::Unknown)
 }
 
 impl Reader {
+    fn next_pass(&self) {
+        if let Some(p) = &self.progress {
+            use std::sync::atomic::Ordering::Relaxed;
+            p.bytes.store(0, Relaxed);
+            p.pass.fetch_add(1, Relaxed);
+        }
+    }
+
     fn path(&mut self, path: &Path) -> Result<(), RecordError> {
         let err = |e: std::io::Error| RecordError::file(path, e.to_string());
         if path.is_dir() {
@@ -185,14 +447,32 @@ impl Reader {
             return Ok(());
         }
         let name = path.display().to_string();
+        if !self.wanted(&name) {
+            return Ok(());
+        }
         let lower = name.to_ascii_lowercase();
-        let file = std::fs::File::open(path).map_err(err)?;
+        let file = Counting {
+            inner: std::fs::File::open(path).map_err(err)?,
+            progress: self.progress.clone(),
+        };
         if lower.ends_with(".zip") {
             self.zip(BufReader::new(file), &name)
         } else if lower.ends_with(".xml") {
             self.xml(BufReader::new(file), &name)
         } else {
             Ok(())
+        }
+    }
+
+    /// Whether this pass needs to open a file of this name.
+    fn wanted(&self, name: &str) -> bool {
+        match (self.pass, named(name)) {
+            (_, Named::Skip) => false,
+            (Pass::Meta, Named::Relation | Named::Delivery | Named::Unknown) => true,
+            (Pass::Meta, Named::Objects(_)) => false,
+            (Pass::Objects, Named::Relation | Named::Delivery) => false,
+            (Pass::Objects, Named::Objects(kind)) => self.stage.contains(&kind),
+            (Pass::Objects, Named::Unknown) => true,
         }
     }
 
@@ -207,27 +487,123 @@ impl Reader {
             let mut entry = archive.by_index(i).map_err(zerr)?;
             let entry_name = entry.name().map_err(zerr)?.into_owned();
             let inner = format!("{name}/{entry_name}");
-            let lower = entry_name.to_ascii_lowercase();
-            if lower.ends_with(".zip") {
-                // A zip needs seeking; an inner one is read into memory (one object type of
-                // one municipality, or one part of the national file).
-                let mut bytes = Vec::with_capacity(entry.size() as usize);
-                entry.read_to_end(&mut bytes).map_err(|e| RecordError {
-                    file: inner.clone(),
-                    line: None,
-                    reason: e.to_string(),
-                })?;
-                drop(entry);
-                self.zip(Cursor::new(bytes), &inner)?;
-            } else if lower.ends_with(".xml") {
-                self.xml(BufReader::new(entry), &inner)?;
-            }
+            self.entry(&mut entry, &inner)?;
         }
         Ok(())
     }
 
+    /// One member of a zip: a zip inside is streamed member by member, an XML file is parsed.
+    fn entry(&mut self, entry: &mut dyn Read, name: &str) -> Result<(), RecordError> {
+        if !self.wanted(name) {
+            return Ok(());
+        }
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".zip") {
+            self.zip_stream(entry, name)
+        } else if lower.ends_with(".xml") {
+            self.xml(BufReader::with_capacity(256 << 10, entry), name)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A zip read front to back from a stream, by its local headers: no seeking, so a zip in a
+    /// zip needs neither memory nor disk for itself.
+    fn zip_stream(&mut self, reader: &mut dyn Read, name: &str) -> Result<(), RecordError> {
+        let mut reader = BufReader::with_capacity(256 << 10, reader);
+        super::zipstream::for_each_member(&mut reader, |member, body| {
+            self.entry(body, &format!("{name}/{member}"))
+                .map_err(ZipStreamError::Record)
+        })
+        .map_err(|e: ZipStreamError| match e {
+            ZipStreamError::Record(r) => r,
+            ZipStreamError::Io(e) => RecordError {
+                file: name.to_string(),
+                line: None,
+                reason: format!("not a readable zip: {e}"),
+            },
+        })
+    }
+
+    /// The Leveringsdocument's date and the gemeente–woonplaats relations valid on the date.
+    fn meta<R: BufRead>(&mut self, reader: R, name: &str) -> Result<(), RecordError> {
+        let mut xml = quick_xml::Reader::from_reader(reader);
+        xml.config_mut().trim_text(true);
+        let mut buf = Vec::new();
+        let mut in_stand = false;
+        let xml_err = |xml: &quick_xml::Reader<R>, e: String| RecordError {
+            file: name.to_string(),
+            line: None,
+            reason: format!("XML error at byte {}: {e}", xml.buffer_position()),
+        };
+        loop {
+            let event = xml
+                .read_event_into(&mut buf)
+                .map_err(|e| xml_err(&xml, e.to_string()))?;
+            match event {
+                Event::Start(e) => {
+                    in_stand = e.local_name().as_ref() == b"StandTechnischeDatum";
+                    if e.local_name().as_ref() == b"GemeenteWoonplaatsRelatie" {
+                        self.relation_seen = true;
+                        let v = read_object(&mut xml).map_err(|e| xml_err(&xml, e))?;
+                        self.relation(&v);
+                    }
+                }
+                // The relation file has a StandTechnischeDatum too; the delivery's own wins.
+                Event::Text(t) if in_stand => {
+                    let text = t.decode().map_err(|e| xml_err(&xml, e.to_string()))?;
+                    if let Ok(d) = text.trim().parse::<Date>()
+                        && (self.stats.stand.is_none() || named(name) == Named::Delivery)
+                    {
+                        self.stats.stand = Some(d);
+                    }
+                }
+                Event::End(_) => in_stand = false,
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        Ok(())
+    }
+
+    fn relation(&mut self, v: &Voorkomen) {
+        let Some(gemeente) = &self.gemeente else {
+            return;
+        };
+        let date = |p: &str| {
+            v.get(p)
+                .and_then(|s| s.get(..10))
+                .and_then(|s| s.parse::<Date>().ok())
+        };
+        let valid = date("begindatumTijdvakGeldigheid").is_some_and(|d| d <= self.today)
+            && date("einddatumTijdvakGeldigheid").is_none_or(|d| d > self.today)
+            && v.get("status")
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case("definitief"));
+        let of_gemeente = v
+            .get("gerelateerdeGemeente/identificatie")
+            .is_some_and(|g| g.trim() == gemeente);
+        if valid
+            && of_gemeente
+            && let Some(w) = v
+                .get("gerelateerdeWoonplaats/identificatie")
+                .and_then(|w| w.trim().parse().ok())
+        {
+            self.gwr_places
+                .entry(gemeente.clone())
+                .or_default()
+                .insert(w);
+        }
+    }
+
     /// Streams one XML file, handing every object element to [`Reader::object`].
     fn xml<R: BufRead>(&mut self, reader: R, name: &str) -> Result<(), RecordError> {
+        if self.pass == Pass::Meta {
+            return match named(name) {
+                Named::Relation | Named::Delivery => self.meta(reader, name),
+                _ => Ok(()),
+            };
+        }
         self.stats.files += 1;
         let mut xml = quick_xml::Reader::from_reader(reader);
         xml.config_mut().trim_text(true);
@@ -273,6 +649,9 @@ impl Reader {
     }
 
     fn object(&mut self, kind: Kind, v: Voorkomen) -> Result<(), String> {
+        if !self.stage.contains(&kind) {
+            return Ok(());
+        }
         *self.stats.read.entry(kind.label()).or_default() += 1;
         let id_text = v
             .get("identificatie")
@@ -294,6 +673,10 @@ impl Reader {
             .get("voorkomenidentificatie")
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(0);
+        if !self.in_gemeente(kind, id, &v) {
+            self.stats.other_gemeente += 1;
+            return Ok(());
+        }
         let c = &mut self.collected;
         match kind {
             Kind::Nummeraanduiding => {
@@ -371,6 +754,35 @@ impl Reader {
             }
         }
         Ok(())
+    }
+
+    /// With a gemeente filter: whether a current voorkomen belongs to it. A street lies in one
+    /// of its woonplaatsen; a nummeraanduiding lies in one of them or on one of its streets; an
+    /// object has one of its nummeraanduidingen. Earlier passes have read what is referred to.
+    fn in_gemeente(&self, kind: Kind, id: u64, v: &Voorkomen) -> bool {
+        let Some(places) = &self.places else {
+            return true;
+        };
+        let reference = |p: &str| v.get(p).and_then(|s| s.trim().parse::<u64>().ok());
+        let c = &self.collected;
+        match kind {
+            Kind::Woonplaats => places.contains(&id),
+            Kind::OpenbareRuimte => {
+                reference("ligtIn/WoonplaatsRef").is_some_and(|w| places.contains(&w))
+            }
+            Kind::Nummeraanduiding => {
+                reference("ligtIn/WoonplaatsRef").is_some_and(|w| places.contains(&w))
+                    || reference("ligtAan/OpenbareRuimteRef")
+                        .is_some_and(|s| c.streets.contains_key(&s))
+            }
+            Kind::Verblijfsobject | Kind::Ligplaats | Kind::Standplaats => {
+                reference("heeftAlsHoofdadres/NummeraanduidingRef")
+                    .is_some_and(|n| c.nums.contains_key(&n))
+                    || v.all("heeftAlsNevenadres/NummeraanduidingRef")
+                        .filter_map(|s| s.trim().parse::<u64>().ok())
+                        .any(|n| c.nums.contains_key(&n))
+            }
+        }
     }
 
     fn finish(mut self) -> (Vec<AddressRecord>, BagStats) {

@@ -14,6 +14,7 @@ pub mod normalize;
 pub mod records;
 pub mod search;
 pub mod synthetic;
+mod zipstream;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -51,6 +52,10 @@ pub struct AddressSourceInfo {
     pub complete: bool,
     /// What a user should know about the source's limits.
     pub note: String,
+    /// The day the source describes (a BAG extract's stand, an export's date), when known.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date: Option<jiff::civil::Date>,
 }
 
 /// The metadata reported with answers.
@@ -62,7 +67,7 @@ pub struct AddressMeta {
     pub how_to_load_bag: &'static str,
 }
 
-pub const HOW_TO_LOAD_BAG: &str = "download the BAG 2.0 Extract for gemeente 0935 (Maastricht) from Kadaster, run `wijkwijzer import bag EXTRACT.zip --out addresses.csv`, then start with `--addresses addresses.csv`";
+pub const HOW_TO_LOAD_BAG: &str = "download the national BAG extract (lvbag-extract-nl.zip, free from PDOK: https://service.pdok.nl/kadaster/bag/atom/downloads/lvbag-extract-nl.zip), run `wijkwijzer import bag lvbag-extract-nl.zip --gemeente 0935 --out addresses.csv`, then start with `--addresses addresses.csv`";
 
 /// One stored address: 40 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,6 +339,7 @@ impl AddressIndex {
                 attribution: String::new(),
                 complete: false,
                 note: format!("no {} describes this file", meta_path.display()),
+                date: None,
             },
         };
         AddressIndex::build(rows, info)

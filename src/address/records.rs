@@ -389,10 +389,11 @@ pub fn osm_source_info() -> super::AddressSourceInfo {
         attribution: "© OpenStreetMap contributors".into(),
         complete: false,
         note: "about 800 addresses of shops, amenities and tourist sites, most in the centre: not the address register; most homes are missing".into(),
+        date: Some(jiff::civil::date(2023, 7, 3)),
     }
 }
 
-/// Imports the OpenStreetMap-derived CSV of `../shared/data` (columns street, housenumber,
+/// Imports the OpenStreetMap-derived CSV of `data/sources` (columns street, housenumber,
 /// postcode, city, lat, lon). OSM house numbers that are ranges or lists (`16-18`, `11 & 12`)
 /// are not one BAG address and are skipped with a note, as are rows that do not read.
 pub fn import_osm(path: &Path) -> Result<(Vec<AddressRecord>, Vec<RecordError>), RecordError> {
@@ -417,4 +418,45 @@ fn is_number_range(h: &str) -> bool {
         },
         None => false,
     }
+}
+
+/// What [`write_file`] wrote, as the server will see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Addresses the index holds after loading the file: the number answers report.
+    pub addresses: usize,
+    /// Rows dropped on load because an earlier row has the same address.
+    pub duplicates: usize,
+}
+
+/// Writes `records` as a canonical address file with its `.toml` beside it, loads the result
+/// back exactly as `serve` will, and only then moves both into place: a refused or interrupted
+/// write leaves the previous file untouched.
+pub fn write_file(
+    out: &Path,
+    records: &mut [AddressRecord],
+    info: &super::AddressSourceInfo,
+) -> Result<Written, RecordError> {
+    use crate::geodata::staging::StagedFile;
+    let io = |p: &Path, e: std::io::Error| RecordError::file(p, e.to_string());
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    }
+    let csv = StagedFile::new(out);
+    let meta_path = out.with_extension("toml");
+    let meta = StagedFile::new(&meta_path);
+    let file = std::fs::File::create(csv.path()).map_err(|e| io(out, e))?;
+    write_canonical(std::io::BufWriter::new(file), records).map_err(|e| io(out, e))?;
+    let text = toml::to_string(info).map_err(|e| RecordError::file(&meta_path, e.to_string()))?;
+    std::fs::write(meta.path(), text).map_err(|e| io(&meta_path, e))?;
+    let file = std::fs::File::open(csv.path()).map_err(|e| io(out, e))?;
+    let rows = read_canonical(std::io::BufReader::new(file), &out.display().to_string())?;
+    let (index, duplicates) =
+        super::AddressIndex::build(rows, info.clone()).map_err(|e| RecordError::file(out, e.0))?;
+    meta.commit().map_err(|e| io(&meta_path, e))?;
+    csv.commit().map_err(|e| io(out, e))?;
+    Ok(Written {
+        addresses: index.len(),
+        duplicates,
+    })
 }

@@ -631,7 +631,7 @@ impl<'a> Classifier<'a> {
 
     fn address(&self, q: &Query) -> Result<(Rd, String), (&'static str, String)> {
         use crate::address::Failure;
-        match self.resolver.addresses().find(q) {
+        match self.resolver.find_address(q) {
             Ok(f) => {
                 let quality = f.best.quality.as_str();
                 let note = if quality == "exact" {

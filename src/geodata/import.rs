@@ -1,7 +1,7 @@
 //! `wijkwijzer import`: builds a geodata directory from public sources.
 //!
 //! Inputs: the CBS buurten (and optionally wijken) as GeoJSON — the generalised cartomap/PDOK
-//! extract shipped in `../shared/data`, or a full-resolution CBS/PDOK GeoJSON export, national or
+//! extract kept in `data/sources`, or a full-resolution CBS/PDOK GeoJSON export, national or
 //! per gemeente, RD New or WGS84, with `statcode/statnaam` or `buurtcode/buurtnaam` properties —
 //! plus `layers.toml` ([`super::mapping`]) and NSGI's `rdcorr2018` grid (zip or text).
 //!
@@ -17,22 +17,37 @@ use std::path::{Path, PathBuf};
 use geo::{Area as _, BooleanOps, MultiPolygon, Polygon};
 use serde_json::{Value, json};
 
+use super::cbs::{self, CbsFeature, CbsKind, round_mm};
 use super::mapping::Mapping;
 use super::{LayerInfo, Manifest};
-use crate::crs::{CorrectionGrid, transformer};
+use crate::crs::CorrectionGrid;
 
 /// What to import, and overrides for the source description in `layers.toml`.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
+    /// CBS buurten: GeoJSON or GeoPackage.
     pub buurten: PathBuf,
+    /// The GeoPackage table with the buurten (default: the one named like `buurten`).
+    pub buurten_layer: Option<String>,
+    /// CBS wijken for the wijk names (default: a GeoPackage's own wijken table, else the
+    /// buurten's `wijknaam`, else "Wijk NN").
     pub wijken: Option<PathBuf>,
-    pub grid: PathBuf,
-    pub mapping: PathBuf,
+    /// NSGI's grid; `None` uses the copy built into the binary.
+    pub grid: Option<PathBuf>,
+    /// `layers.toml`; `None` uses the copy built into the binary.
+    pub mapping: Option<PathBuf>,
     pub out: PathBuf,
     pub source_name: Option<String>,
+    /// The source's name when neither the file nor `source_name` gives one (instead of the
+    /// mapping's, which describes the extract the project ships).
+    pub fallback_name: Option<String>,
+    pub attribution: Option<String>,
     pub year: Option<u16>,
     pub generalized: Option<bool>,
 }
+
+/// The mapping shipped with the project, used when no `layers.toml` is given.
+pub const EMBEDDED_MAPPING: &str = include_str!("../../geodata/layers.toml");
 
 /// What an import did, for the person running it.
 #[derive(Debug, Clone, Default)]
@@ -56,151 +71,11 @@ pub enum ImportError {
     Mapping(Vec<String>),
 }
 
-fn file_err(path: &Path, reason: impl ToString) -> ImportError {
+pub(crate) fn file_err(path: &Path, reason: impl ToString) -> ImportError {
     ImportError::File {
         path: path.display().to_string(),
         reason: reason.to_string(),
     }
-}
-
-/// One CBS feature, reprojected to RD New.
-#[derive(Debug, Clone)]
-struct CbsFeature {
-    code: String,
-    name: String,
-    geometry: MultiPolygon<f64>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum CbsKind {
-    Buurt,
-    Wijk,
-}
-
-impl CbsKind {
-    fn prefix(self) -> &'static str {
-        match self {
-            CbsKind::Buurt => "BU",
-            CbsKind::Wijk => "WK",
-        }
-    }
-    fn code_keys(self) -> &'static [&'static str] {
-        match self {
-            CbsKind::Buurt => &["statcode", "buurtcode", "code"],
-            CbsKind::Wijk => &["statcode", "wijkcode", "code"],
-        }
-    }
-    fn name_keys(self) -> &'static [&'static str] {
-        match self {
-            CbsKind::Buurt => &["statnaam", "buurtnaam", "naam"],
-            CbsKind::Wijk => &["statnaam", "wijknaam", "naam"],
-        }
-    }
-}
-
-fn read_cbs(
-    path: &Path,
-    kind: CbsKind,
-    gemeente: &str,
-) -> Result<(Vec<CbsFeature>, bool), ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|e| file_err(path, e))?;
-    let fc = geojson::FeatureCollection::try_from(
-        text.parse::<geojson::GeoJson>()
-            .map_err(|e| file_err(path, format!("not GeoJSON: {e}")))?,
-    )
-    .map_err(|e| file_err(path, format!("not a FeatureCollection: {e}")))?;
-    let declared = fc
-        .foreign_members
-        .as_ref()
-        .and_then(|m| m.get("crs"))
-        .and_then(|c| c.pointer("/properties/name"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let wanted_prefix = format!("{}{gemeente}", kind.prefix());
-    let mut out = Vec::new();
-    let mut generalized_hint = false;
-    for (n, f) in fc.features.iter().enumerate() {
-        let prop = |keys: &[&str]| {
-            keys.iter()
-                .find_map(|k| f.property(k).and_then(Value::as_str))
-                .map(|s| s.trim().to_string())
-        };
-        let Some(code) = prop(kind.code_keys()) else {
-            return Err(ImportError::Feature {
-                path: path.display().to_string(),
-                feature: format!("#{n}"),
-                reason: format!(
-                    "no code property (looked for {})",
-                    kind.code_keys().join(", ")
-                ),
-            });
-        };
-        if !code.starts_with(&wanted_prefix) {
-            continue;
-        }
-        let feature_err = |reason: String| ImportError::Feature {
-            path: path.display().to_string(),
-            feature: code.clone(),
-            reason,
-        };
-        let name = prop(kind.name_keys()).ok_or_else(|| {
-            feature_err(format!(
-                "no name property ({})",
-                kind.name_keys().join(", ")
-            ))
-        })?;
-        if f.property("FID")
-            .and_then(Value::as_str)
-            .is_some_and(|fid| fid.contains("gegeneraliseerd"))
-        {
-            generalized_hint = true;
-        }
-        let geometry = f
-            .geometry
-            .as_ref()
-            .ok_or_else(|| feature_err("no geometry".into()))?;
-        let mp = super::to_multipolygon(geometry).map_err(feature_err)?;
-        // Snapping to the millimetre makes vertices that neighbours share bit-identical again
-        // after a reprojection, so dissolving them leaves no slivers.
-        let mp = round_mm(&to_rd(mp, declared.as_deref()).map_err(feature_err)?);
-        out.push(CbsFeature {
-            code,
-            name,
-            geometry: mp,
-        });
-    }
-    if out.is_empty() {
-        return Err(file_err(
-            path,
-            format!("no features with a code starting with {wanted_prefix}"),
-        ));
-    }
-    out.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok((out, generalized_hint))
-}
-
-/// Brings a geometry into RD New: trusts a declared CRS, otherwise RFC 7946 (WGS84) when every
-/// coordinate is in degree range and RD when none is.
-fn to_rd(mp: MultiPolygon<f64>, declared: Option<&str>) -> Result<MultiPolygon<f64>, String> {
-    use geo::{CoordsIter, MapCoords};
-    let is_wgs84 = match declared {
-        Some(name) if name.contains("28992") => false,
-        Some(name) if name.contains("4326") || name.contains("CRS84") || name.contains("4258") => {
-            true
-        }
-        Some(name) => return Err(format!("unsupported CRS '{name}': use EPSG:28992 or WGS84")),
-        None => mp
-            .coords_iter()
-            .all(|c| c.x.abs() <= 180.0 && c.y.abs() <= 90.0),
-    };
-    if !is_wgs84 {
-        return Ok(mp);
-    }
-    let t = transformer();
-    Ok(mp.map_coords(|c| {
-        let rd = t.wgs84_to_rd(crate::crs::Wgs84 { lat: c.y, lon: c.x });
-        geo::coord! { x: rd.x, y: rd.y }
-    }))
 }
 
 fn read_grid(path: &Path) -> Result<CorrectionGrid, ImportError> {
@@ -231,17 +106,38 @@ fn read_grid(path: &Path) -> Result<CorrectionGrid, ImportError> {
 
 /// Runs the import; see the module documentation.
 pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    let mapping_text =
-        std::fs::read_to_string(&opts.mapping).map_err(|e| file_err(&opts.mapping, e))?;
-    let mapping = Mapping::parse(&mapping_text).map_err(|e| file_err(&opts.mapping, e))?;
+    let mapping = match &opts.mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| file_err(path, e))?;
+            Mapping::parse(&text).map_err(|e| file_err(path, e))?
+        }
+        None => Mapping::parse(EMBEDDED_MAPPING)
+            .map_err(|e| file_err(Path::new("layers.toml (built in)"), e))?,
+    };
     let mut problems = mapping.check();
-    let (buurten, generalized_hint) =
-        read_cbs(&opts.buurten, CbsKind::Buurt, &mapping.gemeente_code)?;
+    let read = cbs::read(
+        &opts.buurten,
+        CbsKind::Buurt,
+        &mapping.gemeente_code,
+        opts.buurten_layer.as_deref(),
+    )?;
+    let generalized_hint = read.generalized_hint;
+    let buurten = read.features;
     let cbs_wijken = match &opts.wijken {
-        Some(p) => read_cbs(p, CbsKind::Wijk, &mapping.gemeente_code)?.0,
+        Some(p) => cbs::read(p, CbsKind::Wijk, &mapping.gemeente_code, None)?.features,
+        // A CBS GeoPackage carries its wijken beside the buurten.
+        None if cbs::is_geopackage(&opts.buurten) => {
+            match cbs::read(&opts.buurten, CbsKind::Wijk, &mapping.gemeente_code, None) {
+                Ok(w) => w.features,
+                Err(_) => Vec::new(),
+            }
+        }
         None => Vec::new(),
     };
-    let grid = read_grid(&opts.grid)?;
+    let grid = match &opts.grid {
+        Some(path) => read_grid(path)?.to_bytes(),
+        None => crate::crs::EMBEDDED_GRID.to_vec(),
+    };
 
     for b in &buurten {
         match mapping.buurten.get(&b.code) {
@@ -268,16 +164,43 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
     }
 
     let mut out = Outputs::default();
-    let mut source = mapping.source.clone();
-    if let Some(n) = &opts.source_name {
+    out.report.notes.extend(read.left_out.iter().cloned());
+    // The file's own provenance (a GeoPackage, a download) beats the mapping's default, which
+    // describes the generalised extract the project ships.
+    let file_source = read.source.is_some();
+    let mut source = read.source.unwrap_or_else(|| mapping.source.clone());
+    if let Some(y) = read.year.filter(|y| *y > 0) {
+        source.year = y;
+    }
+    if source.year == 0 {
+        source.year = mapping.source.year;
+    }
+    if let Some(n) = opts
+        .source_name
+        .as_ref()
+        .or(opts.fallback_name.as_ref().filter(|_| !file_source))
+    {
         source.name = n.clone();
+        // A renamed source no longer comes through the shipped extract's channel.
+        if !file_source {
+            source.attribution = "Bron: CBS/Kadaster".into();
+        }
+    }
+    if let Some(a) = &opts.attribution {
+        source.attribution = a.clone();
     }
     if let Some(y) = opts.year {
         source.year = y;
     }
-    source.generalized = opts
-        .generalized
-        .unwrap_or(source.generalized || generalized_hint);
+    // The mapping's default describes the shipped generalised extract; a file given under
+    // another name is taken as full resolution unless it says otherwise.
+    source.generalized = opts.generalized.unwrap_or(if file_source {
+        source.generalized || generalized_hint
+    } else if opts.source_name.is_some() || opts.fallback_name.is_some() {
+        generalized_hint
+    } else {
+        mapping.source.generalized || generalized_hint
+    });
     if generalized_hint && opts.generalized == Some(false) {
         out.report.notes.push(
             "the CBS file's FID says 'gegeneraliseerd' but --generalized false was given".into(),
@@ -329,6 +252,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         let cbs = cbs_wijken.iter().find(|w| &w.code == wk);
         let name = cbs
             .map(|w| w.name.clone())
+            .or_else(|| members.iter().find_map(|b| b.wijk_name.clone()))
             .unwrap_or_else(|| format!("Wijk {}", &wk[6..8]));
         if let Some(cbs) = cbs {
             let diff = cbs.geometry.xor(&geometry).unsigned_area();
@@ -437,7 +361,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         report.files.push(path);
     }
     let grid_path = opts.out.join("rdcorr2018.bin");
-    std::fs::write(&grid_path, grid.to_bytes()).map_err(|e| file_err(&grid_path, e))?;
+    std::fs::write(&grid_path, grid).map_err(|e| file_err(&grid_path, e))?;
     report.files.push(grid_path);
     Ok(report)
 }
@@ -499,13 +423,6 @@ fn dissolve<'a>(parts: impl Iterator<Item = &'a MultiPolygon<f64>>) -> MultiPoly
         })
         .collect();
     round_mm(&MultiPolygon(cleaned))
-}
-
-fn round_mm(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    use geo::MapCoords;
-    mp.map_coords(
-        |c| geo::coord! { x: (c.x * 1000.0).round() / 1000.0, y: (c.y * 1000.0).round() / 1000.0 },
-    )
 }
 
 fn num(v: f64) -> Value {
@@ -576,4 +493,108 @@ fn feature_json(f: FeatureOut<'_>) -> Value {
         props.insert("members".into(), json!(m));
     }
     json!({"type": "Feature", "id": id, "properties": props, "geometry": geometry})
+}
+
+/// Why a whole-directory import was refused; the target directory is untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum DirImportError {
+    #[error(transparent)]
+    Layers(#[from] ImportError),
+    #[error(transparent)]
+    Addresses(#[from] crate::address::records::RecordError),
+    #[error("the imported data does not pass `check`, so {target} was left as it was:\n{error}")]
+    Check {
+        target: String,
+        error: super::GeodataError,
+    },
+    #[error("{path}: {reason}")]
+    Io { path: String, reason: String },
+}
+
+/// What [`import_dir`] did beyond the layers.
+#[derive(Debug, Clone, Default)]
+pub struct DirReport {
+    pub layers: ImportReport,
+    /// OpenStreetMap addresses imported: (kept, rows skipped with their reasons).
+    pub osm: Option<(crate::address::records::Written, Vec<String>)>,
+    /// Files the directory lacked and that were filled from the copies built into the binary.
+    pub defaults: Vec<String>,
+    /// The data version of the result, as `serve` will report it.
+    pub version: String,
+}
+
+/// Files a geodata directory needs beside the generated layers, as shipped in the binary.
+fn built_in_files() -> Vec<(&'static str, &'static [u8])> {
+    let embedded = |name: &str| {
+        super::Geodata::embedded_files()
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c.as_bytes())
+            .unwrap_or_default()
+    };
+    vec![
+        ("roster.toml", embedded("roster.toml")),
+        ("situations.toml", embedded("situations.toml")),
+        ("layers.toml", EMBEDDED_MAPPING.as_bytes()),
+        (
+            "addresses.csv",
+            include_bytes!("../../geodata/addresses.csv").as_slice(),
+        ),
+        (
+            "addresses.toml",
+            include_bytes!("../../geodata/addresses.toml").as_slice(),
+        ),
+    ]
+}
+
+/// Builds a complete geodata directory at `opts.out`: the layers ([`run`]), the addresses
+/// (from the OpenStreetMap CSV `osm` when given), and whatever else the directory lacks from
+/// the copies built into the binary (the roster and situations with role placeholders, the
+/// mapping, the OpenStreetMap address file). Everything is written into a staging directory,
+/// validated as `check` would, and only then swapped in; files already in `opts.out` that the
+/// import does not generate (a municipality's roster, its address file) are kept.
+pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport, DirImportError> {
+    let io = |p: &Path, e: std::io::Error| DirImportError::Io {
+        path: p.display().to_string(),
+        reason: e.to_string(),
+    };
+    let staging = super::staging::Staging::new(&opts.out).map_err(|e| io(&opts.out, e))?;
+    let staged = ImportOptions {
+        out: staging.path().to_path_buf(),
+        ..opts.clone()
+    };
+    let mut report = DirReport {
+        layers: run(&staged)?,
+        ..DirReport::default()
+    };
+    if let Some(osm) = osm {
+        let (mut records, skipped) = crate::address::records::import_osm(osm)?;
+        let written = crate::address::records::write_file(
+            &staging.path().join("addresses.csv"),
+            &mut records,
+            &crate::address::records::osm_source_info(),
+        )?;
+        report.osm = Some((written, skipped.iter().map(ToString::to_string).collect()));
+    }
+    for (name, content) in built_in_files() {
+        let path = staging.path().join(name);
+        if !path.exists() {
+            std::fs::write(&path, content).map_err(|e| io(&path, e))?;
+            report.defaults.push(name.to_string());
+        }
+    }
+    let data = super::Geodata::load_dir(staging.path()).map_err(|error| DirImportError::Check {
+        target: opts.out.display().to_string(),
+        error,
+    })?;
+    crate::address::AddressIndex::load(&staging.path().join("addresses.csv"))?;
+    report.version = data.version;
+    // The report names the files where they will be, not where they were staged.
+    for f in &mut report.layers.files {
+        if let Some(name) = f.file_name() {
+            *f = opts.out.join(name);
+        }
+    }
+    staging.commit().map_err(|e| io(&opts.out, e))?;
+    Ok(report)
 }

@@ -8,8 +8,11 @@
 //! Loading always validates ([`validate`]): a directory that fails is refused as a whole, with
 //! every problem listed by file, feature and reason, so a service never swaps in half-good data.
 
+pub mod cbs;
+pub mod download;
 pub mod import;
 pub mod mapping;
+pub mod staging;
 pub mod validate;
 
 use std::collections::BTreeMap;

@@ -235,6 +235,7 @@ fn test_index(csv: &str) -> AddressIndex {
         attribution: String::new(),
         complete: true,
         note: String::new(),
+        date: None,
     };
     AddressIndex::build(outcome.records, info).unwrap().0
 }

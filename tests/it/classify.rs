@@ -466,3 +466,60 @@ fn records_larger_than_a_chunk_and_files_spanning_many_chunks() {
         assert!(line.starts_with(&format!("50.85,5.69,{i},")), "{line}");
     }
 }
+
+/// A street whose two addresses lie in two LWA areas: every door refuses to pick one area's
+/// people for the street alone, and all give the same area for a house number.
+#[test]
+fn a_street_spanning_two_areas_is_ambiguous_in_batch_as_in_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx.csv");
+    std::fs::write(
+        &idx,
+        "straat,huisnummer,postcode,woonplaats,x,y\n\
+         Grensstraat,1,6211AA,Maastricht,176040,317960\n\
+         Grensstraat,2,6222BB,Maastricht,179200,317600\n",
+    )
+    .unwrap();
+    let (code, out, err) = crate::cli::wijkwijzer(&[
+        "import",
+        "addresses",
+        idx.to_str().unwrap(),
+        "-o",
+        dir.path().join("a.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let addresses = dir.path().join("a.csv");
+    let a = addresses.to_str().unwrap();
+    let (code, _, err) = crate::cli::wijkwijzer(&["lookup", "--addresses", a, "Grensstraat"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("spans 2 areas"), "{err}");
+
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "id;adres\n1;Grensstraat\n2;Grensstraat 1\n3;Grensstraat 2\n",
+    )
+    .unwrap();
+    let (code, out, err) = crate::cli::wijkwijzer(&[
+        "classify",
+        "--addresses",
+        a,
+        "--quiet",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().collect();
+    assert!(
+        rows[1].starts_with("1;Grensstraat;") && rows[1].contains("ambiguous_address"),
+        "{out}"
+    );
+    assert!(rows[1].contains("spans 2 areas"), "{out}");
+    assert!(
+        rows[2].contains("lwa-centrum-zuid-west") && rows[2].contains(";ok;"),
+        "{out}"
+    );
+    assert!(
+        rows[3].contains("lwa-zuid-oost") && rows[3].contains(";ok;"),
+        "{out}"
+    );
+}

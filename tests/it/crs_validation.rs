@@ -5,7 +5,7 @@
 
 use wijkwijzer::crs::{Rd, Wgs84, transformer};
 
-use crate::shared_data;
+use crate::source_data;
 
 struct Pair {
     id: String,
@@ -14,10 +14,10 @@ struct Pair {
 }
 
 fn pairs() -> Vec<Pair> {
-    let text = std::fs::read_to_string(shared_data(
+    let text = std::fs::read_to_string(source_data(
         "rdnaptrans2018-validation/Z001_ETRS89andRDNAP.txt",
     ))
-    .expect("NSGI validation file in ../shared/data");
+    .expect("NSGI validation file in data/sources");
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {

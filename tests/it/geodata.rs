@@ -8,21 +8,24 @@ use serde_json::Value;
 use wijkwijzer::geodata::Geodata;
 use wijkwijzer::geodata::import::{ImportOptions, run};
 
-use crate::shared_data;
+use crate::source_data;
 
 fn repo(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
 fn options(out: &Path) -> ImportOptions {
-    let cbs = shared_data("cbs-wijkenbuurten-2024-maastricht");
+    let cbs = source_data("cbs-wijkenbuurten-2024-maastricht");
     ImportOptions {
         buurten: cbs.join("buurten_2024_maastricht_rd.geojson"),
+        buurten_layer: None,
         wijken: Some(cbs.join("wijken_2024_maastricht_rd.geojson")),
-        grid: shared_data("rdnaptrans2018-grids/rdcorr2018.txt.zip"),
-        mapping: repo("geodata/layers.toml"),
+        grid: Some(source_data("rdnaptrans2018-grids/rdcorr2018.txt.zip")),
+        mapping: Some(repo("geodata/layers.toml")),
         out: out.to_path_buf(),
         source_name: None,
+        fallback_name: None,
+        attribution: None,
         year: None,
         generalized: None,
     }
@@ -163,7 +166,7 @@ fn import_refuses_a_mapping_that_does_not_match_the_cbs_file() {
     )
     .unwrap();
     let mut opts = options(&dir.path().join("out"));
-    opts.mapping = mapping;
+    opts.mapping = Some(mapping);
     let err = run(&opts).unwrap_err().to_string();
     assert!(
         err.contains("BU09350604 (Vroendaal) is not in the mapping"),

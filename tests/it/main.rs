@@ -14,15 +14,16 @@ mod http;
 mod index_oracle;
 mod notations;
 mod places;
+mod real_data;
 mod situations;
 mod trust;
 
 use std::path::PathBuf;
 
-/// A file in the raw public data beside the repository (`../shared/data`).
-pub fn shared_data(rel: &str) -> PathBuf {
+/// A file in the raw public data kept in the repository (`data/sources`).
+pub fn source_data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
+        .join("data/sources")
         .join(rel)
 }
 
