@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 examples=${1:-50}
 port=${PORT:-18081}
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cargo build --release --quiet
 key=$(./target/release/wijkwijzer keygen --name schemathesis --admin 2>"$work/entry")

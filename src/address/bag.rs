@@ -846,19 +846,24 @@ impl Reader {
 
 /// Reads everything below an object element (whose start tag was just read) into fields.
 fn read_object<R: BufRead>(xml: &mut quick_xml::Reader<R>) -> Result<Voorkomen, String> {
-    let mut path: Vec<String> = Vec::new();
+    // The path as one string with the length before each segment: no join per field.
+    let mut path = String::new();
+    let mut starts: Vec<usize> = Vec::new();
     let mut v = Voorkomen::default();
     let mut buf = Vec::new();
     let mut text = String::new();
     loop {
         match xml.read_event_into(&mut buf).map_err(|e| e.to_string())? {
             Event::Start(e) => {
-                path.push(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
+                starts.push(path.len());
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(&String::from_utf8_lossy(e.local_name().as_ref()));
                 for a in e.attributes().flatten() {
                     if a.key.local_name().as_ref() == b"srsDimension" {
                         let value = String::from_utf8_lossy(&a.value).into_owned();
-                        v.fields
-                            .push((format!("{}@srsDimension", path.join("/")), value));
+                        v.fields.push((format!("{path}@srsDimension"), value));
                     }
                 }
                 text.clear();
@@ -877,13 +882,13 @@ fn read_object<R: BufRead>(xml: &mut quick_xml::Reader<R>) -> Result<Voorkomen, 
             }
             Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
             Event::End(_) => {
-                if path.is_empty() {
+                let Some(start) = starts.pop() else {
                     return Ok(v);
-                }
+                };
                 if !text.is_empty() {
-                    v.fields.push((path.join("/"), std::mem::take(&mut text)));
+                    v.fields.push((path.clone(), std::mem::take(&mut text)));
                 }
-                path.pop();
+                path.truncate(start);
             }
             Event::Eof => return Err("the file ends inside an object".into()),
             _ => {}
