@@ -39,6 +39,12 @@ struct KeyFileEntry {
     salt: String,
     hash: String,
     scopes: Vec<KeyScope>,
+    /// Requests per second for this key (default: the server's rate; 0: no limit).
+    #[serde(default)]
+    rate_per_second: Option<u32>,
+    /// Requests this key may send at once before the rate applies.
+    #[serde(default)]
+    rate_burst: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +60,14 @@ struct KeyEntry {
     salt: Vec<u8>,
     hash: [u8; 32],
     scopes: Vec<KeyScope>,
+    rate: KeyRate,
+}
+
+/// A key's own rate limit; `None` fields take the server's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyRate {
+    pub per_second: Option<u32>,
+    pub burst: Option<u32>,
 }
 
 /// The configured keys. `Debug` shows names only.
@@ -123,11 +137,21 @@ impl ApiKeys {
                     e.name
                 ));
             }
+            if keys.iter().any(|k: &KeyEntry| k.name == e.name) {
+                return Err(format!(
+                    "key '{}' appears twice: names must be unique (limits and logs use them)",
+                    e.name
+                ));
+            }
             keys.push(KeyEntry {
                 name: e.name,
                 salt,
                 hash,
                 scopes: e.scopes,
+                rate: KeyRate {
+                    per_second: e.rate_per_second,
+                    burst: e.rate_burst,
+                },
             });
         }
         Ok(ApiKeys { keys })
@@ -140,6 +164,11 @@ impl ApiKeys {
 
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// Every key's name and own rate limit.
+    pub fn rates(&self) -> impl Iterator<Item = (&str, KeyRate)> {
+        self.keys.iter().map(|k| (k.name.as_str(), k.rate))
     }
 
     /// The caller behind an `Authorization` header value (`None`: no header, public).

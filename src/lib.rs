@@ -18,6 +18,7 @@
 pub mod address;
 pub mod auth;
 pub mod classify;
+pub mod config;
 pub mod crs;
 pub mod geodata;
 pub mod http;

@@ -1,7 +1,6 @@
 //! The `wijkwijzer` command line: serve, lookup, check, import. Only argument handling lives
 //! here; the work is done by the library.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -29,44 +28,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the HTTP service.
+    /// Run the HTTP service. Every option can also come from an environment variable or
+    /// from a config file (`--config`); a flag beats its variable, both beat the file.
     Serve {
-        /// Geodata directory to serve instead of the embedded default.
-        #[arg(long, env = "WIJKWIJZER_GEODATA")]
-        geodata: Option<PathBuf>,
-        /// Address to listen on.
-        #[arg(long, env = "WIJKWIJZER_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// XYZ tile URL template ({z}/{x}/{y}) for the page's base map, e.g. PDOK
-        /// BRT-Achtergrondkaart; without it the page draws the areas only and needs no internet.
-        #[arg(long, env = "WIJKWIJZER_TILES")]
-        tiles: Option<String>,
-        /// API key file (salted hashes; see `wijkwijzer keygen`). Callers with a key see
-        /// internal contact channels; admin keys may reload the data.
-        #[arg(long, env = "WIJKWIJZER_KEYS")]
-        keys: Option<PathBuf>,
-        /// Requests per second per client address (0: no rate limit).
-        #[arg(long, env = "WIJKWIJZER_RATE_LIMIT", default_value_t = 100)]
-        rate_limit: u32,
-        /// Requests a client may send at once before the rate applies.
-        #[arg(long, default_value_t = 200)]
-        rate_burst: u32,
-        /// Requests handled at once; beyond this the service answers 503 at once.
-        #[arg(long, default_value_t = 512)]
-        max_concurrent: usize,
-        /// Seconds a request may take before it is answered with 503.
-        #[arg(long, default_value_t = 10)]
-        timeout_secs: u64,
-        /// Log format: text or json.
-        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-        log_format: String,
-        /// Largest file `POST /v1/classify` accepts, in MiB (larger: 413).
-        #[arg(long, env = "WIJKWIJZER_MAX_CLASSIFY_MIB", default_value_t = 64)]
-        max_classify_mib: usize,
-        /// Address file (canonical CSV from `wijkwijzer import bag|addresses`) instead of the
-        /// embedded OpenStreetMap addresses; re-read on reload.
-        #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
-        addresses: Option<PathBuf>,
+        #[command(flatten)]
+        options: wijkwijzer::config::ServeOptions,
+        /// A TOML file with any of the options above (keys as the flags, without `--`).
+        #[arg(long, env = "WIJKWIJZER_CONFIG")]
+        config: Option<PathBuf>,
+        /// Print the effective configuration (key hashes left out) and exit.
+        #[arg(long)]
+        print_config: bool,
     },
     /// Make an API key: prints the key (give it to its user) and the entry for the key file.
     Keygen {
@@ -344,21 +316,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve {
-            geodata,
-            listen,
-            tiles,
-            keys,
-            rate_limit,
-            rate_burst,
-            max_concurrent,
-            timeout_secs,
-            log_format,
-            max_classify_mib,
-            addresses,
+            options,
+            config,
+            print_config,
         } => {
+            let file = match &config {
+                Some(path) => {
+                    wijkwijzer::config::ServeOptions::from_file(path).map_err(anyhow::Error::msg)?
+                }
+                None => wijkwijzer::config::ServeOptions::default(),
+            };
+            let o = options.or(file).resolve();
+            let keys = match &o.keys {
+                Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(anyhow::Error::msg)?,
+                None => wijkwijzer::auth::ApiKeys::default(),
+            };
+            if print_config {
+                out!(
+                    "# effective configuration of `wijkwijzer serve` (flags > environment > --config file > defaults)"
+                );
+                out!("{}", toml::to_string(&o)?.trim_end());
+                let names: Vec<&str> = keys.rates().map(|(n, _)| n).collect();
+                if !names.is_empty() {
+                    out!(
+                        "# the key file holds {} key(s): {} (hashes not shown)",
+                        names.len(),
+                        names.join(", ")
+                    );
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-            if log_format == "json" {
+            if o.log_format == wijkwijzer::config::LogFormat::Json {
                 tracing_subscriber::fmt()
                     .json()
                     .with_env_filter(filter)
@@ -370,22 +360,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .with_target(false)
                     .init();
             }
+            let (geodata, addresses, listen) = (o.geodata.clone(), o.addresses.clone(), o.listen);
             let source = source(geodata.as_ref());
             let data = source.load()?;
             let address_index = load_addresses(addresses.as_ref())?;
-            let keys = match &keys {
-                Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(anyhow::Error::msg)?,
-                None => wijkwijzer::auth::ApiKeys::default(),
-            };
             let config = http::ServeConfig {
-                tiles,
+                tiles: o.tiles.clone(),
                 keys,
-                rate_per_second: rate_limit,
-                rate_burst,
-                max_concurrent,
-                timeout: std::time::Duration::from_secs(timeout_secs),
+                rate_per_second: o.rate_limit,
+                rate_burst: o.rate_burst,
+                max_concurrent: o.max_concurrent,
+                timeout: std::time::Duration::from_secs(o.timeout_secs),
                 addresses,
-                max_classify_bytes: max_classify_mib.saturating_mul(1 << 20),
+                max_classify_bytes: o.max_classify_mib.saturating_mul(1 << 20),
+                trusted_proxies: o.trusted_proxy.clone(),
                 ..http::ServeConfig::default()
             };
             tracing::info!(version = %data.version, origin = %data.origin, "geodata loaded");

@@ -16,6 +16,7 @@
 //! that sheds excess load (503) rather than queueing it, a per-request timeout (503), a body
 //! limit (413) and CORS for GET.
 
+pub mod client;
 mod handlers;
 pub mod openapi;
 pub mod params;
@@ -92,6 +93,8 @@ pub struct ServeConfig {
     pub max_classify_bytes: usize,
     /// Address file to re-read on reload; `None`: keep the loaded address index.
     pub addresses: Option<std::path::PathBuf>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for ServeConfig {
@@ -107,6 +110,7 @@ impl Default for ServeConfig {
             max_body_bytes: 64 * 1024,
             max_classify_bytes: 64 * 1024 * 1024,
             addresses: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -309,7 +313,11 @@ pub struct AppState {
     config: ServeConfig,
     pub metrics: Metrics,
     limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Per key name: its own limiter (`None`: not limited).
+    key_limiters: BTreeMap<String, (u32, Option<governor::DefaultDirectRateLimiter>)>,
     reloading: tokio::sync::Mutex<()>,
+    /// Set when shutdown begins: `/readyz` then says not ready so no new traffic is sent.
+    shutting_down: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -327,13 +335,29 @@ impl AppState {
                 NonZeroU32::new(config.rate_burst.max(config.rate_per_second)).unwrap_or(rate);
             RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))
         });
+        let key_limiters = config
+            .keys
+            .rates()
+            .map(|(name, rate)| {
+                let per_second = rate.per_second.unwrap_or(config.rate_per_second);
+                let burst = rate.burst.unwrap_or(config.rate_burst).max(per_second);
+                let limiter = NonZeroU32::new(per_second).map(|r| {
+                    RateLimiter::direct(
+                        Quota::per_second(r).allow_burst(NonZeroU32::new(burst).unwrap_or(r)),
+                    )
+                });
+                (name.to_string(), (per_second, limiter))
+            })
+            .collect();
         AppState {
             served: ArcSwap::from_pointee(Served::new(resolver)),
             source,
             config,
             metrics,
             limiter,
+            key_limiters,
             reloading: tokio::sync::Mutex::new(()),
+            shutting_down: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -426,7 +450,37 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // Probes sit outside every layer: cheap, never limited, never logged.
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz))
         .with_state(state)
+}
+
+/// The process answers.
+async fn livez() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        "{\"status\":\"live\"}",
+    )
+        .into_response()
+}
+
+/// Data is loaded and indexed (it is before the socket is bound, and a reload keeps the old
+/// snapshot serving) and the service is not shutting down.
+async fn readyz(State(s): State<Arc<AppState>>) -> Response {
+    if s.shutting_down.load(std::sync::atomic::Ordering::Relaxed) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"status\":\"shutting down\"}",
+        )
+            .into_response();
+    }
+    let body = format!(
+        "{{\"status\":\"ready\",\"data_version\":\"{}\"}}",
+        s.current().version()
+    );
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn overloaded_or_timed_out(err: tower::BoxError) -> ApiError {
@@ -464,11 +518,20 @@ async fn snapshot_and_caller(
     next: Next,
 ) -> Response {
     let served = s.current();
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let mut res = match s.config.keys.caller(authorization) {
+    let caller = match req
+        .extensions_mut()
+        .remove::<Result<Caller, crate::auth::AuthError>>()
+    {
+        Some(c) => c,
+        None => {
+            let authorization = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .map(|v| v.to_str().unwrap_or("\u{0}"));
+            s.config.keys.caller(authorization)
+        }
+    };
+    let mut res = match caller {
         Ok(caller) => {
             req.extensions_mut().insert(served.clone());
             req.extensions_mut().insert(caller);
@@ -504,37 +567,81 @@ async fn query_limit(State(s): State<Arc<AppState>>, req: Request, next: Next) -
     next.run(req).await
 }
 
-async fn rate_limit(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    if let Some(limiter) = &s.limiter {
-        let ip = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        if let Err(not_until) = limiter.check_key(&ip) {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
-            return ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                "Too many requests",
-                format!(
-                    "this client sent more than {} requests per second; retry after {secs} s",
-                    s.config.rate_per_second
-                ),
-            )
-            .retry_after(secs)
-            .into_response();
+async fn rate_limit(State(s): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{0}"));
+    let caller = s.config.keys.caller(authorization);
+    let key = caller.as_ref().ok().and_then(|c| c.key_name.clone());
+    let verdict = match &key {
+        // A key holder has its own budget, whatever address it calls from.
+        Some(name) => match s.key_limiters.get(name) {
+            Some((rate, Some(limiter))) => limiter.check().err().map(|n| {
+                (
+                    n,
+                    format!("the key '{name}' sent more than {rate} requests per second"),
+                )
+            }),
+            _ => None,
+        },
+        None => {
+            let ip = req
+                .extensions()
+                .get::<client::ClientAddr>()
+                .map(|c| c.0)
+                .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+            s.limiter.as_ref().and_then(|l| {
+                l.check_key(&ip).err().map(|n| {
+                    (
+                        n,
+                        format!(
+                            "the client address {ip} sent more than {} requests per second (callers without a key are limited per address; a key has its own limit)",
+                            s.config.rate_per_second
+                        ),
+                    )
+                })
+            })
         }
+    };
+    if let Some((not_until, which)) = verdict {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(
+            &governor::clock::DefaultClock::default(),
+        ));
+        let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+        return ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+            format!("{which}; retry after {secs} s"),
+        )
+        .with(
+            "limit",
+            json!(if key.is_some() {
+                "key"
+            } else {
+                "client-address"
+            }),
+        )
+        .retry_after(secs)
+        .into_response();
     }
+    // The caller is known now; the next layer need not hash the key again.
+    req.extensions_mut().insert(caller);
     next.run(req).await
 }
 
 /// Logs and measures every request, with its request id.
-async fn observe(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+async fn observe(State(s): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    use tracing::Instrument;
     let started = Instant::now();
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let client = client::client_addr(peer, req.headers(), &s.config.trusted_proxies);
+    req.extensions_mut().insert(client::ClientAddr(client));
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -547,7 +654,8 @@ async fn observe(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Re
         .and_then(|r| r.header_value().to_str().ok())
         .unwrap_or("-")
         .to_string();
-    let res = next.run(req).await;
+    let span = tracing::info_span!("request", request_id = %id, %client);
+    let res = next.run(req).instrument(span).await;
     let elapsed = started.elapsed();
     let status = res.status();
     s.metrics
@@ -559,9 +667,9 @@ async fn observe(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Re
         .with_label_values(&[&route])
         .observe(elapsed.as_secs_f64());
     if status.is_server_error() {
-        tracing::error!(request_id = %id, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request failed");
+        tracing::error!(request_id = %id, %client, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request failed");
     } else {
-        tracing::debug!(request_id = %id, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request");
+        tracing::debug!(request_id = %id, %client, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request");
     }
     res
 }
@@ -638,11 +746,16 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> s
             }
         });
     }
+    let flag = state.clone();
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        flag.shutting_down
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    })
     .await
 }
 

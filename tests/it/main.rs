@@ -9,6 +9,7 @@ mod browser;
 mod classify;
 mod cli;
 mod crs_validation;
+mod deploy;
 mod geodata;
 mod http;
 mod index_oracle;

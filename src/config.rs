@@ -1,0 +1,168 @@
+//! `serve`'s options, declared once: the same struct is the command line (with an environment
+//! variable for every option) and the config file (`serve --config wijkwijzer.toml`).
+//!
+//! Every field is optional so that the sources can be layered: a flag beats its environment
+//! variable (clap does that), both beat the file, and the file beats the defaults in
+//! [`ServeOptions::resolve`], the only place they are written. A key the file does not know is
+//! refused with its name, so a typo never silently falls back to a default.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Every option of `wijkwijzer serve`. In the file the keys are the flag names without `--`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServeOptions {
+    /// Geodata directory to serve instead of the embedded default.
+    #[arg(long, env = "WIJKWIJZER_GEODATA")]
+    pub geodata: Option<PathBuf>,
+    /// Address file (canonical CSV from `wijkwijzer import bag|addresses`) instead of the
+    /// embedded OpenStreetMap addresses; re-read on reload.
+    #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
+    pub addresses: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "WIJKWIJZER_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// XYZ tile URL template ({z}/{x}/{y}) for the page's base map, e.g. PDOK
+    /// BRT-Achtergrondkaart; without it the page draws the areas only and needs no internet.
+    #[arg(long, env = "WIJKWIJZER_TILES")]
+    pub tiles: Option<String>,
+    /// API key file (salted hashes; see `wijkwijzer keygen`). Callers with a key see internal
+    /// contact channels and have the key's own rate limit; admin keys may reload the data.
+    #[arg(long, env = "WIJKWIJZER_KEYS")]
+    pub keys: Option<PathBuf>,
+    /// Requests per second per client address, and per key unless the key file gives the key
+    /// its own rate (0: no rate limit) [default: 100].
+    #[arg(long, env = "WIJKWIJZER_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Requests a client may send at once before the rate applies [default: 200].
+    #[arg(long, env = "WIJKWIJZER_RATE_BURST")]
+    pub rate_burst: Option<u32>,
+    /// A reverse proxy (address or CIDR) whose Forwarded / X-Forwarded-For headers give the
+    /// client's address; repeat for several (environment: comma-separated) [default: none].
+    #[arg(long, env = "WIJKWIJZER_TRUSTED_PROXY", value_delimiter = ',', value_parser = parse_net)]
+    pub trusted_proxy: Option<Vec<ipnet::IpNet>>,
+    /// Requests handled at once; beyond this the service answers 503 at once [default: 512].
+    #[arg(long, env = "WIJKWIJZER_MAX_CONCURRENT")]
+    pub max_concurrent: Option<usize>,
+    /// Seconds a request may take before it is answered with 503 [default: 10].
+    #[arg(long, env = "WIJKWIJZER_TIMEOUT_SECS")]
+    pub timeout_secs: Option<u64>,
+    /// Log format [default: text].
+    #[arg(long, env = "WIJKWIJZER_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Largest file `POST /v1/classify` accepts, in MiB (larger: 413) [default: 64].
+    #[arg(long, env = "WIJKWIJZER_MAX_CLASSIFY_MIB")]
+    pub max_classify_mib: Option<usize>,
+}
+
+/// An address is a network of one.
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| {
+            format!("'{s}' is not an address or CIDR network (e.g. 10.0.0.0/8 or 127.0.0.1)")
+        })
+}
+
+/// The options with every default filled in: what the service runs with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Resolved {
+    pub geodata: Option<PathBuf>,
+    pub addresses: Option<PathBuf>,
+    pub listen: SocketAddr,
+    pub tiles: Option<String>,
+    pub keys: Option<PathBuf>,
+    pub rate_limit: u32,
+    pub rate_burst: u32,
+    pub trusted_proxy: Vec<ipnet::IpNet>,
+    pub max_concurrent: usize,
+    pub timeout_secs: u64,
+    pub log_format: LogFormat,
+    pub max_classify_mib: usize,
+}
+
+impl ServeOptions {
+    /// Reads a config file; unknown keys and wrong types are refused with their name and line.
+    pub fn from_file(path: &Path) -> Result<ServeOptions, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Fills what `self` leaves open from `lower` (flags and environment over the file).
+    pub fn or(self, lower: ServeOptions) -> ServeOptions {
+        ServeOptions {
+            geodata: self.geodata.or(lower.geodata),
+            addresses: self.addresses.or(lower.addresses),
+            listen: self.listen.or(lower.listen),
+            tiles: self.tiles.or(lower.tiles),
+            keys: self.keys.or(lower.keys),
+            rate_limit: self.rate_limit.or(lower.rate_limit),
+            rate_burst: self.rate_burst.or(lower.rate_burst),
+            trusted_proxy: self.trusted_proxy.or(lower.trusted_proxy),
+            max_concurrent: self.max_concurrent.or(lower.max_concurrent),
+            timeout_secs: self.timeout_secs.or(lower.timeout_secs),
+            log_format: self.log_format.or(lower.log_format),
+            max_classify_mib: self.max_classify_mib.or(lower.max_classify_mib),
+        }
+    }
+
+    /// The defaults, for everything still open.
+    pub fn resolve(self) -> Resolved {
+        Resolved {
+            geodata: self.geodata,
+            addresses: self.addresses,
+            listen: self
+                .listen
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            tiles: self.tiles,
+            keys: self.keys,
+            rate_limit: self.rate_limit.unwrap_or(100),
+            rate_burst: self.rate_burst.unwrap_or(200),
+            trusted_proxy: self.trusted_proxy.unwrap_or_default(),
+            max_concurrent: self.max_concurrent.unwrap_or(512),
+            timeout_secs: self.timeout_secs.unwrap_or(10),
+            log_format: self.log_format.unwrap_or(LogFormat::Text),
+            max_classify_mib: self.max_classify_mib.unwrap_or(64),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_the_defaults() {
+        let file: ServeOptions = toml::from_str(
+            "rate-limit = 7\nlisten = \"0.0.0.0:9000\"\ntrusted-proxy = [\"10.0.0.0/8\"]\n",
+        )
+        .unwrap();
+        let flags = ServeOptions {
+            rate_limit: Some(3),
+            ..ServeOptions::default()
+        };
+        let r = flags.or(file).resolve();
+        assert_eq!(r.rate_limit, 3);
+        assert_eq!(r.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(r.trusted_proxy, vec!["10.0.0.0/8".parse().unwrap()]);
+        assert_eq!(r.rate_burst, 200);
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_by_name() {
+        let err = toml::from_str::<ServeOptions>("rate_limt = 7\n").unwrap_err();
+        assert!(err.to_string().contains("rate_limt"), "{err}");
+    }
+}

@@ -1,0 +1,423 @@
+//! Running behind a proxy and as operators deploy it: client addresses from trusted proxies
+//! only (through a real nginx), limits per key, probes, the config file, and the exact
+//! command lines of the shipped systemd unit, container image and Kubernetes manifests.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use wijkwijzer::auth::{ApiKeys, generate};
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::http::{AppState, DataSource, ServeConfig};
+use wijkwijzer::resolve::Resolver;
+
+fn repo(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn server(config: ServeConfig) -> String {
+    let state = Arc::new(AppState::with_config(
+        DataSource::Embedded,
+        Resolver::new(Geodata::embedded().unwrap()),
+        config,
+    ));
+    crate::spawn_server(state).await
+}
+
+/// A client whose connections come from `from` (any 127.x address works on Linux loopback).
+fn client_from(from: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(from.parse::<IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn statuses(
+    client: &reqwest::Client,
+    url: &str,
+    n: usize,
+    headers: &[(&str, &str)],
+) -> Vec<u16> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let mut req = client.get(url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        out.push(req.send().await.unwrap().status().as_u16());
+    }
+    out
+}
+
+fn limited(s: &[u16]) -> usize {
+    s.iter().filter(|c| **c == 429).count()
+}
+
+#[tokio::test]
+async fn forwarded_headers_count_only_from_a_trusted_proxy() {
+    let base = server(ServeConfig {
+        rate_per_second: 1,
+        rate_burst: 3,
+        trusted_proxies: vec!["127.0.0.3/32".parse().unwrap()],
+        ..ServeConfig::default()
+    })
+    .await;
+    let url = format!("{base}/v1/lookup?lat=50.85&lon=5.69");
+    // An untrusted caller cannot escape its limit by naming other addresses.
+    let spoofer = client_from("127.0.0.20");
+    let mut codes = Vec::new();
+    for i in 0..8 {
+        let fake = format!("198.51.100.{i}");
+        codes.extend(
+            statuses(
+                &spoofer,
+                &url,
+                1,
+                &[
+                    ("x-forwarded-for", &fake),
+                    ("forwarded", &format!("for={fake}")),
+                ],
+            )
+            .await,
+        );
+    }
+    assert!(limited(&codes) >= 4, "{codes:?}");
+    // Through the trusted proxy, two clients have two budgets.
+    let proxy = client_from("127.0.0.3");
+    let a = statuses(&proxy, &url, 8, &[("x-forwarded-for", "203.0.113.1")]).await;
+    let b = statuses(&proxy, &url, 3, &[("x-forwarded-for", "203.0.113.2")]).await;
+    assert!(limited(&a) >= 4, "{a:?}");
+    assert_eq!(limited(&b), 0, "{b:?}");
+    // The 429 says which limit applied.
+    let res = proxy
+        .get(&url)
+        .header("x-forwarded-for", "203.0.113.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["limit"], "client-address");
+    assert!(
+        body["detail"].as_str().unwrap().contains("203.0.113.1"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn key_holders_have_their_own_limit() {
+    let (fast_key, fast) = generate("meldkamer", false).unwrap();
+    let (slow_key, slow) = generate("batch", false).unwrap();
+    let fast = fast.replace("scopes", "rate_per_second = 0\nscopes");
+    let slow = slow.replace("scopes", "rate_per_second = 1\nrate_burst = 2\nscopes");
+    let keys = ApiKeys::parse(&format!("{fast}\n{slow}")).unwrap();
+    let base = server(ServeConfig {
+        rate_per_second: 1,
+        rate_burst: 2,
+        keys,
+        ..ServeConfig::default()
+    })
+    .await;
+    let url = format!("{base}/v1/lookup?lat=50.85&lon=5.69");
+    let client = reqwest::Client::new();
+    let anonymous = statuses(&client, &url, 6, &[]).await;
+    assert!(limited(&anonymous) >= 3, "{anonymous:?}");
+    // Same address, but the meldkamer's key is not limited at all...
+    let bearer = format!("Bearer {fast_key}");
+    let meldkamer = statuses(&client, &url, 30, &[("authorization", &bearer)]).await;
+    assert_eq!(limited(&meldkamer), 0, "{meldkamer:?}");
+    // ...and the batch key has its own small budget, and says so.
+    let bearer = format!("Bearer {slow_key}");
+    let batch = statuses(&client, &url, 6, &[("authorization", &bearer)]).await;
+    assert!(limited(&batch) >= 3, "{batch:?}");
+    let res = client
+        .get(&url)
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["limit"], "key");
+    assert!(
+        body["detail"].as_str().unwrap().contains("'batch'"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn probes_are_cheap_and_never_limited() {
+    let base = server(ServeConfig {
+        rate_per_second: 1,
+        rate_burst: 1,
+        ..ServeConfig::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    for _ in 0..20 {
+        let live = client.get(format!("{base}/livez")).send().await.unwrap();
+        assert_eq!(live.status(), 200);
+        let ready = client.get(format!("{base}/readyz")).send().await.unwrap();
+        assert_eq!(ready.status(), 200);
+        let body: serde_json::Value = ready.json().await.unwrap();
+        assert_eq!(body["status"], "ready");
+    }
+}
+
+/// Starts `wijkwijzer` with these arguments and environment, waits for `/readyz`.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(args: &[String], env: &[(&str, String)], port: u16) -> Running {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wijkwijzer"));
+    cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = Running(cmd.spawn().unwrap());
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return child;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("wijkwijzer {args:?} did not start");
+}
+
+/// Paths the shipped config names, pointed at the repository's data (the environment beats
+/// the config file), and a free port.
+fn local_env(dir: &Path, port: u16) -> Vec<(&'static str, String)> {
+    std::fs::write(dir.join("keys.toml"), "").unwrap();
+    vec![
+        ("WIJKWIJZER_GEODATA", repo("geodata").display().to_string()),
+        (
+            "WIJKWIJZER_ADDRESSES",
+            repo("geodata/addresses.csv").display().to_string(),
+        ),
+        (
+            "WIJKWIJZER_KEYS",
+            dir.join("keys.toml").display().to_string(),
+        ),
+        ("WIJKWIJZER_LISTEN", format!("127.0.0.1:{port}")),
+    ]
+}
+
+fn print_config(args: &[String], env: &[(&str, String)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wijkwijzer"));
+    cmd.args(args).arg("--print-config");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The config file path as the shipped command lines name it, mapped to the repository copy.
+fn shipped(args: &str) -> Vec<String> {
+    args.split_whitespace()
+        .map(|a| a.trim_matches(|c| c == '"' || c == ',' || c == '[' || c == ']'))
+        .filter(|a| !a.is_empty())
+        .map(|a| match a {
+            "/etc/wijkwijzer/wijkwijzer.toml" => {
+                repo("deploy/wijkwijzer.toml").display().to_string()
+            }
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn the_shipped_command_lines_start_the_service_with_the_example_config() {
+    let unit = std::fs::read_to_string(repo("deploy/wijkwijzer.service")).unwrap();
+    let exec = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("ExecStart="))
+        .unwrap();
+    let (binary, unit_args) = exec.split_once(' ').unwrap();
+    assert_eq!(binary, "/usr/local/bin/wijkwijzer");
+    let docker = std::fs::read_to_string(repo("deploy/Dockerfile")).unwrap();
+    assert!(
+        docker.contains("ENTRYPOINT [\"/usr/local/bin/wijkwijzer\"]"),
+        "{docker}"
+    );
+    assert!(
+        docker.contains(
+            "install -D -m 0644 deploy/wijkwijzer.toml /out/etc/wijkwijzer/wijkwijzer.toml"
+        )
+    );
+    let cmd = docker.lines().find_map(|l| l.strip_prefix("CMD ")).unwrap();
+    let k8s = std::fs::read_to_string(repo("deploy/kubernetes/deployment.yaml")).unwrap();
+    let k8s_args = k8s
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("args: "))
+        .unwrap();
+    let lines = [shipped(unit_args), shipped(cmd), shipped(k8s_args)];
+    assert_eq!(
+        lines[0], lines[1],
+        "the unit and the image run the same command"
+    );
+    assert_eq!(
+        lines[0], lines[2],
+        "the unit and Kubernetes run the same command"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let env = local_env(dir.path(), port);
+    // The file's settings are in effect where nothing overrides them.
+    let (code, out, err) = print_config(&lines[0], &env);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("trusted-proxy = [\"127.0.0.1/32\", \"::1/128\"]"),
+        "{out}"
+    );
+    assert!(out.contains("log-format = \"json\""), "{out}");
+    assert!(
+        out.contains(&format!("listen = \"127.0.0.1:{port}\"")),
+        "the environment beats the file: {out}"
+    );
+    // A flag beats its environment variable.
+    let mut flagged = lines[0].clone();
+    flagged.extend(["--rate-limit".into(), "7".into()]);
+    let mut env_rate = env.clone();
+    env_rate.push(("WIJKWIJZER_RATE_LIMIT", "9".into()));
+    let (_, out, _) = print_config(&flagged, &env_rate);
+    assert!(out.contains("rate-limit = 7"), "{out}");
+    let (_, out, _) = print_config(&lines[0], &env_rate);
+    assert!(out.contains("rate-limit = 9"), "{out}");
+
+    let _running = start(&lines[0], &env, port);
+    let ready = ureq_get(&format!("http://127.0.0.1:{port}/readyz"));
+    assert!(ready.contains("\"status\":\"ready\""), "{ready}");
+    let live = ureq_get(&format!("http://127.0.0.1:{port}/livez"));
+    assert!(live.contains("live"), "{live}");
+}
+
+fn ureq_get(url: &str) -> String {
+    let out = Command::new("curl").args(["-fsS", url]).output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        // No curl: a plain HTTP/1.0 request over TCP.
+        _ => {
+            use std::io::{Read, Write};
+            let rest = url.trim_start_matches("http://");
+            let (host, path) = rest.split_once('/').unwrap();
+            let mut s = std::net::TcpStream::connect(host).unwrap();
+            write!(s, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+            let mut body = String::new();
+            s.read_to_string(&mut body).unwrap();
+            body
+        }
+    }
+}
+
+#[test]
+fn an_unknown_key_in_the_config_file_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("w.toml");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:1\"\ntrusted_proxies = [\"10.0.0.0/8\"]\n",
+    )
+    .unwrap();
+    let (code, _, err) = print_config(
+        &[
+            "serve".into(),
+            "--config".into(),
+            file.display().to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown field `trusted_proxies`") && err.contains("trusted-proxy"),
+        "{err}"
+    );
+}
+
+/// Debian's nginx in front, on its own loopback addresses; clients on others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_a_real_nginx_each_client_has_its_own_limit() {
+    let Some(nginx) = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        assert!(
+            std::env::var_os("WIJKWIJZER_REQUIRE_NGINX").is_none(),
+            "nginx is required (WIJKWIJZER_REQUIRE_NGINX) but not installed"
+        );
+        eprintln!("skipping: nginx is not installed (apt-get install nginx-light)");
+        return;
+    };
+    let base = server(ServeConfig {
+        rate_per_second: 1,
+        rate_burst: 3,
+        trusted_proxies: vec!["127.0.0.3/32".parse().unwrap()],
+        ..ServeConfig::default()
+    })
+    .await;
+    let upstream = base.trim_start_matches("http://").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let conf = format!(
+        "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n  server {{\n    listen 127.0.0.2:{port};\n    location / {{\n      proxy_pass http://{upstream};\n      proxy_bind 127.0.0.3;\n      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n    }}\n  }}\n}}\n",
+        d = dir.path().display()
+    );
+    std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+    let mut child = Command::new(nginx)
+        .args([
+            "-e",
+            &dir.path().join("error.log").display().to_string(),
+            "-c",
+            &dir.path().join("nginx.conf").display().to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.2", port)).is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        up,
+        "nginx did not start: {}",
+        std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
+    );
+    let url = format!("http://127.0.0.2:{port}/v1/lookup?lat=50.85&lon=5.69");
+    let a = client_from("127.0.0.10");
+    let b = client_from("127.0.0.11");
+    // Client A goes over its rate, and writes a spoofed address to try to escape it.
+    let codes_a = statuses(&a, &url, 10, &[("x-forwarded-for", "198.51.100.77")]).await;
+    let codes_b = statuses(&b, &url, 3, &[]).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(limited(&codes_a) >= 5, "A is limited: {codes_a:?}");
+    assert_eq!(limited(&codes_b), 0, "B is not: {codes_b:?}");
+    // Without the proxy, A's spoofed header changes nothing either: A is an untrusted peer.
+    let direct = format!("{base}/v1/lookup?lat=50.85&lon=5.69");
+    let codes = statuses(&a, &direct, 6, &[("x-forwarded-for", "203.0.113.50")]).await;
+    assert!(limited(&codes) >= 2, "{codes:?}");
+}
