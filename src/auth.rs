@@ -205,6 +205,42 @@ impl ApiKeys {
     }
 }
 
+/// Adds an entry to a key file, creating it readable by its owner only (0600). The result is
+/// parsed as `serve` would before it replaces the file, so a bad entry never breaks it.
+pub fn append_entry(path: &Path, entry: &str) -> Result<usize, String> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let mut text = existing;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(entry.trim_end());
+    text.push('\n');
+    let keys = ApiKeys::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let tmp = path.with_extension("toml.partial");
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+        f.write_all(text.as_bytes())
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(keys.keys.len())
+}
+
 /// Makes a new key; returns the key (give it to the caller once) and its TOML entry.
 pub fn generate(name: &str, admin: bool) -> Result<(String, String), String> {
     let mut secret = [0u8; 32];

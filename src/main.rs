@@ -48,6 +48,10 @@ enum Command {
         /// Allow this key to reload the data (POST /admin/reload).
         #[arg(long)]
         admin: bool,
+        /// Add the entry to this key file (created readable by its owner only); a running
+        /// service takes it on SIGHUP. Without it the entry goes to stderr as TOML.
+        #[arg(long)]
+        append: Option<PathBuf>,
     },
     /// Look up a place: "50.8514,5.6910" (WGS84 lat,lon), "176395 317996" (RD New), a map
     /// link, or an address: "Brusselsepoort 45", "6211CK 78".
@@ -110,9 +114,10 @@ enum Command {
         /// Field delimiter (default: detected from the header): ',', ';' or 'tab'.
         #[arg(long)]
         delimiter: Option<String>,
-        /// Leave out internal contact channels (as for the public HTTP endpoint).
+        /// Include internal channels and names (public data only by default, as for callers
+        /// without a key): for files that stay inside the organisation.
         #[arg(long)]
-        public: bool,
+        internal: bool,
         /// Never show a progress bar.
         #[arg(long, short)]
         quiet: bool,
@@ -142,7 +147,22 @@ enum Command {
         geodata: Option<PathBuf>,
     },
     /// Validate a geodata directory (default: the embedded data).
-    Check { dir: Option<PathBuf> },
+    Check {
+        dir: Option<PathBuf>,
+        /// Also fail (exit 1) on warnings: roles left empty by validity dates, today or in
+        /// the next 90 days. For CI of the municipality's roster repository.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Who is responsible where on a day, and the roster's changes and gaps in the 90 days
+    /// after it: check a hand-over before it happens.
+    Roster {
+        /// The day (default: today).
+        #[arg(long)]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, env = "WIJKWIJZER_GEODATA")]
+        geodata: Option<PathBuf>,
+    },
     /// Build a geodata directory from CBS buurten (GeoJSON or the CBS GeoPackage); `import bag`
     /// and `import addresses` build an address file. Without flags, in a checkout, it rebuilds
     /// geodata/ from data/sources.
@@ -307,12 +327,28 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Keygen { name, admin } => {
+        Command::Keygen {
+            name,
+            admin,
+            append,
+        } => {
             let (key, entry) =
                 wijkwijzer::auth::generate(&name, admin).map_err(anyhow::Error::msg)?;
-            eprintln!("key for {name} (shown once; store it safely):");
+            match &append {
+                Some(path) => {
+                    let n =
+                        wijkwijzer::auth::append_entry(path, &entry).map_err(anyhow::Error::msg)?;
+                    eprintln!(
+                        "# added key '{name}' to {} ({n} keys); send SIGHUP or POST /admin/reload to a running service. The key, shown once, is on stdout.",
+                        path.display()
+                    );
+                }
+                // Everything on stderr is TOML (the prose as comments): `2>>keys.toml` works.
+                None => eprintln!(
+                    "# key '{name}': add this entry to the key file; the key, shown once, is on stdout\n{entry}"
+                ),
+            }
             out!("{key}");
-            eprintln!("\nadd to the key file:\n{entry}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve {
@@ -348,6 +384,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+            // Colour codes only for a person at a terminal, never into files or journald.
+            let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
             if o.log_format == wijkwijzer::config::LogFormat::Json {
                 tracing_subscriber::fmt()
                     .json()
@@ -358,6 +396,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 tracing_subscriber::fmt()
                     .with_env_filter(filter)
                     .with_target(false)
+                    .with_ansi(ansi)
                     .init();
             }
             let (geodata, addresses, listen) = (o.geodata.clone(), o.addresses.clone(), o.listen);
@@ -367,6 +406,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = http::ServeConfig {
                 tiles: o.tiles.clone(),
                 keys,
+                keys_file: o.keys.clone(),
                 rate_per_second: o.rate_limit,
                 rate_burst: o.rate_burst,
                 max_concurrent: o.max_concurrent,
@@ -447,7 +487,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             answer.understood = understood;
             print_answer(&answer, json)
         }
-        Command::Check { dir } => match load(dir.as_ref()) {
+        Command::Roster { as_of, geodata } => {
+            let data = load(geodata.as_ref())?;
+            let day = as_of.unwrap_or_else(wijkwijzer::roster::today);
+            roster_report(&data, day)
+        }
+        Command::Check { dir, strict } => match load(dir.as_ref()) {
             Ok(data) => {
                 out!(
                     "geodata in {} is valid (version {})",
@@ -466,7 +511,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "  roster     {:>3} assignments",
                     data.roster.assignments.len()
                 );
-                Ok(ExitCode::SUCCESS)
+                let today = wijkwijzer::roster::today();
+                let warnings = upcoming_gaps(&data, today, 90);
+                for (day, g) in &warnings {
+                    eprintln!(
+                        "warning: roster.toml: {}: {} vacant from {day}{}",
+                        g.area,
+                        g.role_label,
+                        if g.entry.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", g.entry)
+                        }
+                    );
+                }
+                Ok(if strict && !warnings.is_empty() {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                })
             }
             Err(e) => {
                 eprintln!("{e:#}");
@@ -488,7 +551,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             toevoeging,
             address,
             delimiter,
-            public,
+            internal,
             quiet,
             geodata,
             addresses,
@@ -514,10 +577,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         anyhow::bail!("--delimiter must be one character or 'tab', got '{d}'")
                     }
                 },
-                audience: if public {
-                    Audience::Public
-                } else {
+                audience: if internal {
+                    eprintln!(
+                        "note: --internal: the output holds internal channels and names; do not pass it on outside the organisation"
+                    );
                     Audience::Internal
+                } else {
+                    Audience::Public
                 },
             };
             classify(&resolver, &input, &output, report.as_ref(), &opts, quiet)
@@ -656,6 +722,84 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         } => download_buurten(year, &gemeente, &out, api.as_deref(), quiet),
     }
+}
+
+/// Gaps from `from` over the next `days` days, each at the first day it appears.
+fn upcoming_gaps(
+    data: &Geodata,
+    from: jiff::civil::Date,
+    days: i64,
+) -> Vec<(jiff::civil::Date, wijkwijzer::roster::Gap)> {
+    let mut seen: Vec<(jiff::civil::Date, wijkwijzer::roster::Gap)> = Vec::new();
+    for n in 0..=days {
+        let Ok(day) = from.checked_add(jiff::Span::new().days(n)) else {
+            break;
+        };
+        for g in data.roster_gaps(day) {
+            if !seen
+                .iter()
+                .any(|(_, s)| s.area == g.area && s.role == g.role)
+            {
+                seen.push((day, g));
+            }
+        }
+    }
+    seen
+}
+
+fn roster_report(data: &Geodata, day: jiff::civil::Date) -> anyhow::Result<ExitCode> {
+    let Some(coverage) = data.layer(&data.manifest.coverage_layer) else {
+        anyhow::bail!("the geodata has no coverage layer");
+    };
+    out!("Responsible on {day}:");
+    for area in &coverage.areas {
+        out!("{} [{}]", area.name, area.id);
+        let mut ids = vec![area.id.as_str()];
+        ids.extend(area.parents.values().map(String::as_str));
+        for c in data
+            .roster
+            .contacts_for(&ids, day, Audience::Internal)
+            .iter()
+            .filter(|c| !c.scope.is_city())
+        {
+            out!("  {:<32} {c}", c.role_label);
+        }
+        for g in data.roster.gaps(&area.id, day) {
+            out!("  {:<32} VACANT ({})", g.role_label, g.entry);
+        }
+    }
+    out!("\nChanges in the 90 days after {day}:");
+    let mut changes = Vec::new();
+    for a in &data.roster.assignments {
+        let scope = if a.scope.is_city() {
+            "city".to_string()
+        } else {
+            a.scope.area_ids().join(", ")
+        };
+        let within = |d: jiff::civil::Date| d > day && (d - day).get_days() <= 90;
+        if let Some(f) = a.valid_from.filter(|d| within(*d)) {
+            changes.push((f, format!("begins: {} ({scope})", a.function)));
+        }
+        if let Some(u) = a.valid_until.filter(|d| within(*d)) {
+            changes.push((u, format!("last day: {} ({scope})", a.function)));
+        }
+    }
+    changes.sort();
+    if changes.is_empty() {
+        out!("  none");
+    }
+    for (d, what) in &changes {
+        out!("  {d}  {what}");
+    }
+    let gaps = upcoming_gaps(data, day, 90);
+    out!("\nGaps in the 90 days after {day}:");
+    if gaps.is_empty() {
+        out!("  none");
+    }
+    for (d, g) in &gaps {
+        out!("  from {d}  {} {}  ({})", g.area, g.role_label, g.entry);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints a lookup answer (text or JSON); exit 1 when the place is outside coverage.

@@ -426,7 +426,16 @@ impl Resolver {
             return list.clone();
         }
         let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
-        let list = Contacts::new(self.data.roster.contacts_for(&ids, day, audience));
+        let mut contacts = self.data.roster.contacts_for(&ids, day, audience);
+        // A required role left empty by dates: say so, with the organisation's channels.
+        let coverage = &self.data.layers[self.coverage];
+        for id in ids.iter().filter(|id| coverage.find(id).is_some()) {
+            for gap in self.data.roster.gaps(id, day) {
+                contacts.push(self.data.roster.vacancy(&gap, audience));
+            }
+        }
+        contacts.sort_by_key(|c| c.role);
+        let list = Contacts::new(contacts);
         if let Ok(mut cache) = self.contact_cache.write() {
             if cache.day != Some(day) {
                 cache.lists.clear();

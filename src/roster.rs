@@ -141,12 +141,56 @@ pub struct Assignment {
     /// A person's name, only when the municipality's own roster supplies it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
+    /// Who may see `person`: `internal` (key holders) unless the roster says `public`, as
+    /// politie.nl does for wijkagenten.
+    #[serde(default = "internal")]
+    pub person_visibility: Visibility,
     #[serde(default)]
     pub channels: Vec<Channel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// First day of the assignment: `2026-01-01` (a TOML date) or `"2026-01-01"`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_or_text"
+    )]
     pub valid_from: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Last day of the assignment, inclusive.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date_or_text"
+    )]
     pub valid_until: Option<Date>,
+}
+
+fn internal() -> Visibility {
+    Visibility::Internal
+}
+
+/// A date as people write it in TOML: a native date (`2026-01-01`) or a string.
+fn date_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Input {
+        Native(toml::value::Datetime),
+        Text(String),
+    }
+    let text = match Input::deserialize(d)? {
+        Input::Native(dt) => match (dt.date, dt.time) {
+            (Some(date), None) => date.to_string(),
+            _ => {
+                return Err(serde::de::Error::custom(format!(
+                    "'{dt}' is not a date: write the day only, e.g. 2026-01-01"
+                )));
+            }
+        },
+        Input::Text(t) => t,
+    };
+    text.trim().parse::<Date>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "'{text}' is not a date: write YYYY-MM-DD, e.g. 2026-01-01"
+        ))
+    })
 }
 
 impl Assignment {
@@ -248,7 +292,9 @@ impl Roster {
             role_label: a.role.label(),
             theme: a.theme.clone(),
             name: a.function.clone(),
-            person: a.person.clone(),
+            person: a.person.clone().filter(|_| {
+                audience == Audience::Internal || a.person_visibility == Visibility::Public
+            }),
             scope: a.scope.clone(),
             channels,
         }
@@ -327,5 +373,115 @@ valid_until = "2020-01-01"
         );
         let err = Roster::parse(&text).unwrap_err();
         assert!(err.contains("funct"), "{err}");
+    }
+}
+
+/// The roles every coverage area must have: a gap in one is reported, not refused.
+pub const REQUIRED: [(Role, &str); 2] = [
+    (
+        Role::SeniorWijkgebondenMedewerker,
+        "THOR senior wijkgebonden medewerker",
+    ),
+    (Role::Coordinator, "police coordinator"),
+];
+
+/// A required role left empty on a day by an assignment that ended or has not begun: planning
+/// to be done, not broken data. The service keeps serving and says the role is vacant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    pub area: String,
+    pub role: Role,
+    pub role_label: &'static str,
+    /// The day after the last assignment ended, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<Date>,
+    /// The assignment that ended (its function and last day), or the one that will begin.
+    pub entry: String,
+    /// The organisation whose general channels stand in.
+    pub organisation: String,
+}
+
+impl Roster {
+    /// Whether any assignment, on any day, holds `role` in `area`.
+    pub fn ever_assigned(&self, area: &str, role: Role) -> bool {
+        self.assignments
+            .iter()
+            .any(|a| a.role == role && a.scope.area_ids().iter().any(|id| id == area))
+    }
+
+    /// The required roles of `area` that nobody holds on `day`.
+    pub fn gaps(&self, area: &str, day: Date) -> Vec<Gap> {
+        let mut out = Vec::new();
+        for (role, _) in REQUIRED {
+            let holders: Vec<&Assignment> = self
+                .assignments
+                .iter()
+                .filter(|a| a.role == role && a.scope.area_ids().iter().any(|id| id == area))
+                .collect();
+            if holders.is_empty() || holders.iter().any(|a| a.is_valid_on(day)) {
+                continue;
+            }
+            let ended = holders
+                .iter()
+                .filter(|a| a.valid_until.is_some_and(|u| u < day))
+                .max_by_key(|a| a.valid_until);
+            let next = holders
+                .iter()
+                .filter(|a| a.valid_from.is_some_and(|f| f > day))
+                .min_by_key(|a| a.valid_from);
+            let (since, entry) = match (ended, next) {
+                (Some(a), _) => (
+                    a.valid_until.and_then(|u| u.tomorrow().ok()),
+                    format!(
+                        "'{}' ended {}",
+                        a.function,
+                        a.valid_until.map(|u| u.to_string()).unwrap_or_default()
+                    ),
+                ),
+                (None, Some(a)) => (
+                    None,
+                    format!(
+                        "'{}' begins {}",
+                        a.function,
+                        a.valid_from.map(|f| f.to_string()).unwrap_or_default()
+                    ),
+                ),
+                (None, None) => (None, String::new()),
+            };
+            out.push(Gap {
+                area: area.to_string(),
+                role,
+                role_label: role.label(),
+                since,
+                entry,
+                organisation: holders[0].organisation.clone(),
+            });
+        }
+        out
+    }
+
+    /// The stand-in for a vacant role: the organisation's general channels, marked vacant.
+    pub fn vacancy(&self, gap: &Gap, audience: Audience) -> Contact {
+        let org = self.organisations.get(&gap.organisation);
+        Contact {
+            organisation: gap.organisation.clone(),
+            organisation_name: org.map(|o| o.name.clone()).unwrap_or_default(),
+            role: gap.role,
+            role_label: gap.role.label(),
+            theme: None,
+            name: format!(
+                "Vacant: {}{} (ask the organisation)",
+                gap.role.label(),
+                gap.since.map(|s| format!(" since {s}")).unwrap_or_default()
+            ),
+            person: None,
+            scope: Scope::Areas(vec![gap.area.clone()]),
+            channels: org
+                .into_iter()
+                .flat_map(|o| o.channels.iter())
+                .filter(|c| audience == Audience::Internal || c.visibility == Visibility::Public)
+                .cloned()
+                .collect(),
+        }
     }
 }

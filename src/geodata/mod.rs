@@ -215,6 +215,18 @@ impl Geodata {
         })
     }
 
+    /// Required roles left empty on `day` in the coverage areas (see [`crate::roster::Gap`]).
+    pub fn roster_gaps(&self, day: jiff::civil::Date) -> Vec<crate::roster::Gap> {
+        self.layer(&self.manifest.coverage_layer)
+            .map(|l| {
+                l.areas
+                    .iter()
+                    .flat_map(|a| self.roster.gaps(&a.id, day))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The embedded default files, (name, content), in load order.
     pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
         EMBEDDED

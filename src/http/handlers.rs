@@ -52,7 +52,7 @@ pub async fn method_not_allowed() -> ApiError {
         StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",
         "Method not allowed",
-        "these endpoints answer GET (and HEAD)",
+        "this endpoint does not answer this method",
     )
 }
 
@@ -117,10 +117,17 @@ async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     }))
 }
 
-async fn healthz(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
+async fn healthz(
+    State(app): State<Arc<AppState>>,
+    Extension(s): Extension<Arc<Served>>,
+) -> Json<Value> {
     let d = s.resolver.data();
+    let gaps = d.roster_gaps(crate::roster::today());
+    let refused = app.last_reload_error.lock().ok().and_then(|e| e.clone());
     Json(json!({
-        "status": "ok",
+        "status": if gaps.is_empty() && refused.is_none() { "ok" } else { "degraded" },
+        "roster_gaps": gaps,
+        "last_reload_refused": refused,
         "data_version": d.version,
         "data_origin": d.origin,
         "layers": d.layers.iter().map(|l| json!({"id": l.info.id, "areas": l.areas.len()})).collect::<Vec<_>>(),

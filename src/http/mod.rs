@@ -82,6 +82,8 @@ pub struct ServeConfig {
     /// XYZ tile URL template for the page's base map.
     pub tiles: Option<String>,
     pub keys: ApiKeys,
+    /// The key file, re-read on every reload (SIGHUP, `POST /admin/reload`).
+    pub keys_file: Option<PathBuf>,
     /// Requests per second per client address; 0 switches rate limiting off.
     pub rate_per_second: u32,
     pub rate_burst: u32,
@@ -102,6 +104,7 @@ impl Default for ServeConfig {
         ServeConfig {
             tiles: None,
             keys: ApiKeys::default(),
+            keys_file: None,
             rate_per_second: 100,
             rate_burst: 200,
             max_concurrent: 512,
@@ -306,6 +309,32 @@ impl Metrics {
     }
 }
 
+/// The API keys in force and one rate limiter per key.
+pub struct KeyState {
+    pub keys: ApiKeys,
+    /// Per key name: its rate and limiter (`None`: not limited).
+    limiters: BTreeMap<String, (u32, Option<governor::DefaultDirectRateLimiter>)>,
+}
+
+impl KeyState {
+    fn new(keys: ApiKeys, config: &ServeConfig) -> KeyState {
+        let limiters = keys
+            .rates()
+            .map(|(name, rate)| {
+                let per_second = rate.per_second.unwrap_or(config.rate_per_second);
+                let burst = rate.burst.unwrap_or(config.rate_burst).max(per_second);
+                let limiter = NonZeroU32::new(per_second).map(|r| {
+                    RateLimiter::direct(
+                        Quota::per_second(r).allow_burst(NonZeroU32::new(burst).unwrap_or(r)),
+                    )
+                });
+                (name.to_string(), (per_second, limiter))
+            })
+            .collect();
+        KeyState { keys, limiters }
+    }
+}
+
 /// Everything the handlers share.
 pub struct AppState {
     served: ArcSwap<Served>,
@@ -313,11 +342,13 @@ pub struct AppState {
     config: ServeConfig,
     pub metrics: Metrics,
     limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    /// Per key name: its own limiter (`None`: not limited).
-    key_limiters: BTreeMap<String, (u32, Option<governor::DefaultDirectRateLimiter>)>,
+    /// The keys and their limiters; swapped whole when the key file is re-read.
+    keys: ArcSwap<KeyState>,
     reloading: tokio::sync::Mutex<()>,
     /// Set when shutdown begins: `/readyz` then says not ready so no new traffic is sent.
     shutting_down: std::sync::atomic::AtomicBool,
+    /// Why the last reload was refused, until one succeeds: `/healthz` reports it.
+    pub last_reload_error: std::sync::Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -335,29 +366,17 @@ impl AppState {
                 NonZeroU32::new(config.rate_burst.max(config.rate_per_second)).unwrap_or(rate);
             RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))
         });
-        let key_limiters = config
-            .keys
-            .rates()
-            .map(|(name, rate)| {
-                let per_second = rate.per_second.unwrap_or(config.rate_per_second);
-                let burst = rate.burst.unwrap_or(config.rate_burst).max(per_second);
-                let limiter = NonZeroU32::new(per_second).map(|r| {
-                    RateLimiter::direct(
-                        Quota::per_second(r).allow_burst(NonZeroU32::new(burst).unwrap_or(r)),
-                    )
-                });
-                (name.to_string(), (per_second, limiter))
-            })
-            .collect();
+        let keys = ArcSwap::from_pointee(KeyState::new(config.keys.clone(), &config));
         AppState {
             served: ArcSwap::from_pointee(Served::new(resolver)),
             source,
             config,
             metrics,
             limiter,
-            key_limiters,
+            keys,
             reloading: tokio::sync::Mutex::new(()),
             shutting_down: std::sync::atomic::AtomicBool::new(false),
+            last_reload_error: std::sync::Mutex::new(None),
         }
     }
 
@@ -370,6 +389,35 @@ impl AppState {
     /// stays. Returns (previous version, new version).
     pub async fn reload(&self) -> Result<(String, String), GeodataError> {
         let _one_at_a_time = self.reloading.lock().await;
+        let result = self.reload_inner().await;
+        if let Ok(mut last) = self.last_reload_error.lock() {
+            *last = result.as_ref().err().map(|e| {
+                format!(
+                    "{} problem(s), first: {}",
+                    e.problems.len(),
+                    e.problems
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                )
+            });
+        }
+        result
+    }
+
+    async fn reload_inner(&self) -> Result<(String, String), GeodataError> {
+        // The key file first: a refused file refuses the reload, and the old keys stay.
+        let new_keys = match &self.config.keys_file {
+            Some(path) => Some(ApiKeys::load(path).map_err(|reason| GeodataError {
+                origin: path.display().to_string(),
+                problems: vec![crate::geodata::Problem::new(
+                    &path.display().to_string(),
+                    None,
+                    reason,
+                )],
+            })?),
+            None => None,
+        };
         let source = self.source.clone();
         let address_file = self.config.addresses.clone();
         let current_addresses = self.current().resolver.addresses().clone();
@@ -403,6 +451,10 @@ impl AppState {
         })??;
         let new = served.version().to_string();
         let old = self.served.swap(Arc::new(served));
+        if let Some(keys) = new_keys {
+            tracing::info!(keys = ?keys, "key file re-read");
+            self.keys.store(Arc::new(KeyState::new(keys, &self.config)));
+        }
         self.metrics.set_version(&new);
         tracing::info!(previous = %old.version(), version = %new, ms = started.elapsed().as_millis() as u64, "data reloaded");
         Ok((old.version().to_string(), new))
@@ -518,6 +570,7 @@ async fn snapshot_and_caller(
     next: Next,
 ) -> Response {
     let served = s.current();
+    let path = req.uri().path().to_string();
     let caller = match req
         .extensions_mut()
         .remove::<Result<Caller, crate::auth::AuthError>>()
@@ -528,26 +581,73 @@ async fn snapshot_and_caller(
                 .headers()
                 .get(header::AUTHORIZATION)
                 .map(|v| v.to_str().unwrap_or("\u{0}"));
-            s.config.keys.caller(authorization)
+            s.keys.load().keys.caller(authorization)
         }
     };
+    let keyed = matches!(&caller, Ok(c) if c.key_name.is_some());
     let mut res = match caller {
         Ok(caller) => {
             req.extensions_mut().insert(served.clone());
             req.extensions_mut().insert(caller);
             next.run(req).await
         }
-        Err(e) => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Invalid credentials",
-            e.to_string(),
-        )
-        .into_response(),
+        Err(e) => {
+            tracing::warn!(key = "unknown key", reason = %e, "401: the presented key is not valid");
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Invalid credentials",
+                e.to_string(),
+            )
+            .into_response()
+        }
     };
+    if res.status() == StatusCode::METHOD_NOT_ALLOWED {
+        res = method_not_allowed(&path);
+    }
+    // A keyed answer may hold internal channels or names: no shared cache may keep it.
+    if keyed {
+        let private = match res
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+        {
+            Some(v) if v.contains("public") => v.replace("public", "private"),
+            Some(v) if v.contains("private") || v.contains("no-store") => v.to_string(),
+            Some(v) => format!("private, {v}"),
+            None => "private".to_string(),
+        };
+        if let Ok(v) = HeaderValue::from_str(&private) {
+            res.headers_mut().insert(header::CACHE_CONTROL, v);
+        }
+        res.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Authorization"));
+    }
     res.headers_mut()
         .insert(DATA_VERSION, served.version_header.clone());
     res
+}
+
+/// The endpoints that take POST only; every other one answers GET and HEAD.
+const POST_ONLY: [&str; 2] = ["/admin/reload", "/v1/classify"];
+
+/// A 405 that names the methods the endpoint does answer, in its detail and `Allow` header.
+fn method_not_allowed(path: &str) -> Response {
+    let methods = if POST_ONLY.contains(&path) {
+        "POST"
+    } else {
+        "GET, HEAD"
+    };
+    let mut out = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        format!("this endpoint answers {methods}"),
+    )
+    .into_response();
+    out.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(methods));
+    out
 }
 
 async fn query_limit(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
@@ -572,11 +672,12 @@ async fn rate_limit(State(s): State<Arc<AppState>>, mut req: Request, next: Next
         .headers()
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let caller = s.config.keys.caller(authorization);
+    let keys = s.keys.load();
+    let caller = keys.keys.caller(authorization);
     let key = caller.as_ref().ok().and_then(|c| c.key_name.clone());
     let verdict = match &key {
         // A key holder has its own budget, whatever address it calls from.
-        Some(name) => match s.key_limiters.get(name) {
+        Some(name) => match keys.limiters.get(name) {
             Some((rate, Some(limiter))) => limiter.check().err().map(|n| {
                 (
                     n,
@@ -693,9 +794,17 @@ async fn admin_reload(
     axum::Extension(caller): axum::Extension<Caller>,
 ) -> Result<axum::Json<Value>, ApiError> {
     if !caller.admin {
+        // No key at all is a 401 (who are you?); a valid key without the right a 403.
+        let (status, slug) = match &caller.key_name {
+            Some(name) => {
+                tracing::warn!(key = %name, "403: the key may not reload the data");
+                (StatusCode::FORBIDDEN, "forbidden")
+            }
+            None => (StatusCode::UNAUTHORIZED, "unauthorized"),
+        };
         return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            status,
+            slug,
             "An admin key is required",
             "send 'Authorization: Bearer <key>' with a key whose scopes include \"admin\"",
         ));

@@ -26,6 +26,9 @@ pub struct Problem {
     /// For refused data (`POST /admin/reload`): every problem as `file: feature: reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problems: Option<Vec<String>>,
+    /// For 429: which limit applied, `client-address` or `key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
 }
 
 /// The place to look up: `q`, or `lat` and `lon`, or `x` and `y` (with `crs`).
@@ -218,7 +221,8 @@ fn metrics() {}
     summary = "Validate the data source again and swap it in atomically (admin key)",
     responses(
         (status = 200, description = "Reloaded: previous and new version", body = Object),
-        (status = 401, description = "No admin key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a key that is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A valid key without the admin scope", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Request body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "New data refused; the old keeps serving", body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
-use wijkwijzer::geodata::Geodata;
 use wijkwijzer::http::AppState;
 use wijkwijzer::resolve::Resolver;
 
@@ -104,7 +103,31 @@ async fn the_page_in_a_real_browser() {
         return;
     };
 
-    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    // The shipped data plus one internal channel and a name, and a key for the control room.
+    let data = tempfile::tempdir().unwrap();
+    let src = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), data.path().join(e.file_name())).unwrap();
+    }
+    let roster = std::fs::read_to_string(data.path().join("roster.toml"))
+        .unwrap()
+        .replacen(
+            "function = \"Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West\"",
+            &format!("function = \"Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West\"\nperson = \"{PERSON}\"\nchannels = [{{ kind = \"phone\", value = \"{DIRECT_LINE}\", visibility = \"internal\" }}]"),
+            1,
+        );
+    std::fs::write(data.path().join("roster.toml"), roster).unwrap();
+    let (key, entry) = wijkwijzer::auth::generate("meldkamer", false).unwrap();
+    let source = wijkwijzer::http::DataSource::Dir(data.path().to_path_buf());
+    let state = Arc::new(AppState::with_config(
+        source.clone(),
+        Resolver::new(source.load().unwrap()),
+        wijkwijzer::http::ServeConfig {
+            keys: wijkwijzer::auth::ApiKeys::parse(&entry).unwrap(),
+            ..wijkwijzer::http::ServeConfig::default()
+        },
+    ));
     let base = crate::spawn_server(state).await;
 
     let port = free_port();
@@ -330,5 +353,97 @@ async fn the_page_in_a_real_browser() {
     );
     screenshot(&client, "phone.png").await;
 
+    // The control room: without a key the public page, with one the internal line and the
+    // name, marked "intern"; dropping the key brings the public page back.
+    client.set_window_size(1280, 900).await.unwrap();
+    client.goto(&format!("{base}/")).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("body[data-ready=true]"))
+        .await
+        .unwrap();
+    search(&client, "50.8489, 5.6879").await;
+    let public = wait_for_text(&client, "#result", "Centrum").await;
+    assert!(
+        !public.contains(DIRECT_LINE) && !public.contains(PERSON),
+        "{public}"
+    );
+    let badge_hidden = client
+        .execute("return document.getElementById('intern').hidden", vec![])
+        .await
+        .unwrap();
+    assert_eq!(badge_hidden, json!(true));
+    client
+        .find(Locator::Css("#more summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let field = client.find(Locator::Id("key")).await.unwrap();
+    field.send_keys("ww_wrong").await.unwrap();
+    client
+        .find(Locator::Id("key-use"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&client, "#key-error", "niet aanvaard").await;
+    field.clear().await.unwrap();
+    field.send_keys(&key).await.unwrap();
+    client
+        .find(Locator::Id("key-use"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let internal = wait_for_text(&client, "#result", DIRECT_LINE).await;
+    assert!(internal.contains(PERSON), "{internal}");
+    wait_for_text(&client, "#intern", "intern").await;
+    screenshot(&client, "control-room.png").await;
+    let stored = client
+        .execute(
+            "return sessionStorage.getItem('wijkwijzer.key') !== null && localStorage.length === 0",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored, json!(true), "the key is kept in this tab only");
+    client
+        .find(Locator::Id("key-drop"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = client
+            .find(Locator::Id("result"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if !text.contains(DIRECT_LINE) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the internal line stayed after dropping the key"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let badge_hidden = client
+        .execute("return document.getElementById('intern').hidden", vec![])
+        .await
+        .unwrap();
+    assert_eq!(badge_hidden, json!(true));
+
     client.close().await.unwrap();
 }
+
+const DIRECT_LINE: &str = "043-111 22 33 (direct)";
+const PERSON: &str = "Test Persoon B";

@@ -311,6 +311,81 @@ fn a_situation_with_an_unknown_channel_or_rule_is_refused() {
     );
 }
 
+/// A coordinator whose assignment ended: the data loads (a gap is planning, not an outage),
+/// answers say the role is vacant with the organisation's channels, `/healthz` says degraded,
+/// `check` warns and fails only with `--strict`.
+#[tokio::test]
+async fn an_expired_assignment_is_a_gap_not_an_outage() {
+    let dir = broken("roster.toml", |t| {
+        t.replacen(
+            "role = \"coordinator\"\nscope = [\"lwa-noord-oost\"]",
+            "role = \"coordinator\"\nscope = [\"lwa-noord-oost\"]\nvalid_until = 2020-12-31",
+            1,
+        )
+    });
+    let data = Geodata::load_dir(dir.path()).expect("a gap does not refuse the data");
+    let gaps = data.roster_gaps(wijkwijzer::roster::today());
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0].area, "lwa-noord-oost");
+    assert_eq!(gaps[0].since, Some(jiff::civil::date(2021, 1, 1)));
+    assert!(gaps[0].entry.contains("ended 2020-12-31"), "{:?}", gaps[0]);
+
+    let resolver = wijkwijzer::resolve::Resolver::new(data);
+    let state = std::sync::Arc::new(wijkwijzer::http::AppState::with_config(
+        wijkwijzer::http::DataSource::Dir(dir.path().to_path_buf()),
+        resolver,
+        wijkwijzer::http::ServeConfig::default(),
+    ));
+    let base = crate::spawn_server(state).await;
+    let health: Value = reqwest::get(format!("{base}/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "degraded");
+    assert_eq!(health["roster_gaps"][0]["area"], "lwa-noord-oost");
+    // Borgharen lies in Noord-Oost.
+    let answer: Value = reqwest::get(format!("{base}/v1/lookup?x=176448&y=321000"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["lwa"]["id"], "lwa-noord-oost", "{answer}");
+    let vacant = answer["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == "coordinator")
+        .unwrap();
+    assert!(
+        vacant["name"].as_str().unwrap().starts_with("Vacant"),
+        "{vacant}"
+    );
+    assert!(
+        vacant["channels"].to_string().contains("0900-8844"),
+        "{vacant}"
+    );
+
+    let check = |strict: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wijkwijzer"));
+        cmd.arg("check").arg(dir.path());
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.output().unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, err) = check(false);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: roster.toml: lwa-noord-oost: coördinator vacant"),
+        "{err}"
+    );
+    assert_eq!(check(true).0, Some(1));
+}
+
 #[test]
 fn an_incomplete_roster_is_refused() {
     let dir = broken("roster.toml", |t| {
@@ -323,7 +398,7 @@ fn an_incomplete_roster_is_refused() {
     assert_eq!(
         problems,
         [
-            "roster.toml: feature lwa-noord-oost: coverage area 'Noord-Oost' has no police coordinator valid today"
+            "roster.toml: feature lwa-noord-oost: coverage area 'Noord-Oost' has no police coordinator at all"
         ]
     );
     let dir = broken("roster.toml", |t| {

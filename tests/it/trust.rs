@@ -13,6 +13,8 @@ use wijkwijzer::resolve::Resolver;
 
 const INTERNAL_EMAIL: &str = "senior.czw@intern.gemeente.example";
 const INTERNAL_PHONE: &str = "043-000 00 00 (intern)";
+/// A name the roster gives without saying it may be public.
+const PERSON: &str = "Test Persoon A";
 
 /// A copy of the shipped geodata whose roster has internal channels.
 fn geodata_with_internal_channels() -> tempfile::TempDir {
@@ -26,7 +28,7 @@ fn geodata_with_internal_channels() -> tempfile::TempDir {
     let roster = roster.replacen(
         "function = \"Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West\"",
         &format!(
-            "function = \"Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West\"\nchannels = [{{ kind = \"email\", value = \"{INTERNAL_EMAIL}\", visibility = \"internal\" }}, {{ kind = \"phone\", value = \"{INTERNAL_PHONE}\", visibility = \"internal\" }}]"
+            "function = \"Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West\"\nperson = \"{PERSON}\"\nvalid_from = 2020-01-01\nchannels = [{{ kind = \"email\", value = \"{INTERNAL_EMAIL}\", visibility = \"internal\" }}, {{ kind = \"phone\", value = \"{INTERNAL_PHONE}\", visibility = \"internal\" }}]"
         ),
         1,
     );
@@ -122,6 +124,7 @@ async fn public_callers_never_see_internal_channels_and_key_holders_do() {
             !body.contains(INTERNAL_EMAIL) && !body.contains(INTERNAL_PHONE),
             "{path} leaks an internal channel"
         );
+        assert!(!body.contains(PERSON), "{path} leaks a person's name");
         assert!(
             !body.contains("\"internal\""),
             "{path} shows an internal visibility marker"
@@ -142,18 +145,21 @@ async fn public_callers_never_see_internal_channels_and_key_holders_do() {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
+        // No shared cache may keep what a key holder sees.
         assert_eq!(
             res.headers().get("vary").map(|v| v.to_str().unwrap()),
-            if path.starts_with("/v1/areas") {
-                Some("Authorization")
-            } else {
-                None
-            }
+            Some("Authorization")
         );
+        let cache = res
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        assert!(cache.starts_with("private"), "{path}: {cache}");
         let body = res.text().await.unwrap();
         assert!(
-            body.contains(INTERNAL_EMAIL),
-            "{path} with a key lacks the internal channel"
+            body.contains(INTERNAL_EMAIL) && body.contains(PERSON),
+            "{path} with a key lacks the internal channel or the name"
         );
     }
     // A wrong key is an error, not a silent downgrade.
@@ -413,7 +419,7 @@ async fn batch_classification_keeps_internal_channels_from_the_public() {
     assert_eq!(public.status(), StatusCode::OK);
     let public = public.text().await.unwrap();
     assert!(public.contains("Centrum / Zuid-West"), "{public}");
-    for secret in [INTERNAL_EMAIL, INTERNAL_PHONE] {
+    for secret in [INTERNAL_EMAIL, INTERNAL_PHONE, PERSON] {
         assert!(
             !public.contains(secret),
             "public batch output shows {secret}"
@@ -439,4 +445,140 @@ async fn batch_classification_keeps_internal_channels_from_the_public() {
     )
     .unwrap();
     assert!(!String::from_utf8(out).unwrap().contains(INTERNAL_EMAIL));
+}
+
+#[tokio::test]
+async fn keys_are_reread_on_reload_and_rights_are_403() {
+    let dir = geodata_with_internal_channels();
+    let keys_file = dir.path().join("keys.toml");
+    let (admin, admin_entry) = generate("beheer", true).unwrap();
+    let (reader, reader_entry) = generate("meldkamer", false).unwrap();
+    std::fs::write(&keys_file, format!("{admin_entry}\n{reader_entry}")).unwrap();
+    let s = start(
+        dir.path(),
+        ServeConfig {
+            keys: ApiKeys::load(&keys_file).unwrap(),
+            keys_file: Some(keys_file.clone()),
+            ..no_rate_limit()
+        },
+    )
+    .await;
+    let get = |key: &str| {
+        s.client
+            .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
+            .bearer_auth(key.to_string())
+            .send()
+    };
+    let reload = |key: &str| {
+        s.client
+            .post(format!("{}/admin/reload", s.base))
+            .bearer_auth(key.to_string())
+            .send()
+    };
+    // A valid key without the admin right: 403, not 401.
+    assert_eq!(
+        reload(&reader).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    // A key added to the file works after a reload, without a restart.
+    let (new_key, new_entry) = generate("wijkteam", false).unwrap();
+    assert_eq!(
+        get(&new_key).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    wijkwijzer::auth::append_entry(&keys_file, &new_entry).unwrap();
+    assert_eq!(reload(&admin).await.unwrap().status(), StatusCode::OK);
+    let res = get(&new_key).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains(PERSON));
+    // A refused key file keeps the old keys (and the data).
+    std::fs::write(&keys_file, "[[key]]\nname = 1\n").unwrap();
+    let res = reload(&admin).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(get(&new_key).await.unwrap().status(), StatusCode::OK);
+    // A revoked key stops working at the next reload.
+    std::fs::write(&keys_file, format!("{admin_entry}\n")).unwrap();
+    assert_eq!(reload(&admin).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        get(&new_key).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Method errors name the methods the endpoint answers.
+    let res = s.get("/admin/reload").await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = res
+        .headers()
+        .get("allow")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let p: Value = res.json().await.unwrap();
+    assert!(allow.contains("POST"), "{allow}");
+    assert_eq!(p["detail"], format!("this endpoint answers {allow}"));
+}
+
+#[test]
+fn keygen_appends_to_a_private_key_file_and_stderr_is_toml() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keys.toml");
+    for name in ["meldkamer", "beheer"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+            .args(["keygen", "--name", name, "--append"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .trim()
+                .starts_with("ww_")
+        );
+    }
+    let keys = ApiKeys::load(&file).unwrap();
+    assert_eq!(keys.rates().count(), 2);
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // The obvious shell way, `2>>keys.toml`, gives a file `serve` accepts.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .args(["keygen", "--name", "batch"])
+        .output()
+        .unwrap();
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(&String::from_utf8(out.stderr).unwrap());
+    assert_eq!(ApiKeys::parse(&text).unwrap().rates().count(), 3);
+}
+
+#[test]
+fn the_cli_writes_public_batch_files_unless_asked() {
+    let dir = geodata_with_internal_channels();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "id,lat,lon\n1,50.8489,5.6879\n").unwrap();
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+            .args(["classify", "--quiet", "--geodata"])
+            .arg(dir.path())
+            .args(extra)
+            .arg(&input)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (public, _) = run(&[]);
+    assert!(public.contains("Centrum / Zuid-West"), "{public}");
+    assert!(
+        !public.contains(INTERNAL_EMAIL) && !public.contains(PERSON),
+        "{public}"
+    );
+    let (internal, err) = run(&["--internal"]);
+    assert!(internal.contains(INTERNAL_EMAIL), "{internal}");
+    assert!(
+        err.contains("--internal: the output holds internal channels"),
+        "{err}"
+    );
 }

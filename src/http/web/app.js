@@ -22,6 +22,48 @@ function unproject(x, y) {
 
 const state = { lwa: [], buurt: [], home: null, view: null, tiles: null, drag: null };
 
+// A key for the control room: kept in this tab only (sessionStorage), sent as Authorization.
+const KEY = "wijkwijzer.key";
+async function api(url) {
+  const key = sessionStorage.getItem(KEY);
+  if (!key) return fetch(url);
+  const res = await fetch(url, { headers: { Authorization: "Bearer " + key } });
+  // A key revoked meanwhile: drop it and carry on as the public page.
+  if (res.status === 401) {
+    sessionStorage.removeItem(KEY);
+    showKeyState();
+    return fetch(url);
+  }
+  return res;
+}
+function showKeyState() {
+  $("intern").hidden = !sessionStorage.getItem(KEY);
+}
+function setupKey() {
+  $("key-use").addEventListener("click", async () => {
+    const key = $("key").value.trim();
+    if (!key) return;
+    // Checked once against the server before it is kept.
+    const res = await fetch("/v1/config", { headers: { Authorization: "Bearer " + key } });
+    if (!res.ok) {
+      $("key-error").textContent = "Deze sleutel wordt niet aanvaard.";
+      $("key-error").hidden = false;
+      return;
+    }
+    $("key-error").hidden = true;
+    $("key").value = "";
+    sessionStorage.setItem(KEY, key);
+    showKeyState();
+    if ($("q").value.trim()) lookup($("q").value.trim(), false);
+  });
+  $("key-drop").addEventListener("click", () => {
+    sessionStorage.removeItem(KEY);
+    showKeyState();
+    if ($("q").value.trim()) lookup($("q").value.trim(), false);
+  });
+  showKeyState();
+}
+
 function el(tag, attrs = {}, text) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -278,7 +320,7 @@ function wireSuggest() {
     // Coordinates and links need no suggestions; addresses start with a letter or a postcode.
     if (text.length < 3 || /^-?\d+[.,]\d|^\w+:/.test(text)) { $("suggestions").replaceChildren(); return; }
     suggestTimer = setTimeout(async () => {
-      const res = await fetch("/v1/addresses/suggest?" + new URLSearchParams({ q: text, limit: "8" }));
+      const res = await api("/v1/addresses/suggest?" + new URLSearchParams({ q: text, limit: "8" }));
       if (!res.ok) return;
       const body = await res.json();
       $("suggestions").replaceChildren(...body.suggestions.map((s) => el("option", { value: s.query }, s.label)));
@@ -291,7 +333,7 @@ async function lookup(q, pushUrl = true) {
   const params = new URLSearchParams({ q });
   if (situation) params.set("situation", situation);
   if (pushUrl) history.replaceState(null, "", "?" + params.toString());
-  const res = await fetch("/v1/lookup?" + params.toString());
+  const res = await api("/v1/lookup?" + params.toString());
   const body = await res.json();
   if (res.headers.get("content-type").startsWith("application/problem+json")) {
     renderProblem(body);
@@ -359,7 +401,8 @@ function wireMap() {
 }
 
 async function init() {
-  const get = (url) => fetch(url).then((r) => r.json());
+  setupKey();
+  const get = (url) => api(url).then((r) => r.json());
   const [situations, lwa, buurt, config] = await Promise.all([
     get("/v1/situations"), get("/v1/areas?layer=lwa"), get("/v1/areas?layer=buurt"), get("/v1/config"),
   ]);
