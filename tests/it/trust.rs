@@ -425,7 +425,35 @@ async fn batch_classification_keeps_internal_channels_from_the_public() {
             "public batch output shows {secret}"
         );
     }
-    let internal = post(Some(internal_key))
+    let internal = post(Some(internal_key.clone()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(internal.contains(INTERNAL_EMAIL), "{internal}");
+    // The GeoJSON format keeps the same rule.
+    let geojson = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[5.6879,50.8489]}}]}"#;
+    let post_geojson = |key: Option<String>| {
+        let mut req = s
+            .client
+            .post(format!("{}/v1/classify", s.base))
+            .header("content-type", "application/geo+json")
+            .body(geojson);
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        req.send()
+    };
+    let public = post_geojson(None).await.unwrap().text().await.unwrap();
+    assert!(public.contains("Centrum / Zuid-West"), "{public}");
+    for secret in [INTERNAL_EMAIL, INTERNAL_PHONE, PERSON] {
+        assert!(
+            !public.contains(secret),
+            "public GeoJSON output shows {secret}"
+        );
+    }
+    let internal = post_geojson(Some(internal_key))
         .await
         .unwrap()
         .text()
@@ -580,5 +608,37 @@ fn the_cli_writes_public_batch_files_unless_asked() {
     assert!(
         err.contains("--internal: the output holds internal channels"),
         "{err}"
+    );
+}
+
+#[test]
+fn the_roster_command_shows_a_hand_over_before_it_happens() {
+    let dir = geodata_with_internal_channels();
+    let roster = std::fs::read_to_string(dir.path().join("roster.toml")).unwrap();
+    let roster = roster.replacen(
+        "role = \"coordinator\"\nscope = [\"lwa-noord-oost\"]",
+        "role = \"coordinator\"\nscope = [\"lwa-noord-oost\"]\nvalid_until = \"2027-01-31\"",
+        1,
+    );
+    std::fs::write(dir.path().join("roster.toml"), roster).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .args(["roster", "--as-of", "2027-01-01", "--geodata"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Responsible on 2027-01-01:"), "{text}");
+    assert!(
+        text.contains(PERSON),
+        "the roster view is for the organisation: {text}"
+    );
+    assert!(
+        text.contains("2027-01-31  last day: Coördinator politie"),
+        "{text}"
+    );
+    assert!(
+        text.contains("from 2027-02-01  lwa-noord-oost coördinator"),
+        "{text}"
     );
 }
