@@ -1,0 +1,439 @@
+//! `wijkwijzer import bag|addresses` and `wijkwijzer download buurten`: reports and progress
+//! around the library's readers.
+
+use super::*;
+
+pub(crate) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
+    match what {
+        ImportWhat::Bag {
+            input,
+            out,
+            date,
+            gemeente,
+            quiet,
+        } => {
+            use std::io::IsTerminal;
+            let today = date.unwrap_or_else(wijkwijzer::roster::today);
+            let gemeente = gemeente
+                .map(|g| wijkwijzer::geodata::download::gemeente_digits(&g))
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            for p in &input {
+                if !p.exists() {
+                    anyhow::bail!("{}: no such file or folder", p.display());
+                }
+            }
+            let started = std::time::Instant::now();
+            let progress = std::sync::Arc::new(address::bag::Progress::default());
+            let passes = if gemeente.is_some() {
+                address::bag::PASSES
+            } else {
+                2
+            };
+            let total: u64 = input
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum();
+            let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let bar_thread = (!quiet && std::io::stderr().is_terminal() && total > 0).then(|| {
+                let progress = progress.clone();
+                let done = done.clone();
+                std::thread::spawn(move || {
+                    use std::sync::atomic::Ordering::Relaxed;
+                    let bar = indicatif::ProgressBar::new(total);
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{spinner} [{elapsed_precise}] {msg} {wide_bar} {bytes}/{total_bytes} ETA {eta}",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    while !done.load(Relaxed) {
+                        bar.set_message(format!("pass {}/{passes}", progress.pass.load(Relaxed)));
+                        bar.set_position(progress.bytes.load(Relaxed).min(total));
+                        std::thread::sleep(std::time::Duration::from_millis(200));
+                    }
+                    bar.finish_and_clear();
+                })
+            });
+            let result = address::bag::import_with(
+                &input,
+                &address::bag::BagOptions {
+                    date: today,
+                    gemeente: gemeente.clone(),
+                    progress: Some(progress),
+                },
+            );
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            if let Some(t) = bar_thread {
+                let _ = t.join();
+            }
+            let (mut records, s) = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("wijkwijzer: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let scope = match &gemeente {
+                Some(g) => format!(", gemeente {g}"),
+                None => String::new(),
+            };
+            let info = AddressSourceInfo {
+                name: format!(
+                    "BAG 2.0 Extract (Kadaster){}{scope}, current on {today}",
+                    s.stand
+                        .map(|d| format!(" of {d}"))
+                        .unwrap_or_default()
+                ),
+                licence: "CC0 1.0".into(),
+                attribution: "Basisregistratie Adressen en Gebouwen, Kadaster".into(),
+                complete: true,
+                note: "hoofd- and nevenadressen of current verblijfsobjecten, ligplaatsen and standplaatsen".into(),
+                date: s.stand.or(Some(today)),
+            };
+            let written = address::records::write_file(&out, &mut records, &info)?;
+            out!(
+                "{} XML files; read {}",
+                s.files,
+                s.read
+                    .iter()
+                    .map(|(k, v)| format!("{v} {k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if let Some(g) = &gemeente {
+                out!(
+                    "gemeente {g}: woonplaats(en) {}; {} current voorkomens elsewhere left out",
+                    s.woonplaatsen
+                        .iter()
+                        .map(|w| format!("{w:04}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    s.other_gemeente
+                );
+            }
+            out!(
+                "kept {} addresses ({} nevenadressen); skipped {} voorkomens not current on {today}, {} with an ended status, {} nummeraanduidingen without an object",
+                s.addresses,
+                s.nevenadressen,
+                s.not_current,
+                s.invalid_status,
+                s.without_object
+            );
+            for u in &s.unresolved {
+                out!("note: {u}");
+            }
+            out!(
+                "wrote {} ({} addresses{}) in {:.1} s",
+                out.display(),
+                written.addresses,
+                if written.duplicates > 0 {
+                    format!(", {} duplicate rows merged", written.duplicates)
+                } else {
+                    String::new()
+                },
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ImportWhat::Addresses {
+            input,
+            out,
+            place,
+            source_name,
+            licence,
+            attribution,
+            complete,
+        } => {
+            let file = std::fs::File::open(&input)
+                .with_context(|| format!("cannot read {}", input.display()))?;
+            let outcome = address::records::import_csv(
+                std::io::BufReader::new(file),
+                &input.display().to_string(),
+                &address::records::ImportOptions {
+                    default_place: place,
+                    skip_number_ranges: false,
+                },
+            )?;
+            for s in outcome.skipped.iter().take(50) {
+                eprintln!("skipped: {s}");
+            }
+            if outcome.skipped.len() > 50 {
+                eprintln!("skipped: … {} more", outcome.skipped.len() - 50);
+            }
+            let mut records = outcome.records;
+            if records.is_empty() {
+                eprintln!(
+                    "wijkwijzer: {}: no row could be read as an address ({} skipped); nothing written",
+                    input.display(),
+                    outcome.skipped.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            let info = AddressSourceInfo {
+                name: source_name,
+                licence,
+                attribution,
+                complete,
+                note: format!("imported from {}", input.display()),
+                date: None,
+            };
+            let written = address::records::write_file(&out, &mut records, &info)?;
+            out!(
+                "wrote {} ({} addresses, {} rows skipped{})",
+                out.display(),
+                written.addresses,
+                outcome.skipped.len(),
+                if written.duplicates > 0 {
+                    format!(", {} duplicate rows merged", written.duplicates)
+                } else {
+                    String::new()
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub(crate) fn download_buurten(
+    year: u16,
+    gemeente: &str,
+    out: &std::path::Path,
+    api: Option<&str>,
+    quiet: bool,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    use wijkwijzer::geodata::download::{self, DownloadOptions};
+    let opts = DownloadOptions {
+        api: api
+            .map(str::to_string)
+            .unwrap_or_else(|| DownloadOptions::pdok_api(year)),
+        year,
+        gemeente: download::gemeente_digits(gemeente).map_err(anyhow::Error::msg)?,
+        out: out.to_path_buf(),
+        backoff: std::time::Duration::from_millis(500),
+    };
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    });
+    let report = download::download_buurten(&opts, &mut |r| {
+        if let Some(b) = &bar {
+            b.set_message(format!(
+                "{} pages, {} wijken, {} buurten{}",
+                r.pages,
+                r.wijken,
+                r.buurten,
+                if r.retries > 0 {
+                    format!(", {} retries", r.retries)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let report = report?;
+    out!(
+        "wrote {}: {} buurten of GM{} with the names of {} wijken ({} pages from {}{}{})",
+        out.display(),
+        report.buurten,
+        opts.gemeente,
+        report.wijken,
+        report.pages,
+        opts.api,
+        if report.retries > 0 {
+            format!(", {} retries", report.retries)
+        } else {
+            String::new()
+        },
+        if report.filtered_here > 0 {
+            format!(
+                "; the server ignored the gemeentecode filter, {} features of other gemeenten dropped here",
+                report.filtered_here
+            )
+        } else {
+            String::new()
+        }
+    );
+    if !report.rd_confirmed {
+        out!(
+            "note: the server did not confirm RD New (Content-Crs); the import judges the CRS from the coordinates"
+        );
+    }
+    out!(
+        "next: wijkwijzer import --buurten {} --out DIR",
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wijkwijzer import` without a subcommand: the geodata directory.
+#[derive(clap::Args)]
+pub(crate) struct ImportArgs {
+    /// Folder with the raw public data, used for inputs not given by a flag.
+    #[arg(long, default_value = "data/sources")]
+    pub source_dir: PathBuf,
+    /// CBS buurten: GeoJSON (generalised or full resolution; RD New or WGS84), the CBS
+    /// Wijk- en buurtkaart GeoPackage, or a file from `wijkwijzer download buurten`.
+    #[arg(long)]
+    pub buurten: Option<PathBuf>,
+    /// The GeoPackage table holding the buurten (default: the one named like "buurten").
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// CBS wijken, for the wijk names (default: a GeoPackage's own wijken table, or the
+    /// buurten's wijknaam).
+    #[arg(long)]
+    pub wijken: Option<PathBuf>,
+    /// NSGI rdcorr2018 grid (.zip as distributed, or the .txt); default: built in.
+    #[arg(long)]
+    pub grid: Option<PathBuf>,
+    /// The human-edited mapping of buurten to areas (default: OUT/layers.toml if there is
+    /// one, else the mapping built in).
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// The OpenStreetMap address CSV to convert (default: the one in --source-dir when
+    /// rebuilding the shipped data; otherwise an existing OUT/addresses.csv is kept).
+    #[arg(long)]
+    pub osm: Option<PathBuf>,
+    /// The geodata directory to write (replaced only when the result passes `check`).
+    #[arg(long, default_value = "geodata")]
+    pub out: PathBuf,
+    /// Name of the boundary source, for every answer's attribution.
+    #[arg(long)]
+    pub source_name: Option<String>,
+    /// Attribution of the boundary source (default: CBS/Kadaster's).
+    #[arg(long)]
+    pub attribution: Option<String>,
+    #[arg(long)]
+    pub year: Option<u16>,
+    /// Whether the boundaries are generalised (default: layers.toml, or detected).
+    #[arg(long)]
+    pub generalized: Option<bool>,
+}
+
+/// Builds a geodata directory (see [`ImportArgs`]) and reports what it did.
+pub(crate) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let ImportArgs {
+        source_dir,
+        buurten,
+        layer,
+        wijken,
+        grid,
+        mapping,
+        osm,
+        out,
+        source_name,
+        attribution,
+        year,
+        generalized,
+    } = args;
+    // Inputs given by flag must exist; defaults are taken from --source-dir where it
+    // has them and from the binary otherwise.
+    let given = [
+        ("--buurten", &buurten),
+        ("--wijken", &wijken),
+        ("--grid", &grid),
+        ("--mapping", &mapping),
+        ("--osm", &osm),
+    ];
+    for (flag, path) in given {
+        if let Some(p) = path.as_ref().filter(|p| !p.exists()) {
+            anyhow::bail!("{flag} {}: no such file", p.display());
+        }
+    }
+    let cbs = source_dir.join("cbs-wijkenbuurten-2024-maastricht");
+    let existing = |p: PathBuf| p.exists().then_some(p);
+    let shipped = buurten.is_none();
+    // Answers credit the file that was imported, not the extract the project ships.
+    let fallback_name = buurten.as_ref().map(|b| {
+        format!(
+            "CBS buurten ({})",
+            b.file_name().unwrap_or_default().to_string_lossy()
+        )
+    });
+    let buurten = match buurten {
+            Some(b) => b,
+            None => existing(cbs.join("buurten_2024_maastricht_rd.geojson")).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no buurten to import: give --buurten FILE (CBS buurten as GeoJSON or the CBS Wijk- en buurtkaart GeoPackage; `wijkwijzer download buurten` fetches them), or run in a checkout, where {} holds the shipped sources",
+                    source_dir.display()
+                )
+            })?,
+        };
+    let wijken = wijken.or_else(|| {
+        shipped
+            .then(|| existing(cbs.join("wijken_2024_maastricht_rd.geojson")))
+            .flatten()
+    });
+    let grid =
+        grid.or_else(|| existing(source_dir.join("rdnaptrans2018-grids/rdcorr2018.txt.zip")));
+    let mapping = mapping.or_else(|| existing(out.join("layers.toml")));
+    let osm = osm.or_else(|| {
+        shipped
+            .then(|| {
+                existing(
+                    source_dir
+                        .join("osm-poi-addresses-maastricht-2023/osm_poi_addresses_derived.csv"),
+                )
+            })
+            .flatten()
+    });
+    let opts = wijkwijzer::geodata::import::ImportOptions {
+        buurten,
+        buurten_layer: layer,
+        wijken,
+        grid,
+        mapping,
+        out: out.clone(),
+        source_name,
+        fallback_name,
+        attribution,
+        year,
+        generalized,
+    };
+    let report = match wijkwijzer::geodata::import::import_dir(&opts, osm.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("wijkwijzer: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    for (layer, n) in &report.layers.layers {
+        out!("{layer:<10} {n:>3} areas");
+    }
+    if let Some((written, skipped)) = &report.osm {
+        out!(
+            "addresses  {} from OpenStreetMap ({} rows skipped, listed below)",
+            written.addresses,
+            skipped.len()
+        );
+        for s in skipped {
+            out!("note: {s}");
+        }
+    }
+    for note in &report.layers.notes {
+        out!("note: {note}");
+    }
+    for f in &report.layers.files {
+        out!("wrote {}", f.display());
+    }
+    for d in &report.defaults {
+        out!(
+            "wrote {} (built-in default: edit it, then run `wijkwijzer check {}`)",
+            out.join(d).display(),
+            out.display()
+        );
+    }
+    out!("{} validates (version {})", out.display(), report.version);
+    Ok(ExitCode::SUCCESS)
+}
