@@ -502,10 +502,57 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(security_headers(config.tiles.as_deref())),
+            add_security_headers,
+        ))
         // Probes sit outside every layer: cheap, never limited, never logged.
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .with_state(state)
+}
+
+/// Headers every response carries: the page loads nothing from elsewhere (but the optional
+/// tile host), and no response is sniffed into another type or leaks the URL as a referrer.
+fn security_headers(tiles: Option<&str>) -> Vec<(HeaderName, HeaderValue)> {
+    let tile_origin = tiles
+        .and_then(|t| {
+            let (scheme, rest) = t.split_once("://")?;
+            let host = rest.split('/').next()?;
+            Some(format!(" {scheme}://{host}"))
+        })
+        .unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tile_origin}; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    let mut out = vec![
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+    ];
+    // A tile URL that cannot be a header value leaves the policy without the tile host.
+    let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ));
+    out.push((header::CONTENT_SECURITY_POLICY, csp));
+    out
+}
+
+async fn add_security_headers(
+    State(headers): State<Arc<Vec<(HeaderName, HeaderValue)>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    for (k, v) in headers.iter() {
+        res.headers_mut().insert(k.clone(), v.clone());
+    }
+    res
 }
 
 /// The process answers.

@@ -164,12 +164,49 @@ async fn the_page_in_a_real_browser() {
         }
     };
 
+    // The page and the API carry the security headers, and the page works under its CSP.
+    let res = reqwest::get(format!("{base}/")).await.unwrap();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'self'")
+            && csp.contains("style-src 'self'")
+            && !csp.contains("unsafe"),
+        "{csp}"
+    );
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    let res = reqwest::get(format!("{base}/v1/lookup?lat=50.85&lon=5.69"))
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     client.goto(&format!("{base}/")).await.unwrap();
     client
         .wait()
         .for_element(Locator::Css("body[data-ready=true]"))
         .await
         .unwrap();
+    client
+        .execute(
+            "window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let swatch = client
+        .execute(
+            "return getComputedStyle(document.querySelector('#legend li span')).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        swatch,
+        json!("rgba(0, 0, 0, 0)"),
+        "legend colours survive the CSP"
+    );
     // The map draws the 4 LWA areas and the 44 buurten from the server, no CDN.
     let n_lwa = client
         .execute(
@@ -240,6 +277,11 @@ async fn the_page_in_a_real_browser() {
     screenshot(&client, "dms-geluidsoverlast.png").await;
 
     // The shared URL reproduces the answer.
+    let violations = client
+        .execute("return window.cspViolations", vec![])
+        .await
+        .unwrap();
+    assert_eq!(violations, json!([]), "the page broke its own CSP");
     client.goto(url.as_str()).await.unwrap();
     wait_for_text(&client, "#result", "Situatie: Geluidsoverlast").await;
 
@@ -362,6 +404,13 @@ async fn the_page_in_a_real_browser() {
         .for_element(Locator::Css("body[data-ready=true]"))
         .await
         .unwrap();
+    client
+        .execute(
+            "window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
+            vec![],
+        )
+        .await
+        .unwrap();
     search(&client, "50.8489, 5.6879").await;
     let public = wait_for_text(&client, "#result", "Centrum").await;
     assert!(
@@ -441,6 +490,12 @@ async fn the_page_in_a_real_browser() {
         .await
         .unwrap();
     assert_eq!(badge_hidden, json!(true));
+
+    let violations = client
+        .execute("return window.cspViolations || 'page reloaded'", vec![])
+        .await
+        .unwrap();
+    assert_eq!(violations, json!([]), "the page broke its own CSP");
 
     client.close().await.unwrap();
 }

@@ -162,7 +162,10 @@ function drawAreas() {
     t.textContent = f.properties.name;
     labels.appendChild(t);
     const li = el("li");
-    li.appendChild(el("span", { style: `background:${color}` }));
+    // A style property, not a style attribute: the page runs under a CSP without inline styles.
+    const swatch = el("span");
+    swatch.style.background = color;
+    li.appendChild(swatch);
     li.appendChild(document.createTextNode(f.properties.name));
     legend.appendChild(li);
   });
