@@ -426,16 +426,7 @@ impl Resolver {
             return list.clone();
         }
         let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
-        let mut contacts = self.data.roster.contacts_for(&ids, day, audience);
-        // A required role left empty by dates: say so, with the organisation's channels.
-        let coverage = &self.data.layers[self.coverage];
-        for id in ids.iter().filter(|id| coverage.find(id).is_some()) {
-            for gap in self.data.roster.gaps(id, day) {
-                contacts.push(self.data.roster.vacancy(&gap, audience));
-            }
-        }
-        contacts.sort_by_key(|c| c.role);
-        let list = Contacts::new(contacts);
+        let list = Contacts::new(self.contacts_for_ids(&ids, day, audience));
         if let Ok(mut cache) = self.contact_cache.write() {
             if cache.day != Some(day) {
                 cache.lists.clear();
@@ -532,9 +523,21 @@ impl Resolver {
     pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
         let mut ids: Vec<&str> = vec![area.id.as_str()];
         ids.extend(area.parents.values().map(String::as_str));
-        self.data
-            .roster
-            .contacts_for(&ids, roster::today(), audience)
+        self.contacts_for_ids(&ids, roster::today(), audience)
+    }
+
+    /// The one way every door picks contacts: the roster's for these areas on `day`, plus a
+    /// vacancy for each required role that dates leave empty in a coverage area.
+    fn contacts_for_ids(&self, ids: &[&str], day: Date, audience: Audience) -> Vec<Contact> {
+        let mut contacts = self.data.roster.contacts_for(ids, day, audience);
+        let coverage = &self.data.layers[self.coverage];
+        for id in ids.iter().filter(|id| coverage.find(id).is_some()) {
+            for gap in self.data.roster.gaps(id, day) {
+                contacts.push(self.data.roster.vacancy(&gap, audience));
+            }
+        }
+        contacts.sort_by_key(|c| c.role);
+        contacts
     }
 }
 

@@ -79,5 +79,10 @@ pub(crate) fn classify(
         std::fs::write(path, serde_json::to_string_pretty(&summary)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(ExitCode::SUCCESS)
+    // 0: every row placed; 1: the run completed but some rows were not placed; 2: it failed.
+    Ok(if summary.resolved < summary.rows {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

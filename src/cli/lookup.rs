@@ -43,9 +43,11 @@ pub(crate) fn lookup_address(
                 );
             }
             Ok(match f {
+                // 2: the input itself is wrong; 1: read, but it does not lead to one place.
                 address::Failure::Unreadable(_) => ExitCode::from(2),
-                address::Failure::NotFound { .. } => ExitCode::from(3),
-                address::Failure::Ambiguous { .. } => ExitCode::from(4),
+                address::Failure::NotFound { .. } | address::Failure::Ambiguous { .. } => {
+                    ExitCode::from(1)
+                }
             })
         }
     }
