@@ -126,21 +126,6 @@ enum Command {
         #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
         addresses: Option<PathBuf>,
     },
-    /// Measure the address index at national scale on generated addresses (or a file).
-    BenchAddresses {
-        /// How many addresses to generate (the BAG holds about 9.9 million).
-        #[arg(long, default_value_t = 10_000_000)]
-        count: usize,
-        /// A canonical address CSV to load instead of generating (measures the import).
-        #[arg(long)]
-        file: Option<PathBuf>,
-        /// Write the generated addresses to this CSV first, then load it (measures the import).
-        #[arg(long)]
-        write: Option<PathBuf>,
-        /// Queries per measurement.
-        #[arg(long, default_value_t = 200_000)]
-        queries: usize,
-    },
     /// List the meldkaart: situations, who handles them, how to report them.
     Situations {
         #[arg(long, env = "WIJKWIJZER_GEODATA")]
@@ -260,7 +245,6 @@ macro_rules! out {
 }
 
 mod cli;
-use cli::bench::bench_addresses;
 use cli::classify::classify;
 use cli::import::{download_buurten, import_addresses};
 use cli::lookup::{lookup_address, print_answer};
@@ -558,12 +542,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             classify(&resolver, &input, &output, report.as_ref(), &opts, quiet)
         }
-        Command::BenchAddresses {
-            count,
-            file,
-            write,
-            queries,
-        } => bench_addresses(count, file, write, queries),
         Command::Import {
             what: Some(what), ..
         } => import_addresses(what),

@@ -1,7 +1,6 @@
 //! The command line's handlers, one file per command; `main.rs` declares the commands and
 //! dispatches to them.
 
-pub(crate) mod bench;
 pub(crate) mod classify;
 pub(crate) mod import;
 pub(crate) mod lookup;
