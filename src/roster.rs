@@ -235,6 +235,17 @@ pub struct Contact {
     pub channels: Vec<Channel>,
 }
 
+impl Contact {
+    /// One line for a table cell: the function (and person), then the first channel.
+    pub fn cell(&self) -> String {
+        let mut s = self.to_string();
+        if let Some(ch) = self.channels.first() {
+            s.push_str(&format!(" ({})", ch.value));
+        }
+        s
+    }
+}
+
 impl fmt::Display for Contact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.name)?;

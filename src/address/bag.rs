@@ -163,6 +163,13 @@ impl Voorkomen {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A date field (`2020-09-15` or a timestamp starting with one).
+    fn date(&self, path: &str) -> Option<Date> {
+        self.get(path)
+            .and_then(|s| s.get(..10))
+            .and_then(|s| s.parse::<Date>().ok())
+    }
+
     fn all<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.fields
             .iter()
@@ -247,7 +254,7 @@ pub fn import_with(
         stage: ALL,
         places: None,
         pass: Pass::Meta,
-        gwr_places: HashMap::new(),
+        gwr_places: std::collections::HashSet::new(),
         relation_seen: false,
         gemeente: opts.gemeente.clone(),
         progress: opts.progress.clone(),
@@ -259,18 +266,14 @@ pub fn import_with(
     if let Some(g) = &opts.gemeente {
         if !reader.relation_seen {
             return Err(RecordError {
-                file: inputs
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                file: inputs_label(inputs),
                 line: None,
                 reason: format!(
                     "--gemeente {g} needs the extract's GEM-WPL-RELATIE file (the national extract holds it as GEM-WPL-RELATIE-<date>.zip); none was found, give it as another input"
                 ),
             });
         }
-        let places = reader.gwr_places.remove(g.as_str()).unwrap_or_default();
+        let places = std::mem::take(&mut reader.gwr_places);
         if places.is_empty() {
             return Err(RecordError {
                 file: "GEM-WPL-RELATIE".into(),
@@ -303,16 +306,30 @@ pub fn import_with(
     let (records, stats) = reader.finish();
     if records.is_empty() {
         return Err(RecordError {
-            file: inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            file: inputs_label(inputs),
             line: None,
             reason: empty_reason(&stats, opts),
         });
     }
     Ok((records, stats))
+}
+
+/// The inputs as one name for messages.
+fn inputs_label(inputs: &[std::path::PathBuf]) -> String {
+    inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An XML error in file `name`, at the reader's position.
+fn xml_error<R>(xml: &quick_xml::Reader<R>, name: &str, e: impl std::fmt::Display) -> RecordError {
+    RecordError {
+        file: name.to_string(),
+        line: None,
+        reason: format!("XML error at byte {}: {e}", xml.buffer_position()),
+    }
 }
 
 /// Why an import found no address, in the terms of the options the user can change.
@@ -360,7 +377,7 @@ struct Reader {
     places: Option<std::collections::HashSet<u64>>,
     pass: Pass,
     /// The gemeente's woonplaatsen valid on the date, from GEM-WPL-RELATIE.
-    gwr_places: HashMap<String, std::collections::HashSet<u64>>,
+    gwr_places: std::collections::HashSet<u64>,
     relation_seen: bool,
     gemeente: Option<String>,
     progress: Option<std::sync::Arc<Progress>>,
@@ -531,11 +548,7 @@ impl Reader {
         xml.config_mut().trim_text(true);
         let mut buf = Vec::new();
         let mut in_stand = false;
-        let xml_err = |xml: &quick_xml::Reader<R>, e: String| RecordError {
-            file: name.to_string(),
-            line: None,
-            reason: format!("XML error at byte {}: {e}", xml.buffer_position()),
-        };
+        let xml_err = |xml: &quick_xml::Reader<R>, e: String| xml_error(xml, name, e);
         loop {
             let event = xml
                 .read_event_into(&mut buf)
@@ -571,11 +584,7 @@ impl Reader {
         let Some(gemeente) = &self.gemeente else {
             return;
         };
-        let date = |p: &str| {
-            v.get(p)
-                .and_then(|s| s.get(..10))
-                .and_then(|s| s.parse::<Date>().ok())
-        };
+        let date = |p: &str| v.date(p);
         let valid = date("begindatumTijdvakGeldigheid").is_some_and(|d| d <= self.today)
             && date("einddatumTijdvakGeldigheid").is_none_or(|d| d > self.today)
             && v.get("status")
@@ -589,10 +598,7 @@ impl Reader {
                 .get("gerelateerdeWoonplaats/identificatie")
                 .and_then(|w| w.trim().parse().ok())
         {
-            self.gwr_places
-                .entry(gemeente.clone())
-                .or_default()
-                .insert(w);
+            self.gwr_places.insert(w);
         }
     }
 
@@ -608,11 +614,7 @@ impl Reader {
         let mut xml = quick_xml::Reader::from_reader(reader);
         xml.config_mut().trim_text(true);
         let mut buf = Vec::new();
-        let xml_err = |xml: &quick_xml::Reader<R>, e: String| RecordError {
-            file: name.to_string(),
-            line: None,
-            reason: format!("XML error at byte {}: {e}", xml.buffer_position()),
-        };
+        let xml_err = |xml: &quick_xml::Reader<R>, e: String| xml_error(xml, name, e);
         loop {
             let event = xml
                 .read_event_into(&mut buf)
@@ -637,11 +639,7 @@ impl Reader {
     }
 
     fn current(&self, v: &Voorkomen) -> bool {
-        let date = |p: &str| {
-            v.get(p)
-                .and_then(|s| s.get(..10))
-                .and_then(|s| s.parse::<Date>().ok())
-        };
+        let date = |p: &str| v.date(p);
         let begun = date("beginGeldigheid").is_none_or(|d| d <= self.today);
         let not_ended = date("eindGeldigheid").is_none_or(|d| d > self.today);
         let not_withdrawn = v.get("eindRegistratie").is_none();

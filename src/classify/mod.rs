@@ -423,13 +423,7 @@ impl<'a> Classifier<'a> {
             contacts
                 .iter()
                 .find(|c| c.role == role)
-                .map(|c| {
-                    let mut s = c.to_string();
-                    if let Some(ch) = c.channels.first() {
-                        s.push_str(&format!(" ({})", ch.value));
-                    }
-                    s
-                })
+                .map(crate::roster::Contact::cell)
                 .unwrap_or_default()
         };
         let values = [

@@ -628,13 +628,7 @@ fn lookup_as_row(r: &Resolver, text: &str) -> (String, String, String, String, S
             .contacts
             .iter()
             .find(|c| c.role == role)
-            .map(|c| {
-                let mut s = c.to_string();
-                if let Some(ch) = c.channels.first() {
-                    s.push_str(&format!(" ({})", ch.value));
-                }
-                s
-            })
+            .map(wijkwijzer::roster::Contact::cell)
             .unwrap_or_default()
     };
     (
