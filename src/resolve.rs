@@ -123,6 +123,23 @@ pub struct PointOut {
     pub rd: Rd,
 }
 
+impl PointOut {
+    /// A point as every answer states it: WGS84 to 7 decimals (1 cm), RD to the millimetre.
+    pub fn of(p: Rd) -> PointOut {
+        let wgs84 = transformer().rd_to_wgs84(p);
+        PointOut {
+            wgs84: Wgs84 {
+                lat: round_to(wgs84.lat, 7),
+                lon: round_to(wgs84.lon, 7),
+            },
+            rd: Rd {
+                x: round_to(p.x, 3),
+                y: round_to(p.y, 3),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct NearestOut {
     pub lwa: AreaRef,
@@ -383,19 +400,9 @@ impl Resolver {
             ),
             (None, None) => format!("Outside the coverage of wijkwijzer ({coverage_name})."),
         };
-        let wgs84 = transformer().rd_to_wgs84(p);
         Answer {
             position,
-            point: PointOut {
-                wgs84: Wgs84 {
-                    lat: round_to(wgs84.lat, 7),
-                    lon: round_to(wgs84.lon, 7),
-                },
-                rd: Rd {
-                    x: round_to(p.x, 3),
-                    y: round_to(p.y, 3),
-                },
-            },
+            point: PointOut::of(p),
             lwa: by_layer("lwa").map(|a| AreaRef {
                 id: a.id.clone(),
                 name: a.name.clone(),
@@ -554,6 +561,22 @@ fn query_text(q: &Query) -> String {
             for part in [huisletter, toevoeging].into_iter().flatten() {
                 s.push(' ');
                 s.push_str(part);
+            }
+            s
+        }
+        Query::Street {
+            street,
+            huisnummer,
+            huisletter,
+            toevoeging,
+            woonplaats,
+        } => {
+            let mut s = format!("{} {}", street.trim(), huisnummer.trim());
+            for part in [huisletter, toevoeging, woonplaats].into_iter().flatten() {
+                if !part.trim().is_empty() {
+                    s.push(' ');
+                    s.push_str(part.trim());
+                }
             }
             s
         }

@@ -191,9 +191,12 @@ fn columns(header: &[String], name: &str) -> Result<Columns, RecordError> {
 
 /// The delimiter of a CSV file, judged by its header line: `,` `;` or tab, whichever occurs most.
 pub(crate) fn detect_delimiter(first_line: &[u8]) -> u8 {
-    [b',', b';', b'\t']
+    let count = |d: u8| first_line.iter().filter(|c| **c == d).count();
+    // A header of one column has no delimiter to find: comma, the format's own.
+    [b';', b'\t']
         .into_iter()
-        .max_by_key(|d| first_line.iter().filter(|c| *c == d).count())
+        .filter(|d| count(*d) > count(b','))
+        .max_by_key(|d| count(*d))
         .unwrap_or(b',')
 }
 

@@ -26,6 +26,15 @@ pub enum Query {
         huisletter: Option<String>,
         toevoeging: Option<String>,
     },
+    /// Street and number as separate fields (a file's `straat;huisnummer` columns), with the
+    /// woonplaats when known: no text to split, so a street name holding digits stays whole.
+    Street {
+        street: String,
+        huisnummer: String,
+        huisletter: Option<String>,
+        toevoeging: Option<String>,
+        woonplaats: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
@@ -164,7 +173,40 @@ impl AddressIndex {
                 huisnummer,
                 huisletter,
                 toevoeging,
-            } => parse_parts(postcode, huisnummer, huisletter, toevoeging)?,
+            } => {
+                let pc = Postcode::parse(postcode).ok_or_else(|| {
+                    Failure::Unreadable(format!(
+                        "postcode '{postcode}' is not a Dutch postcode: four digits and two letters, e.g. 6211CK"
+                    ))
+                })?;
+                Parsed {
+                    postcode: Some(pc),
+                    ..parse_number_fields(huisnummer, huisletter, toevoeging)?
+                }
+            }
+            Query::Street {
+                street,
+                huisnummer,
+                huisletter,
+                toevoeging,
+                woonplaats,
+            } => {
+                let mut parsed = parse_number_fields(huisnummer, huisletter, toevoeging)?;
+                let street = street.trim();
+                if street.is_empty() {
+                    return Err(Failure::Unreadable(
+                        "the street is empty: give a street with the number (Brusselsepoort 45)"
+                            .into(),
+                    ));
+                }
+                parsed.street = Some(street.to_string());
+                parsed.place = woonplaats
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string);
+                parsed
+            }
         };
         match (&parsed.postcode, &parsed.number, &parsed.street) {
             (Some(pc), Some(n), street) => match self.find_in_postcode(*pc, n) {
@@ -746,17 +788,13 @@ impl AddressIndex {
     }
 }
 
-fn parse_parts(
-    postcode: &str,
+/// The number fields of a form or file row: huisnummer, and optionally huisletter and
+/// toevoeging as their own fields.
+fn parse_number_fields(
     huisnummer: &str,
     huisletter: &Option<String>,
     toevoeging: &Option<String>,
 ) -> Result<Parsed, Failure> {
-    let pc = Postcode::parse(postcode).ok_or_else(|| {
-        Failure::Unreadable(format!(
-            "postcode '{postcode}' is not a Dutch postcode: four digits and two letters, e.g. 6211CK"
-        ))
-    })?;
     let mut hn = HouseNumber::parse(huisnummer).map_err(Failure::Unreadable)?;
     let letter = match huisletter
         .as_deref()
@@ -771,17 +809,19 @@ fn parse_parts(
             )));
         }
     };
+    let toevoeging = toevoeging
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     if letter.is_some() || toevoeging.is_some() {
         if hn.readings != [Suffix::NONE] {
             return Err(Failure::Unreadable(format!(
                 "huisnummer '{huisnummer}' already has a suffix; give the number alone with huisletter/toevoeging"
             )));
         }
-        hn.readings =
-            vec![Suffix::new(letter, toevoeging.as_deref()).map_err(Failure::Unreadable)?];
+        hn.readings = vec![Suffix::new(letter, toevoeging).map_err(Failure::Unreadable)?];
     }
     Ok(Parsed {
-        postcode: Some(pc),
         number: Some(hn),
         ..Parsed::default()
     })

@@ -3,7 +3,8 @@
 //!
 //! Every feature comes out once, in order, with the same members in the same order and their
 //! values byte for byte as given (each member is kept as raw JSON, never re-encoded);
-//! `properties` gains the nine classification members after its own (a name already in use
+//! `properties` gains the chosen classification members after its own (the point's
+//! coordinates as numbers) (a name already in use
 //! gets the prefix `wijkwijzer_`, so nothing is overwritten). A line of newline-delimited input
 //! that is not a Feature passes through unchanged and is counted as `bad_feature`.
 //! Newline-delimited input streams in chunks like CSV; a FeatureCollection is one JSON
@@ -16,12 +17,12 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::{
-    ADDED_COLUMNS, Chunker, Classifier, ClassifyError, Counts, Encoding, Options, Out, Source,
-    Summary, pipeline, records,
-};
-use crate::crs::{Crs, Rd};
-use crate::query::{check_projected, check_wgs84};
+use super::chunk::{Chunker, Counts, pipeline, records};
+use super::columns::Places;
+use super::csv::Encoding;
+use super::row::{Cell, Classifier, Located, Refusal, Status, bad_coordinate, missing};
+use super::{ClassifyError, Options, Summary, finish, output_columns};
+use crate::crs::Crs;
 use crate::resolve::Resolver;
 
 /// A JSON object's members in document order, each value as its raw text.
@@ -120,41 +121,30 @@ pub fn classify_geojson<R: Read, W: Write>(
         ..Summary::default()
     };
     if newline_delimited {
-        let crs = opts.crs.unwrap_or(Crs::Wgs84);
-        let c = Classifier::new(
-            resolver,
-            Source::Geometry(crs),
-            b',',
-            Encoding::Utf8,
-            opts.audience,
-        );
+        let crs = crs_option(opts)?.unwrap_or(Crs::Wgs84);
+        let c = geometry_classifier(resolver, opts)?;
         summary.columns = format!("newline-delimited GeoJSON, Point geometry ({crs})");
         let counts = pipeline(
             &mut reader,
             chunk,
             &mut input,
             &mut output,
-            c.areas.len(),
+            c.base_areas(),
             &mut progress,
             |piece, bytes, counts| {
+                let mut buffer = vec![None; c.layers];
                 for (raw, ending) in records(piece, false) {
                     if raw.trim_ascii().is_empty() {
                         bytes.extend_from_slice(raw);
-                    } else {
-                        let out = c.feature(trim_json(raw), crs, bytes).unwrap_or_else(|| {
-                            bytes.extend_from_slice(raw);
-                            Out {
-                                status: "bad_feature",
-                                area: None,
-                            }
-                        });
-                        counts.count(&out);
+                    } else if !c.feature(trim_json(raw), crs, bytes, &mut buffer, counts) {
+                        bytes.extend_from_slice(raw);
+                        counts.count(Status::BadFeature, None, None);
                     }
                     bytes.extend_from_slice(ending);
                 }
             },
         )?;
-        c.finish(&mut summary, counts);
+        finish(&c, &mut summary, counts);
         return Ok(summary);
     }
 
@@ -174,42 +164,35 @@ pub fn classify_geojson<R: Read, W: Write>(
         }
         None => Vec::new(),
     };
-    let crs = opts.crs.or_else(|| named_crs(&doc)).unwrap_or(Crs::Wgs84);
-    let c = Classifier::new(
-        resolver,
-        Source::Geometry(crs),
-        b',',
-        Encoding::Utf8,
-        opts.audience,
-    );
+    let crs = crs_option(opts)?
+        .or_else(|| named_crs(&doc))
+        .unwrap_or(Crs::Wgs84);
+    let c = geometry_classifier(resolver, opts)?;
     summary.columns = format!("GeoJSON FeatureCollection, Point geometry ({crs})");
-    let parts: Vec<(Vec<u8>, Out)> = features
+    let parts: Vec<(Vec<u8>, Counts)> = features
         .par_iter()
         .with_min_len(256)
         .map(|f| {
             let mut bytes = Vec::with_capacity(f.get().len() + 400);
-            let out = c
-                .feature(f.get().as_bytes(), crs, &mut bytes)
-                .unwrap_or_else(|| {
-                    bytes.clear();
-                    bytes.extend_from_slice(f.get().as_bytes());
-                    Out {
-                        status: "bad_feature",
-                        area: None,
-                    }
-                });
-            (bytes, out)
+            let mut counts = Counts::new(c.base_areas());
+            let mut buffer = vec![None; c.layers];
+            if !c.feature(f.get().as_bytes(), crs, &mut bytes, &mut buffer, &mut counts) {
+                bytes.clear();
+                bytes.extend_from_slice(f.get().as_bytes());
+                counts.count(Status::BadFeature, None, None);
+            }
+            (bytes, counts)
         })
         .collect();
     let mut list = Vec::with_capacity(parts.iter().map(|(b, _)| b.len() + 2).sum::<usize>() + 4);
     list.extend_from_slice(b"[\n");
-    let mut counts = Counts::new(c.areas.len());
-    for (i, (bytes, out)) in parts.iter().enumerate() {
+    let mut counts = Counts::new(c.base_areas());
+    for (i, (bytes, part)) in parts.iter().enumerate() {
         if i > 0 {
             list.extend_from_slice(b",\n");
         }
         list.extend_from_slice(bytes);
-        counts.count(out);
+        counts.add(part);
     }
     list.extend_from_slice(b"\n]");
     let mut document = Vec::with_capacity(list.len() + 1024);
@@ -218,8 +201,46 @@ pub fn classify_geojson<R: Read, W: Write>(
     output.write_all(&document).map_err(ClassifyError::Write)?;
     output.flush().map_err(ClassifyError::Write)?;
     progress(all.len() as u64, counts.rows);
-    c.finish(&mut summary, counts);
+    finish(&c, &mut summary, counts);
     Ok(summary)
+}
+
+fn crs_option(opts: &Options) -> Result<Option<Crs>, ClassifyError> {
+    opts.columns
+        .crs
+        .as_deref()
+        .map(|c| {
+            Crs::parse(c).map_err(|e| {
+                ClassifyError::Columns(super::ColumnProblem::BadValue {
+                    option: "crs",
+                    reason: format!(
+                        "unknown CRS '{}': use EPSG:28992 (RD New), EPSG:3857 (Web Mercator) or EPSG:4326 (WGS84)",
+                        e.0
+                    ),
+                })
+            })
+        })
+        .transpose()
+}
+
+/// A classifier that places features by their geometry (no place columns).
+fn geometry_classifier<'a>(
+    resolver: &'a Resolver,
+    opts: &Options,
+) -> Result<Classifier<'a>, ClassifyError> {
+    let places = Places {
+        list: Vec::new(),
+        names: Vec::new(),
+        notes: Vec::new(),
+    };
+    Ok(Classifier::new(
+        resolver,
+        places,
+        b',',
+        Encoding::Utf8,
+        opts.audience,
+        output_columns(resolver, opts)?,
+    ))
 }
 
 /// Without a byte-order mark or the record separator of RFC 8142 sequences.
@@ -229,51 +250,30 @@ fn trim_json(raw: &[u8]) -> &[u8] {
 }
 
 impl Classifier<'_> {
-    /// Writes one feature with the classification added to its properties; `None` when the
-    /// text is not a GeoJSON Feature (nothing is written then).
-    fn feature(&self, raw: &[u8], crs: Crs, out: &mut Vec<u8>) -> Option<Out> {
-        let members: Members = serde_json::from_slice(raw).ok()?;
+    /// Writes one feature with the classification added to its properties and counts it;
+    /// `false` when the text is not a GeoJSON Feature (nothing is written then).
+    fn feature(
+        &self,
+        raw: &[u8],
+        crs: Crs,
+        out: &mut Vec<u8>,
+        buffer: &mut [Option<crate::index::Hit>],
+        counts: &mut Counts,
+    ) -> bool {
+        let Ok(members) = serde_json::from_slice::<Members>(raw) else {
+            return false;
+        };
         if members.get("type").map(|t| t.get()) != Some("\"Feature\"") {
-            return None;
+            return false;
         }
         let props = match members.get("properties").map(|p| p.get()) {
             None | Some("null") => Members(Vec::new()),
-            Some(p) => serde_json::from_str::<Members>(p).ok()?,
-        };
-        let place = self.geometry_place(members.get("geometry"), crs);
-        let mut values: [Option<&str>; 9] = [None; 9];
-        let message;
-        let result = match place {
-            Ok(p) => match self.verdict(p) {
-                Some((area, cols, boundary)) => {
-                    for (slot, v) in values.iter_mut().zip(&cols.values[..4]) {
-                        *slot = Some(v);
-                    }
-                    values[4] = Some(if boundary { "boundary" } else { "inside" });
-                    values[5] = Some(&cols.values[4]);
-                    values[6] = Some(&cols.values[5]);
-                    Out {
-                        status: "ok",
-                        area: Some(area),
-                    }
-                }
-                None => {
-                    values[4] = Some("outside");
-                    message = format!("outside the covered area ({})", self.coverage_name());
-                    values[8] = Some(&message);
-                    Out {
-                        status: "outside",
-                        area: None,
-                    }
-                }
+            Some(p) => match serde_json::from_str::<Members>(p) {
+                Ok(m) => m,
+                Err(_) => return false,
             },
-            Err((status, m)) => {
-                message = m;
-                values[8] = Some(&message);
-                Out { status, area: None }
-            }
         };
-        values[7] = Some(result.status);
+        let answer = self.answer(self.geometry_place(members.get("geometry"), crs), buffer);
         let mut new_props = Vec::with_capacity(256);
         new_props.push(b'{');
         for (i, (k, v)) in props.0.iter().enumerate() {
@@ -284,50 +284,57 @@ impl Classifier<'_> {
             new_props.push(b':');
             new_props.extend_from_slice(v.get().as_bytes());
         }
-        for (i, (name, value)) in ADDED_COLUMNS.iter().zip(values).enumerate() {
-            if i > 0 || !props.0.is_empty() {
+        let mut names = self.output.columns.iter().map(|(_, n)| n);
+        let mut first = props.0.is_empty();
+        self.cells(&answer, |cell| {
+            let name = names.next().map(String::as_str).unwrap_or_default();
+            if !first {
                 new_props.push(b',');
             }
+            first = false;
             if props.get(name).is_some() {
                 push_json_string(&mut new_props, &format!("wijkwijzer_{name}"));
             } else {
                 push_json_string(&mut new_props, name);
             }
             new_props.push(b':');
-            match value.filter(|v| !v.is_empty()) {
-                Some(v) => push_json_string(&mut new_props, v),
-                None => new_props.extend_from_slice(b"null"),
+            match cell {
+                Cell::Empty => new_props.extend_from_slice(b"null"),
+                Cell::Cached(_, t) if t.is_empty() => new_props.extend_from_slice(b"null"),
+                Cell::Cached(_, t) => push_json_string(&mut new_props, t),
+                Cell::Text(t) if t.is_empty() => new_props.extend_from_slice(b"null"),
+                Cell::Text(t) => push_json_string(&mut new_props, &t),
+                Cell::Number(v) => {
+                    // Writing into a Vec cannot fail; v is finite (a checked coordinate).
+                    let _ = serde_json::to_writer(&mut new_props, &v);
+                }
             }
-        }
+        });
         new_props.push(b'}');
         write_members(out, &members.0, ("properties", &new_props));
-        Some(result)
+        counts.count(
+            answer.status,
+            answer.located.as_ref().map(|l| l.source),
+            answer.base,
+        );
+        true
     }
 
-    /// A feature's Point in RD, or why it has none.
-    fn geometry_place(
-        &self,
-        geometry: Option<&RawValue>,
-        crs: Crs,
-    ) -> Result<Rd, (&'static str, String)> {
+    /// A feature's Point, or why it has none.
+    fn geometry_place(&self, geometry: Option<&RawValue>, crs: Crs) -> Result<Located, Refusal> {
         let Some(g) = geometry.filter(|g| g.get() != "null") else {
-            return Err(("missing_place", "the feature has no geometry".into()));
+            return Err(missing("the feature has no geometry"));
         };
-        let g: serde_json::Value = serde_json::from_str(g.get()).map_err(|e| {
-            (
-                "bad_coordinate",
-                format!("the geometry is not valid JSON: {e}"),
-            )
-        })?;
+        let g: serde_json::Value = serde_json::from_str(g.get())
+            .map_err(|e| bad_coordinate(format!("the geometry is not valid JSON: {e}")))?;
         match g.get("type").and_then(|t| t.as_str()) {
             Some("Point") => {}
             Some(t) => {
-                return Err((
-                    "bad_coordinate",
-                    format!("the geometry is a {t}; only Point features are placed"),
-                ));
+                return Err(bad_coordinate(format!(
+                    "the geometry is a {t}; only Point features are placed"
+                )));
             }
-            None => return Err(("bad_coordinate", "the geometry has no type".into())),
+            None => return Err(bad_coordinate("the geometry has no type")),
         }
         let xy: Vec<f64> = g
             .get("coordinates")
@@ -335,20 +342,8 @@ impl Classifier<'_> {
             .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
             .unwrap_or_default();
         let [x, y, ..] = xy[..] else {
-            return Err((
-                "bad_coordinate",
-                "the Point has fewer than two numbers".into(),
-            ));
+            return Err(bad_coordinate("the Point has fewer than two numbers"));
         };
-        let bad = |e: crate::query::QueryError| ("bad_coordinate", e.to_string());
-        match crs {
-            // RFC 7946: longitude, latitude.
-            Crs::Wgs84 => Ok(self.local.to_rd(check_wgs84(y, x).map_err(bad)?)),
-            other => check_projected(x, y, other).map_err(bad),
-        }
-    }
-
-    fn coverage_name(&self) -> &str {
-        &self.resolver.data().manifest.coverage_name
+        self.point(x, y, crs)
     }
 }

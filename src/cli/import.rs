@@ -1,9 +1,93 @@
 //! `wijkwijzer import bag|addresses` and `wijkwijzer download buurten`: reports and progress
 //! around the library's readers.
 
-use super::*;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-pub(crate) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
+use anyhow::Context;
+use clap::Subcommand;
+use wijkwijzer::address::{self, AddressSourceInfo};
+
+#[derive(Subcommand)]
+pub(super) enum DownloadWhat {
+    /// CBS buurten (with their wijk names) of one gemeente from PDOK's OGC API Features, in
+    /// RD New, as a GeoJSON file that `import --buurten` reads.
+    Buurten {
+        /// The CBS year (PDOK publishes wijken-en-buurten-YYYY).
+        #[arg(long, default_value_t = 2024)]
+        year: u16,
+        /// The gemeente, GM0935 or 0935.
+        #[arg(long, default_value = "GM0935")]
+        gemeente: String,
+        /// The file to write (replaced only when complete).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The OGC API's base URL (default: https://api.pdok.nl/cbs/wijken-en-buurten-YEAR/ogc/v1).
+        #[arg(long)]
+        api: Option<String>,
+        /// Never show a progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(super) enum ImportWhat {
+    /// The BAG 2.0 Extract (Kadaster LVBAG XML: the zip as delivered, a folder or XML files).
+    Bag {
+        /// The extract: zip (with the per-type zips inside), folder, or XML file(s).
+        #[arg(required = true, num_args = 1..)]
+        input: Vec<PathBuf>,
+        /// The canonical address CSV to write (a .toml describing it is written beside it).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The date that decides which voorkomen is current (default: today).
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// Keep only this gemeente's addresses (four digits, e.g. 0935), by the extract's own
+        /// GEM-WPL-RELATIE file: how the national extract is cut to one municipality.
+        #[arg(long)]
+        gemeente: Option<String>,
+        /// Never show a progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// A CSV export: postcode, huisnummer, huisletter, toevoeging, straat, woonplaats and x/y
+    /// (RD New) or lat/lon (WGS84); `,` `;` or tab separated.
+    Addresses {
+        input: PathBuf,
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Woonplaats for rows without one.
+        #[arg(long)]
+        place: Option<String>,
+        /// The source's name, licence and attribution for answers' metadata.
+        #[arg(long, default_value = "municipal address export")]
+        source_name: String,
+        #[arg(long, default_value = "see the supplier")]
+        licence: String,
+        #[arg(long, default_value = "")]
+        attribution: String,
+        /// The file is the complete register of the covered area.
+        #[arg(long)]
+        complete: bool,
+    },
+}
+
+/// `wijkwijzer download ...`.
+pub(super) fn download(what: DownloadWhat) -> anyhow::Result<ExitCode> {
+    match what {
+        DownloadWhat::Buurten {
+            year,
+            gemeente,
+            out,
+            api,
+            quiet,
+        } => download_buurten(year, &gemeente, &out, api.as_deref(), quiet),
+    }
+}
+
+pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
     match what {
         ImportWhat::Bag {
             input,
@@ -197,7 +281,7 @@ pub(crate) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
     }
 }
 
-pub(crate) fn download_buurten(
+fn download_buurten(
     year: u16,
     gemeente: &str,
     out: &std::path::Path,
@@ -279,7 +363,7 @@ pub(crate) fn download_buurten(
 
 /// `wijkwijzer import` without a subcommand: the geodata directory.
 #[derive(clap::Args)]
-pub(crate) struct ImportArgs {
+pub(super) struct ImportArgs {
     /// Folder with the raw public data, used for inputs not given by a flag.
     #[arg(long, default_value = "data/sources")]
     pub source_dir: PathBuf,
@@ -322,7 +406,7 @@ pub(crate) struct ImportArgs {
 }
 
 /// Builds a geodata directory (see [`ImportArgs`]) and reports what it did.
-pub(crate) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let ImportArgs {
         source_dir,
         buurten,

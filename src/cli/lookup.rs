@@ -1,9 +1,84 @@
-//! Printing `wijkwijzer lookup` answers and address failures, with the exit codes.
+//! `wijkwijzer lookup`: one place in any notation or an address, answered as text or as the
+//! JSON of `GET /v1/lookup`. Exit 0 found, 1 outside coverage or no single address, 2 the
+//! input cannot be read.
 
-use super::*;
+use std::process::ExitCode;
+
+use wijkwijzer::address;
+use wijkwijzer::crs::Crs;
+use wijkwijzer::index::Position;
+use wijkwijzer::query;
+use wijkwijzer::render;
+use wijkwijzer::resolve::Resolver;
+use wijkwijzer::roster::Audience;
+
+/// Look up a place: "50.8514,5.6910" (WGS84 lat,lon), "176395 317996" (RD New), a map
+/// link, or an address: "Brusselsepoort 45", "6211CK 78".
+#[derive(clap::Args)]
+#[command(allow_negative_numbers = true)]
+pub(super) struct LookupArgs {
+    /// The place; may be given as one or several arguments.
+    #[arg(required = true, num_args = 1..)]
+    place: Vec<String>,
+    /// Read the pair as x y in this CRS (EPSG:28992, EPSG:3857, EPSG:4326 as lon lat).
+    #[arg(long)]
+    crs: Option<String>,
+    /// Print the answer as JSON (the same object as GET /v1/lookup).
+    #[arg(long)]
+    json: bool,
+    /// Add who handles this situation here and how to report it (see `wijkwijzer situations`).
+    #[arg(long)]
+    situation: Option<String>,
+    #[command(flatten)]
+    data: super::DataArgs,
+}
+
+pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
+    let LookupArgs {
+        place,
+        crs,
+        json,
+        situation,
+        data,
+    } = args;
+
+    let resolver = data.resolver()?;
+    let text = place.join(" ");
+    let mut understood = None;
+    let point = match crs {
+        Some(c) => {
+            let crs = Crs::parse(&c)?;
+            let parts: Vec<&str> = text
+                .split([',', ';', ' '])
+                .filter(|s| !s.is_empty())
+                .collect();
+            let [x, y] = parts.as_slice() else {
+                anyhow::bail!("give two numbers, x and y in {crs}; got '{text}'");
+            };
+            query::check_projected(
+                query::parse_number("x", x)?,
+                query::parse_number("y", y)?,
+                crs,
+            )?
+        }
+        None => match query::parse(&text)? {
+            query::Input::Point(u) => {
+                understood = Some(u.clone());
+                u.rd
+            }
+            query::Input::Address(text) => {
+                return lookup_address(&resolver, &text, situation.as_deref(), json);
+            }
+        },
+    };
+    let mut answer =
+        resolver.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
+    answer.understood = understood;
+    print_answer(&answer, json)
+}
 
 /// Prints a lookup answer (text or JSON); exit 1 when the place is outside coverage.
-pub(crate) fn print_answer(
+fn print_answer(
     answer: &wijkwijzer::resolve::Answer,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -19,7 +94,7 @@ pub(crate) fn print_answer(
     })
 }
 
-pub(crate) fn lookup_address(
+fn lookup_address(
     resolver: &Resolver,
     text: &str,
     situation: Option<&str>,

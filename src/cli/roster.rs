@@ -1,6 +1,27 @@
 //! `wijkwijzer roster`: who is responsible where on a day, and the changes and gaps ahead.
 
-use super::*;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::roster::Audience;
+
+/// Who is responsible where on a day, and the roster's changes and gaps in the 90 days
+/// after it: check a hand-over before it happens.
+#[derive(clap::Args)]
+pub(super) struct RosterArgs {
+    /// The day (default: today).
+    #[arg(long)]
+    as_of: Option<jiff::civil::Date>,
+    #[arg(long, env = "WIJKWIJZER_GEODATA")]
+    geodata: Option<PathBuf>,
+}
+
+pub(super) fn run(args: RosterArgs) -> anyhow::Result<ExitCode> {
+    let data = super::source(args.geodata.as_ref()).load()?;
+    let day = args.as_of.unwrap_or_else(wijkwijzer::roster::today);
+    roster_report(&data, day)
+}
 
 /// Gaps from `from` over the next `days` days, each at the first day it appears.
 pub(crate) fn upcoming_gaps(
@@ -25,7 +46,7 @@ pub(crate) fn upcoming_gaps(
     seen
 }
 
-pub(crate) fn roster_report(data: &Geodata, day: jiff::civil::Date) -> anyhow::Result<ExitCode> {
+fn roster_report(data: &Geodata, day: jiff::civil::Date) -> anyhow::Result<ExitCode> {
     let Some(coverage) = data.layer(&data.manifest.coverage_layer) else {
         anyhow::bail!("the geodata has no coverage layer");
     };

@@ -31,7 +31,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/healthz", get(healthz))
         .route("/v1/lookup", get(lookup))
         .route("/v1/addresses/suggest", get(suggest))
-        .route("/v1/classify", axum::routing::post(classify))
+        .route("/v1/classify", axum::routing::post(super::classify::classify))
         .route("/v1/situations", get(situations))
         .route("/v1/layers", get(layers))
         .route("/v1/areas", get(areas))
@@ -292,132 +292,6 @@ fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
     ApiError::new(status, kind, title, detail)
         .with("candidates", json!(failure.candidates()))
         .with("addresses", json!(meta))
-}
-
-/// `POST /v1/classify`: a CSV body back with area and officer columns on every row. The body
-/// limit is `ServeConfig::max_classify_bytes` (413 beyond it); the summary comes in the
-/// `X-Classify-Summary` header as JSON.
-async fn classify(
-    Extension(s): Extension<Arc<Served>>,
-    Extension(caller): Extension<Caller>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
-    let p = params(
-        raw,
-        &[
-            "lat",
-            "lon",
-            "x",
-            "y",
-            "crs",
-            "postcode",
-            "huisnummer",
-            "huisletter",
-            "toevoeging",
-            "address",
-        ],
-    )?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("text/csv")
-        .to_ascii_lowercase();
-    // The Content-Type decides the reader; the answer has the same type.
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let geojson = match media.as_str() {
-        "text/csv" | "text/tab-separated-values" | "text/plain" => false,
-        "application/geo+json"
-        | "application/json"
-        | "application/x-ndjson"
-        | "application/geo+json-seq"
-        | "application/x-ndjson+geojson" => true,
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "Unsupported media type",
-                format!(
-                    "send text/csv, text/tab-separated-values, application/geo+json or application/x-ndjson, not '{content_type}'"
-                ),
-            ));
-        }
-    };
-    let crs = p
-        .get("crs")
-        .map(|c| crate::crs::Crs::parse(c))
-        .transpose()
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "unknown-crs",
-                "Unknown CRS",
-                e.to_string(),
-            )
-        })?;
-    let opts = crate::classify::Options {
-        lat: p.get("lat").cloned(),
-        lon: p.get("lon").cloned(),
-        x: p.get("x").cloned(),
-        y: p.get("y").cloned(),
-        crs,
-        postcode: p.get("postcode").cloned(),
-        huisnummer: p.get("huisnummer").cloned(),
-        huisletter: p.get("huisletter").cloned(),
-        toevoeging: p.get("toevoeging").cloned(),
-        address: p.get("address").cloned(),
-        delimiter: (media == "text/tab-separated-values").then_some(b'\t'),
-        audience: caller.audience,
-    };
-    let served = s.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let mut out = Vec::with_capacity(body.len() * 2);
-        let run = if geojson {
-            crate::classify::classify_geojson
-        } else {
-            crate::classify::classify_csv
-        };
-        run(&served.resolver, body.as_ref(), &mut out, &opts, |_, _| {})
-            .map(|summary| (out, summary))
-    })
-    .await
-    .map_err(|e| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "Classification failed to run",
-            e.to_string(),
-        )
-    })?;
-    let (out, summary) = result.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unclassifiable-file",
-            "The file cannot be classified",
-            e.to_string(),
-        )
-    })?;
-    let summary_json = serde_json::to_string(&summary).unwrap_or_default();
-    Ok(Response::builder()
-        .header(
-            header::CONTENT_TYPE,
-            HeaderValue::from_str(&media).unwrap_or(HeaderValue::from_static("text/csv")),
-        )
-        // Column names may be any UTF-8: header values may carry those bytes as obs-text.
-        .header(
-            "x-classify-summary",
-            HeaderValue::from_bytes(summary_json.as_bytes())
-                .unwrap_or(HeaderValue::from_static("{}")),
-        )
-        .header(header::VARY, "Authorization")
-        .body(Body::from(out))
-        .unwrap_or_default())
 }
 
 async fn suggest(

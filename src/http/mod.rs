@@ -16,6 +16,7 @@
 //! that sheds excess load (503) rather than queueing it, a per-request timeout (503), a body
 //! limit (413) and CORS for GET.
 
+mod classify;
 pub mod client;
 mod handlers;
 pub mod openapi;

@@ -31,8 +31,21 @@ pub fn params(
                 "srs" | "epsg" | "srid" | "srsname" => Some("crs"),
                 _ => None,
             };
-            let hint = hint.filter(|h| allowed.contains(h));
-            return Err(QueryError::UnknownParameter { name: k, hint }.into());
+            let hint = hint.filter(|h| allowed.contains(h)).or_else(|| {
+                // Otherwise the closest known name, if it is a typo away.
+                let lower = k.to_ascii_lowercase();
+                allowed
+                    .iter()
+                    .copied()
+                    .min_by_key(|a| strsim::levenshtein(a, &lower))
+                    .filter(|a| strsim::levenshtein(a, &lower) <= 2.max(a.len() / 4))
+            });
+            return Err(QueryError::UnknownParameter {
+                name: k,
+                hint,
+                known: allowed.to_vec(),
+            }
+            .into());
         };
         if out.insert(*name, v).is_some() {
             return Err(ApiError::new(

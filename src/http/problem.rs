@@ -34,6 +34,18 @@ impl ApiError {
         }
     }
 
+    /// A failure of the service itself (a panicked or cancelled task): 500 with a generic
+    /// detail for the client, the cause in the log.
+    pub fn internal(what: &str, cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(cause = %cause, "{what}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-error",
+            "Internal error",
+            format!("{what}; this is a fault of the service, not of the request, and it has been logged"),
+        )
+    }
+
     /// Adds an extension member.
     pub fn with(mut self, key: &str, value: Value) -> Self {
         self.extra

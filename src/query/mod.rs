@@ -66,6 +66,8 @@ pub enum QueryError {
     UnknownParameter {
         name: String,
         hint: Option<&'static str>,
+        /// Every parameter the endpoint takes.
+        known: Vec<&'static str>,
     },
     /// Free text that is not a place in any notation; `detail` says what was understood.
     Unreadable {
@@ -168,10 +170,17 @@ impl fmt::Display for QueryError {
                 f,
                 "give one of: q (free text), lat and lon (WGS84), or x and y (with crs)"
             ),
-            QueryError::UnknownParameter { name, hint } => match hint {
-                Some(h) => write!(f, "unknown parameter '{name}'; did you mean '{h}'?"),
-                None => write!(f, "unknown parameter '{name}'"),
-            },
+            QueryError::UnknownParameter { name, hint, known } => {
+                write!(f, "unknown parameter '{name}'")?;
+                if let Some(h) = hint {
+                    write!(f, "; did you mean '{h}'?")?;
+                }
+                if known.is_empty() {
+                    write!(f, " (this endpoint takes no parameters)")
+                } else {
+                    write!(f, " (this endpoint takes: {})", known.join(", "))
+                }
+            }
             QueryError::Unreadable { text, detail } => write!(
                 f,
                 "cannot read '{text}' as a place: {detail}. Examples: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 (RD New) · a Google Maps or OpenStreetMap link · geo:50.8514,5.6910"

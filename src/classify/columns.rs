@@ -1,0 +1,804 @@
+//! Which columns of a file hold the place, and which columns the answer adds.
+//!
+//! [`ColumnArgs`] is the one declaration of the batch parameters: the CLI flattens it into
+//! `classify`'s flags, the HTTP handler reads its query parameters into it, and the OpenAPI
+//! description derives from it, so a column option cannot exist in one door only.
+//!
+//! A row is placed from the first place it has, in a fixed order: coordinates (lat/lon, or x/y),
+//! then postcode + huisnummer, then straat + huisnummer (+ woonplaats), then a free-text column.
+//! Without options every kind is detected from the header; naming any place column turns
+//! detection off, and only the named places are used (in the same order).
+
+use crate::crs::{Crs, Rd};
+use crate::query::{check_projected, check_wgs84};
+
+/// The batch parameters: where the place is in each row, and which columns to add.
+#[derive(Debug, Clone, Default, PartialEq, clap::Args, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ColumnArgs {
+    /// Column of WGS84 latitudes, with `lon` (detected: lat, latitude, breedtegraad, y_wgs84).
+    #[arg(long, value_name = "COLUMN")]
+    pub lat: Option<String>,
+    /// Column of WGS84 longitudes, with `lat` (detected: lon, lng, longitude, lengtegraad).
+    #[arg(long, value_name = "COLUMN")]
+    pub lon: Option<String>,
+    /// Column of x (easting), with `y` (detected: x, rd_x, x_rd, xcoord).
+    #[arg(long, value_name = "COLUMN")]
+    pub x: Option<String>,
+    /// Column of y (northing), with `x` (detected: y, rd_y, y_rd, ycoord).
+    #[arg(long, value_name = "COLUMN")]
+    pub y: Option<String>,
+    /// CRS of the x/y columns (or of GeoJSON coordinates): EPSG:28992 (RD New), EPSG:3857,
+    /// EPSG:4326. Default: judged from the values (RD New, Web Mercator or degrees).
+    #[arg(long)]
+    pub crs: Option<String>,
+    /// Column of postcodes, with `huisnummer` (detected: postcode, pc6, postal_code).
+    #[arg(long, value_name = "COLUMN")]
+    pub postcode: Option<String>,
+    /// Column of house numbers, for postcode or street (detected: huisnummer, huisnr, nummer).
+    #[arg(long, value_name = "COLUMN")]
+    pub huisnummer: Option<String>,
+    /// Column of BAG huisletters (detected: huisletter).
+    #[arg(long, value_name = "COLUMN")]
+    pub huisletter: Option<String>,
+    /// Column of BAG toevoegingen (detected: toevoeging, huisnummertoevoeging).
+    #[arg(long, value_name = "COLUMN")]
+    pub toevoeging: Option<String>,
+    /// Column of street names, with `huisnummer` (detected: straat, straatnaam, street).
+    #[arg(long, value_name = "COLUMN")]
+    pub straat: Option<String>,
+    /// Column of woonplaatsen, with `straat` (detected: woonplaats, plaats, city).
+    #[arg(long, value_name = "COLUMN")]
+    pub woonplaats: Option<String>,
+    /// Column of free text: an address or coordinates in any notation (detected: address,
+    /// adres, locatie, location).
+    #[arg(long, value_name = "COLUMN")]
+    pub address: Option<String>,
+    /// The columns to add, comma-separated, in this order (default `all`; `codes` is the lean
+    /// set: the area codes and the status). Names: lwa, lwa_name, wijk, wijk_name, buurt,
+    /// buurt_name, the other layers' ids and `<id>_name`, position, thor_senior,
+    /// police_coordinator, status, quality, source, point_lat, point_lon, point_x, point_y,
+    /// message.
+    #[arg(long, value_name = "LIST")]
+    pub columns: Option<String>,
+}
+
+impl ColumnArgs {
+    /// The parameter names, as declared above (for "did you mean" and the HTTP door).
+    pub fn names() -> Vec<&'static str> {
+        use clap::Args;
+        let cmd = ColumnArgs::augment_args(clap::Command::new("classify"));
+        cmd.get_arguments()
+            .map(|a| {
+                let id = a.get_id().as_str();
+                // clap ids live as long as the command; the names are a fixed, small set.
+                NAMES.iter().find(|n| **n == id).copied().unwrap_or("")
+            })
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+
+    fn names_place(&self) -> bool {
+        [
+            &self.lat,
+            &self.lon,
+            &self.x,
+            &self.y,
+            &self.postcode,
+            &self.huisnummer,
+            &self.straat,
+            &self.address,
+        ]
+        .iter()
+        .any(|o| o.is_some())
+    }
+}
+
+/// Every field of [`ColumnArgs`]; a unit test checks it against the declaration.
+const NAMES: [&str; 13] = [
+    "lat",
+    "lon",
+    "x",
+    "y",
+    "crs",
+    "postcode",
+    "huisnummer",
+    "huisletter",
+    "toevoeging",
+    "straat",
+    "woonplaats",
+    "address",
+    "columns",
+];
+
+/// Which door a message is for: the CLI names flags (`--lat`), HTTP names query parameters
+/// (`lat=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    Cli,
+    Http,
+}
+
+impl Door {
+    /// How this door spells the option `name`.
+    pub fn option(self, name: &str) -> String {
+        match self {
+            Door::Cli => format!("--{name}"),
+            Door::Http => format!("{name}="),
+        }
+    }
+}
+
+/// One kind of place a row can have, with its column indices.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Place {
+    LatLon {
+        lat: usize,
+        lon: usize,
+    },
+    Xy {
+        x: usize,
+        y: usize,
+        crs: Crs,
+    },
+    Postcode {
+        postcode: usize,
+        number: usize,
+        letter: Option<usize>,
+        toevoeging: Option<usize>,
+    },
+    Street {
+        street: usize,
+        number: usize,
+        letter: Option<usize>,
+        toevoeging: Option<usize>,
+        woonplaats: Option<usize>,
+    },
+    Text(usize),
+}
+
+/// What the `source` column says for each kind of place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    LatLon,
+    Xy,
+    Postcode,
+    Street,
+    Text,
+    Geometry,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 6] = [
+        SourceKind::LatLon,
+        SourceKind::Xy,
+        SourceKind::Postcode,
+        SourceKind::Street,
+        SourceKind::Text,
+        SourceKind::Geometry,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::LatLon => "lat/lon",
+            SourceKind::Xy => "x/y",
+            SourceKind::Postcode => "postcode",
+            SourceKind::Street => "street",
+            SourceKind::Text => "text",
+            SourceKind::Geometry => "geometry",
+        }
+    }
+}
+
+impl Place {
+    pub(crate) fn kind(&self) -> SourceKind {
+        match self {
+            Place::LatLon { .. } => SourceKind::LatLon,
+            Place::Xy { .. } => SourceKind::Xy,
+            Place::Postcode { .. } => SourceKind::Postcode,
+            Place::Street { .. } => SourceKind::Street,
+            Place::Text(_) => SourceKind::Text,
+        }
+    }
+
+    /// The columns that must all be filled for this place to be used.
+    pub(crate) fn required(&self) -> Vec<usize> {
+        match self {
+            Place::LatLon { lat, lon } => vec![*lat, *lon],
+            Place::Xy { x, y, .. } => vec![*x, *y],
+            Place::Postcode {
+                postcode, number, ..
+            } => vec![*postcode, *number],
+            Place::Street { street, number, .. } => vec![*street, *number],
+            Place::Text(t) => vec![*t],
+        }
+    }
+
+    /// E.g. `x/y (EPSG:28992) from 'x', 'y'`.
+    fn describe(&self, names: &[String]) -> String {
+        let cols = self
+            .required()
+            .iter()
+            .map(|i| format!("'{}'", names.get(*i).map(String::as_str).unwrap_or("?")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match self {
+            Place::Xy { crs, .. } => format!("x/y ({crs}) from {cols}"),
+            Place::Street {
+                woonplaats: Some(w),
+                ..
+            } => format!(
+                "street from {cols} (woonplaats '{}')",
+                names.get(*w).map(String::as_str).unwrap_or("?")
+            ),
+            other => format!("{} from {cols}", other.kind().as_str()),
+        }
+    }
+}
+
+/// The places of a file in the order rows are placed from them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Places {
+    pub list: Vec<Place>,
+    /// The header's names, lower-cased and trimmed: messages name columns by them.
+    pub names: Vec<String>,
+    /// What was judged from the values (swapped columns, the CRS), for the summary.
+    pub notes: Vec<String>,
+}
+
+impl Places {
+    pub fn describe(&self) -> String {
+        self.list
+            .iter()
+            .map(|p| p.describe(&self.names))
+            .collect::<Vec<_>>()
+            .join("; then ")
+    }
+
+    pub fn name(&self, column: usize) -> &str {
+        self.names
+            .get(column)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+}
+
+/// Why the columns cannot be used; [`ColumnProblem::detail`] says how to fix it in a door's
+/// terms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnProblem {
+    /// No kind of place among the header's columns.
+    NoPlace { columns: Vec<String> },
+    /// An option names a column the header does not have.
+    NoSuchColumn {
+        option: &'static str,
+        given: String,
+        columns: Vec<String>,
+    },
+    /// One column of a pair named or found without the other.
+    Half {
+        have: &'static str,
+        need: &'static str,
+    },
+    /// An option's value is not one the option takes.
+    BadValue { option: &'static str, reason: String },
+}
+
+impl ColumnProblem {
+    pub fn detail(&self, door: Door) -> String {
+        match self {
+            ColumnProblem::NoPlace { columns } => format!(
+                "cannot tell which columns hold the place: no lat/lon, x/y, postcode/huisnummer, straat/huisnummer or address columns among: {}. Name them with {}",
+                columns.join(", "),
+                ["lat", "lon", "x", "y", "postcode", "huisnummer", "straat", "address"]
+                    .iter()
+                    .map(|n| door.option(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ColumnProblem::NoSuchColumn {
+                option,
+                given,
+                columns,
+            } => {
+                let near = columns
+                    .iter()
+                    .min_by_key(|c| strsim::levenshtein(c, &given.to_ascii_lowercase()))
+                    .filter(|c| strsim::levenshtein(c, &given.to_ascii_lowercase()) <= 2);
+                format!(
+                    "{} names column '{given}', but the header has no such column{} (columns: {})",
+                    door.option(option),
+                    near.map(|c| format!("; did you mean '{c}'?"))
+                        .unwrap_or_default(),
+                    columns.join(", ")
+                )
+            }
+            ColumnProblem::Half { have, need } => format!(
+                "{} is given without {}: name both columns",
+                door.option(have),
+                door.option(need)
+            ),
+            ColumnProblem::BadValue { option, reason } => {
+                format!("{}: {reason}", door.option(option))
+            }
+        }
+    }
+}
+
+/// A header name as compared: lower case, without spaces, `_`, `-` and `.`.
+fn key(name: &str) -> String {
+    name.trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Finds each kind of place among `names` (lower-cased header names), as `args` says.
+pub(crate) fn choose(names: &[String], args: &ColumnArgs) -> Result<Places, ColumnProblem> {
+    let keys: Vec<String> = names.iter().map(|n| key(n)).collect();
+    let explicit = args.names_place();
+    let find = |option: &'static str,
+                given: &Option<String>,
+                usual: &[&str]|
+     -> Result<Option<usize>, ColumnProblem> {
+        match given {
+            Some(g) => {
+                let g = g.trim().to_ascii_lowercase();
+                names
+                    .iter()
+                    .position(|n| *n == g)
+                    .or_else(|| keys.iter().position(|k| *k == key(&g)))
+                    .map(Some)
+                    .ok_or_else(|| ColumnProblem::NoSuchColumn {
+                        option,
+                        given: g.clone(),
+                        columns: names.to_vec(),
+                    })
+            }
+            None if explicit => Ok(None),
+            None => Ok(usual.iter().find_map(|u| keys.iter().position(|k| k == u))),
+        }
+    };
+    let lat = find(
+        "lat",
+        &args.lat,
+        &["lat", "latitude", "breedtegraad", "ywgs84", "wgs84lat"],
+    )?;
+    let lon = find(
+        "lon",
+        &args.lon,
+        &[
+            "lon",
+            "lng",
+            "long",
+            "longitude",
+            "lengtegraad",
+            "xwgs84",
+            "wgs84lon",
+        ],
+    )?;
+    let x = find(
+        "x",
+        &args.x,
+        &["x", "rdx", "xrd", "xcoord", "xcoordinaat", "easting"],
+    )?;
+    let y = find(
+        "y",
+        &args.y,
+        &["y", "rdy", "yrd", "ycoord", "ycoordinaat", "northing"],
+    )?;
+    let postcode = find("postcode", &args.postcode, &["postcode", "pc6", "postalcode"])?;
+    // The number, letter and toevoeging columns serve both postcode and street: detected even
+    // when only the postcode or street column is named.
+    let detect_parts = |option, given: &Option<String>, usual: &[&str]| match given {
+        Some(_) => find(option, given, usual),
+        None => Ok(usual.iter().find_map(|u| keys.iter().position(|k| k == u))),
+    };
+    let number = detect_parts(
+        "huisnummer",
+        &args.huisnummer,
+        &["huisnummer", "huisnr", "housenumber", "nummer", "nr"],
+    )?;
+    let letter = detect_parts("huisletter", &args.huisletter, &["huisletter"])?;
+    let toevoeging = detect_parts(
+        "toevoeging",
+        &args.toevoeging,
+        &["toevoeging", "huisnummertoevoeging", "huisnrtoev"],
+    )?;
+    let street = find(
+        "straat",
+        &args.straat,
+        &[
+            "straat",
+            "straatnaam",
+            "street",
+            "openbareruimte",
+            "openbareruimtenaam",
+        ],
+    )?;
+    let woonplaats = detect_parts(
+        "woonplaats",
+        &args.woonplaats,
+        &["woonplaats", "woonplaatsnaam", "plaats", "city", "town"],
+    )?;
+    let text = find(
+        "address",
+        &args.address,
+        &["address", "adres", "locatie", "location", "plek"],
+    )?;
+    let crs = match &args.crs {
+        Some(c) => Some(Crs::parse(c).map_err(|e| ColumnProblem::BadValue {
+            option: "crs",
+            reason: format!(
+                "unknown CRS '{}': use EPSG:28992 (RD New), EPSG:3857 (Web Mercator) or EPSG:4326 (WGS84)",
+                e.0
+            ),
+        })?),
+        None => None,
+    };
+
+    let mut list = Vec::new();
+    let pair = |a: Option<usize>,
+                b: Option<usize>,
+                (na, nb): (&'static str, &'static str)|
+     -> Result<Option<(usize, usize)>, ColumnProblem> {
+        match (a, b) {
+            (Some(a), Some(b)) => Ok(Some((a, b))),
+            (Some(_), None) if explicit => Err(ColumnProblem::Half { have: na, need: nb }),
+            (None, Some(_)) if explicit => Err(ColumnProblem::Half { have: nb, need: na }),
+            _ => Ok(None),
+        }
+    };
+    if let Some((lat, lon)) = pair(lat, lon, ("lat", "lon"))? {
+        list.push(Place::LatLon { lat, lon });
+    }
+    if let Some((x, y)) = pair(x, y, ("x", "y"))? {
+        list.push(Place::Xy {
+            x,
+            y,
+            crs: crs.unwrap_or(Crs::RdNew),
+        });
+    }
+    if let Some(postcode) = postcode {
+        let number = number.ok_or(ColumnProblem::Half {
+            have: "postcode",
+            need: "huisnummer",
+        });
+        match number {
+            Ok(number) => list.push(Place::Postcode {
+                postcode,
+                number,
+                letter,
+                toevoeging,
+            }),
+            Err(e) if explicit => return Err(e),
+            Err(_) => {}
+        }
+    }
+    if let Some(street) = street {
+        match number {
+            Some(number) => list.push(Place::Street {
+                street,
+                number,
+                letter,
+                toevoeging,
+                woonplaats,
+            }),
+            None if explicit => {
+                return Err(ColumnProblem::Half {
+                    have: "straat",
+                    need: "huisnummer",
+                });
+            }
+            None => {}
+        }
+    }
+    if let Some(t) = text {
+        list.push(Place::Text(t));
+    }
+    if list.is_empty() {
+        return Err(ColumnProblem::NoPlace {
+            columns: names.to_vec(),
+        });
+    }
+    Ok(Places {
+        list,
+        names: names.to_vec(),
+        notes: Vec::new(),
+    })
+}
+
+/// Coordinate columns read as their header says, or swapped, or (x/y without a CRS) in the CRS
+/// their values fit: judged once per file from a sample of rows, by how many land near the
+/// covered area (`near`), so a file is never read half one way and half the other.
+pub(crate) fn judge_coordinates(
+    places: &mut Places,
+    sample: &[Vec<String>],
+    crs_given: bool,
+    near: impl Fn(Rd) -> bool,
+) {
+    let number = |row: &Vec<String>, i: usize| {
+        row.get(i)
+            .and_then(|v| crate::query::parse_number("", v).ok())
+    };
+    let names = places.names.clone();
+    let mut notes = Vec::new();
+    for place in &mut places.list {
+        match place {
+            Place::LatLon { lat, lon } => {
+                let fits = |swap: bool| {
+                    sample
+                        .iter()
+                        .filter_map(|r| Some((number(r, *lat)?, number(r, *lon)?)))
+                        .filter(|&(a, b)| {
+                            let (la, lo) = if swap { (b, a) } else { (a, b) };
+                            check_wgs84(la, lo)
+                                .ok()
+                                .is_some_and(|w| near(crate::crs::transformer().wgs84_to_rd(w)))
+                        })
+                        .count()
+                };
+                if fits(true) > fits(false) {
+                    notes.push(format!(
+                        "the columns '{}' and '{}' hold each other's values (latitudes near 50.85 are in '{}'): read swapped",
+                        names[*lat], names[*lon], names[*lon]
+                    ));
+                    std::mem::swap(lat, lon);
+                }
+            }
+            Place::Xy { x, y, crs } => {
+                let crss: &[Crs] = if crs_given {
+                    &[*crs]
+                } else {
+                    &[Crs::RdNew, Crs::WebMercator, Crs::Wgs84]
+                };
+                let mut best = (0, *crs, false);
+                for &c in crss {
+                    for swap in [false, true] {
+                        let n = sample
+                            .iter()
+                            .filter_map(|r| Some((number(r, *x)?, number(r, *y)?)))
+                            .filter(|&(a, b)| {
+                                let (px, py) = if swap { (b, a) } else { (a, b) };
+                                check_projected(px, py, c).ok().is_some_and(&near)
+                            })
+                            .count();
+                        if n > best.0 {
+                            best = (n, c, swap);
+                        }
+                    }
+                }
+                let (_, c, swap) = best;
+                if c != *crs {
+                    notes.push(format!(
+                        "the values of '{}' and '{}' are {c} coordinates, not RD New: read as {c}",
+                        names[*x], names[*y]
+                    ));
+                    *crs = c;
+                }
+                if swap {
+                    notes.push(format!(
+                        "the columns '{}' and '{}' hold each other's values: read swapped",
+                        names[*x], names[*y]
+                    ));
+                    std::mem::swap(x, y);
+                }
+            }
+            _ => {}
+        }
+    }
+    places.notes.extend(notes);
+}
+
+/// A column the answer adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Added {
+    /// The area's code (CBS code, else id) in a layer.
+    Code(usize),
+    Name(usize),
+    Position,
+    Thor,
+    Police,
+    Status,
+    Quality,
+    Source,
+    Lat,
+    Lon,
+    X,
+    Y,
+    Message,
+}
+
+/// The added columns in output order, with their names.
+#[derive(Debug, Clone)]
+pub(crate) struct Output {
+    pub columns: Vec<(Added, String)>,
+}
+
+impl Output {
+    /// Every column: the coverage layer's code and name first, then the other layers', then
+    /// the rest.
+    fn all(layers: &[&str], coverage: usize) -> Vec<(Added, String)> {
+        let mut order: Vec<usize> = vec![coverage];
+        order.extend((0..layers.len()).filter(|l| *l != coverage));
+        let mut out = Vec::new();
+        for l in order {
+            out.push((Added::Code(l), layers[l].to_string()));
+            out.push((Added::Name(l), format!("{}_name", layers[l])));
+        }
+        for (a, n) in [
+            (Added::Position, "position"),
+            (Added::Thor, "thor_senior"),
+            (Added::Police, "police_coordinator"),
+            (Added::Status, "status"),
+            (Added::Quality, "quality"),
+            (Added::Source, "source"),
+            (Added::Lat, "point_lat"),
+            (Added::Lon, "point_lon"),
+            (Added::X, "point_x"),
+            (Added::Y, "point_y"),
+            (Added::Message, "message"),
+        ] {
+            out.push((a, n.to_string()));
+        }
+        out
+    }
+
+    /// The columns `spec` asks for (`None`: all), for the given layer ids.
+    pub fn parse(
+        spec: Option<&str>,
+        layers: &[&str],
+        coverage: usize,
+    ) -> Result<Output, ColumnProblem> {
+        let all = Output::all(layers, coverage);
+        let Some(spec) = spec.map(str::trim).filter(|s| !s.is_empty() && *s != "all") else {
+            return Ok(Output { columns: all });
+        };
+        let mut columns: Vec<(Added, String)> = Vec::new();
+        for word in spec.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let picked: Vec<(Added, String)> = if word == "codes" {
+                all.iter()
+                    .filter(|(a, _)| matches!(a, Added::Code(_) | Added::Status))
+                    .cloned()
+                    .collect()
+            } else {
+                match all.iter().find(|(_, n)| n.eq_ignore_ascii_case(word)) {
+                    Some(c) => vec![c.clone()],
+                    None => {
+                        let near = all
+                            .iter()
+                            .map(|(_, n)| n)
+                            .min_by_key(|n| strsim::levenshtein(n, word))
+                            .filter(|n| strsim::levenshtein(n, word) <= 2)
+                            .map(|n| format!("did you mean '{n}'? "))
+                            .unwrap_or_default();
+                        return Err(ColumnProblem::BadValue {
+                            option: "columns",
+                            reason: format!(
+                                "there is no column '{word}' to add; {near}choose from all, codes, {}",
+                                all.iter()
+                                    .map(|(_, n)| n.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        });
+                    }
+                }
+            };
+            for c in picked {
+                if !columns.iter().any(|(a, _)| *a == c.0) {
+                    columns.push(c);
+                }
+            }
+        }
+        Ok(Output { columns })
+    }
+
+    pub fn has(&self, a: Added) -> bool {
+        self.columns.iter().any(|(c, _)| *c == a)
+    }
+
+    /// The names as written into the file: one the input already has gets the prefix
+    /// `wijkwijzer_`, so that no column name appears twice.
+    pub fn header_names(&self, input: &[String]) -> Vec<String> {
+        self.columns
+            .iter()
+            .map(|(_, n)| {
+                if input.iter().any(|i| i.eq_ignore_ascii_case(n)) {
+                    format!("wijkwijzer_{n}")
+                } else {
+                    n.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_list_is_the_declaration() {
+        let mut declared = ColumnArgs::names();
+        declared.sort_unstable();
+        let mut listed = NAMES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(declared, listed);
+    }
+
+    fn names(h: &str) -> Vec<String> {
+        h.split(';').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn every_place_of_an_excel_export_is_found_in_order() {
+        let p = choose(
+            &names("datum;omschrijving;straat;huisnummer;postcode;x;y"),
+            &ColumnArgs::default(),
+        )
+        .unwrap();
+        let kinds: Vec<_> = p.list.iter().map(Place::kind).collect();
+        assert_eq!(
+            kinds,
+            [SourceKind::Xy, SourceKind::Postcode, SourceKind::Street]
+        );
+        assert_eq!(
+            p.describe(),
+            "x/y (EPSG:28992) from 'x', 'y'; then postcode from 'postcode', 'huisnummer'; then street from 'straat', 'huisnummer'"
+        );
+    }
+
+    #[test]
+    fn a_named_column_turns_detection_off_and_names_are_checked() {
+        let h = names("lat;lon;adres");
+        let only = ColumnArgs {
+            address: Some("Adres".into()),
+            ..ColumnArgs::default()
+        };
+        assert_eq!(choose(&h, &only).unwrap().list, [Place::Text(2)]);
+        let wrong = ColumnArgs {
+            address: Some("adress".into()),
+            ..ColumnArgs::default()
+        };
+        let e = choose(&h, &wrong).unwrap_err();
+        assert!(
+            e.detail(Door::Cli).contains("--address names column 'adress'")
+                && e.detail(Door::Cli).contains("did you mean 'adres'?"),
+            "{}",
+            e.detail(Door::Cli)
+        );
+        assert!(e.detail(Door::Http).starts_with("address= names"));
+        let half = ColumnArgs {
+            x: Some("lat".into()),
+            ..ColumnArgs::default()
+        };
+        assert_eq!(
+            choose(&h, &half).unwrap_err().detail(Door::Http),
+            "x= is given without y=: name both columns"
+        );
+    }
+
+    #[test]
+    fn columns_are_picked_by_name_or_preset() {
+        let layers = ["lwa", "wijk", "buurt", "stadsdeel"];
+        let all = Output::parse(None, &layers, 0).unwrap();
+        let names: Vec<&str> = all.columns.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(&names[..4], ["lwa", "lwa_name", "wijk", "wijk_name"]);
+        assert_eq!(names.len(), 8 + 11);
+        let codes = Output::parse(Some("codes"), &layers, 0).unwrap();
+        let names: Vec<&str> = codes.columns.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["lwa", "wijk", "buurt", "stadsdeel", "status"]);
+        let e = Output::parse(Some("lwa,staus"), &layers, 0).unwrap_err();
+        assert!(
+            e.detail(Door::Cli).contains("did you mean 'status'?"),
+            "{e:?}"
+        );
+        assert_eq!(
+            all.header_names(&["x".into(), "point_x".into()])[13..17],
+            ["point_lat", "point_lon", "wijkwijzer_point_x", "point_y"]
+        );
+    }
+}

@@ -1,0 +1,629 @@
+//! One row: where its place is, what the answer for that place is, and the cells it adds.
+//!
+//! The answer comes from the same functions as a lookup's (`Resolver::locate_into` with its
+//! consistency rule, `Resolver::find_address` with its spanning-street rule,
+//! `Resolver::contacts_for_area`, `PointOut::of`); what is the same for every row of an area
+//! (codes, names, people) is escaped once and reused.
+
+use std::sync::OnceLock;
+
+use super::columns::{Added, Output, Place, Places, SourceKind};
+use super::csv::{Encoding, field};
+use crate::address::{Failure, Query};
+use crate::crs::{Crs, LocalWgs84ToRd, Rd};
+use crate::index::{Hit, Position};
+use crate::query::{QueryError, check_projected, check_wgs84, parse_number};
+use crate::resolve::{PointOut, Resolver};
+use crate::roster::{Audience, Contact, Role};
+
+/// What became of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Ok,
+    Outside,
+    MissingPlace,
+    BadCoordinate,
+    BadAddress,
+    AddressNotFound,
+    AmbiguousAddress,
+    /// GeoJSON only: a line or member that is not a Feature (passed through as it was).
+    BadFeature,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Ok,
+        Status::Outside,
+        Status::MissingPlace,
+        Status::BadCoordinate,
+        Status::BadAddress,
+        Status::AddressNotFound,
+        Status::AmbiguousAddress,
+        Status::BadFeature,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Outside => "outside",
+            Status::MissingPlace => "missing_place",
+            Status::BadCoordinate => "bad_coordinate",
+            Status::BadAddress => "bad_address",
+            Status::AddressNotFound => "address_not_found",
+            Status::AmbiguousAddress => "ambiguous_address",
+            Status::BadFeature => "bad_feature",
+        }
+    }
+}
+
+/// A row that could not be placed: its status and what to fix.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Refusal {
+    pub status: Status,
+    pub message: String,
+}
+
+fn refuse(status: Status, message: impl Into<String>) -> Refusal {
+    Refusal {
+        status,
+        message: message.into(),
+    }
+}
+
+/// Where a row's place is and how it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Located {
+    pub point: Rd,
+    pub source: SourceKind,
+    /// `coordinates`, or the address match quality (`exact`, `fuzzy_street`, ...).
+    pub quality: &'static str,
+    /// How the place was read, e.g. `address Markt 1, 6211CH Maastricht`.
+    pub note: String,
+}
+
+/// The answer for one row, ready to be written by the CSV or GeoJSON writer.
+pub(crate) struct Answer<'r> {
+    pub status: Status,
+    pub located: Option<Located>,
+    /// The base-layer area, inside coverage only.
+    pub base: Option<u32>,
+    pub boundary: bool,
+    pub hits: &'r [Option<Hit>],
+    pub message: String,
+}
+
+/// One added value.
+pub(crate) enum Cell<'a> {
+    Empty,
+    /// Text made once per area: as a CSV field (escaped, encoded) and as plain text.
+    Cached(&'a [u8], &'a str),
+    Text(std::borrow::Cow<'a, str>),
+    Number(f64),
+}
+
+/// An area's text, made once: as a CSV field and as plain text.
+#[derive(Debug, Clone)]
+pub(crate) struct Made {
+    csv: Vec<u8>,
+    text: String,
+}
+
+impl Made {
+    fn new(text: String, delimiter: u8, encoding: Encoding) -> Made {
+        Made {
+            csv: field(&text, delimiter, encoding),
+            text,
+        }
+    }
+
+    fn cell(&self) -> Cell<'_> {
+        Cell::Cached(&self.csv, &self.text)
+    }
+}
+
+pub(crate) struct Classifier<'a> {
+    pub resolver: &'a Resolver,
+    local: &'static LocalWgs84ToRd,
+    pub places: Places,
+    pub delimiter: u8,
+    pub encoding: Encoding,
+    audience: Audience,
+    pub output: Output,
+    base: usize,
+    coverage: usize,
+    pub layers: usize,
+    /// Code and name of every area of every layer.
+    names: Vec<Vec<[Made; 2]>>,
+    /// The THOR senior and police coordinator of each base-layer area, made when a row first
+    /// falls in it (a small file or HTTP body pays for its own areas only).
+    people: Vec<OnceLock<[Made; 2]>>,
+    outside_message: String,
+}
+
+impl<'a> Classifier<'a> {
+    pub fn new(
+        resolver: &'a Resolver,
+        places: Places,
+        delimiter: u8,
+        encoding: Encoding,
+        audience: Audience,
+        output: Output,
+    ) -> Classifier<'a> {
+        let data = resolver.data();
+        let base = data
+            .layer_index(&data.manifest.base_layer)
+            .unwrap_or_default();
+        let coverage = data
+            .layer_index(&data.manifest.coverage_layer)
+            .unwrap_or_default();
+        let names = data
+            .layers
+            .iter()
+            .map(|l| {
+                l.areas
+                    .iter()
+                    .map(|a| {
+                        [
+                            Made::new(
+                                a.code.clone().unwrap_or_else(|| a.id.clone()),
+                                delimiter,
+                                encoding,
+                            ),
+                            Made::new(a.name.clone(), delimiter, encoding),
+                        ]
+                    })
+                    .collect()
+            })
+            .collect();
+        Classifier {
+            resolver,
+            local: LocalWgs84ToRd::maastricht(),
+            places,
+            delimiter,
+            encoding,
+            audience,
+            output,
+            base,
+            coverage,
+            layers: data.layers.len(),
+            names,
+            people: data.layers[base]
+                .areas
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect(),
+            outside_message: format!(
+                "outside the covered area ({})",
+                data.manifest.coverage_name
+            ),
+        }
+    }
+
+    pub fn base_areas(&self) -> usize {
+        self.people.len()
+    }
+
+    /// The coverage-layer name of a base area (for the summary).
+    pub fn coverage_name_of(&self, base: u32) -> Option<&str> {
+        let parent = self.resolver.data().layers[self.base].areas[base as usize]
+            .parents
+            .get(&self.resolver.data().manifest.coverage_layer)?;
+        self.resolver.data().layers[self.coverage]
+            .find(parent)
+            .map(|a| a.name.as_str())
+    }
+
+    fn people(&self, base: u32) -> &[Made; 2] {
+        self.people[base as usize].get_or_init(|| {
+            let area = &self.resolver.data().layers[self.base].areas[base as usize];
+            let contacts = self.resolver.contacts_for_area(area, self.audience);
+            let person = |role: Role| {
+                contacts
+                    .iter()
+                    .find(|c| c.role == role)
+                    .map(Contact::cell)
+                    .unwrap_or_default()
+            };
+            [
+                Made::new(
+                    person(Role::SeniorWijkgebondenMedewerker),
+                    self.delimiter,
+                    self.encoding,
+                ),
+                Made::new(person(Role::Coordinator), self.delimiter, self.encoding),
+            ]
+        })
+    }
+
+    /// The answer for a place (or a refusal), with `hits` as the buffer for the layers.
+    pub fn answer<'h>(
+        &self,
+        place: Result<Located, Refusal>,
+        hits: &'h mut [Option<Hit>],
+    ) -> Answer<'h> {
+        match place {
+            Err(r) => Answer {
+                status: r.status,
+                located: None,
+                base: None,
+                boundary: false,
+                hits: &[],
+                message: r.message,
+            },
+            Ok(located) => {
+                self.resolver.locate_into(located.point, hits);
+                let base = self
+                    .resolver
+                    .base_hit(hits)
+                    .filter(|_| hits[self.coverage].is_some());
+                match base {
+                    Some(b) => Answer {
+                        status: Status::Ok,
+                        boundary: hits
+                            .iter()
+                            .flatten()
+                            .any(|h| h.position == Position::Boundary),
+                        base: Some(b.area),
+                        message: located.note.clone(),
+                        located: Some(located),
+                        hits,
+                    },
+                    None => Answer {
+                        status: Status::Outside,
+                        located: Some(located),
+                        base: None,
+                        boundary: false,
+                        hits: &[],
+                        message: self.outside_message.clone(),
+                    },
+                }
+            }
+        }
+    }
+
+    /// The added cells of an answer, in output order.
+    pub fn cells<'s>(&'s self, a: &'s Answer<'_>, mut each: impl FnMut(Cell<'s>)) {
+        let point = a
+            .located
+            .as_ref()
+            .filter(|_| {
+                self.output.has(Added::Lat)
+                    || self.output.has(Added::Lon)
+                    || self.output.has(Added::X)
+                    || self.output.has(Added::Y)
+            })
+            .map(|l| PointOut::of(l.point));
+        for (column, _) in &self.output.columns {
+            let cell = match column {
+                Added::Code(l) | Added::Name(l) => {
+                    match (a.base, a.hits.get(*l).copied().flatten()) {
+                        (Some(_), Some(h)) => {
+                            let i = usize::from(matches!(column, Added::Name(_)));
+                            self.names[*l][h.area as usize][i].cell()
+                        }
+                        _ => Cell::Empty,
+                    }
+                }
+                Added::Position => Cell::Text(
+                    match (a.status, a.boundary) {
+                        (Status::Ok, true) => "boundary",
+                        (Status::Ok, false) => "inside",
+                        (Status::Outside, _) => "outside",
+                        _ => "",
+                    }
+                    .into(),
+                ),
+                Added::Thor | Added::Police => match a.base {
+                    Some(b) => self.people(b)[usize::from(*column == Added::Police)].cell(),
+                    None => Cell::Empty,
+                },
+                Added::Status => Cell::Text(a.status.as_str().into()),
+                Added::Quality => match &a.located {
+                    Some(l) => Cell::Text(l.quality.into()),
+                    None => Cell::Empty,
+                },
+                Added::Source => match &a.located {
+                    Some(l) => Cell::Text(l.source.as_str().into()),
+                    None => Cell::Empty,
+                },
+                Added::Lat | Added::Lon | Added::X | Added::Y => match &point {
+                    Some(p) => Cell::Number(match column {
+                        Added::Lat => p.wgs84.lat,
+                        Added::Lon => p.wgs84.lon,
+                        Added::X => p.rd.x,
+                        _ => p.rd.y,
+                    }),
+                    None => Cell::Empty,
+                },
+                // One line per record: a message quoting a value with a line break stays on one.
+                Added::Message if a.message.contains(['\r', '\n']) => {
+                    Cell::Text(a.message.replace(['\r', '\n'], " ").into())
+                }
+                Added::Message => Cell::Text(a.message.as_str().into()),
+            };
+            each(cell);
+        }
+    }
+
+    /// Writes the added cells of an answer as CSV fields, each preceded by the delimiter.
+    pub fn write_csv(&self, a: &Answer<'_>, out: &mut Vec<u8>) {
+        use std::io::Write;
+        let d = self.delimiter;
+        self.cells(a, |cell| {
+            out.push(d);
+            match cell {
+                Cell::Empty => {}
+                Cell::Cached(csv, _) => out.extend_from_slice(csv),
+                Cell::Text(t) => out.extend(field(&t, d, self.encoding)),
+                // Writing into a Vec cannot fail.
+                Cell::Number(v) => {
+                    let _ = write!(out, "{v}");
+                }
+            }
+        });
+    }
+
+    /// A CSV row's place, from the first kind of place the row has.
+    pub fn place_row(&self, field: &dyn Fn(usize) -> String) -> Result<Located, Refusal> {
+        let mut partial = None;
+        // A place whose cells cannot be read gives way to the row's next place, with a note;
+        // without one, the row is refused for it.
+        let mut unreadable: Option<Refusal> = None;
+        for place in &self.places.list {
+            let required = place.required();
+            let filled: Vec<bool> = required.iter().map(|i| !field(*i).is_empty()).collect();
+            if filled.iter().all(|f| *f) {
+                match (self.place_from(place, field), &unreadable) {
+                    (Err(r), None)
+                        if matches!(r.status, Status::BadCoordinate | Status::BadAddress) =>
+                    {
+                        unreadable = Some(r);
+                        continue;
+                    }
+                    (Ok(mut located), Some(r)) => {
+                        located.note = format!(
+                            "placed from {} ({}): {}",
+                            place.kind().as_str(),
+                            r.message,
+                            located.note
+                        )
+                        .trim_end_matches([' ', ':'])
+                        .to_string();
+                        return Ok(located);
+                    }
+                    (result, None) => return result,
+                    (Err(_), Some(_)) => continue,
+                }
+            }
+            if partial.is_none()
+                && let (Some(have), Some(empty)) = (
+                    required.iter().zip(&filled).find(|(_, f)| **f),
+                    required.iter().zip(&filled).find(|(_, f)| !**f),
+                )
+            {
+                partial = Some(format!(
+                    "column '{}' is empty while '{}' holds '{}'",
+                    self.places.name(*empty.0),
+                    self.places.name(*have.0),
+                    field(*have.0)
+                ));
+            }
+        }
+        if let Some(r) = unreadable {
+            return Err(r);
+        }
+        Err(refuse(
+            Status::MissingPlace,
+            partial.unwrap_or_else(|| {
+                let kinds: Vec<String> = self
+                    .places
+                    .list
+                    .iter()
+                    .map(|p| {
+                        p.required()
+                            .iter()
+                            .map(|i| format!("'{}'", self.places.name(*i)))
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .collect();
+                format!("no place in this row: {} empty", list_words(&kinds))
+            }),
+        ))
+    }
+
+    fn place_from(
+        &self,
+        place: &Place,
+        field: &dyn Fn(usize) -> String,
+    ) -> Result<Located, Refusal> {
+        let number = |i: usize, example: &str| -> Result<f64, Refusal> {
+            let text = field(i);
+            // Most cells are plain numbers: parsed without the general reader's checks.
+            if text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+                && let Ok(v) = text.parse::<f64>()
+            {
+                return Ok(v);
+            }
+            parse_number("", &text).map_err(|_| {
+                refuse(
+                    Status::BadCoordinate,
+                    format!(
+                        "column '{}' holds '{text}', which is not a number; it should look like {example}",
+                        self.places.name(i)
+                    ),
+                )
+            })
+        };
+        let coordinates = |point: Rd, source| Located {
+            point,
+            source,
+            quality: "coordinates",
+            note: String::new(),
+        };
+        match place {
+            Place::LatLon { lat, lon } => {
+                let (la, lo) = (number(*lat, "50.8514")?, number(*lon, "5.6910")?);
+                let w = check_wgs84(la, lo).map_err(|e| {
+                    let names = (self.places.name(*lat), self.places.name(*lon));
+                    refuse(Status::BadCoordinate, in_columns(&e, names, Crs::Wgs84))
+                })?;
+                Ok(coordinates(self.local.to_rd(w), SourceKind::LatLon))
+            }
+            Place::Xy { x, y, crs } => {
+                let (ex, ey) = match crs {
+                    Crs::RdNew => ("176395.25", "317996.10"),
+                    Crs::WebMercator => ("633519", "6595050"),
+                    Crs::Wgs84 => ("5.6910", "50.8514"),
+                };
+                let (vx, vy) = (number(*x, ex)?, number(*y, ey)?);
+                let p = check_projected(vx, vy, *crs).map_err(|e| {
+                    let (nx, ny) = (self.places.name(*x), self.places.name(*y));
+                    // In degrees the checks read y as the latitude.
+                    let names = if *crs == Crs::Wgs84 { (ny, nx) } else { (nx, ny) };
+                    refuse(Status::BadCoordinate, in_columns(&e, names, *crs))
+                })?;
+                Ok(coordinates(p, SourceKind::Xy))
+            }
+            Place::Postcode {
+                postcode,
+                number,
+                letter,
+                toevoeging,
+            } => self.address(
+                &Query::Parts {
+                    postcode: field(*postcode),
+                    huisnummer: field(*number),
+                    huisletter: optional(field, *letter),
+                    toevoeging: optional(field, *toevoeging),
+                },
+                SourceKind::Postcode,
+            ),
+            Place::Street {
+                street,
+                number,
+                letter,
+                toevoeging,
+                woonplaats,
+            } => self.address(
+                &Query::Street {
+                    street: field(*street),
+                    huisnummer: field(*number),
+                    huisletter: optional(field, *letter),
+                    toevoeging: optional(field, *toevoeging),
+                    woonplaats: optional(field, *woonplaats),
+                },
+                SourceKind::Street,
+            ),
+            Place::Text(i) => self.text(&field(*i)),
+        }
+    }
+
+    /// Free text in any notation, as a lookup's `q=` reads it.
+    pub fn text(&self, text: &str) -> Result<Located, Refusal> {
+        match crate::query::parse(text) {
+            Ok(crate::query::Input::Point(u)) => Ok(Located {
+                point: u.rd,
+                source: SourceKind::Text,
+                quality: "coordinates",
+                note: u.understood_as,
+            }),
+            Ok(crate::query::Input::Address(t)) => self.address(&Query::Text(t), SourceKind::Text),
+            Err(e @ QueryError::Unreadable { .. }) => Err(refuse(Status::BadAddress, e.to_string())),
+            Err(e) => Err(refuse(
+                Status::BadAddress,
+                in_columns(&e, ("the latitude", "the longitude"), Crs::Wgs84),
+            )),
+        }
+    }
+
+    fn address(&self, q: &Query, source: SourceKind) -> Result<Located, Refusal> {
+        match self.resolver.find_address(q) {
+            Ok(f) => Ok(Located {
+                point: f.best.address.rd,
+                source,
+                quality: f.best.quality.as_str(),
+                note: format!("address {}", f.best.address.label),
+            }),
+            Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
+            Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),
+            Err(Failure::Ambiguous { reason, .. }) => {
+                Err(refuse(Status::AmbiguousAddress, reason))
+            }
+        }
+    }
+
+    /// A point in `crs` (GeoJSON's own coordinates).
+    pub fn point(&self, x: f64, y: f64, crs: Crs) -> Result<Located, Refusal> {
+        let names = match crs {
+            Crs::Wgs84 => ("the latitude", "the longitude"),
+            _ => ("x", "y"),
+        };
+        let p = match crs {
+            // RFC 7946: longitude, latitude.
+            Crs::Wgs84 => check_wgs84(y, x).map(|w| self.local.to_rd(w)),
+            other => check_projected(x, y, other),
+        }
+        .map_err(|e| refuse(Status::BadCoordinate, in_columns(&e, names, crs)))?;
+        Ok(Located {
+            point: p,
+            source: SourceKind::Geometry,
+            quality: "coordinates",
+            note: String::new(),
+        })
+    }
+}
+
+pub(crate) fn bad_coordinate(message: impl Into<String>) -> Refusal {
+    refuse(Status::BadCoordinate, message)
+}
+
+pub(crate) fn missing(message: impl Into<String>) -> Refusal {
+    refuse(Status::MissingPlace, message)
+}
+
+fn optional(field: &dyn Fn(usize) -> String, column: Option<usize>) -> Option<String> {
+    column.map(field).filter(|v| !v.is_empty())
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn list_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => format!("{one} is"),
+        [rest @ .., last] => format!("{} and {last} are", rest.join(", ")),
+    }
+}
+
+/// A coordinate problem said in terms of the two columns (or parts) that hold the pair:
+/// `names` are the names for the values the checks call lat (or x) and lon (or y), and `crs`
+/// is how they were read.
+fn in_columns(e: &QueryError, names: (&str, &str), crs: Crs) -> String {
+    let (a, b) = names;
+    match e {
+        QueryError::OutOfRange {
+            param,
+            value,
+            min,
+            max,
+        } => {
+            let name = if matches!(*param, "lat" | "x") { a } else { b };
+            format!("'{name}' = {value} is outside {min}..{max} ({crs})")
+        }
+        QueryError::LooksSwapped { lat, lon } => format!(
+            "'{a}' = {lat} and '{b}' = {lon} look swapped in this row: Maastricht lies at latitude 50.85, longitude 5.69"
+        ),
+        QueryError::LooksLikeRd { a: va, b: vb } => format!(
+            "'{a}' = {va} and '{b}' = {vb} are RD New metres, not degrees; read such values as x/y in EPSG:28992"
+        ),
+        QueryError::LooksLikeWebMercator { a: va, b: vb } => format!(
+            "'{a}' = {va} and '{b}' = {vb} are Web Mercator metres, not degrees; read such values as x/y in EPSG:3857"
+        ),
+        QueryError::LooksLikeDegrees { x, y } => format!(
+            "'{a}' = {x} and '{b}' = {y} are degrees, not {crs} metres; read such values as lat/lon (WGS84)"
+        ),
+        other => other.to_string(),
+    }
+}

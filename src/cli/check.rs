@@ -1,0 +1,87 @@
+//! `wijkwijzer check` and `wijkwijzer situations`: what a geodata directory holds, validated.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::roster::upcoming_gaps;
+
+/// Validate a geodata directory (default: the embedded data).
+#[derive(clap::Args)]
+pub(super) struct CheckArgs {
+    dir: Option<PathBuf>,
+    /// Also fail (exit 1) on warnings: roles left empty by validity dates, today or in
+    /// the next 90 days. For CI of the municipality's roster repository.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// List the meldkaart: situations, who handles them, how to report them.
+#[derive(clap::Args)]
+pub(super) struct SituationsArgs {
+    #[arg(long, env = "WIJKWIJZER_GEODATA")]
+    geodata: Option<PathBuf>,
+}
+
+pub(super) fn situations(args: SituationsArgs) -> anyhow::Result<ExitCode> {
+    let data = super::DataArgs {
+        geodata: args.geodata,
+        addresses: None,
+    };
+
+    let data = data.geodata()?;
+    for s in data.situations.list() {
+        out!("{:<22} {:<10} {}", s.id, s.urgency.label(), s.name);
+        for r in &s.report {
+            out!("{:<33} {} ({})", "", r.value, r.label);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let CheckArgs { dir, strict } = args;
+    match super::source(dir.as_ref()).load() {
+        Ok(data) => {
+            out!(
+                "geodata in {} is valid (version {})",
+                data.origin,
+                data.version
+            );
+            for l in &data.layers {
+                out!(
+                    "  {:<10} {:>3} areas  {}",
+                    l.info.id,
+                    l.areas.len(),
+                    l.info.title
+                );
+            }
+            out!(
+                "  roster     {:>3} assignments",
+                data.roster.assignments.len()
+            );
+            let today = wijkwijzer::roster::today();
+            let warnings = upcoming_gaps(&data, today, 90);
+            for (day, g) in &warnings {
+                eprintln!(
+                    "warning: roster.toml: {}: {} vacant from {day}{}",
+                    g.area,
+                    g.role_label,
+                    if g.entry.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", g.entry)
+                    }
+                );
+            }
+            Ok(if strict && !warnings.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Err(e) => {
+            eprintln!("{e:#}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `wijkwijzer serve`: the HTTP service, configured by flags, environment and a file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use wijkwijzer::http;
+use wijkwijzer::resolve::Resolver;
+
+/// Run the HTTP service. Every option can also come from an environment variable or
+/// from a config file (`--config`); a flag beats its variable, both beat the file.
+#[derive(clap::Args)]
+pub(super) struct ServeArgs {
+    #[command(flatten)]
+    options: wijkwijzer::config::ServeOptions,
+    /// A TOML file with any of the options above (keys as the flags, without `--`).
+    #[arg(long, env = "WIJKWIJZER_CONFIG")]
+    config: Option<PathBuf>,
+    /// Print the effective configuration (key hashes left out) and exit.
+    #[arg(long)]
+    print_config: bool,
+}
+
+pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let ServeArgs {
+        options,
+        config,
+        print_config,
+    } = args;
+
+    let file = match &config {
+        Some(path) => {
+            wijkwijzer::config::ServeOptions::from_file(path).map_err(anyhow::Error::msg)?
+        }
+        None => wijkwijzer::config::ServeOptions::default(),
+    };
+    let o = options.or(file).resolve();
+    let keys = match &o.keys {
+        Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(anyhow::Error::msg)?,
+        None => wijkwijzer::auth::ApiKeys::default(),
+    };
+    if print_config {
+        out!(
+            "# effective configuration of `wijkwijzer serve` (flags > environment > --config file > defaults)"
+        );
+        out!("{}", toml::to_string(&o)?.trim_end());
+        let names: Vec<&str> = keys.rates().map(|(n, _)| n).collect();
+        if !names.is_empty() {
+            out!(
+                "# the key file holds {} key(s): {} (hashes not shown)",
+                names.len(),
+                names.join(", ")
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colour codes only for a person at a terminal, never into files or journald.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if o.log_format == wijkwijzer::config::LogFormat::Json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_target(false)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .with_ansi(ansi)
+            .init();
+    }
+    let (geodata, addresses, listen) = (o.geodata.clone(), o.addresses.clone(), o.listen);
+    let source = super::source(geodata.as_ref());
+    let data = source.load()?;
+    let address_index = super::DataArgs {
+        geodata: None,
+        addresses: addresses.clone(),
+    }
+    .addresses()?;
+    let config = http::ServeConfig {
+        tiles: o.tiles.clone(),
+        keys,
+        keys_file: o.keys.clone(),
+        rate_per_second: o.rate_limit,
+        rate_burst: o.rate_burst,
+        max_concurrent: o.max_concurrent,
+        timeout: std::time::Duration::from_secs(o.timeout_secs),
+        addresses,
+        max_classify_bytes: o.max_classify_mib.saturating_mul(1 << 20),
+        trusted_proxies: o.trusted_proxy.clone(),
+        ..http::ServeConfig::default()
+    };
+    tracing::info!(version = %data.version, origin = %data.origin, "geodata loaded");
+    tracing::info!(addresses = address_index.len(), source = %address_index.meta().source.name, "address index loaded");
+    let state = Arc::new(http::AppState::with_config(
+        source,
+        Resolver::new(data).with_addresses(address_index),
+        config,
+    ));
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        tracing::info!("listening on http://{}", listener.local_addr()?);
+        http::serve(listener, state).await?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,214 @@
+//! `POST /v1/classify`: a whole file back with its rows placed, as a body or a form upload.
+//!
+//! The body is CSV, TSV or GeoJSON as its Content-Type says, or `multipart/form-data` as
+//! `curl -F file=@incidents.csv` sends it (the file part is classified, its format judged
+//! from its bytes; text parts are parameters like the query string's). The parameters are
+//! [`ColumnArgs`], the same declaration the CLI's flags come from; details name them as
+//! parameters (`lat=`), never as flags. The limit is `ServeConfig::max_classify_bytes` (413
+//! beyond it); the summary comes in the `X-Classify-Summary` header as JSON.
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, RawQuery, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+use super::params::params;
+use super::{ApiError, Served};
+use crate::auth::Caller;
+use crate::classify::{ColumnArgs, Door, Options};
+
+/// How the body is to be read, and the answer's media type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Csv,
+    Tsv,
+    GeoJson,
+    /// A form upload: judged from the file's first byte.
+    Sniff,
+}
+
+fn format_of(media: &str) -> Result<Format, ApiError> {
+    Ok(match media {
+        "text/csv" | "text/plain" => Format::Csv,
+        "text/tab-separated-values" => Format::Tsv,
+        "application/geo+json"
+        | "application/json"
+        | "application/x-ndjson"
+        | "application/geo+json-seq"
+        | "application/x-ndjson+geojson" => Format::GeoJson,
+        "multipart/form-data" => Format::Sniff,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                format!(
+                    "send text/csv, text/tab-separated-values, application/geo+json or application/x-ndjson as the body, or the file as multipart/form-data (curl -F file=@places.csv), not '{media}'"
+                ),
+            ));
+        }
+    })
+}
+
+fn bad_form(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "malformed-form",
+        "Malformed form upload",
+        format!("the multipart/form-data body cannot be read: {e}"),
+    )
+}
+
+/// The file of a form upload and its text fields (as parameter pairs).
+async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), ApiError> {
+    let mut form = Multipart::from_request(req, &()).await.map_err(bad_form)?;
+    let mut file = None;
+    let mut fields = Vec::new();
+    while let Some(part) = form.next_field().await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body-too-large",
+                "The body is too large",
+                e.body_text(),
+            )
+        } else {
+            bad_form(e)
+        }
+    })? {
+        let name = part.name().unwrap_or_default().to_string();
+        let is_file = part.file_name().is_some() || name == "file";
+        let bytes = part.bytes().await.map_err(bad_form)?;
+        if is_file {
+            if file.is_some() {
+                return Err(bad_form("it holds more than one file; send one file per request"));
+            }
+            file = Some(bytes.to_vec());
+        } else {
+            fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    let file = file.ok_or_else(|| {
+        bad_form("it holds no file: send the file as a file part, e.g. curl -F file=@places.csv")
+    })?;
+    Ok((file, fields))
+}
+
+pub(super) async fn classify(
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(raw): RawQuery,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("text/csv")
+        .to_ascii_lowercase();
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let format = format_of(&media)?;
+    let names = ColumnArgs::names();
+    let mut query = params(raw, &names)?;
+    let body = if format == Format::Sniff {
+        let (file, fields) = read_form(req).await?;
+        // Form fields are parameters too; the same one in both places is refused as repeated.
+        let encoded = serde_urlencoded::to_string(&fields).unwrap_or_default();
+        for (k, v) in params(Some(encoded), &names)? {
+            if query.insert(k, v).is_some() {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "repeated-parameter",
+                    "A parameter is given twice",
+                    format!("parameter '{k}' is given both in the query and in the form; give it once"),
+                ));
+            }
+        }
+        file
+    } else {
+        axum::body::to_bytes(req.into_body(), usize::MAX)
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body-too-large",
+                    "The body is too large",
+                    e.to_string(),
+                )
+            })?
+            .to_vec()
+    };
+    let columns: ColumnArgs =
+        serde_json::from_value(serde_json::to_value(&query).unwrap_or_default()).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad-parameter",
+                "A parameter cannot be read",
+                e.to_string(),
+            )
+        })?;
+    let geojson = match format {
+        Format::GeoJson => true,
+        Format::Sniff => body
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&body)
+            .iter()
+            .find(|b| !b.is_ascii_whitespace() && **b != 0x1e)
+            .is_some_and(|b| *b == b'{'),
+        Format::Csv | Format::Tsv => false,
+    };
+    let opts = Options {
+        columns,
+        delimiter: (format == Format::Tsv).then_some(b'\t'),
+        audience: caller.audience,
+    };
+    let answer_type = match (format, geojson) {
+        (Format::Sniff, true) => "application/geo+json".to_string(),
+        (Format::Sniff, false) => "text/csv".to_string(),
+        _ => media,
+    };
+    let served = s.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::with_capacity(body.len() * 2);
+        let run = if geojson {
+            crate::classify::classify_geojson
+        } else {
+            crate::classify::classify_csv
+        };
+        run(&served.resolver, body.as_slice(), &mut out, &opts, |_, _| {})
+            .map(|summary| (out, summary))
+    })
+    .await
+    .map_err(|e| ApiError::internal("the classification task stopped", &e))?;
+    let (out, summary) = result.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unclassifiable-file",
+            "The file cannot be classified",
+            e.detail(Door::Http),
+        )
+    })?;
+    let summary_json = serde_json::to_string(&summary).unwrap_or_default();
+    Ok(Response::builder()
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&answer_type).unwrap_or(HeaderValue::from_static("text/csv")),
+        )
+        // Column names may be any UTF-8: header values may carry those bytes as obs-text.
+        .header(
+            "x-classify-summary",
+            HeaderValue::from_bytes(summary_json.as_bytes())
+                .unwrap_or(HeaderValue::from_static("{}")),
+        )
+        .header(header::VARY, "Authorization")
+        .body(Body::from(out))
+        .unwrap_or_default())
+}
