@@ -224,4 +224,3 @@ pub(crate) fn split_fields(raw: &[u8], delimiter: u8) -> Vec<Vec<u8>> {
     fields.push(cur);
     fields
 }
-

@@ -176,7 +176,13 @@ pub fn classify_geojson<R: Read, W: Write>(
             let mut bytes = Vec::with_capacity(f.get().len() + 400);
             let mut counts = Counts::new(c.base_areas());
             let mut buffer = vec![None; c.layers];
-            if !c.feature(f.get().as_bytes(), crs, &mut bytes, &mut buffer, &mut counts) {
+            if !c.feature(
+                f.get().as_bytes(),
+                crs,
+                &mut bytes,
+                &mut buffer,
+                &mut counts,
+            ) {
                 bytes.clear();
                 bytes.extend_from_slice(f.get().as_bytes());
                 counts.count(Status::BadFeature, None, None);
@@ -300,7 +306,7 @@ impl Classifier<'_> {
             new_props.push(b':');
             match cell {
                 Cell::Empty => new_props.extend_from_slice(b"null"),
-                Cell::Cached(_, t) if t.is_empty() => new_props.extend_from_slice(b"null"),
+                Cell::Cached(_, "") => new_props.extend_from_slice(b"null"),
                 Cell::Cached(_, t) => push_json_string(&mut new_props, t),
                 Cell::Text(t) if t.is_empty() => new_props.extend_from_slice(b"null"),
                 Cell::Text(t) => push_json_string(&mut new_props, &t),

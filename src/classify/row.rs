@@ -192,10 +192,7 @@ impl<'a> Classifier<'a> {
                 .iter()
                 .map(|_| OnceLock::new())
                 .collect(),
-            outside_message: format!(
-                "outside the covered area ({})",
-                data.manifest.coverage_name
-            ),
+            outside_message: format!("outside the covered area ({})", data.manifest.coverage_name),
         }
     }
 
@@ -482,7 +479,11 @@ impl<'a> Classifier<'a> {
                 let p = check_projected(vx, vy, *crs).map_err(|e| {
                     let (nx, ny) = (self.places.name(*x), self.places.name(*y));
                     // In degrees the checks read y as the latitude.
-                    let names = if *crs == Crs::Wgs84 { (ny, nx) } else { (nx, ny) };
+                    let names = if *crs == Crs::Wgs84 {
+                        (ny, nx)
+                    } else {
+                        (nx, ny)
+                    };
                     refuse(Status::BadCoordinate, in_columns(&e, names, *crs))
                 })?;
                 Ok(coordinates(p, SourceKind::Xy))
@@ -531,7 +532,9 @@ impl<'a> Classifier<'a> {
                 note: u.understood_as,
             }),
             Ok(crate::query::Input::Address(t)) => self.address(&Query::Text(t), SourceKind::Text),
-            Err(e @ QueryError::Unreadable { .. }) => Err(refuse(Status::BadAddress, e.to_string())),
+            Err(e @ QueryError::Unreadable { .. }) => {
+                Err(refuse(Status::BadAddress, e.to_string()))
+            }
             Err(e) => Err(refuse(
                 Status::BadAddress,
                 in_columns(&e, ("the latitude", "the longitude"), Crs::Wgs84),
@@ -549,9 +552,7 @@ impl<'a> Classifier<'a> {
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),
-            Err(Failure::Ambiguous { reason, .. }) => {
-                Err(refuse(Status::AmbiguousAddress, reason))
-            }
+            Err(Failure::Ambiguous { reason, .. }) => Err(refuse(Status::AmbiguousAddress, reason)),
         }
     }
 

@@ -90,13 +90,14 @@ pub(super) fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         bar
     });
     let started = std::time::Instant::now();
-    let summary = wijkwijzer::classify::classify(&resolver, reader, writer, &opts, |bytes, rows| {
-        if let Some(b) = &bar {
-            b.set_position(bytes);
-            let secs = started.elapsed().as_secs_f64().max(1e-9);
-            b.set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / secs));
-        }
-    });
+    let summary =
+        wijkwijzer::classify::classify(&resolver, reader, writer, &opts, |bytes, rows| {
+            if let Some(b) = &bar {
+                b.set_position(bytes);
+                let secs = started.elapsed().as_secs_f64().max(1e-9);
+                b.set_message(format!("{rows} rows, {:.0} rows/s", rows as f64 / secs));
+            }
+        });
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

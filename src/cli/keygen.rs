@@ -25,12 +25,10 @@ pub(super) fn run(args: KeygenArgs) -> anyhow::Result<ExitCode> {
         append,
     } = args;
 
-    let (key, entry) =
-        wijkwijzer::auth::generate(&name, admin).map_err(anyhow::Error::msg)?;
+    let (key, entry) = wijkwijzer::auth::generate(&name, admin).map_err(anyhow::Error::msg)?;
     match &append {
         Some(path) => {
-            let n =
-                wijkwijzer::auth::append_entry(path, &entry).map_err(anyhow::Error::msg)?;
+            let n = wijkwijzer::auth::append_entry(path, &entry).map_err(anyhow::Error::msg)?;
             eprintln!(
                 "# added key '{name}' to {} ({n} keys); send SIGHUP or POST /admin/reload to a running service. The key, shown once, is on stdout.",
                 path.display()

@@ -71,17 +71,13 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let mut answer =
-        resolver.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
+    let mut answer = resolver.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
     answer.understood = understood;
     print_answer(&answer, json)
 }
 
 /// Prints a lookup answer (text or JSON); exit 1 when the place is outside coverage.
-fn print_answer(
-    answer: &wijkwijzer::resolve::Answer,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
+fn print_answer(answer: &wijkwijzer::resolve::Answer, json: bool) -> anyhow::Result<ExitCode> {
     if json {
         out!("{}", serde_json::to_string_pretty(answer)?);
     } else {

@@ -7,7 +7,7 @@
 //! parameters (`lat=`), never as flags. The limit is `ServeConfig::max_classify_bytes` (413
 //! beyond it); the summary comes in the `X-Classify-Summary` header as JSON.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::Extension;
 use axum::body::Body;
@@ -15,6 +15,7 @@ use axum::extract::{FromRequest, Multipart, RawQuery, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
+use super::openapi::{Problem, query_names};
 use super::params::params;
 use super::{ApiError, Served};
 use crate::auth::Caller;
@@ -84,7 +85,9 @@ async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), Api
         let bytes = part.bytes().await.map_err(bad_form)?;
         if is_file {
             if file.is_some() {
-                return Err(bad_form("it holds more than one file; send one file per request"));
+                return Err(bad_form(
+                    "it holds more than one file; send one file per request",
+                ));
             }
             file = Some(bytes.to_vec());
         } else {
@@ -97,6 +100,22 @@ async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), Api
     Ok((file, fields))
 }
 
+#[utoipa::path(post, path = "/v1/classify", tag = "lookup",
+    summary = "Classify a whole file: every row back with its area and responsible officers",
+    params(ColumnArgs),
+    request_body(description = "CSV (`,` `;` or tab; UTF-8 or Windows-1252) or GeoJSON (a FeatureCollection, or one Feature per line), as the body or as the file of a `multipart/form-data` upload (`curl -F file=@places.csv`; text parts are parameters); at most 64 MiB",
+        content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"), (String = "multipart/form-data"))),
+    responses(
+        (status = 200, description = "The same rows or features, in order, with the columns of `columns` added (default: each layer's code and `<layer>_name`, position, thor_senior, police_coordinator, status, quality, source, point_lat, point_lon, point_x, point_y, message); the summary is in the `X-Classify-Summary` header",
+            content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"))),
+        (status = 400, description = "Unknown parameter, or a form upload without a file", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not CSV or GeoJSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No columns hold a place, or not GeoJSON", body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
 pub(super) async fn classify(
     Extension(s): Extension<Arc<Served>>,
     Extension(caller): Extension<Caller>,
@@ -116,19 +135,22 @@ pub(super) async fn classify(
         .trim()
         .to_string();
     let format = format_of(&media)?;
-    let names = ColumnArgs::names();
-    let mut query = params(raw, &names)?;
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<ColumnArgs>);
+    let names: &[&'static str] = &NAMES;
+    let mut query = params(raw, names)?;
     let body = if format == Format::Sniff {
         let (file, fields) = read_form(req).await?;
         // Form fields are parameters too; the same one in both places is refused as repeated.
         let encoded = serde_urlencoded::to_string(&fields).unwrap_or_default();
-        for (k, v) in params(Some(encoded), &names)? {
+        for (k, v) in params(Some(encoded), names)? {
             if query.insert(k, v).is_some() {
                 return Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "repeated-parameter",
                     "A parameter is given twice",
-                    format!("parameter '{k}' is given both in the query and in the form; give it once"),
+                    format!(
+                        "parameter '{k}' is given both in the query and in the form; give it once"
+                    ),
                 ));
             }
         }
@@ -183,8 +205,14 @@ pub(super) async fn classify(
         } else {
             crate::classify::classify_csv
         };
-        run(&served.resolver, body.as_slice(), &mut out, &opts, |_, _| {})
-            .map(|summary| (out, summary))
+        run(
+            &served.resolver,
+            body.as_slice(),
+            &mut out,
+            &opts,
+            |_, _| {},
+        )
+        .map(|summary| (out, summary))
     })
     .await
     .map_err(|e| ApiError::internal("the classification task stopped", &e))?;

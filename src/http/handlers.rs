@@ -11,7 +11,13 @@ use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
 
 use super::params::{params, point_from};
+use std::sync::LazyLock;
+
+use super::openapi::{
+    AreasParams, LookupParams, Problem, SituationList, SuggestList, SuggestParams, query_names,
+};
 use super::{ApiError, AppState, Served, audience_index};
+use crate::resolve::Answer;
 use std::collections::BTreeMap;
 
 use crate::address::{Failure, Query};
@@ -31,7 +37,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/healthz", get(healthz))
         .route("/v1/lookup", get(lookup))
         .route("/v1/addresses/suggest", get(suggest))
-        .route("/v1/classify", axum::routing::post(super::classify::classify))
+        .route(
+            "/v1/classify",
+            axum::routing::post(super::classify::classify),
+        )
         .route("/v1/situations", get(situations))
         .route("/v1/layers", get(layers))
         .route("/v1/areas", get(areas))
@@ -117,7 +126,10 @@ async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     }))
 }
 
-async fn healthz(
+#[utoipa::path(get, path = "/healthz", tag = "service", summary = "Health and data version",
+    responses((status = 200, body = Object), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn healthz(
     State(app): State<Arc<AppState>>,
     Extension(s): Extension<Arc<Served>>,
 ) -> Json<Value> {
@@ -134,29 +146,29 @@ async fn healthz(
     }))
 }
 
-async fn lookup(
+#[utoipa::path(get, path = "/v1/lookup", tag = "lookup",
+    summary = "The areas of a place and who is responsible there",
+    params(LookupParams),
+    responses(
+        (status = 200, description = "The place is covered", body = Answer),
+        (status = 300, description = "Ambiguous address: a problem with `candidates`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Outside coverage: the same body, `position: outside`, with the nearest area; or an address that does not exist: a problem with the nearest `candidates`",
+            content((Answer = "application/json"), (Problem = "application/problem+json"))),
+        (status = 400, description = "Unreadable or implausible input", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid API key", body = Problem, content_type = "application/problem+json"),
+        (status = 414, description = "Query string too long", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Overloaded or timed out; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("api_key" = [])))]
+pub(super) async fn lookup(
     State(app): State<Arc<AppState>>,
     Extension(s): Extension<Arc<Served>>,
     Extension(caller): Extension<Caller>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let mut p = params(
-        raw,
-        &[
-            "q",
-            "lat",
-            "lon",
-            "x",
-            "y",
-            "crs",
-            "situation",
-            "address",
-            "postcode",
-            "huisnummer",
-            "huisletter",
-            "toevoeging",
-        ],
-    )?;
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<LookupParams>);
+    let mut p = params(raw, &NAMES)?;
     let situation = p.remove("situation");
     if let Some(q) = address_query(&mut p)? {
         let answer = s
@@ -294,11 +306,23 @@ fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
         .with("addresses", json!(meta))
 }
 
-async fn suggest(
+#[utoipa::path(get, path = "/v1/addresses/suggest", tag = "lookup",
+    summary = "Autocomplete addresses on street and postcode prefixes",
+    params(SuggestParams),
+    responses(
+        (status = 200, body = SuggestList),
+        (status = 400, description = "Missing q or bad limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 414, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn suggest(
     Extension(s): Extension<Arc<Served>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let p = params(raw, &["q", "limit"])?;
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<SuggestParams>);
+    let p = params(raw, &NAMES)?;
     let q = p.get("q").ok_or_else(|| {
         ApiError::from(QueryError::Missing {
             param: "q",
@@ -328,7 +352,15 @@ async fn suggest(
     })))
 }
 
-async fn situations(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
+#[utoipa::path(get, path = "/v1/situations", tag = "meldkaart",
+    summary = "The meldkaart: situations, who handles them, how to report them",
+    responses(
+        (status = 200, body = SituationList),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn situations(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     let d = s.resolver.data();
     Json(json!({
         "situations": d.situations.list(),
@@ -337,7 +369,10 @@ async fn situations(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     }))
 }
 
-async fn layers(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
+#[utoipa::path(get, path = "/v1/layers", tag = "areas", summary = "The layers and their areas",
+    responses((status = 200, body = Object), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn layers(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     let d = s.resolver.data();
     Json(json!({
         "coverage_layer": d.manifest.coverage_layer,
@@ -375,13 +410,26 @@ fn geojson_response(headers: &HeaderMap, etag: String, body: &str) -> Response {
         .unwrap_or_default()
 }
 
-async fn areas(
+#[utoipa::path(get, path = "/v1/areas", tag = "areas",
+    summary = "A layer as an RFC 7946 FeatureCollection (WGS84) with properties and contacts",
+    params(AreasParams),
+    responses(
+        (status = 200, description = "GeoJSON FeatureCollection", body = Object, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Unknown layer or parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 414, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn areas(
     Extension(s): Extension<Arc<Served>>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = params(raw, &["layer"])?;
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<AreasParams>);
+    let p = params(raw, &NAMES)?;
     let d = s.resolver.data();
     let layer = p
         .get("layer")
@@ -407,7 +455,18 @@ async fn areas(
     ))
 }
 
-async fn area(
+#[utoipa::path(get, path = "/v1/areas/{id}", tag = "areas",
+    summary = "One area as an RFC 7946 Feature",
+    params(("id" = String, Path, description = "Area id, e.g. lwa-noord-oost, WK093500, BU09350000")),
+    responses(
+        (status = 200, description = "GeoJSON Feature", body = Object, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn area(
     Extension(s): Extension<Arc<Served>>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,

@@ -49,6 +49,7 @@ use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 
+use openapi::Problem;
 pub use problem::ApiError;
 
 use crate::auth::{ApiKeys, Caller};
@@ -557,6 +558,8 @@ async fn add_security_headers(
 }
 
 /// The process answers.
+#[utoipa::path(get, path = "/livez", tag = "service", summary = "Liveness: the process answers",
+    responses((status = 200, body = Object)))]
 async fn livez() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -567,6 +570,9 @@ async fn livez() -> Response {
 
 /// Data is loaded and indexed (it is before the socket is bound, and a reload keeps the old
 /// snapshot serving) and the service is not shutting down.
+#[utoipa::path(get, path = "/readyz", tag = "service",
+    summary = "Readiness: data loaded and indexed, not shutting down",
+    responses((status = 200, body = Object), (status = 503, description = "Shutting down", body = Object)))]
 async fn readyz(State(s): State<Arc<AppState>>) -> Response {
     if s.shutting_down.load(std::sync::atomic::Ordering::Relaxed) {
         return (
@@ -829,6 +835,9 @@ async fn openapi_json() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], doc).into_response()
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "service", summary = "Prometheus metrics",
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
 async fn metrics(State(s): State<Arc<AppState>>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
@@ -837,6 +846,18 @@ async fn metrics(State(s): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
+#[utoipa::path(post, path = "/admin/reload", tag = "service",
+    summary = "Validate the data source again and swap it in atomically (admin key)",
+    responses(
+        (status = 200, description = "Reloaded: previous and new version", body = Object),
+        (status = 401, description = "No key, or a key that is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A valid key without the admin scope", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Request body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "New data refused; the old keeps serving", body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
 async fn admin_reload(
     State(s): State<Arc<AppState>>,
     axum::Extension(caller): axum::Extension<Caller>,

@@ -42,7 +42,9 @@ impl ApiError {
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal-error",
             "Internal error",
-            format!("{what}; this is a fault of the service, not of the request, and it has been logged"),
+            format!(
+                "{what}; this is a fault of the service, not of the request, and it has been logged"
+            ),
         )
     }
 

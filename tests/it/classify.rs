@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use wijkwijzer::classify::{Options, Summary, classify_csv};
+use wijkwijzer::classify::{ColumnArgs, Options, Summary, classify_csv};
 use wijkwijzer::geodata::Geodata;
 use wijkwijzer::http::{AppState, DataSource, ServeConfig};
 use wijkwijzer::resolve::Resolver;
@@ -47,6 +47,9 @@ fn appended(input: &[(String, &str)], header: &str, output: &[u8]) -> Vec<String
     extras
 }
 
+/// The added columns, in the documented order, for the shipped layers.
+const ADDED: &str = "lwa,lwa_name,wijk,wijk_name,buurt,buurt_name,stadsdeel,stadsdeel_name,position,thor_senior,police_coordinator,status,quality,source,point_lat,point_lon,point_x,point_y,message";
+
 fn row_strategy() -> impl Strategy<Value = (String, &'static str)> {
     let point = (50.80f64..50.90, 5.62f64..5.78, "[a-z ]{0,8}")
         .prop_map(|(lat, lon, note)| format!("{lat:.6},{lon:.6},{note}"));
@@ -80,7 +83,7 @@ proptest! {
             input.push_str(e);
         }
         let (out, summary) = run(input.as_bytes(), &Options::default());
-        let extras = appended(&records, "lat,lon,note,lwa,lwa_name,wijk,buurt,position,thor_senior,police_coordinator,status,message\n", &out);
+        let extras = appended(&records, &format!("lat,lon,note,{ADDED}\n"), &out);
         prop_assert_eq!(summary.rows as usize, records.len());
         prop_assert_eq!(summary.per_status.values().sum::<u64>(), summary.rows);
         let ok = extras.iter().filter(|e| e.contains(",ok,")).count() as u64;
@@ -94,14 +97,22 @@ fn dutch_excel_semicolons_bom_and_decimal_commas() {
     let (out, summary) = run(input.as_bytes(), &Options::default());
     let out = String::from_utf8(out).unwrap();
     assert!(
-        out.starts_with("\u{feff}naam;lat;lon;lwa;lwa_name;"),
+        out.starts_with(&format!(
+            "\u{feff}naam;lat;lon;{}\r\n",
+            ADDED.replace(',', ";")
+        )),
         "{out}"
     );
     assert!(
         out.contains("Vrijthof;50,8489;5,6879;lwa-centrum-zuid-west;Centrum / Zuid-West;"),
         "{out}"
     );
-    assert!(out.contains("BU09350000 Binnenstad"), "{out}");
+    assert!(out.contains(";BU09350000;Binnenstad;"), "{out}");
+    // The resolved point: WGS84 as given (to 7 decimals), RD to the millimetre.
+    assert!(
+        out.contains(";ok;coordinates;lat/lon;50.8489;5.6879;176177.969;317717.186;\r\n"),
+        "{out}"
+    );
     assert_eq!(summary.delimiter, ";");
     assert_eq!(summary.encoding, "UTF-8 with BOM");
     assert_eq!(summary.resolved, 2, "{summary:?}");
@@ -144,34 +155,52 @@ fn columns_can_be_named_and_wrong_names_are_refused() {
     .unwrap_err()
     .to_string();
     assert!(
-        err.contains("breedte, lengte, wat") && err.contains("--lat/--lon"),
+        err.contains("breedte, lengte, wat") && err.contains("--lat, --lon"),
         "{err}"
     );
     let opts = Options {
-        lat: Some("breedte".into()),
-        lon: Some("Lengte".into()),
+        columns: ColumnArgs {
+            lat: Some("breedte".into()),
+            lon: Some("Lengte".into()),
+            ..ColumnArgs::default()
+        },
         ..Options::default()
     };
     let (out, summary) = run(input.as_bytes(), &opts);
     assert_eq!(summary.resolved, 1, "{}", String::from_utf8_lossy(&out));
     let opts = Options {
-        lat: Some("nope".into()),
-        lon: Some("lengte".into()),
+        columns: ColumnArgs {
+            lat: Some("nope".into()),
+            lon: Some("lengte".into()),
+            ..ColumnArgs::default()
+        },
         ..Options::default()
     };
     let err = classify_csv(resolver(), input.as_bytes(), Vec::new(), &opts, |_, _| {})
         .unwrap_err()
         .to_string();
-    assert!(err.contains("no column 'nope'"), "{err}");
-    // Web Mercator x/y with a CRS flag.
+    assert!(
+        err.contains("--lat names column 'nope', but the header has no such column"),
+        "{err}"
+    );
+    // Web Mercator x/y with a CRS flag, and without one (judged from the values).
     let opts = Options {
-        x: Some("mx".into()),
-        y: Some("my".into()),
-        crs: Some(wijkwijzer::crs::Crs::WebMercator),
+        columns: ColumnArgs {
+            x: Some("mx".into()),
+            y: Some("my".into()),
+            crs: Some("EPSG:3857".into()),
+            ..ColumnArgs::default()
+        },
         ..Options::default()
     };
     let (_, summary) = run(b"mx,my\n633174,6594609\n", &opts);
     assert_eq!(summary.resolved, 1);
+    let (_, summary) = run(b"x,y\n633174,6594609\n", &Options::default());
+    assert_eq!(summary.resolved, 1, "{summary:?}");
+    assert!(
+        summary.notes[0].contains("EPSG:3857 coordinates, not RD New"),
+        "{summary:?}"
+    );
 }
 
 #[test]
@@ -182,7 +211,7 @@ fn addresses_and_the_summary_counts() {
     let out = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert!(
-        lines[1].contains("BU09350200 Brusselsepoort") && lines[1].contains(",ok,"),
+        lines[1].contains("BU09350200,Brusselsepoort") && lines[1].contains(",ok,"),
         "{out}"
     );
     assert!(lines[2].contains(",address_not_found,"), "{out}");
@@ -276,7 +305,12 @@ async fn http_classify_takes_megabytes_and_refuses_too_much() {
         .await
         .unwrap();
     assert_eq!(res.status(), 422);
-    assert!(res.text().await.unwrap().contains("--lat/--lon"));
+    // The HTTP door names parameters, never the CLI's flags.
+    let detail = res.text().await.unwrap();
+    assert!(
+        detail.contains("Name them with lat=, lon=, x=, y=") && !detail.contains("--"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -351,7 +385,8 @@ fn newline_delimited_geojson_keeps_every_line_and_every_value() {
         got[0]
     );
     let first: serde_json::Value = serde_json::from_str(got[0]).unwrap();
-    assert_eq!(first["properties"]["buurt"], "BU09350000 Binnenstad");
+    assert_eq!(first["properties"]["buurt"], "BU09350000");
+    assert_eq!(first["properties"]["buurt_name"], "Binnenstad");
     assert_eq!(first["properties"]["status"], "ok");
     let third: serde_json::Value = serde_json::from_str(got[2]).unwrap();
     assert_eq!(third["properties"]["status"], "missing_place");
@@ -397,7 +432,9 @@ fn a_feature_collection_in_rd_keeps_its_members() {
     let f = doc["features"].as_array().unwrap();
     assert_eq!(f.len(), 2);
     assert_eq!(f[0]["properties"]["lwa_name"], "Centrum / Zuid-West");
-    assert_eq!(f[1]["properties"]["buurt"], "BU09350200 Brusselsepoort");
+    assert_eq!(f[1]["properties"]["buurt"], "BU09350200");
+    assert_eq!(f[1]["properties"]["buurt_name"], "Brusselsepoort");
+    assert!(f[1]["properties"]["point_x"].is_f64(), "{}", f[1]);
     assert_eq!(f[1]["geometry"]["coordinates"][0], 174564.74);
     assert_eq!(summary.resolved, 2);
     assert!(
@@ -563,22 +600,19 @@ fn make_doors_resolver() -> Resolver {
     }
 }
 
-/// What lookup says for a text, in batch's terms: status, LWA id, buurt code, and the THOR
-/// senior and police coordinator columns as batch writes them.
-fn lookup_as_row(r: &Resolver, text: &str) -> (String, String, String, String, String) {
+/// What lookup says for a text, in batch's terms: status, LWA id, wijk and buurt codes, the
+/// THOR senior and police coordinator cells, the match quality and the point (RD x, y).
+fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
     use wijkwijzer::address::{Failure, Query};
     use wijkwijzer::resolve::AddressLookupError;
     let audience = wijkwijzer::roster::Audience::Public;
+    let refused = |status: &str| {
+        let mut row = vec![status.to_string()];
+        row.resize(9, String::new());
+        row
+    };
     let answer = match wijkwijzer::query::parse(text) {
-        Err(_) => {
-            return (
-                "bad_address".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            );
-        }
+        Err(_) => return refused("bad_address"),
         Ok(wijkwijzer::query::Input::Point(u)) => Ok(r.resolve(u.rd, audience)),
         Ok(wijkwijzer::query::Input::Address(t)) => {
             r.resolve_address(&Query::Text(t), None, audience)
@@ -587,41 +621,24 @@ fn lookup_as_row(r: &Resolver, text: &str) -> (String, String, String, String, S
     let answer = match answer {
         Ok(a) => a,
         Err(AddressLookupError::Address(Failure::NotFound { .. })) => {
-            return (
-                "address_not_found".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            );
+            return refused("address_not_found");
         }
         Err(AddressLookupError::Address(Failure::Ambiguous { .. })) => {
-            return (
-                "ambiguous_address".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            );
+            return refused("ambiguous_address");
         }
-        Err(_) => {
-            return (
-                "bad_address".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            );
-        }
+        Err(_) => return refused("bad_address"),
     };
+    let quality = answer
+        .address
+        .as_ref()
+        .map_or("coordinates", |a| a.quality.as_str())
+        .to_string();
+    let point = [answer.point.rd.x.to_string(), answer.point.rd.y.to_string()];
     if answer.position == wijkwijzer::index::Position::Outside {
-        return (
-            "outside".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-        );
+        let mut row = refused("outside");
+        row[6] = quality;
+        row[7..9].clone_from_slice(&point);
+        return row;
     }
     let person = |role: wijkwijzer::roster::Role| {
         answer
@@ -631,12 +648,18 @@ fn lookup_as_row(r: &Resolver, text: &str) -> (String, String, String, String, S
             .map(wijkwijzer::roster::Contact::cell)
             .unwrap_or_default()
     };
-    (
+    let [x, y] = point;
+    vec![
         "ok".into(),
         answer
             .lwa
             .as_ref()
             .map(|l| l.id.clone())
+            .unwrap_or_default(),
+        answer
+            .wijk
+            .as_ref()
+            .map(|w| w.code.clone())
             .unwrap_or_default(),
         answer
             .buurt
@@ -645,7 +668,10 @@ fn lookup_as_row(r: &Resolver, text: &str) -> (String, String, String, String, S
             .unwrap_or_default(),
         person(wijkwijzer::roster::Role::SeniorWijkgebondenMedewerker),
         person(wijkwijzer::roster::Role::Coordinator),
-    )
+        quality,
+        x,
+        y,
+    ]
 }
 
 /// Inputs of every kind, written as people write them.
@@ -704,17 +730,17 @@ proptest! {
         let mut rows = csv::ReaderBuilder::new().delimiter(b';').from_reader(out.as_bytes());
         let header = rows.headers().unwrap().clone();
         let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-        let (status, lwa, buurt, thor, police) = (col("status"), col("lwa"), col("buurt"), col("thor_senior"), col("police_coordinator"));
+        let columns: Vec<usize> = ["status", "lwa", "wijk", "buurt", "thor_senior", "police_coordinator", "quality", "point_x", "point_y"]
+            .iter()
+            .map(|n| col(n))
+            .collect();
         for (text, row) in inputs.iter().zip(rows.records()) {
             let row = row.unwrap();
-            let batch = (
-                row[status].to_string(),
-                row[lwa].to_string(),
-                row[buurt].split(' ').next().unwrap_or_default().to_string(),
-                row[thor].to_string(),
-                row[police].to_string(),
-            );
-            let batch = if batch.0 == "bad_coordinate" { ("bad_address".to_string(), batch.1, batch.2, batch.3, batch.4) } else { batch };
+            let mut batch: Vec<String> = columns.iter().map(|c| row[*c].to_string()).collect();
+            // Lookup has one status for any text it cannot read; batch tells coordinates apart.
+            if batch[0] == "bad_coordinate" {
+                batch[0] = "bad_address".into();
+            }
             prop_assert_eq!(batch, lookup_as_row(r, text), "input {:?}", text);
         }
     }

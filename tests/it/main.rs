@@ -5,6 +5,7 @@
 
 mod addresses;
 mod bag_import;
+mod batch_files;
 mod browser;
 mod classify;
 mod cli;

@@ -1,0 +1,327 @@
+//! Batch as analysts have their files: an Excel export with coordinates for some rows and an
+//! address for others, street + number without a postcode, swapped columns, a lean column
+//! choice, one-column files, and the HTTP door's form uploads and parameter hints.
+
+use std::sync::Arc;
+
+use wijkwijzer::address::{AddressIndex, MatchQuality, Query};
+use wijkwijzer::classify::{ColumnArgs, Options, Summary, classify_csv};
+use wijkwijzer::geodata::Geodata;
+use wijkwijzer::http::AppState;
+use wijkwijzer::resolve::Resolver;
+
+fn resolver() -> &'static Resolver {
+    static R: std::sync::OnceLock<Resolver> = std::sync::OnceLock::new();
+    R.get_or_init(|| Resolver::new(Geodata::embedded().unwrap()))
+}
+
+fn run(input: &str, opts: &Options) -> (Vec<csv::StringRecord>, csv::StringRecord, Summary) {
+    let mut out = Vec::new();
+    let summary = classify_csv(resolver(), input.as_bytes(), &mut out, opts, |_, _| {}).unwrap();
+    let delimiter = if summary.delimiter == ";" { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(out.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let rows = reader.records().map(Result::unwrap).collect();
+    (rows, header, summary)
+}
+
+fn col(header: &csv::StringRecord, name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+/// Shipped addresses that a street + number and a postcode + number both name exactly.
+fn shipped_addresses() -> Vec<(String, String, String, wijkwijzer::crs::Rd)> {
+    let index = AddressIndex::embedded();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/addresses.csv"),
+    )
+    .unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for r in reader.deserialize::<std::collections::HashMap<String, String>>() {
+        let r = r.unwrap();
+        let (street, number, postcode) = (&r["straat"], &r["huisnummer"], &r["postcode"]);
+        if postcode.is_empty() || !r["huisletter"].is_empty() || !r["toevoeging"].is_empty() {
+            continue;
+        }
+        let by_street = index.find(&Query::Street {
+            street: street.clone(),
+            huisnummer: number.clone(),
+            huisletter: None,
+            toevoeging: None,
+            woonplaats: None,
+        });
+        let by_postcode = index.find(&Query::Parts {
+            postcode: postcode.clone(),
+            huisnummer: number.clone(),
+            huisletter: None,
+            toevoeging: None,
+        });
+        if let (Ok(a), Ok(b)) = (by_street, by_postcode)
+            && a.best.quality == MatchQuality::Exact
+            && b.best.quality == MatchQuality::Exact
+            && a.best.address == b.best.address
+        {
+            out.push((
+                street.clone(),
+                number.clone(),
+                postcode.clone(),
+                a.best.address.rd,
+            ));
+        }
+    }
+    out
+}
+
+/// The case: `datum;omschrijving;straat;huisnummer;postcode;x;y`, 500 rows, some with
+/// x/y, some with only street + number, some with only postcode + number: every row is placed,
+/// without flags, from the first place it has, and the summary counts rows per source.
+#[test]
+fn an_excel_export_places_every_row_that_has_a_place() {
+    let addresses = shipped_addresses();
+    assert!(addresses.len() > 100, "{}", addresses.len());
+    let mut csv = String::from("datum;omschrijving;straat;huisnummer;postcode;x;y\r\n");
+    let mut expected = Vec::new();
+    for i in 0..500 {
+        let (street, number, postcode, rd) = &addresses[i % addresses.len()];
+        let (row, source) = match i % 4 {
+            // Coordinates (with a decimal comma, as Dutch Excel writes them) and the address.
+            0 => (
+                format!(
+                    "{street};{number};{postcode};{};{}",
+                    format!("{:.2}", rd.x).replace('.', ","),
+                    format!("{:.2}", rd.y).replace('.', ",")
+                ),
+                "x/y",
+            ),
+            1 => (format!("{street};{number};;;"), "street"),
+            2 => (format!(";{number};{postcode};;"), "postcode"),
+            _ => (format!("{street};{number};{postcode};;"), "postcode"),
+        };
+        csv.push_str(&format!("1-11-2026;melding {i};{row}\r\n"));
+        expected.push((source, *rd));
+    }
+    let (rows, header, summary) = run(&csv, &Options::default());
+    assert_eq!(summary.rows, 500);
+    assert_eq!(
+        summary.per_status.get("ok").copied().unwrap_or(0)
+            + summary.per_status.get("outside").copied().unwrap_or(0),
+        500,
+        "{summary:?}"
+    );
+    assert_eq!(summary.per_source["x/y"], 125, "{summary:?}");
+    assert_eq!(summary.per_source["street"], 125, "{summary:?}");
+    assert_eq!(summary.per_source["postcode"], 250, "{summary:?}");
+    assert_eq!(
+        summary.columns,
+        "x/y (EPSG:28992) from 'x', 'y'; then postcode from 'postcode', 'huisnummer'; then street from 'straat', 'huisnummer'"
+    );
+    let (source, x, y, lwa) = (
+        col(&header, "source"),
+        col(&header, "point_x"),
+        col(&header, "point_y"),
+        col(&header, "lwa"),
+    );
+    for (row, (want_source, rd)) in rows.iter().zip(&expected) {
+        assert_eq!(&row[source], *want_source, "{row:?}");
+        let got = (
+            row[x].parse::<f64>().unwrap(),
+            row[y].parse::<f64>().unwrap(),
+        );
+        assert!(
+            (got.0 - rd.x).abs() < 0.01 && (got.1 - rd.y).abs() < 0.01,
+            "{row:?} vs {rd:?}"
+        );
+        // The area is the lookup's for the same point.
+        let answer = resolver().resolve(*rd, wijkwijzer::roster::Audience::Public);
+        assert_eq!(
+            &row[lwa],
+            answer.lwa.map(|l| l.id).unwrap_or_default(),
+            "{row:?}"
+        );
+    }
+}
+
+#[test]
+fn a_file_with_street_and_number_only_is_classified() {
+    let (rows, header, summary) = run(
+        "straat,huisnummer,woonplaats\nBrusselsepoort,45,Maastricht\nBrusselsepoort,45,Amsterdam\nBrusselsepoort,,\n",
+        &Options::default(),
+    );
+    let (status, quality, message) = (
+        col(&header, "status"),
+        col(&header, "quality"),
+        col(&header, "message"),
+    );
+    assert_eq!(&rows[0][status], "ok", "{:?}", rows[0]);
+    assert_eq!(&rows[0][quality], "exact");
+    assert_eq!(&rows[0][col(&header, "buurt")], "BU09350200");
+    assert_eq!(&rows[0][col(&header, "buurt_name")], "Brusselsepoort");
+    assert_ne!(&rows[1][status], "ok", "{:?}", rows[1]);
+    assert_eq!(&rows[2][status], "missing_place");
+    assert_eq!(
+        &rows[2][message],
+        "column 'huisnummer' is empty while 'straat' holds 'Brusselsepoort'"
+    );
+    assert_eq!(summary.per_source["street"], 1, "{summary:?}");
+}
+
+#[test]
+fn swapped_columns_are_judged_once_per_file() {
+    // The latitudes are in the column called lon: every row is read swapped, with a note.
+    let (rows, header, summary) = run(
+        "naam,lat,lon\nVrijthof,5.6879,50.8489\nStation,5.7053,50.8497\nfout,5.7,abc\n",
+        &Options::default(),
+    );
+    assert!(
+        summary.notes[0].contains("'lat' and 'lon' hold each other's values"),
+        "{summary:?}"
+    );
+    assert_eq!(&rows[0][col(&header, "buurt_name")], "Binnenstad");
+    assert_eq!(&rows[1][col(&header, "buurt_name")], "Wyck");
+    // A bad cell is named by its column, with an example of what belongs there (here the
+    // latitude, which this file keeps in 'lon').
+    assert_eq!(
+        &rows[2][col(&header, "message")],
+        "column 'lon' holds 'abc', which is not a number; it should look like 50.8514"
+    );
+    // RD x/y swapped.
+    let (rows, header, summary) = run("x,y\n317996,176395\n", &Options::default());
+    assert_eq!(&rows[0][col(&header, "status")], "ok", "{summary:?}");
+    assert!(summary.notes[0].contains("read swapped"), "{summary:?}");
+    // One row alone that looks swapped (the file does not) is refused in column terms.
+    let (rows, header, _) = run(
+        "lat,lon\n50.8489,5.6879\n50.8497,5.7053\n5.69,50.85\n",
+        &Options::default(),
+    );
+    assert_eq!(
+        &rows[2][col(&header, "message")],
+        "'lat' = 5.69 and 'lon' = 50.85 look swapped in this row: Maastricht lies at latitude 50.85, longitude 5.69"
+    );
+}
+
+#[test]
+fn columns_choose_what_is_added_and_one_column_files_keep_commas() {
+    let opts = Options {
+        columns: ColumnArgs {
+            columns: Some("codes".into()),
+            ..ColumnArgs::default()
+        },
+        ..Options::default()
+    };
+    let mut out = Vec::new();
+    classify_csv(
+        resolver(),
+        "adres\nBrusselsepoort 45\n".as_bytes(),
+        &mut out,
+        &opts,
+        |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "adres,lwa,wijk,buurt,stadsdeel,status\nBrusselsepoort 45,lwa-noord-west,WK093502,BU09350200,sd-west,ok\n"
+    );
+    let bad = Options {
+        columns: ColumnArgs {
+            columns: Some("lwa,buurtnaam".into()),
+            ..ColumnArgs::default()
+        },
+        ..Options::default()
+    };
+    let e = classify_csv(
+        resolver(),
+        "adres\nx\n".as_bytes(),
+        Vec::new(),
+        &bad,
+        |_, _| {},
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().starts_with(
+            "--columns: there is no column 'buurtnaam' to add; did you mean 'buurt_name'?"
+        ),
+        "{e}"
+    );
+}
+
+/// `curl -F file=@incidents.csv` works; unknown parameters get "did you mean"; the 4xx details
+/// name parameters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_takes_form_uploads_and_hints_at_parameters() {
+    let base = crate::spawn_server(Arc::new(AppState::new(Resolver::new(
+        Geodata::embedded().unwrap(),
+    ))))
+    .await;
+    let client = reqwest::Client::new();
+    let form = reqwest::multipart::Form::new()
+        .text("columns", "lwa,status")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"naam;x;y\r\nVrijthof;176177;317717\r\n".to_vec())
+                .file_name("incidents.csv"),
+        );
+    let res = client
+        .post(format!("{base}/v1/classify"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/csv");
+    assert_eq!(
+        res.text().await.unwrap(),
+        "naam;x;y;lwa;status\r\nVrijthof;176177;317717;lwa-centrum-zuid-west;ok\r\n"
+    );
+    // A form without a file says how to send one.
+    let res = client
+        .post(format!("{base}/v1/classify"))
+        .multipart(reqwest::multipart::Form::new().text("lat", "breedte"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        v["detail"].as_str().unwrap().contains("curl -F file=@"),
+        "{v}"
+    );
+    // A typo in a parameter: did you mean, and the list of parameters.
+    let res = client
+        .post(format!("{base}/v1/classify?postcod=pc"))
+        .header("content-type", "text/csv")
+        .body("pc,huisnummer\n6216CG,45\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let v: serde_json::Value = res.json().await.unwrap();
+    let detail = v["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("unknown parameter 'postcod'; did you mean 'postcode'?")
+            && detail.contains("straat, woonplaats, address, columns"),
+        "{detail}"
+    );
+    // A column option naming a missing column: said as a parameter.
+    let res = client
+        .post(format!("{base}/v1/classify?postcode=pc6"))
+        .header("content-type", "text/csv")
+        .body("pc,huisnummer\n6216CG,45\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("postcode= names column 'pc6', but the header has no such column"),
+        "{v}"
+    );
+}
