@@ -17,6 +17,7 @@ use axum::response::Response;
 
 use super::openapi::{Problem, query_names};
 use super::params::params;
+use super::problem::Kind;
 use super::{ApiError, Served};
 use crate::auth::Caller;
 use crate::classify::{ColumnArgs, Door, Options};
@@ -43,9 +44,7 @@ fn format_of(media: &str) -> Result<Format, ApiError> {
         "multipart/form-data" => Format::Sniff,
         _ => {
             return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "Unsupported media type",
+                Kind::UnsupportedMediaType,
                 format!(
                     "send text/csv, text/tab-separated-values, application/geo+json or application/x-ndjson as the body, or the file as multipart/form-data (curl -F file=@places.csv), not '{media}'"
                 ),
@@ -56,9 +55,7 @@ fn format_of(media: &str) -> Result<Format, ApiError> {
 
 fn bad_form(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "malformed-form",
-        "Malformed form upload",
+        Kind::MalformedForm,
         format!("the multipart/form-data body cannot be read: {e}"),
     )
 }
@@ -70,12 +67,7 @@ async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), Api
     let mut fields = Vec::new();
     while let Some(part) = form.next_field().await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body-too-large",
-                "The body is too large",
-                e.body_text(),
-            )
+            ApiError::new(Kind::BodyTooLarge, e.body_text())
         } else {
             bad_form(e)
         }
@@ -145,9 +137,7 @@ pub(super) async fn classify(
         for (k, v) in params(Some(encoded), names)? {
             if query.insert(k, v).is_some() {
                 return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "repeated-parameter",
-                    "A parameter is given twice",
+                    Kind::RepeatedParameter,
                     format!(
                         "parameter '{k}' is given both in the query and in the form; give it once"
                     ),
@@ -158,25 +148,12 @@ pub(super) async fn classify(
     } else {
         axum::body::to_bytes(req.into_body(), usize::MAX)
             .await
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body-too-large",
-                    "The body is too large",
-                    e.to_string(),
-                )
-            })?
+            .map_err(|e| ApiError::new(Kind::BodyTooLarge, e.to_string()))?
             .to_vec()
     };
     let columns: ColumnArgs =
-        serde_json::from_value(serde_json::to_value(&query).unwrap_or_default()).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad-parameter",
-                "A parameter cannot be read",
-                e.to_string(),
-            )
-        })?;
+        serde_json::from_value(serde_json::to_value(&query).unwrap_or_default())
+            .map_err(|e| ApiError::new(Kind::BadParameter, e.to_string()))?;
     let geojson = match format {
         Format::GeoJson => true,
         Format::Sniff => body
@@ -216,14 +193,8 @@ pub(super) async fn classify(
     })
     .await
     .map_err(|e| ApiError::internal("the classification task stopped", &e))?;
-    let (out, summary) = result.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unclassifiable-file",
-            "The file cannot be classified",
-            e.detail(Door::Http),
-        )
-    })?;
+    let (out, summary) =
+        result.map_err(|e| ApiError::new(Kind::UnclassifiableFile, e.detail(Door::Http)))?;
     let summary_json = serde_json::to_string(&summary).unwrap_or_default();
     Ok(Response::builder()
         .header(

@@ -11,12 +11,14 @@ use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
 
 use super::params::{params, point_from};
+use super::problem::Kind;
 use std::sync::LazyLock;
 
+use super::ApiError;
 use super::openapi::{
     AreasParams, LookupParams, Problem, SituationList, SuggestList, SuggestParams, query_names,
 };
-use super::{ApiError, AppState, Served, audience_index};
+use super::state::{AppState, Served, audience_index};
 use crate::resolve::Answer;
 use std::collections::BTreeMap;
 
@@ -49,18 +51,14 @@ pub fn routes() -> Router<Arc<AppState>> {
 
 pub async fn not_found() -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not-found",
-        "No such endpoint",
+        Kind::NotFound,
         "see GET /v1 for the endpoints: /v1/lookup, /v1/situations, /v1/areas, /v1/areas/{id}, /v1/layers, /healthz; the page is at /",
     )
 }
 
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        "Method not allowed",
+        Kind::MethodNotAllowed,
         "this endpoint does not answer this method",
     )
 }
@@ -200,12 +198,7 @@ pub(super) async fn lookup(
 }
 
 fn unknown_situation(e: &crate::situations::UnknownSituation) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "unknown-situation",
-        "Unknown situation",
-        e.to_string(),
-    )
+    ApiError::new(Kind::UnknownSituation, e.to_string())
 }
 
 fn lookup_response(app: &AppState, answer: crate::resolve::Answer) -> Response {
@@ -235,9 +228,7 @@ fn address_query(p: &mut BTreeMap<&'static str, String>) -> Result<Option<Query>
         .collect();
     if (has_parts && has_address) || !others.is_empty() {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "conflicting-parameters",
-            "Conflicting parameters",
+            Kind::ConflictingParameters,
             "give one of: address (free text), postcode and huisnummer (with optional huisletter, toevoeging), q, lat and lon, or x and y",
         ));
     }
@@ -276,22 +267,10 @@ fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
         AddressLookupError::Situation(e) => return unknown_situation(&e),
         AddressLookupError::Address(f) => f,
     };
-    let (status, kind, title) = match &failure {
-        Failure::Unreadable(_) => (
-            StatusCode::BAD_REQUEST,
-            "unreadable-address",
-            "The address cannot be read",
-        ),
-        Failure::NotFound { .. } => (
-            StatusCode::NOT_FOUND,
-            "address-not-found",
-            "No such address",
-        ),
-        Failure::Ambiguous { .. } => (
-            StatusCode::MULTIPLE_CHOICES,
-            "ambiguous-address",
-            "Several addresses match",
-        ),
+    let kind = match &failure {
+        Failure::Unreadable(_) => Kind::UnreadableAddress,
+        Failure::NotFound { .. } => Kind::AddressNotFound,
+        Failure::Ambiguous { .. } => Kind::AmbiguousAddress,
     };
     let meta = s.resolver.addresses().meta();
     let mut detail = failure.reason().to_string();
@@ -301,7 +280,7 @@ fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
             meta.count, meta.source.name
         ));
     }
-    ApiError::new(status, kind, title, detail)
+    ApiError::new(kind, detail)
         .with("candidates", json!(failure.candidates()))
         .with("addresses", json!(meta))
 }
@@ -337,9 +316,7 @@ pub(super) async fn suggest(
             .filter(|n| (1..=50).contains(n))
             .ok_or_else(|| {
                 ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad-limit",
-                    "Bad limit",
+                    Kind::BadLimit,
                     format!("limit must be a whole number from 1 to 50, got '{l}'"),
                 )
             })?,
@@ -439,9 +416,7 @@ pub(super) async fn areas(
     let Some(body) = s.layer_collections[k].get(&layer) else {
         let known: Vec<&str> = d.layers.iter().map(|l| l.info.id.as_str()).collect();
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "unknown-layer",
-            "Unknown layer",
+            Kind::UnknownLayer,
             format!(
                 "layer '{layer}' does not exist; use one of: {}",
                 known.join(", ")
@@ -475,9 +450,7 @@ pub(super) async fn area(
     let k = audience_index(caller.audience);
     let Some(body) = s.area_features[k].get(&id) else {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown-area",
-            "Unknown area",
+            Kind::UnknownArea,
             format!(
                 "no area has id '{id}'; GET /v1/layers lists every area id (e.g. lwa-noord-oost, WK093500, BU09350000)"
             ),

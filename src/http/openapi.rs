@@ -129,7 +129,7 @@ impl utoipa::Modify for ApiKeyScheme {
         super::handlers::healthz,
         super::livez,
         super::readyz,
-        super::metrics,
+        super::metrics::metrics,
         super::admin_reload,
     ),
     components(schemas(Answer, Problem, SituationList, SuggestList)),

@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::http::StatusCode;
-
 use super::problem::ApiError;
+use super::problem::Kind;
 use crate::crs::{Crs, transformer};
 use crate::query::{self, QueryError};
 
@@ -16,9 +15,7 @@ pub fn params(
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
         .map_err(|e| {
             ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed-query",
-                "Malformed query string",
+                Kind::MalformedQuery,
                 format!("the query string is not valid URL encoding: {e}"),
             )
         })?;
@@ -49,9 +46,7 @@ pub fn params(
         };
         if out.insert(*name, v).is_some() {
             return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "repeated-parameter",
-                "A parameter is given twice",
+                Kind::RepeatedParameter,
                 format!("parameter '{name}' is given more than once; give it once"),
             ));
         }

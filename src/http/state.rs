@@ -1,0 +1,299 @@
+//! The service's state: where the data comes from, the serving snapshot with its prepared
+//! area GeoJSON, the API keys and their limiters, and reload (validate completely, then swap).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use axum::http::HeaderValue;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde_json::{Value, json};
+
+use crate::auth::ApiKeys;
+use crate::geodata::{Geodata, GeodataError};
+use crate::resolve::Resolver;
+use crate::roster::Audience;
+
+use super::area_json::{area_feature, wgs84_geometry};
+use super::metrics::Metrics;
+
+/// Where the served data comes from, so that a reload reads it again.
+#[derive(Debug, Clone)]
+pub enum DataSource {
+    Embedded,
+    Dir(PathBuf),
+}
+
+impl DataSource {
+    pub fn load(&self) -> Result<Geodata, GeodataError> {
+        match self {
+            DataSource::Embedded => Geodata::embedded(),
+            DataSource::Dir(d) => Geodata::load_dir(d),
+        }
+    }
+}
+
+/// Limits and options of a running service.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// XYZ tile URL template for the page's base map.
+    pub tiles: Option<String>,
+    pub keys: ApiKeys,
+    /// The key file, re-read on every reload (SIGHUP, `POST /admin/reload`).
+    pub keys_file: Option<PathBuf>,
+    /// Requests per second per client address; 0 switches rate limiting off.
+    pub rate_per_second: u32,
+    pub rate_burst: u32,
+    pub max_concurrent: usize,
+    pub timeout: Duration,
+    pub max_query_bytes: usize,
+    pub max_body_bytes: usize,
+    /// Largest body `POST /v1/classify` accepts (413 beyond it).
+    pub max_classify_bytes: usize,
+    /// Address file to re-read on reload; `None`: keep the loaded address index.
+    pub addresses: Option<std::path::PathBuf>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            tiles: None,
+            keys: ApiKeys::default(),
+            keys_file: None,
+            rate_per_second: 100,
+            rate_burst: 200,
+            max_concurrent: 512,
+            timeout: Duration::from_secs(10),
+            max_query_bytes: 4096,
+            max_body_bytes: 64 * 1024,
+            max_classify_bytes: 64 * 1024 * 1024,
+            addresses: None,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// One consistent snapshot of the data and everything rendered from it.
+pub struct Served {
+    pub resolver: Resolver,
+    /// Per audience (public, internal), per layer: the FeatureCollection.
+    pub(super) layer_collections: [BTreeMap<String, String>; 2],
+    /// Per audience, per area id: the Feature.
+    pub(super) area_features: [BTreeMap<String, String>; 2],
+    pub(super) version_header: HeaderValue,
+}
+
+pub(super) fn audience_index(a: Audience) -> usize {
+    match a {
+        Audience::Public => 0,
+        Audience::Internal => 1,
+    }
+}
+
+impl Served {
+    pub fn new(resolver: Resolver) -> Served {
+        let mut layer_collections: [BTreeMap<String, String>; 2] = Default::default();
+        let mut area_features: [BTreeMap<String, String>; 2] = Default::default();
+        let meta = resolver.meta();
+        // Reprojecting every vertex is the costly part: do it once, for both audiences.
+        let geometries: Vec<Vec<Value>> = resolver
+            .data()
+            .layers
+            .iter()
+            .map(|l| l.areas.iter().map(wgs84_geometry).collect())
+            .collect();
+        for audience in [Audience::Public, Audience::Internal] {
+            let k = audience_index(audience);
+            for (layer, geometries) in resolver.data().layers.iter().zip(&geometries) {
+                let features: Vec<Value> = layer
+                    .areas
+                    .iter()
+                    .zip(geometries)
+                    .map(|(a, g)| area_feature(&resolver, a, g, audience))
+                    .collect();
+                for (a, f) in layer.areas.iter().zip(&features) {
+                    area_features[k].insert(a.id.clone(), f.to_string());
+                }
+                let fc = json!({
+                    "type": "FeatureCollection",
+                    "name": layer.info.id,
+                    "title": layer.info.title,
+                    "attribution": meta.attribution,
+                    "data": meta,
+                    "features": features,
+                });
+                layer_collections[k].insert(layer.info.id.clone(), fc.to_string());
+            }
+        }
+        let version_header = HeaderValue::from_str(&resolver.data().version)
+            .unwrap_or(HeaderValue::from_static("unknown"));
+        Served {
+            resolver,
+            layer_collections,
+            area_features,
+            version_header,
+        }
+    }
+
+    pub fn version(&self) -> &str {
+        &self.resolver.data().version
+    }
+}
+
+/// The API keys in force and one rate limiter per key.
+pub struct KeyState {
+    pub keys: ApiKeys,
+    /// Per key name: its rate and limiter (`None`: not limited).
+    pub(super) limiters: BTreeMap<String, (u32, Option<governor::DefaultDirectRateLimiter>)>,
+}
+
+impl KeyState {
+    fn new(keys: ApiKeys, config: &ServeConfig) -> KeyState {
+        let limiters = keys
+            .rates()
+            .map(|(name, rate)| {
+                let per_second = rate.per_second.unwrap_or(config.rate_per_second);
+                let burst = rate.burst.unwrap_or(config.rate_burst).max(per_second);
+                let limiter = NonZeroU32::new(per_second).map(|r| {
+                    RateLimiter::direct(
+                        Quota::per_second(r).allow_burst(NonZeroU32::new(burst).unwrap_or(r)),
+                    )
+                });
+                (name.to_string(), (per_second, limiter))
+            })
+            .collect();
+        KeyState { keys, limiters }
+    }
+}
+
+/// Everything the handlers share.
+pub struct AppState {
+    pub(super) served: ArcSwap<Served>,
+    pub(super) source: DataSource,
+    pub(super) config: ServeConfig,
+    pub metrics: Metrics,
+    pub(super) limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// The keys and their limiters; swapped whole when the key file is re-read.
+    pub(super) keys: ArcSwap<KeyState>,
+    pub(super) reloading: tokio::sync::Mutex<()>,
+    /// Set when shutdown begins: `/readyz` then says not ready so no new traffic is sent.
+    pub(super) shutting_down: std::sync::atomic::AtomicBool,
+    /// Why the last reload was refused, until one succeeds: `/healthz` reports it.
+    pub last_reload_error: std::sync::Mutex<Option<String>>,
+}
+
+impl AppState {
+    /// A service on already loaded data, default limits, no keys; reloads read the embedded
+    /// data again.
+    pub fn new(resolver: Resolver) -> AppState {
+        Self::with_config(DataSource::Embedded, resolver, ServeConfig::default())
+    }
+
+    pub fn with_config(source: DataSource, resolver: Resolver, config: ServeConfig) -> AppState {
+        let metrics = Metrics::new();
+        metrics.set_version(&resolver.data().version);
+        let limiter = NonZeroU32::new(config.rate_per_second).map(|rate| {
+            let burst =
+                NonZeroU32::new(config.rate_burst.max(config.rate_per_second)).unwrap_or(rate);
+            RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))
+        });
+        let keys = ArcSwap::from_pointee(KeyState::new(config.keys.clone(), &config));
+        AppState {
+            served: ArcSwap::from_pointee(Served::new(resolver)),
+            source,
+            config,
+            metrics,
+            limiter,
+            keys,
+            reloading: tokio::sync::Mutex::new(()),
+            shutting_down: std::sync::atomic::AtomicBool::new(false),
+            last_reload_error: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The current snapshot.
+    pub fn current(&self) -> Arc<Served> {
+        self.served.load_full()
+    }
+
+    /// Loads and validates the data source again and swaps it in; on failure the old data
+    /// stays. Returns (previous version, new version).
+    pub async fn reload(&self) -> Result<(String, String), GeodataError> {
+        let _one_at_a_time = self.reloading.lock().await;
+        let result = self.reload_inner().await;
+        if let Ok(mut last) = self.last_reload_error.lock() {
+            *last = result.as_ref().err().map(|e| {
+                format!(
+                    "{} problem(s), first: {}",
+                    e.problems.len(),
+                    e.problems
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                )
+            });
+        }
+        result
+    }
+
+    async fn reload_inner(&self) -> Result<(String, String), GeodataError> {
+        // The key file first: a refused file refuses the reload, and the old keys stay.
+        let new_keys = match &self.config.keys_file {
+            Some(path) => Some(ApiKeys::load(path).map_err(|reason| GeodataError {
+                origin: path.display().to_string(),
+                problems: vec![crate::geodata::Problem::new(
+                    &path.display().to_string(),
+                    None,
+                    reason,
+                )],
+            })?),
+            None => None,
+        };
+        let source = self.source.clone();
+        let address_file = self.config.addresses.clone();
+        let current_addresses = self.current().resolver.addresses().clone();
+        let started = Instant::now();
+        let served = tokio::task::spawn_blocking(move || {
+            let addresses = match address_file {
+                Some(path) => Arc::new(crate::address::AddressIndex::load(&path).map_err(|e| {
+                    GeodataError {
+                        origin: path.display().to_string(),
+                        problems: vec![crate::geodata::Problem::new(
+                            &e.file,
+                            e.line.map(|l| format!("line {l}")).as_deref(),
+                            e.reason,
+                        )],
+                    }
+                })?),
+                None => current_addresses,
+            };
+            source
+                .load()
+                .map(|d| Served::new(Resolver::new(d).with_addresses(addresses)))
+        })
+        .await
+        .map_err(|e| GeodataError {
+            origin: "reload".into(),
+            problems: vec![crate::geodata::Problem::new(
+                "-",
+                None,
+                format!("reload task failed: {e}"),
+            )],
+        })??;
+        let new = served.version().to_string();
+        let old = self.served.swap(Arc::new(served));
+        if let Some(keys) = new_keys {
+            tracing::info!(keys = ?keys, "key file re-read");
+            self.keys.store(Arc::new(KeyState::new(keys, &self.config)));
+        }
+        self.metrics.set_version(&new);
+        tracing::info!(previous = %old.version(), version = %new, ms = started.elapsed().as_millis() as u64, "data reloaded");
+        Ok((old.version().to_string(), new))
+    }
+}
