@@ -57,6 +57,7 @@ impl CbsKind {
         }
     }
     /// Table names a GeoPackage uses for this kind, best first.
+    #[cfg(feature = "geopackage")]
     fn table_hint(self) -> &'static str {
         match self {
             CbsKind::Buurt => "buurt",
@@ -97,7 +98,17 @@ pub fn read(
     layer: Option<&str>,
 ) -> Result<CbsRead, ImportError> {
     let raw = if is_geopackage(path) {
-        gpkg::read(path, kind, layer)?
+        #[cfg(feature = "geopackage")]
+        {
+            gpkg::read(path, kind, layer)?
+        }
+        #[cfg(not(feature = "geopackage"))]
+        {
+            return Err(file_err(
+                path,
+                "this build reads no GeoPackage (built without the `geopackage` feature); convert it to GeoJSON or use a default build",
+            ));
+        }
     } else {
         if let Some(l) = layer {
             return Err(file_err(
@@ -288,6 +299,7 @@ pub(crate) fn round_mm(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
 }
 
 /// The GeoPackage side: SQLite tables and the GeoPackage geometry encoding.
+#[cfg(feature = "geopackage")]
 mod gpkg {
     use super::*;
     use rusqlite::{Connection, OpenFlags, types::ValueRef};

@@ -9,6 +9,7 @@
 //! every problem listed by file, feature and reason, so a service never swaps in half-good data.
 
 pub mod cbs;
+#[cfg(feature = "download")]
 pub mod download;
 pub mod import;
 pub mod mapping;
