@@ -126,7 +126,11 @@ pub struct PointOut {
 impl PointOut {
     /// A point as every answer states it: WGS84 to 7 decimals (1 cm), RD to the millimetre.
     pub fn of(p: Rd) -> PointOut {
-        let wgs84 = transformer().rd_to_wgs84(p);
+        PointOut::with_wgs84(p, transformer().rd_to_wgs84(p))
+    }
+
+    /// The same, for a point whose WGS84 position is known already.
+    pub fn with_wgs84(p: Rd, wgs84: Wgs84) -> PointOut {
         PointOut {
             wgs84: Wgs84 {
                 lat: round_to(wgs84.lat, 7),

@@ -172,25 +172,26 @@ impl Place {
         }
     }
 
-    /// The columns that must all be filled for this place to be used.
-    pub(crate) fn required(&self) -> Vec<usize> {
-        match self {
-            Place::LatLon { lat, lon } => vec![*lat, *lon],
-            Place::Xy { x, y, .. } => vec![*x, *y],
+    /// The columns that must all be filled for this place to be used (no allocation: this is
+    /// asked for every row).
+    pub(crate) fn required(&self) -> impl Iterator<Item = usize> + Clone + use<> {
+        let (cols, n) = match self {
+            Place::LatLon { lat, lon } => ([*lat, *lon], 2),
+            Place::Xy { x, y, .. } => ([*x, *y], 2),
             Place::Postcode {
                 postcode, number, ..
-            } => vec![*postcode, *number],
-            Place::Street { street, number, .. } => vec![*street, *number],
-            Place::Text(t) => vec![*t],
-        }
+            } => ([*postcode, *number], 2),
+            Place::Street { street, number, .. } => ([*street, *number], 2),
+            Place::Text(t) => ([*t, *t], 1),
+        };
+        cols.into_iter().take(n)
     }
 
     /// E.g. `x/y (EPSG:28992) from 'x', 'y'`.
     fn describe(&self, names: &[String]) -> String {
         let cols = self
             .required()
-            .iter()
-            .map(|i| format!("'{}'", names.get(*i).map(String::as_str).unwrap_or("?")))
+            .map(|i| format!("'{}'", names.get(i).map(String::as_str).unwrap_or("?")))
             .collect::<Vec<_>>()
             .join(", ");
         match self {
@@ -224,6 +225,31 @@ impl Places {
             .map(|p| p.describe(&self.names))
             .collect::<Vec<_>>()
             .join("; then ")
+    }
+
+    /// The highest column index any place reads.
+    pub fn last_column(&self) -> usize {
+        self.list
+            .iter()
+            .flat_map(|p| {
+                match p {
+                    Place::Postcode {
+                        letter, toevoeging, ..
+                    } => [*letter, *toevoeging, None],
+                    Place::Street {
+                        letter,
+                        toevoeging,
+                        woonplaats,
+                        ..
+                    } => [*letter, *toevoeging, *woonplaats],
+                    _ => [None; 3],
+                }
+                .into_iter()
+                .flatten()
+                .chain(p.required())
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     pub fn name(&self, column: usize) -> &str {

@@ -5,6 +5,7 @@
 //! with commas), UTF-8 with or without BOM, or Windows-1252 (detected: the first 4 MiB are not
 //! UTF-8; the added text is then written in Windows-1252 too).
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 
 use super::chunk::{Chunker, pipeline, records};
@@ -140,22 +141,30 @@ pub fn classify_csv<R: Read, W: Write>(
 
 /// A record's place, its fields read from the raw bytes.
 fn row_place(c: &Classifier<'_>, raw: &[u8]) -> Result<super::row::Located, Refusal> {
-    // Most rows have no quotes: fields are then slices of the record, found without copying.
-    let quoted = raw.contains(&b'"');
-    let fields = if quoted {
-        split_fields(raw, c.delimiter)
+    let text = |bytes| cell_text(bytes, c.encoding);
+    // The fields up to the last place column, each read once. Most rows have no quotes: their
+    // fields are then slices of the record, found without copying.
+    let wanted = c.places.last_column() + 1;
+    let quoted_fields;
+    let fields: Vec<Cow<'_, str>> = if raw.contains(&b'"') {
+        quoted_fields = split_fields(raw, c.delimiter);
+        quoted_fields.iter().take(wanted).map(|f| text(f)).collect()
     } else {
-        Vec::new()
+        raw.split(|b| *b == c.delimiter)
+            .take(wanted)
+            .map(text)
+            .collect()
     };
-    let slice = |i: usize| -> &[u8] {
-        if quoted {
-            fields.get(i).map(Vec::as_slice).unwrap_or_default()
-        } else {
-            raw.split(|b| *b == c.delimiter).nth(i).unwrap_or_default()
-        }
-    };
-    let field = |i: usize| decode(slice(i), c.encoding).trim().to_string();
+    let field = |i: usize| fields.get(i).cloned().unwrap_or_default();
     c.place_row(&field)
+}
+
+/// A field's text, trimmed; borrowed when the file is UTF-8.
+fn cell_text(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
+    match (encoding, std::str::from_utf8(bytes)) {
+        (Encoding::Utf8, Ok(text)) => Cow::Borrowed(text.trim()),
+        _ => Cow::Owned(decode(bytes, encoding).trim().to_string()),
+    }
 }
 
 pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> String {

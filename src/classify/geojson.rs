@@ -305,7 +305,8 @@ impl Classifier<'_> {
             }
             new_props.push(b':');
             match cell {
-                Cell::Empty => new_props.extend_from_slice(b"null"),
+                Cell::Empty | Cell::Word("") => new_props.extend_from_slice(b"null"),
+                Cell::Word(w) => push_json_string(&mut new_props, w),
                 Cell::Cached(_, "") => new_props.extend_from_slice(b"null"),
                 Cell::Cached(_, t) => push_json_string(&mut new_props, t),
                 Cell::Text(t) if t.is_empty() => new_props.extend_from_slice(b"null"),

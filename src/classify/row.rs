@@ -5,6 +5,7 @@
 //! `Resolver::contacts_for_area`, `PointOut::of`); what is the same for every row of an area
 //! (codes, names, people) is escaped once and reused.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::columns::{Added, Output, Place, Places, SourceKind};
@@ -74,6 +75,8 @@ fn refuse(status: Status, message: impl Into<String>) -> Refusal {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Located {
     pub point: Rd,
+    /// The point in WGS84 when the input gave it so (no inverse transformation needed).
+    pub wgs84: Option<crate::crs::Wgs84>,
     pub source: SourceKind,
     /// `coordinates`, or the address match quality (`exact`, `fuzzy_street`, ...).
     pub quality: &'static str,
@@ -95,6 +98,8 @@ pub(crate) struct Answer<'r> {
 /// One added value.
 pub(crate) enum Cell<'a> {
     Empty,
+    /// A fixed word (status, quality, ...): never needs quoting.
+    Word(&'static str),
     /// Text made once per area: as a CSV field (escaped, encoded) and as plain text.
     Cached(&'a [u8], &'a str),
     Text(std::borrow::Cow<'a, str>),
@@ -137,7 +142,7 @@ pub(crate) struct Classifier<'a> {
     /// The THOR senior and police coordinator of each base-layer area, made when a row first
     /// falls in it (a small file or HTTP body pays for its own areas only).
     people: Vec<OnceLock<[Made; 2]>>,
-    outside_message: String,
+    outside_message: Made,
 }
 
 impl<'a> Classifier<'a> {
@@ -192,7 +197,11 @@ impl<'a> Classifier<'a> {
                 .iter()
                 .map(|_| OnceLock::new())
                 .collect(),
-            outside_message: format!("outside the covered area ({})", data.manifest.coverage_name),
+            outside_message: Made::new(
+                format!("outside the covered area ({})", data.manifest.coverage_name),
+                delimiter,
+                encoding,
+            ),
         }
     }
 
@@ -247,7 +256,7 @@ impl<'a> Classifier<'a> {
                 hits: &[],
                 message: r.message,
             },
-            Ok(located) => {
+            Ok(mut located) => {
                 self.resolver.locate_into(located.point, hits);
                 let base = self
                     .resolver
@@ -261,7 +270,7 @@ impl<'a> Classifier<'a> {
                             .flatten()
                             .any(|h| h.position == Position::Boundary),
                         base: Some(b.area),
-                        message: located.note.clone(),
+                        message: std::mem::take(&mut located.note),
                         located: Some(located),
                         hits,
                     },
@@ -271,7 +280,8 @@ impl<'a> Classifier<'a> {
                         base: None,
                         boundary: false,
                         hits: &[],
-                        message: self.outside_message.clone(),
+                        // Written from the cached cell (see `cells`).
+                        message: String::new(),
                     },
                 }
             }
@@ -289,7 +299,11 @@ impl<'a> Classifier<'a> {
                     || self.output.has(Added::X)
                     || self.output.has(Added::Y)
             })
-            .map(|l| PointOut::of(l.point));
+            .map(|l| match l.wgs84 {
+                // The input's own WGS84 (to 7 decimals) spares the inverse transformation.
+                Some(w) => PointOut::with_wgs84(l.point, w),
+                None => PointOut::of(l.point),
+            });
         for (column, _) in &self.output.columns {
             let cell = match column {
                 Added::Code(l) | Added::Name(l) => {
@@ -301,26 +315,23 @@ impl<'a> Classifier<'a> {
                         _ => Cell::Empty,
                     }
                 }
-                Added::Position => Cell::Text(
-                    match (a.status, a.boundary) {
-                        (Status::Ok, true) => "boundary",
-                        (Status::Ok, false) => "inside",
-                        (Status::Outside, _) => "outside",
-                        _ => "",
-                    }
-                    .into(),
-                ),
+                Added::Position => Cell::Word(match (a.status, a.boundary) {
+                    (Status::Ok, true) => "boundary",
+                    (Status::Ok, false) => "inside",
+                    (Status::Outside, _) => "outside",
+                    _ => "",
+                }),
                 Added::Thor | Added::Police => match a.base {
                     Some(b) => self.people(b)[usize::from(*column == Added::Police)].cell(),
                     None => Cell::Empty,
                 },
-                Added::Status => Cell::Text(a.status.as_str().into()),
+                Added::Status => Cell::Word(a.status.as_str()),
                 Added::Quality => match &a.located {
-                    Some(l) => Cell::Text(l.quality.into()),
+                    Some(l) => Cell::Word(l.quality),
                     None => Cell::Empty,
                 },
                 Added::Source => match &a.located {
-                    Some(l) => Cell::Text(l.source.as_str().into()),
+                    Some(l) => Cell::Word(l.source.as_str()),
                     None => Cell::Empty,
                 },
                 Added::Lat | Added::Lon | Added::X | Added::Y => match &point {
@@ -336,6 +347,8 @@ impl<'a> Classifier<'a> {
                 Added::Message if a.message.contains(['\r', '\n']) => {
                     Cell::Text(a.message.replace(['\r', '\n'], " ").into())
                 }
+                Added::Message if a.status == Status::Outside => self.outside_message.cell(),
+                Added::Message if a.message.is_empty() => Cell::Empty,
                 Added::Message => Cell::Text(a.message.as_str().into()),
             };
             each(cell);
@@ -344,32 +357,33 @@ impl<'a> Classifier<'a> {
 
     /// Writes the added cells of an answer as CSV fields, each preceded by the delimiter.
     pub fn write_csv(&self, a: &Answer<'_>, out: &mut Vec<u8>) {
-        use std::io::Write;
         let d = self.delimiter;
+        let mut number = ryu::Buffer::new();
         self.cells(a, |cell| {
             out.push(d);
             match cell {
                 Cell::Empty => {}
+                Cell::Word(w) => out.extend_from_slice(w.as_bytes()),
                 Cell::Cached(csv, _) => out.extend_from_slice(csv),
                 Cell::Text(t) => out.extend(field(&t, d, self.encoding)),
-                // Writing into a Vec cannot fail.
                 Cell::Number(v) => {
-                    let _ = write!(out, "{v}");
+                    // Shortest round-trip digits, as a lookup's JSON; whole numbers without ".0".
+                    let text = number.format_finite(v);
+                    out.extend_from_slice(text.strip_suffix(".0").unwrap_or(text).as_bytes());
                 }
             }
         });
     }
 
     /// A CSV row's place, from the first kind of place the row has.
-    pub fn place_row(&self, field: &dyn Fn(usize) -> String) -> Result<Located, Refusal> {
+    pub fn place_row<'f>(&self, field: &dyn Fn(usize) -> Cow<'f, str>) -> Result<Located, Refusal> {
         let mut partial = None;
         // A place whose cells cannot be read gives way to the row's next place, with a note;
         // without one, the row is refused for it.
         let mut unreadable: Option<Refusal> = None;
         for place in &self.places.list {
-            let required = place.required();
-            let filled: Vec<bool> = required.iter().map(|i| !field(*i).is_empty()).collect();
-            if filled.iter().all(|f| *f) {
+            let filled = |i: &usize| !field(*i).is_empty();
+            if place.required().all(|i| filled(&i)) {
                 match (self.place_from(place, field), &unreadable) {
                     (Err(r), None)
                         if matches!(r.status, Status::BadCoordinate | Status::BadAddress) =>
@@ -394,15 +408,15 @@ impl<'a> Classifier<'a> {
             }
             if partial.is_none()
                 && let (Some(have), Some(empty)) = (
-                    required.iter().zip(&filled).find(|(_, f)| **f),
-                    required.iter().zip(&filled).find(|(_, f)| !**f),
+                    place.required().find(filled),
+                    place.required().find(|i| !filled(i)),
                 )
             {
                 partial = Some(format!(
                     "column '{}' is empty while '{}' holds '{}'",
-                    self.places.name(*empty.0),
-                    self.places.name(*have.0),
-                    field(*have.0)
+                    self.places.name(empty),
+                    self.places.name(have),
+                    field(have)
                 ));
             }
         }
@@ -418,8 +432,7 @@ impl<'a> Classifier<'a> {
                     .iter()
                     .map(|p| {
                         p.required()
-                            .iter()
-                            .map(|i| format!("'{}'", self.places.name(*i)))
+                            .map(|i| format!("'{}'", self.places.name(i)))
                             .collect::<Vec<_>>()
                             .join("/")
                     })
@@ -429,10 +442,10 @@ impl<'a> Classifier<'a> {
         ))
     }
 
-    fn place_from(
+    fn place_from<'f>(
         &self,
         place: &Place,
-        field: &dyn Fn(usize) -> String,
+        field: &dyn Fn(usize) -> Cow<'f, str>,
     ) -> Result<Located, Refusal> {
         let number = |i: usize, example: &str| -> Result<f64, Refusal> {
             let text = field(i);
@@ -456,6 +469,7 @@ impl<'a> Classifier<'a> {
         };
         let coordinates = |point: Rd, source| Located {
             point,
+            wgs84: None,
             source,
             quality: "coordinates",
             note: String::new(),
@@ -467,7 +481,10 @@ impl<'a> Classifier<'a> {
                     let names = (self.places.name(*lat), self.places.name(*lon));
                     refuse(Status::BadCoordinate, in_columns(&e, names, Crs::Wgs84))
                 })?;
-                Ok(coordinates(self.local.to_rd(w), SourceKind::LatLon))
+                Ok(Located {
+                    wgs84: Some(w),
+                    ..coordinates(self.local.to_rd(w), SourceKind::LatLon)
+                })
             }
             Place::Xy { x, y, crs } => {
                 let (ex, ey) = match crs {
@@ -495,8 +512,8 @@ impl<'a> Classifier<'a> {
                 toevoeging,
             } => self.address(
                 &Query::Parts {
-                    postcode: field(*postcode),
-                    huisnummer: field(*number),
+                    postcode: field(*postcode).into_owned(),
+                    huisnummer: field(*number).into_owned(),
                     huisletter: optional(field, *letter),
                     toevoeging: optional(field, *toevoeging),
                 },
@@ -510,8 +527,8 @@ impl<'a> Classifier<'a> {
                 woonplaats,
             } => self.address(
                 &Query::Street {
-                    street: field(*street),
-                    huisnummer: field(*number),
+                    street: field(*street).into_owned(),
+                    huisnummer: field(*number).into_owned(),
                     huisletter: optional(field, *letter),
                     toevoeging: optional(field, *toevoeging),
                     woonplaats: optional(field, *woonplaats),
@@ -527,6 +544,7 @@ impl<'a> Classifier<'a> {
         match crate::query::parse(text) {
             Ok(crate::query::Input::Point(u)) => Ok(Located {
                 point: u.rd,
+                wgs84: None,
                 source: SourceKind::Text,
                 quality: "coordinates",
                 note: u.understood_as,
@@ -546,6 +564,7 @@ impl<'a> Classifier<'a> {
         match self.resolver.find_address(q) {
             Ok(f) => Ok(Located {
                 point: f.best.address.rd,
+                wgs84: None,
                 source,
                 quality: f.best.quality.as_str(),
                 note: format!("address {}", f.best.address.label),
@@ -570,6 +589,7 @@ impl<'a> Classifier<'a> {
         .map_err(|e| refuse(Status::BadCoordinate, in_columns(&e, names, crs)))?;
         Ok(Located {
             point: p,
+            wgs84: None,
             source: SourceKind::Geometry,
             quality: "coordinates",
             note: String::new(),
@@ -585,8 +605,11 @@ pub(crate) fn missing(message: impl Into<String>) -> Refusal {
     refuse(Status::MissingPlace, message)
 }
 
-fn optional(field: &dyn Fn(usize) -> String, column: Option<usize>) -> Option<String> {
-    column.map(field).filter(|v| !v.is_empty())
+fn optional<'f>(field: &dyn Fn(usize) -> Cow<'f, str>, column: Option<usize>) -> Option<String> {
+    column
+        .map(field)
+        .filter(|v| !v.is_empty())
+        .map(Cow::into_owned)
 }
 
 /// `a`, `a and b`, `a, b and c`.

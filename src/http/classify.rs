@@ -17,8 +17,9 @@ use axum::response::Response;
 
 use super::openapi::{Problem, query_names};
 use super::params::params;
+use super::problem::ApiError;
 use super::problem::Kind;
-use super::{ApiError, Served};
+use super::state::Served;
 use crate::auth::Caller;
 use crate::classify::{ColumnArgs, Door, Options};
 

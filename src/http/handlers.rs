@@ -14,10 +14,10 @@ use super::params::{params, point_from};
 use super::problem::Kind;
 use std::sync::LazyLock;
 
-use super::ApiError;
 use super::openapi::{
     AreasParams, LookupParams, Problem, SituationList, SuggestList, SuggestParams, query_names,
 };
+use super::problem::ApiError;
 use super::state::{AppState, Served, audience_index};
 use crate::resolve::Answer;
 use std::collections::BTreeMap;

@@ -14,8 +14,14 @@ use tower_http::request_id::RequestId;
 
 use crate::auth::Caller;
 
+use super::client;
+use super::problem::{ApiError, Kind};
 use super::state::AppState;
-use super::{ApiError, DATA_VERSION, Kind, client};
+
+/// The data version header on every response.
+pub const DATA_VERSION: HeaderName = HeaderName::from_static("x-data-version");
+/// The request id header, set when the client sent none and returned on every response.
+pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Headers every response carries: the page loads nothing from elsewhere (but the optional
 /// tile host), and no response is sniffed into another type or leaks the URL as a referrer.

@@ -38,7 +38,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::State;
-use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -52,13 +52,10 @@ pub use problem::{ApiError, Kind};
 
 use crate::auth::Caller;
 
+pub use layers::DATA_VERSION;
 use layers::*;
 use metrics::metrics;
 pub use state::{AppState, DataSource, KeyState, ServeConfig, Served};
-
-/// The data version header on every response.
-pub const DATA_VERSION: HeaderName = HeaderName::from_static("x-data-version");
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Builds the router without binding a socket (tests may call it directly).
 pub fn router(state: Arc<AppState>) -> Router {
