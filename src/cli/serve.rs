@@ -80,19 +80,7 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         addresses: addresses.clone(),
     }
     .addresses()?;
-    let config = http::ServeConfig {
-        tiles: o.tiles.clone(),
-        keys,
-        keys_file: o.keys.clone(),
-        rate_per_second: o.rate_limit,
-        rate_burst: o.rate_burst,
-        max_concurrent: o.max_concurrent,
-        timeout: std::time::Duration::from_secs(o.timeout_secs),
-        addresses,
-        max_classify_bytes: o.max_classify_mib.saturating_mul(1 << 20),
-        trusted_proxies: o.trusted_proxy.clone(),
-        ..http::ServeConfig::default()
-    };
+    let config = http::ServeConfig::from_options(&o, keys);
     tracing::info!(version = %data.version, origin = %data.origin, "geodata loaded");
     tracing::info!(addresses = address_index.len(), source = %address_index.meta().source.name, "address index loaded");
     let state = Arc::new(http::AppState::with_config(

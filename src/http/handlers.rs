@@ -168,6 +168,8 @@ pub(super) async fn lookup(
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<LookupParams>);
     let mut p = params(raw, &NAMES)?;
     let situation = p.remove("situation");
+    let fields = p.remove("fields").map(|f| answer_fields(&f)).transpose()?;
+    let lookup_response = |app: &AppState, answer| lookup_response(app, answer, fields.as_deref());
     if let Some(q) = address_query(&mut p)? {
         let answer = s
             .resolver
@@ -201,7 +203,11 @@ fn unknown_situation(e: &crate::situations::UnknownSituation) -> ApiError {
     ApiError::new(Kind::UnknownSituation, e.to_string())
 }
 
-fn lookup_response(app: &AppState, answer: crate::resolve::Answer) -> Response {
+fn lookup_response(
+    app: &AppState,
+    answer: crate::resolve::Answer,
+    fields: Option<&[String]>,
+) -> Response {
     app.metrics
         .count_lookup(answer.lwa.as_ref().map(|a| a.id.as_str()));
     let status = if answer.position == Position::Outside {
@@ -209,7 +215,56 @@ fn lookup_response(app: &AppState, answer: crate::resolve::Answer) -> Response {
     } else {
         StatusCode::OK
     };
-    (status, Json(answer)).into_response()
+    match fields {
+        None => (status, Json(answer)).into_response(),
+        Some(fields) => {
+            let mut value = serde_json::to_value(&answer).unwrap_or_default();
+            if let Some(members) = value.as_object_mut() {
+                members.retain(|k, _| fields.iter().any(|f| f == k));
+            }
+            (status, Json(value)).into_response()
+        }
+    }
+}
+
+/// The members `fields=` asks for, each one of the answer's (from its schema, so the list
+/// cannot drift from the struct).
+fn answer_fields(spec: &str) -> Result<Vec<String>, ApiError> {
+    use utoipa::PartialSchema;
+    use utoipa::openapi::{RefOr, Schema};
+    static MEMBERS: LazyLock<Vec<String>> = LazyLock::new(|| match Answer::schema() {
+        RefOr::T(Schema::Object(o)) => o.properties.keys().cloned().collect(),
+        _ => Vec::new(),
+    });
+    let mut out = Vec::new();
+    for f in spec.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+        if !MEMBERS.iter().any(|m| m == f) {
+            let near = MEMBERS
+                .iter()
+                .min_by_key(|m| strsim::levenshtein(m, f))
+                .filter(|m| strsim::levenshtein(m, f) <= 2)
+                .map(|m| format!("did you mean '{m}'? "))
+                .unwrap_or_default();
+            return Err(ApiError::new(
+                Kind::BadParameter,
+                format!(
+                    "fields: the answer has no member '{f}'; {near}choose from {}",
+                    MEMBERS.join(", ")
+                ),
+            ));
+        }
+        out.push(f.to_string());
+    }
+    if out.is_empty() {
+        return Err(ApiError::new(
+            Kind::BadParameter,
+            format!(
+                "fields is empty: name the members you want, comma-separated, from {}",
+                MEMBERS.join(", ")
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 /// The address asked for with `address=` or `postcode=&huisnummer=…`, if any; refuses mixing

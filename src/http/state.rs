@@ -60,22 +60,35 @@ pub struct ServeConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
-impl Default for ServeConfig {
-    fn default() -> Self {
+impl ServeConfig {
+    /// The configuration `serve` runs with for resolved options (its defaults are
+    /// [`crate::config::ServeOptions::resolve`]'s, written there only) and a key file's keys.
+    pub fn from_options(o: &crate::config::Resolved, keys: ApiKeys) -> ServeConfig {
         ServeConfig {
-            tiles: None,
-            keys: ApiKeys::default(),
-            keys_file: None,
-            rate_per_second: 100,
-            rate_burst: 200,
-            max_concurrent: 512,
-            timeout: Duration::from_secs(10),
+            tiles: o.tiles.clone(),
+            keys,
+            keys_file: o.keys.clone(),
+            rate_per_second: o.rate_limit,
+            rate_burst: o.rate_burst,
+            max_concurrent: o.max_concurrent,
+            timeout: Duration::from_secs(o.timeout_secs),
+            // Fixed limits (not options): a lookup's query and the admin body are small.
             max_query_bytes: 4096,
             max_body_bytes: 64 * 1024,
-            max_classify_bytes: 64 * 1024 * 1024,
-            addresses: None,
-            trusted_proxies: Vec::new(),
+            max_classify_bytes: o.max_classify_mib.saturating_mul(1 << 20),
+            addresses: o.addresses.clone(),
+            trusted_proxies: o.trusted_proxy.clone(),
         }
+    }
+}
+
+impl Default for ServeConfig {
+    /// `serve`'s defaults, without keys.
+    fn default() -> Self {
+        ServeConfig::from_options(
+            &crate::config::ServeOptions::default().resolve(),
+            ApiKeys::default(),
+        )
     }
 }
 

@@ -490,3 +490,38 @@ async fn health_layers_and_data_version_on_every_response() {
         .collect();
     assert_eq!(ids, ["lwa", "wijk", "buurt", "stadsdeel"]);
 }
+
+/// `fields=` sizes an answer to its caller: only the members asked for, the same values as the
+/// full answer; an unknown member is refused with the valid ones.
+#[tokio::test]
+async fn fields_trims_the_answer_to_what_is_asked() {
+    let s = start().await;
+    let (status, _, full) = s.json("/v1/lookup?lat=50.8489&lon=5.6879").await;
+    assert_eq!(status, 200);
+    let (status, _, lean) = s
+        .json("/v1/lookup?lat=50.8489&lon=5.6879&fields=lwa,buurt")
+        .await;
+    assert_eq!(status, 200);
+    let members: Vec<&String> = lean.as_object().unwrap().keys().collect();
+    assert_eq!(members, ["buurt", "lwa"]);
+    assert_eq!(lean["lwa"], full["lwa"]);
+    assert_eq!(lean["buurt"], full["buurt"]);
+    // Addresses and places outside take it too (404 keeps its status).
+    let (status, _, outside) = s
+        .json("/v1/lookup?lat=52.37&lon=4.89&fields=position,nearest")
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(outside["position"], "outside");
+    assert!(outside.get("data").is_none());
+    let d = s
+        .problem(
+            "/v1/lookup?q=Brusselsepoort%2045&fields=lwa,buurtt",
+            400,
+            "bad-parameter",
+        )
+        .await;
+    assert!(
+        d.contains("no member 'buurtt'; did you mean 'buurt'?") && d.contains("contacts"),
+        "{d}"
+    );
+}
