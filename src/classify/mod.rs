@@ -14,8 +14,8 @@
 //! for a place comes from the same functions as a lookup's ([`row`]), so a row and a lookup of
 //! the same place never differ.
 //!
-//! - [`columns`]: the parameters (one declaration for CLI, HTTP and OpenAPI), column detection,
-//!   the added columns;
+//! - [`columns`]: the parameters (one declaration for CLI, HTTP and OpenAPI) and column
+//!   detection; `output`: the added columns;
 //! - [`row`]: one row's place, answer and cells;
 //! - `csv` and [`geojson`]: the two formats;
 //! - `chunk`: chunked reading and the parallel pipeline.
@@ -24,6 +24,7 @@ mod chunk;
 pub mod columns;
 mod csv;
 pub mod geojson;
+mod output;
 pub mod row;
 
 pub use columns::{ColumnArgs, ColumnProblem, Door};
@@ -39,7 +40,8 @@ use crate::crs::Rd;
 use crate::resolve::Resolver;
 use crate::roster::Audience;
 use chunk::Counts;
-use columns::{Output, SourceKind};
+use columns::SourceKind;
+use output::Output;
 use row::{Classifier, Status};
 
 /// How to read a file and what to add.

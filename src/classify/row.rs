@@ -8,8 +8,9 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::columns::{Added, Output, Place, Places, SourceKind};
+use super::columns::{Place, Places, SourceKind};
 use super::csv::{Encoding, field};
+use super::output::{Added, Output};
 use crate::address::{Failure, Query};
 use crate::crs::{Crs, LocalWgs84ToRd, Rd};
 use crate::index::{Hit, Position};

@@ -55,13 +55,13 @@ pub struct LookupParams {
     pub postcode: Option<String>,
     /// House number (with `postcode`), 1 to 99999.
     pub huisnummer: Option<String>,
-    /// The answer's members to return, comma-separated (e.g. `lwa,buurt` or `lwa,contacts`);
-    /// default: the whole answer. An unknown member is a 400 naming the valid ones.
-    pub fields: Option<String>,
     /// One letter (BAG huisletter).
     pub huisletter: Option<String>,
     /// Up to 4 letters or digits (BAG huisnummertoevoeging).
     pub toevoeging: Option<String>,
+    /// The answer's members to return, comma-separated (e.g. `lwa,buurt` or `lwa,contacts`);
+    /// default: the whole answer. An unknown member is a 400 naming the valid ones.
+    pub fields: Option<String>,
 }
 
 #[derive(IntoParams)]

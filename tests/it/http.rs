@@ -247,7 +247,8 @@ async fn openapi_describes_every_route_and_the_answer() {
             "postcode",
             "huisnummer",
             "huisletter",
-            "toevoeging"
+            "toevoeging",
+            "fields"
         ]
     );
 }

@@ -1,0 +1,156 @@
+//! The columns a classification adds: which exist for the loaded layers, which `--columns`
+//! picks, and what they are called in the output.
+
+use super::columns::{ColumnProblem, key};
+
+/// A column the answer adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Added {
+    /// The area's code (CBS code, else id) in a layer.
+    Code(usize),
+    Name(usize),
+    Position,
+    Thor,
+    Police,
+    Status,
+    Quality,
+    Source,
+    Lat,
+    Lon,
+    X,
+    Y,
+    Message,
+}
+
+/// The added columns in output order, with their names.
+#[derive(Debug, Clone)]
+pub(crate) struct Output {
+    pub columns: Vec<(Added, String)>,
+}
+
+impl Output {
+    /// Every column: the coverage layer's code and name first, then the other layers', then
+    /// the rest.
+    fn all(layers: &[&str], coverage: usize) -> Vec<(Added, String)> {
+        let mut order: Vec<usize> = vec![coverage];
+        order.extend((0..layers.len()).filter(|l| *l != coverage));
+        let mut out = Vec::new();
+        for l in order {
+            out.push((Added::Code(l), layers[l].to_string()));
+            out.push((Added::Name(l), format!("{}_name", layers[l])));
+        }
+        for (a, n) in [
+            (Added::Position, "position"),
+            (Added::Thor, "thor_senior"),
+            (Added::Police, "police_coordinator"),
+            (Added::Status, "status"),
+            (Added::Quality, "quality"),
+            (Added::Source, "source"),
+            (Added::Lat, "point_lat"),
+            (Added::Lon, "point_lon"),
+            (Added::X, "point_x"),
+            (Added::Y, "point_y"),
+            (Added::Message, "message"),
+        ] {
+            out.push((a, n.to_string()));
+        }
+        out
+    }
+
+    /// The columns `spec` asks for (`None`: all), for the given layer ids.
+    pub fn parse(
+        spec: Option<&str>,
+        layers: &[&str],
+        coverage: usize,
+    ) -> Result<Output, ColumnProblem> {
+        let all = Output::all(layers, coverage);
+        let Some(spec) = spec.map(str::trim).filter(|s| !s.is_empty() && *s != "all") else {
+            return Ok(Output { columns: all });
+        };
+        let mut columns: Vec<(Added, String)> = Vec::new();
+        for word in spec.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            let picked: Vec<(Added, String)> = if word == "codes" {
+                all.iter()
+                    .filter(|(a, _)| matches!(a, Added::Code(_) | Added::Status))
+                    .cloned()
+                    .collect()
+            } else {
+                match all.iter().find(|(_, n)| n.eq_ignore_ascii_case(word)) {
+                    Some(c) => vec![c.clone()],
+                    None => {
+                        let distance = |n: &str| strsim::levenshtein(&key(n), &key(word));
+                        let near = all
+                            .iter()
+                            .map(|(_, n)| n)
+                            .min_by_key(|n| distance(n))
+                            .filter(|n| distance(n) <= 2)
+                            .map(|n| format!("did you mean '{n}'? "))
+                            .unwrap_or_default();
+                        return Err(ColumnProblem::BadValue {
+                            option: "columns",
+                            reason: format!(
+                                "there is no column '{word}' to add; {near}choose from all, codes, {}",
+                                all.iter()
+                                    .map(|(_, n)| n.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        });
+                    }
+                }
+            };
+            for c in picked {
+                if !columns.iter().any(|(a, _)| *a == c.0) {
+                    columns.push(c);
+                }
+            }
+        }
+        Ok(Output { columns })
+    }
+
+    pub fn has(&self, a: Added) -> bool {
+        self.columns.iter().any(|(c, _)| *c == a)
+    }
+
+    /// The names as written into the file: one the input already has gets the prefix
+    /// `wijkwijzer_`, so that no column name appears twice.
+    pub fn header_names(&self, input: &[String]) -> Vec<String> {
+        self.columns
+            .iter()
+            .map(|(_, n)| {
+                if input.iter().any(|i| i.eq_ignore_ascii_case(n)) {
+                    format!("wijkwijzer_{n}")
+                } else {
+                    n.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Door;
+
+    #[test]
+    fn columns_are_picked_by_name_or_preset() {
+        let layers = ["lwa", "wijk", "buurt", "stadsdeel"];
+        let all = Output::parse(None, &layers, 0).unwrap();
+        let names: Vec<&str> = all.columns.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(&names[..4], ["lwa", "lwa_name", "wijk", "wijk_name"]);
+        assert_eq!(names.len(), 8 + 11);
+        let codes = Output::parse(Some("codes"), &layers, 0).unwrap();
+        let names: Vec<&str> = codes.columns.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["lwa", "wijk", "buurt", "stadsdeel", "status"]);
+        let e = Output::parse(Some("lwa,staus"), &layers, 0).unwrap_err();
+        assert!(
+            e.detail(Door::Cli).contains("did you mean 'status'?"),
+            "{e:?}"
+        );
+        assert_eq!(
+            all.header_names(&["x".into(), "point_x".into()])[14..18],
+            ["point_lat", "point_lon", "wijkwijzer_point_x", "point_y"]
+        );
+    }
+}
