@@ -15,11 +15,18 @@ ls -l "$work/points.csv" | awk '{print "input: " $5 " bytes"}'
 cat "$work/points.csv" > /dev/null
 echo "wijkwijzer classify (all cores):"
 # Exit 1 says some rows (the junk) were not placed: expected here.
-{ ./target/release/wijkwijzer classify "$work/points.csv" -o "$work/out-wijkwijzer.csv" --quiet \
-  --report "$work/report.json" || [ $? -eq 1 ]; } 2>&1 | head -1
+ours=$({ ./target/release/wijkwijzer classify "$work/points.csv" -o "$work/out-wijkwijzer.csv" \
+  --quiet --report "$work/report.json" || [ $? -eq 1 ]; } 2>&1 | head -1)
+echo "$ours"
 if python3 -c "import geopandas" 2>/dev/null; then
   echo "geopandas sjoin (same file, same buurt polygons):"
-  python3 scripts/geopandas_sjoin.py "$work/points.csv" geodata/buurt.geojson "$work/out-geopandas.csv"
+  theirs=$(python3 scripts/geopandas_sjoin.py "$work/points.csv" geodata/buurt.geojson \
+    "$work/out-geopandas.csv")
+  echo "$theirs"
+  # "N rows in X s" against GeoPandas's "total Y s": the ratio of the two from this one run.
+  a=$(sed -n 's/.* rows in \([0-9.]*\) s.*/\1/p' <<<"$ours")
+  b=$(sed -n 's/.*total \([0-9.]*\) s.*/\1/p' <<<"$theirs")
+  awk -v a="$a" -v b="$b" 'BEGIN {printf "wijkwijzer is %.1f times as fast as GeoPandas in this run\n", b / a}'
 else
   echo "geopandas not installed: pip install geopandas pyarrow" >&2
 fi
