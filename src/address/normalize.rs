@@ -216,6 +216,8 @@ pub fn fold_words(text: &str) -> Vec<String> {
 /// assert_eq!(name_key("Sint Pieterstraat"), name_key("St. Pieterstraat"));
 /// assert_eq!(name_key("Burg. Cortenstraat"), name_key("Burgemeester Cortenstraat"));
 /// assert_eq!(name_key("Belvédère"), "belvedere");
+/// assert_eq!(name_key("OLV-plein"), name_key("Onze Lieve Vrouweplein"));
+/// assert_eq!(name_key("O.L.V.-plein"), name_key("Onze Lieve Vrouweplein"));
 /// ```
 pub fn name_key(text: &str) -> String {
     let words = fold_words(text);
@@ -227,6 +229,11 @@ pub fn name_key(text: &str) -> String {
         if c.len() > 4 && c.ends_with("str") {
             key.push_str("aat");
         }
+    }
+    // Onze Lieve Vrouwe, as Maastricht writes it: `Onze Lieve Vrouweplein`, `O.L.V.-plein`,
+    // `OLV-plein` and `O.L. Vrouweplein` share one key.
+    if key.contains("olvrouwe") || key.contains("olvr") {
+        key = key.replace("olvrouwe", "olv").replace("olvr", "olv");
     }
     key
 }

@@ -17,7 +17,7 @@ use super::{Address, AddressIndex};
 /// What a person asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Query {
-    /// Free text: `Brusselsepoort 45 Maastricht`, `6211CK 78`, `St. Pieterstraat 5`.
+    /// Free text: `Brusselsepoort 45 Maastricht`, `6216CG 45`, `St. Pieterstraat 5`.
     Text(String),
     /// The separate fields of a form.
     Parts {
@@ -44,6 +44,12 @@ pub enum MatchQuality {
     ToevoegingIgnored,
     HuisletterIgnored,
     FuzzyStreet,
+    /// Street and number were found, but the postcode given belongs elsewhere: answered by the
+    /// street and number, the postcode ignored.
+    PostcodeIgnored,
+    /// Postcode and number were found, but at another street than the one given: answered by
+    /// the postcode and number, the street ignored.
+    StreetIgnored,
     StreetOnly,
     PostcodeOnly,
     /// Only in the candidates of a not-found answer: the same street or postcode, another number.
@@ -57,6 +63,8 @@ impl MatchQuality {
             MatchQuality::ToevoegingIgnored => "toevoeging_ignored",
             MatchQuality::HuisletterIgnored => "huisletter_ignored",
             MatchQuality::FuzzyStreet => "fuzzy_street",
+            MatchQuality::PostcodeIgnored => "postcode_ignored",
+            MatchQuality::StreetIgnored => "street_ignored",
             MatchQuality::StreetOnly => "street_only",
             MatchQuality::PostcodeOnly => "postcode_only",
             MatchQuality::OtherNumber => "other_number",
@@ -148,6 +156,8 @@ fn score_of(quality: MatchQuality, edits: usize) -> f64 {
         MatchQuality::ToevoegingIgnored => 0.8,
         MatchQuality::HuisletterIgnored => 0.7,
         MatchQuality::FuzzyStreet => 0.85,
+        MatchQuality::PostcodeIgnored => 0.6,
+        MatchQuality::StreetIgnored => 0.6,
         MatchQuality::StreetOnly => 0.5,
         MatchQuality::PostcodeOnly => 0.4,
         MatchQuality::OtherNumber => 0.3,
@@ -209,12 +219,25 @@ impl AddressIndex {
             }
         };
         match (&parsed.postcode, &parsed.number, &parsed.street) {
-            (Some(pc), Some(n), street) => match self.find_in_postcode(*pc, n) {
-                Err(Failure::NotFound { .. }) if street.is_some() => {
-                    self.find_on_street(&parsed, n)
+            // Postcode, number and street: a part that contradicts the others is said so in
+            // the quality, never answered as exact.
+            (Some(pc), Some(n), Some(street)) => match self.find_in_postcode(*pc, n) {
+                Err(Failure::NotFound { .. }) => {
+                    let mut found = self.find_on_street(&parsed, n)?;
+                    if found.best.address.postcode.as_deref() != Some(pc.to_string().as_str()) {
+                        found.best = self.downgrade(found.best, MatchQuality::PostcodeIgnored);
+                    }
+                    Ok(found)
+                }
+                Ok(mut found) => {
+                    if !self.street_matches(street, &found.best.address.street) {
+                        found.best = self.downgrade(found.best, MatchQuality::StreetIgnored);
+                    }
+                    Ok(found)
                 }
                 other => other,
             },
+            (Some(pc), Some(n), None) => self.find_in_postcode(*pc, n),
             (None, Some(n), Some(_)) => self.find_on_street(&parsed, n),
             (None, None, Some(street)) => self.street_only(street, parsed.place.as_deref()),
             (Some(pc), None, _) => self.postcode_only(*pc),
@@ -225,6 +248,30 @@ impl AddressIndex {
                 "give a street and number (Brusselsepoort 45) or a postcode and number (6216CG 45)".into(),
             )),
         }
+    }
+
+    /// A candidate with a lower quality (and its score), when a part of the query was
+    /// contradicted and left out.
+    fn downgrade(&self, c: Candidate, quality: MatchQuality) -> Candidate {
+        if c.quality == MatchQuality::Exact || c.quality > quality {
+            Candidate {
+                score: score_of(quality, 0).min(c.score),
+                quality,
+                address: c.address,
+            }
+        } else {
+            c
+        }
+    }
+
+    /// Whether a typed street name means this street (exactly or within the typing errors the
+    /// street search allows).
+    fn street_matches(&self, typed: &str, street: &str) -> bool {
+        self.street_candidates(typed).into_iter().any(|(key, _)| {
+            self.key_groups[key as usize]
+                .iter()
+                .any(|g| &*self.names[self.groups[*g as usize].name as usize] == street)
+        })
     }
 
     fn parse_text(&self, text: &str) -> Result<Parsed, Failure> {

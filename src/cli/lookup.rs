@@ -13,7 +13,7 @@ use wijkwijzer::resolve::Resolver;
 use wijkwijzer::roster::Audience;
 
 /// Look up a place: "50.8514,5.6910" (WGS84 lat,lon), "176395 317996" (RD New), a map
-/// link, or an address: "Brusselsepoort 45", "6211CK 78".
+/// link, or an address: "Brusselsepoort 45", "6216CG 45".
 #[derive(clap::Args)]
 #[command(allow_negative_numbers = true)]
 pub(super) struct LookupArgs {

@@ -109,7 +109,7 @@ async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
         "endpoints": {
             "GET /v1/lookup?q=": "a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
             "GET /v1/lookup?lat=&lon=": "area and responsible officers for a WGS84 point",
-            "GET /v1/lookup?address=": "the same for a Dutch address: Brusselsepoort 45 · 6211CK 78 · St. Pieterstraat 7",
+            "GET /v1/lookup?address=": "the same for a Dutch address: Brusselsepoort 45 · 6216CG 45 · St. Pieterstraat 7",
             "GET /v1/lookup?postcode=&huisnummer=&huisletter=&toevoeging=": "the same for an address in separate fields",
             "GET /v1/addresses/suggest?q=&limit=": "autocomplete on street and postcode prefixes",
             "GET /v1/lookup?x=&y=&crs=EPSG:28992": "the same for RD New (or crs=EPSG:3857 Web Mercator)",

@@ -540,3 +540,53 @@ fn address_files_round_trip_through_import_and_load() {
         "{stdout}"
     );
 }
+
+/// A postcode that contradicts the street (or a street that contradicts the postcode) is said
+/// so in the quality, with the part that was used; never `exact`.
+#[test]
+fn a_part_that_contradicts_the_others_is_never_exact() {
+    let index = AddressIndex::embedded();
+    // Markt 1 is 6211CH: the postcode typed is another part of the Markt.
+    assert_eq!(
+        found(&index, "Markt 1 6211CK"),
+        (
+            "Markt 1, 6211CH Maastricht".to_string(),
+            MatchQuality::PostcodeIgnored
+        )
+    );
+    // 6211CK 33 is Markt 33: the street typed is not the postcode's.
+    assert_eq!(
+        found(&index, "Vrijthof 33 6211CK"),
+        (
+            "Markt 33, 6211CK Maastricht".to_string(),
+            MatchQuality::StreetIgnored
+        )
+    );
+    // All three agreeing is exact; a typo in the street that still means the postcode's
+    // street is a correction, not a contradiction.
+    assert_eq!(found(&index, "Markt 33 6211CK").1, MatchQuality::Exact);
+    assert_eq!(found(&index, "Mark 33 6211CK").1, MatchQuality::Exact);
+    assert_eq!(MatchQuality::PostcodeIgnored.as_str(), "postcode_ignored");
+}
+
+/// Onze Lieve Vrouwe as Maastricht's signs and people write it.
+#[test]
+fn onze_lieve_vrouwe_in_every_spelling() {
+    let index = AddressIndex::embedded();
+    for q in [
+        "Onze Lieve Vrouweplein 2",
+        "OLV-plein 2",
+        "O.L.V.-plein 2",
+        "O.L. Vrouweplein 2",
+        "olv plein 2",
+    ] {
+        assert_eq!(
+            found(&index, q),
+            (
+                "Onze Lieve Vrouweplein 2, Maastricht".to_string(),
+                MatchQuality::Exact
+            ),
+            "{q}"
+        );
+    }
+}

@@ -286,6 +286,8 @@ const QUALITY = {
   huisletter_ignored: "huisletter genegeerd",
   toevoeging_ignored: "toevoeging genegeerd",
   fuzzy_street: "straatnaam verbeterd",
+  postcode_ignored: "postcode hoort niet bij deze straat: genegeerd",
+  street_ignored: "straat hoort niet bij deze postcode: genegeerd",
   street_only: "alleen de straat",
   postcode_only: "alleen de postcode",
   other_number: "ander huisnummer",
