@@ -177,6 +177,9 @@ impl AddressIndex {
     /// ```
     pub fn find(&self, query: &Query) -> Result<Found, Failure> {
         let parsed = match query {
+            Query::Text(t) if crate::query::is_postcode_area(t.trim()) => {
+                return self.postcode_area(t.trim());
+            }
             Query::Text(t) => self.parse_text(t)?,
             Query::Parts {
                 postcode,
@@ -699,6 +702,33 @@ impl AddressIndex {
             best: self.candidate(middle, MatchQuality::PostcodeOnly, 0),
             alternatives: Vec::new(),
             members: range.map(|r| r as u32).collect(),
+        })
+    }
+
+    /// The four digits of a postcode (`6221`): every address whose postcode starts so, as one
+    /// answer that stands for all of them (the spanning rule decides whether it is one area).
+    fn postcode_area(&self, digits: &str) -> Result<Found, Failure> {
+        let n: u32 = digits.parse().unwrap_or_default();
+        let lo = self.pc.partition_point(|p| *p < Postcode::first_of(n, b""));
+        let hi = self
+            .pc
+            .partition_point(|p| *p < Postcode::first_of(n + 1, b""));
+        if lo == hi {
+            return Err(Failure::NotFound {
+                reason: format!(
+                    "no loaded address has a postcode starting with {digits} (the {} loaded addresses cover {})",
+                    self.len(),
+                    self.meta().source.name
+                ),
+                candidates: Vec::new(),
+            });
+        }
+        let range = self.pc_start[lo]..self.pc_start[hi];
+        let middle = range.start + (range.end - range.start) / 2;
+        Ok(Found {
+            best: self.candidate(middle, MatchQuality::PostcodeOnly, 0),
+            alternatives: Vec::new(),
+            members: range.collect(),
         })
     }
 

@@ -8,7 +8,7 @@
 
 pub mod notation;
 
-pub use notation::{Input, Notation, Understood, parse};
+pub use notation::{Input, Notation, Understood, is_postcode_area, parse};
 
 use std::fmt;
 

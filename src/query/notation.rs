@@ -92,6 +92,7 @@ pub enum Input {
 /// let Input::Point(q) = parse("5.6910 50.8514").unwrap() else { panic!() };
 /// assert!(q.swapped);
 /// assert!(matches!(parse("6211 CK 78").unwrap(), Input::Address(_)));
+/// assert!(matches!(parse("6211").unwrap(), Input::Address(_)));
 /// ```
 pub fn parse(text: &str) -> Result<Input, QueryError> {
     let t = text.trim();
@@ -103,6 +104,12 @@ pub fn parse(text: &str) -> Result<Input, QueryError> {
         },
         other => other,
     })
+}
+
+/// Four digits alone, 1000 to 9999: the digits of a postcode, which name an area (people say
+/// "ergens in 6221"); one number is never a coordinate.
+pub fn is_postcode_area(t: &str) -> bool {
+    t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0')
 }
 
 fn parse_inner(t: &str) -> Result<Input, QueryError> {
@@ -123,7 +130,7 @@ fn parse_inner(t: &str) -> Result<Input, QueryError> {
     if let Some(labelled) = parse_labelled(t) {
         return labelled;
     }
-    if looks_like_address(t) {
+    if looks_like_address(t) || is_postcode_area(t) {
         return Ok(Input::Address(t.to_string()));
     }
     let tokens = tokenize(t).map_err(|d| unreadable(&d))?;

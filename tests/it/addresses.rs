@@ -590,3 +590,38 @@ fn onze_lieve_vrouwe_in_every_spelling() {
         );
     }
 }
+
+/// Four digits name a postcode area: answered when its addresses lie in one LWA area, and
+/// otherwise ambiguous with one candidate per area, as a street without a number.
+#[test]
+fn a_four_digit_postcode_is_an_area() {
+    use wijkwijzer::address::Query;
+    let resolver = Resolver::new(Geodata::embedded().unwrap());
+    let one = resolver.find_address(&Query::Text("6216".into())).unwrap();
+    assert_eq!(one.best.quality, MatchQuality::PostcodeOnly);
+    assert!(
+        one.members.len() > 1
+            && one.members.iter().all(|r| {
+                let a = resolver
+                    .addresses()
+                    .row_candidate(*r, MatchQuality::PostcodeOnly);
+                a.address
+                    .postcode
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("6216"))
+            })
+    );
+    match resolver.find_address(&Query::Text("6221".into())) {
+        Err(Failure::Ambiguous { reason, candidates }) => {
+            assert!(reason.starts_with("'6221' spans 2 areas"), "{reason}");
+            assert_eq!(candidates.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    match resolver.find_address(&Query::Text("1012".into())) {
+        Err(Failure::NotFound { reason, .. }) => {
+            assert!(reason.contains("starting with 1012"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -246,6 +246,8 @@ fn cases() -> Vec<(&'static str, Expect)> {
         ("Brusselsepoort 45", Address),
         ("Sint Pieterstraat 5, Maastricht", Address),
         ("Markt 78", Address),
+        // Four digits are a postcode area ("ergens in 6221"), never a coordinate.
+        ("6221", Address),
         // Errors that say what was understood.
         ("", Error("unreadable-coordinate", "empty")),
         (
