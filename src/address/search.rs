@@ -351,6 +351,19 @@ impl AddressIndex {
         Ok(parsed)
     }
 
+    /// The woonplaatsen of the loaded addresses, for messages (at most five named).
+    fn place_list(&self) -> String {
+        let mut names: Vec<&str> = self.places.iter().map(|p| &**p).collect();
+        names.sort_unstable();
+        names.dedup();
+        let more = names.len().saturating_sub(5);
+        let mut list = names.into_iter().take(5).collect::<Vec<_>>().join(", ");
+        if more > 0 {
+            list.push_str(&format!(" and {more} more"));
+        }
+        list
+    }
+
     fn is_place(&self, text: &str) -> bool {
         self.place_keys.contains_key(&name_key(text))
     }
@@ -588,7 +601,20 @@ impl AddressIndex {
             }
         }
         if hits.is_empty() {
-            return Err(missing.unwrap_or_else(|| self.no_street(street, None)));
+            let failure = missing.unwrap_or_else(|| self.no_street(street, None));
+            // A woonplaats the addresses do not know is the first thing wrong: the person may
+            // be asking about another town, where this number may well exist.
+            return Err(match (place_penalty > 0, failure) {
+                (true, Failure::NotFound { reason, candidates }) => Failure::NotFound {
+                    reason: format!(
+                        "no woonplaats named '{}' is among the loaded addresses ({}): the place may lie outside the covered area; without it: {reason}",
+                        parsed.place.as_deref().unwrap_or_default(),
+                        self.place_list()
+                    ),
+                    candidates,
+                },
+                (_, other) => other,
+            });
         }
         hits.sort_by(|a, b| {
             b.score

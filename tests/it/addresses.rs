@@ -625,3 +625,18 @@ fn a_four_digit_postcode_is_an_area() {
         other => panic!("{other:?}"),
     }
 }
+
+/// An unknown woonplaats is named as the problem, before the number.
+#[test]
+fn an_unknown_woonplaats_is_the_first_thing_said() {
+    let index = AddressIndex::embedded();
+    match index.find(&text("Stationsstraat 1 Amsterdam")) {
+        Err(Failure::NotFound { reason, .. }) => assert!(
+            reason.starts_with(
+                "no woonplaats named 'Amsterdam' is among the loaded addresses (Maastricht)"
+            ),
+            "{reason}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
