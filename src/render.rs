@@ -34,6 +34,9 @@ pub fn answer(a: &Answer) -> String {
                 m.query
             );
         }
+        for note in &m.notes {
+            let _ = writeln!(out, "           {note}");
+        }
     }
     let p = &a.point;
     let _ = writeln!(

@@ -212,6 +212,9 @@ pub struct AddressMatch {
     pub score: f64,
     /// The next candidates, best first.
     pub alternatives: Vec<Candidate>,
+    /// How the text was read where words were left out ("'bij' read as near: …").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Why an address query has no single answer.
@@ -484,6 +487,7 @@ impl Resolver {
             score: (found.best.score * 100.0).round() / 100.0,
             matched: found.best.address,
             alternatives: found.alternatives,
+            notes: found.notes,
         });
         Ok(answer)
     }

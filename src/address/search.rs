@@ -89,6 +89,9 @@ pub struct Found {
     pub alternatives: Vec<Candidate>,
     /// For `street_only` and `postcode_only`: every address (row) the answer stands for.
     pub members: Vec<u32>,
+    /// How the text was read where words were left out, e.g. "'bij' read as near: the answer
+    /// is for the address itself".
+    pub notes: Vec<String>,
 }
 
 /// A query that does not lead to one address.
@@ -176,6 +179,21 @@ impl AddressIndex {
     /// assert_eq!(found.best.address.postcode.as_deref(), Some("6216CG"));
     /// ```
     pub fn find(&self, query: &Query) -> Result<Found, Failure> {
+        // "bij Markt 1", "tegenover het Vrijthof 5": a word for "near" before the address.
+        if let Query::Text(t) = query
+            && let Some((word, rest)) = strip_nearness(t)
+        {
+            let mut found = self.find_query(&Query::Text(rest.to_string()))?;
+            found.notes.push(format!(
+                "'{word}' read as near: the answer is for {} itself",
+                found.best.address.label
+            ));
+            return Ok(found);
+        }
+        self.find_query(query)
+    }
+
+    fn find_query(&self, query: &Query) -> Result<Found, Failure> {
         let parsed = match query {
             Query::Text(t) if crate::query::is_postcode_area(t.trim()) => {
                 return self.postcode_area(t.trim());
@@ -463,6 +481,7 @@ impl AddressIndex {
                 best: self.candidate(row, quality, 0),
                 alternatives: self.others(&same, row, 1),
                 members: Vec::new(),
+                notes: Vec::new(),
             }),
             None => {
                 let list: Vec<u32> = (range.start as u32..range.end as u32).collect();
@@ -653,6 +672,7 @@ impl AddressIndex {
             best,
             alternatives: hits,
             members: Vec::new(),
+            notes: Vec::new(),
         })
     }
 
@@ -712,6 +732,7 @@ impl AddressIndex {
             best: self.candidate(middle(first), MatchQuality::StreetOnly, d + place_penalty),
             alternatives: Vec::new(),
             members: self.group_rows(first).to_vec(),
+            notes: Vec::new(),
         })
     }
 
@@ -728,6 +749,7 @@ impl AddressIndex {
             best: self.candidate(middle, MatchQuality::PostcodeOnly, 0),
             alternatives: Vec::new(),
             members: range.map(|r| r as u32).collect(),
+            notes: Vec::new(),
         })
     }
 
@@ -755,6 +777,7 @@ impl AddressIndex {
             best: self.candidate(middle, MatchQuality::PostcodeOnly, 0),
             alternatives: Vec::new(),
             members: range.collect(),
+            notes: Vec::new(),
         })
     }
 
@@ -889,6 +912,41 @@ impl AddressIndex {
         }
         out
     }
+}
+
+/// Words people put before a place to say "near it", with the rest of the text.
+fn strip_nearness(text: &str) -> Option<(&str, &str)> {
+    const NEAR: &[&str] = &[
+        "ter hoogte van",
+        "in de buurt van",
+        "tegenover",
+        "naast",
+        "nabij",
+        "bij",
+        "t.h.v.",
+        "thv",
+        "near",
+    ];
+    let t = text.trim_start();
+    NEAR.iter().find_map(|w| {
+        let word = t.get(..w.len()).filter(|p| p.eq_ignore_ascii_case(w))?;
+        let rest = &t[w.len()..];
+        // A whole word, followed by more text ("bijlestraat" is a street, not "bij lestraat").
+        if !rest.starts_with(char::is_whitespace) || rest.trim().is_empty() {
+            return None;
+        }
+        // "bij de Markt 1", "naast het stadhuis": the article goes with the near-word.
+        let rest = rest.trim_start();
+        let rest = ["de ", "het ", "den "]
+            .iter()
+            .find_map(|a| {
+                rest.get(..a.len())
+                    .filter(|p| p.eq_ignore_ascii_case(a))
+                    .map(|_| &rest[a.len()..])
+            })
+            .unwrap_or(rest);
+        Some((word, rest.trim()))
+    })
 }
 
 /// The number fields of a form or file row: huisnummer, and optionally huisletter and

@@ -568,7 +568,10 @@ impl<'a> Classifier<'a> {
                 wgs84: None,
                 source,
                 quality: f.best.quality.as_str(),
-                note: format!("address {}", f.best.address.label),
+                note: std::iter::once(format!("address {}", f.best.address.label))
+                    .chain(f.notes)
+                    .collect::<Vec<_>>()
+                    .join("; "),
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),

@@ -640,3 +640,31 @@ fn an_unknown_woonplaats_is_the_first_thing_said() {
         other => panic!("{other:?}"),
     }
 }
+
+/// "bij Markt 1": the near-word is read as such and said; a street that starts with the same
+/// letters is not cut.
+#[test]
+fn a_word_for_near_is_read_and_said() {
+    let index = AddressIndex::embedded();
+    for (q, word) in [
+        ("bij Markt 1", "bij"),
+        ("Tegenover het Vrijthof 16", "Tegenover"),
+        ("naast de Markt 1", "naast"),
+    ] {
+        let f = index.find(&text(q)).unwrap();
+        assert_eq!(f.best.quality, MatchQuality::Exact, "{q}");
+        assert!(
+            f.notes
+                .iter()
+                .any(|n| n.starts_with(&format!("'{word}' read as near"))),
+            "{q}: {:?}",
+            f.notes
+        );
+    }
+    assert!(index.find(&text("Markt 1")).unwrap().notes.is_empty());
+    // Not a near-word: "Bijlestraat" stays a street name (and is not in the shipped data).
+    assert!(matches!(
+        index.find(&text("Bijlestraat 1")),
+        Err(Failure::NotFound { .. })
+    ));
+}
