@@ -13,6 +13,7 @@ pub mod bag;
 pub mod normalize;
 pub mod records;
 pub mod search;
+pub mod suggest;
 pub mod synthetic;
 mod zipstream;
 

@@ -11,7 +11,7 @@
 //! detection off, and only the named places are used (in the same order).
 
 use crate::crs::{Crs, Rd};
-use crate::query::{check_projected, check_wgs84};
+use crate::query::{check_projected, check_wgs84, closest_name, name_form};
 
 /// The batch parameters: where the place is in each row, and which columns to add.
 #[derive(Debug, Clone, Default, PartialEq, clap::Args, serde::Deserialize, utoipa::IntoParams)]
@@ -66,6 +66,18 @@ pub struct ColumnArgs {
 }
 
 impl ColumnArgs {
+    /// The CRS named by `crs`, if any (read by the CSV and the GeoJSON reader alike).
+    pub(crate) fn crs(&self) -> Result<Option<Crs>, ColumnProblem> {
+        self.crs
+            .as_deref()
+            .map(Crs::parse)
+            .transpose()
+            .map_err(|e| ColumnProblem::BadValue {
+                option: "crs",
+                reason: e.to_string(),
+            })
+    }
+
     fn names_place(&self) -> bool {
         [
             &self.lat,
@@ -310,10 +322,7 @@ impl ColumnProblem {
                 given,
                 columns,
             } => {
-                let near = columns
-                    .iter()
-                    .min_by_key(|c| strsim::levenshtein(c, &given.to_ascii_lowercase()))
-                    .filter(|c| strsim::levenshtein(c, &given.to_ascii_lowercase()) <= 2);
+                let near = closest_name(given, columns.iter().map(String::as_str));
                 format!(
                     "{} names column '{given}', but the header has no such column{} (columns: {})",
                     door.option(option),
@@ -334,18 +343,9 @@ impl ColumnProblem {
     }
 }
 
-/// A header name as compared: lower case, without spaces, `_`, `-` and `.`.
-pub(crate) fn key(name: &str) -> String {
-    name.trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// Finds each kind of place among `names` (lower-cased header names), as `args` says.
 pub(crate) fn choose(names: &[String], args: &ColumnArgs) -> Result<Places, ColumnProblem> {
-    let keys: Vec<String> = names.iter().map(|n| key(n)).collect();
+    let keys: Vec<String> = names.iter().map(|n| name_form(n)).collect();
     let explicit = args.names_place();
     let find = |option: &'static str,
                 given: &Option<String>,
@@ -357,7 +357,7 @@ pub(crate) fn choose(names: &[String], args: &ColumnArgs) -> Result<Places, Colu
                 names
                     .iter()
                     .position(|n| *n == g)
-                    .or_else(|| keys.iter().position(|k| *k == key(&g)))
+                    .or_else(|| keys.iter().position(|k| *k == name_form(&g)))
                     .map(Some)
                     .ok_or_else(|| ColumnProblem::NoSuchColumn {
                         option,
@@ -440,16 +440,7 @@ pub(crate) fn choose(names: &[String], args: &ColumnArgs) -> Result<Places, Colu
         &args.address,
         &["address", "adres", "locatie", "location", "plek"],
     )?;
-    let crs = match &args.crs {
-        Some(c) => Some(Crs::parse(c).map_err(|e| ColumnProblem::BadValue {
-            option: "crs",
-            reason: format!(
-                "unknown CRS '{}': use EPSG:28992 (RD New), EPSG:3857 (Web Mercator) or EPSG:4326 (WGS84)",
-                e.0
-            ),
-        })?),
-        None => None,
-    };
+    let crs = args.crs()?;
 
     let mut list = Vec::new();
     let pair = |a: Option<usize>,

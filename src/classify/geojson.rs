@@ -121,7 +121,11 @@ pub fn classify_geojson<R: Read, W: Write>(
         ..Summary::default()
     };
     if newline_delimited {
-        let crs = crs_option(opts)?.unwrap_or(Crs::Wgs84);
+        let crs = opts
+            .columns
+            .crs()
+            .map_err(ClassifyError::Columns)?
+            .unwrap_or(Crs::Wgs84);
         let c = geometry_classifier(resolver, opts)?;
         summary.columns = format!("newline-delimited GeoJSON, Point geometry ({crs})");
         let counts = pipeline(
@@ -164,7 +168,10 @@ pub fn classify_geojson<R: Read, W: Write>(
         }
         None => Vec::new(),
     };
-    let crs = crs_option(opts)?
+    let crs = opts
+        .columns
+        .crs()
+        .map_err(ClassifyError::Columns)?
         .or_else(|| named_crs(&doc))
         .unwrap_or(Crs::Wgs84);
     let c = geometry_classifier(resolver, opts)?;
@@ -209,24 +216,6 @@ pub fn classify_geojson<R: Read, W: Write>(
     progress(all.len() as u64, counts.rows);
     finish(&c, &mut summary, counts);
     Ok(summary)
-}
-
-fn crs_option(opts: &Options) -> Result<Option<Crs>, ClassifyError> {
-    opts.columns
-        .crs
-        .as_deref()
-        .map(|c| {
-            Crs::parse(c).map_err(|e| {
-                ClassifyError::Columns(super::ColumnProblem::BadValue {
-                    option: "crs",
-                    reason: format!(
-                        "unknown CRS '{}': use EPSG:28992 (RD New), EPSG:3857 (Web Mercator) or EPSG:4326 (WGS84)",
-                        e.0
-                    ),
-                })
-            })
-        })
-        .transpose()
 }
 
 /// A classifier that places features by their geometry (no place columns).

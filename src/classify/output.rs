@@ -1,7 +1,8 @@
 //! The columns a classification adds: which exist for the loaded layers, which `--columns`
 //! picks, and what they are called in the output.
 
-use super::columns::{ColumnProblem, key};
+use super::columns::ColumnProblem;
+use crate::query::closest_name;
 
 /// A column the answer adds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,9 @@ pub(crate) enum Added {
 #[derive(Debug, Clone)]
 pub(crate) struct Output {
     pub columns: Vec<(Added, String)>,
+    /// Whether any point column is asked for: decided once, so that rows without one skip
+    /// the inverse transformation.
+    pub point: bool,
 }
 
 impl Output {
@@ -65,7 +69,7 @@ impl Output {
     ) -> Result<Output, ColumnProblem> {
         let all = Output::all(layers, coverage);
         let Some(spec) = spec.map(str::trim).filter(|s| !s.is_empty() && *s != "all") else {
-            return Ok(Output { columns: all });
+            return Ok(Output::new(all));
         };
         let mut columns: Vec<(Added, String)> = Vec::new();
         for word in spec.split(',').map(str::trim).filter(|w| !w.is_empty()) {
@@ -78,12 +82,7 @@ impl Output {
                 match all.iter().find(|(_, n)| n.eq_ignore_ascii_case(word)) {
                     Some(c) => vec![c.clone()],
                     None => {
-                        let distance = |n: &str| strsim::levenshtein(&key(n), &key(word));
-                        let near = all
-                            .iter()
-                            .map(|(_, n)| n)
-                            .min_by_key(|n| distance(n))
-                            .filter(|n| distance(n) <= 2)
+                        let near = closest_name(word, all.iter().map(|(_, n)| n.as_str()))
                             .map(|n| format!("did you mean '{n}'? "))
                             .unwrap_or_default();
                         return Err(ColumnProblem::BadValue {
@@ -105,11 +104,14 @@ impl Output {
                 }
             }
         }
-        Ok(Output { columns })
+        Ok(Output::new(columns))
     }
 
-    pub fn has(&self, a: Added) -> bool {
-        self.columns.iter().any(|(c, _)| *c == a)
+    fn new(columns: Vec<(Added, String)>) -> Output {
+        let point = columns
+            .iter()
+            .any(|(c, _)| matches!(c, Added::Lat | Added::Lon | Added::X | Added::Y));
+        Output { columns, point }
     }
 
     /// The names as written into the file: one the input already has gets the prefix

@@ -294,12 +294,7 @@ impl<'a> Classifier<'a> {
         let point = a
             .located
             .as_ref()
-            .filter(|_| {
-                self.output.has(Added::Lat)
-                    || self.output.has(Added::Lon)
-                    || self.output.has(Added::X)
-                    || self.output.has(Added::Y)
-            })
+            .filter(|_| self.output.point)
             .map(|l| match l.wgs84 {
                 // The input's own WGS84 (to 7 decimals) spares the inverse transformation.
                 Some(w) => PointOut::with_wgs84(l.point, w),

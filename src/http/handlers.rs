@@ -239,10 +239,7 @@ fn answer_fields(spec: &str) -> Result<Vec<String>, ApiError> {
     let mut out = Vec::new();
     for f in spec.split(',').map(str::trim).filter(|f| !f.is_empty()) {
         if !MEMBERS.iter().any(|m| m == f) {
-            let near = MEMBERS
-                .iter()
-                .min_by_key(|m| strsim::levenshtein(m, f))
-                .filter(|m| strsim::levenshtein(m, f) <= 2)
+            let near = query::closest_name(f, MEMBERS.iter().map(String::as_str))
                 .map(|m| format!("did you mean '{m}'? "))
                 .unwrap_or_default();
             return Err(ApiError::new(

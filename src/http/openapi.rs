@@ -77,7 +77,7 @@ pub struct SuggestParams {
 #[derive(Serialize, ToSchema)]
 pub struct SuggestList {
     pub query: String,
-    pub suggestions: Vec<crate::address::search::Suggestion>,
+    pub suggestions: Vec<crate::address::suggest::Suggestion>,
     pub addresses: crate::address::AddressMeta,
 }
 

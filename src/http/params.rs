@@ -28,15 +28,10 @@ pub fn params(
                 "srs" | "epsg" | "srid" | "srsname" => Some("crs"),
                 _ => None,
             };
-            let hint = hint.filter(|h| allowed.contains(h)).or_else(|| {
-                // Otherwise the closest known name, if it is a typo away.
-                let lower = k.to_ascii_lowercase();
-                allowed
-                    .iter()
-                    .copied()
-                    .min_by_key(|a| strsim::levenshtein(a, &lower))
-                    .filter(|a| strsim::levenshtein(a, &lower) <= 2.max(a.len() / 4))
-            });
+            // Otherwise the closest known name, if it is a typo away.
+            let hint = hint
+                .filter(|h| allowed.contains(h))
+                .or_else(|| query::closest_name(&k, allowed.iter().copied()));
             return Err(QueryError::UnknownParameter {
                 name: k,
                 hint,

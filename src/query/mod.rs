@@ -191,6 +191,28 @@ impl fmt::Display for QueryError {
 
 impl std::error::Error for QueryError {}
 
+/// A name as options and column headers are compared: lower case, without spaces, `_`, `-`
+/// and `.` (`Huis_nummer` is `huisnummer`).
+pub fn name_form(name: &str) -> String {
+    name.trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The "did you mean" of every door: the name among `names` closest to `word` (compared in
+/// [`name_form`]), if it is at most two edits away.
+pub fn closest_name<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = name_form(word);
+    names
+        .into_iter()
+        .map(|n| (strsim::levenshtein(&name_form(n), &word), n))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
 /// Parses one number; accepts a decimal comma when it is the only separator (`50,8514`).
 pub fn parse_number(param: &str, text: &str) -> Result<f64, QueryError> {
     let t = text.trim();
