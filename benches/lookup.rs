@@ -148,5 +148,20 @@ fn lookups(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, lookups);
+/// What a one-shot command (`wijkwijzer lookup`, a small `classify`) pays before its first
+/// answer: parsing and validating the embedded data, and indexing it.
+fn start_up(c: &mut Criterion) {
+    let mut group = c.benchmark_group("start_up");
+    group.sample_size(20);
+    group.bench_function("load_embedded_geodata", |b| {
+        b.iter(|| Geodata::embedded().expect("embedded geodata"))
+    });
+    let shipped = Geodata::embedded().expect("embedded geodata");
+    group.bench_function("index_and_resolver", |b| {
+        b.iter(|| Resolver::new(black_box(shipped.clone())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, lookups, start_up);
 criterion_main!(benches);

@@ -36,6 +36,7 @@ if [ ! -f /usr/share/postgresql/15/extension/postgis.control ] || ! command -v w
     postgresql-contrib wrk >/dev/null
 fi
 cargo build --release --quiet
+cargo build --release --quiet --example bare_http
 
 # A private PostgreSQL instance (the server refuses to run as root: it runs as postgres).
 mkdir "$work/pg" && chown postgres "$work" "$work/pg"
@@ -90,6 +91,16 @@ LUA
   echo "wijkwijzer GET /v1/lookup?lat=&lon=${label#&}: $rps requests/s, p99 $p99, $conns connections, ${secs} s${errors:+; $errors answers were 404 (outside the city), as intended}"
   awk -v a="$rps" -v b="$tps" 'BEGIN {printf "  ratio to PostGIS: %.2f\n", a / b}'
 done
-curl -s -o /dev/null -w '' "http://127.0.0.1:$port/healthz"
 out=$(wrk -t 2 -c "$conns" -d "${secs}s" --latency "http://127.0.0.1:$port/healthz")
-echo "wijkwijzer GET /healthz: $(awk '/^Requests\/sec/ {print int($2)}' <<<"$out") requests/s"
+health=$(awk '/^Requests\/sec/ {print int($2)}' <<<"$out")
+echo "wijkwijzer GET /healthz: $health requests/s, p99 $(awk '$1 == "99%" {print $2}' <<<"$out")"
+kill "$server"
+# The ceiling: the same HTTP stack with nothing behind it (examples/bare_http.rs).
+./target/release/examples/bare_http "127.0.0.1:$port" >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+out=$(wrk -t 2 -c "$conns" -d "${secs}s" "http://127.0.0.1:$port/healthz")
+bare=$(awk '/^Requests\/sec/ {print int($2)}' <<<"$out")
+echo "bare axum, fixed body, no middleware: $bare requests/s"
+awk -v a="$health" -v b="$bare" 'BEGIN {printf "  /healthz as a share of that ceiling: %.2f\n", a / b}'
+

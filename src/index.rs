@@ -262,20 +262,30 @@ impl LayerIndex {
         touches.sort_unstable();
         touches.dedup();
 
+        let center = |cell: usize| Coord {
+            x: g.origin.x + ((cell % g.nx) as f64 + 0.5) * g.cell,
+            y: g.origin.y + ((cell / g.nx) as f64 + 0.5) * g.cell,
+        };
+        let total = self.cells.len();
         let mut t = 0;
-        for cell_idx in 0..self.cells.len() {
-            let start = t;
-            while t < touches.len() && touches[t].0 as usize == cell_idx {
-                t += 1;
+        let mut next = 0;
+        loop {
+            let touched = touches.get(t).map_or(total, |&(cell, _)| cell as usize);
+            // The untouched cells before it, a row's run at a time: no edge touches two
+            // neighbouring whole cells, so none crosses the line between their centres and both
+            // lie in the same area (or outside all). One point test per run, not per cell.
+            while next < touched {
+                let end = touched.min((next / g.nx + 1) * g.nx);
+                let v = self.inside_any(center(next), &[]).unwrap_or(EMPTY);
+                self.cells[next..end].fill(v);
+                next = end;
             }
-            let (r, c) = (cell_idx / g.nx, cell_idx % g.nx);
-            let center = Coord {
-                x: g.origin.x + (c as f64 + 0.5) * g.cell,
-                y: g.origin.y + (r as f64 + 0.5) * g.cell,
-            };
-            if start == t {
-                self.cells[cell_idx] = self.inside_any(center, &[]).unwrap_or(EMPTY);
-                continue;
+            if touched == total {
+                break;
+            }
+            let start = t;
+            while t < touches.len() && touches[t].0 as usize == touched {
+                t += 1;
             }
             let seg_start = self.cell_segs.len() as u32;
             let mut candidates: Vec<u32> = Vec::new();
@@ -288,17 +298,18 @@ impl LayerIndex {
             candidates.dedup();
             // An area without edges here can still cover the whole cell (only where areas
             // overlap); keep it as a candidate so that the answer stays exact.
-            if let Some(cover) = self.inside_any(center, &candidates) {
+            if let Some(cover) = self.inside_any(center(touched), &candidates) {
                 candidates.push(cover);
                 candidates.sort_unstable();
             }
             let cand_start = self.cell_candidates.len() as u32;
             self.cell_candidates.extend(&candidates);
-            self.cells[cell_idx] = MIXED | self.mixed.len() as u32;
+            self.cells[touched] = MIXED | self.mixed.len() as u32;
             self.mixed.push(MixedCell {
                 segs: (seg_start, self.cell_segs.len() as u32),
                 candidates: (cand_start, self.cell_candidates.len() as u32),
             });
+            next = touched + 1;
         }
     }
 
@@ -461,10 +472,20 @@ impl Index {
         let all: Vec<MultiPolygon<f64>> = layers.iter().flatten().cloned().collect();
         let (min, max) = bounds(&collect_segments(&all));
         let grid = GridSpec::covering(min, max);
-        let layers: Vec<LayerIndex> = layers
-            .iter()
-            .map(|g| LayerIndex::build_on(grid, g))
-            .collect();
+        // One thread per layer: start-up is what a one-shot command waits for.
+        let layers: Vec<LayerIndex> = std::thread::scope(|scope| {
+            let building: Vec<_> = layers
+                .iter()
+                .map(|g| scope.spawn(move || LayerIndex::build_on(grid, g)))
+                .collect();
+            building
+                .into_iter()
+                .map(|b| {
+                    b.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
         let n = layers.len();
         let mut joint = vec![EMPTY; grid.nx * grid.ny * n];
         for (l, layer) in layers.iter().enumerate() {

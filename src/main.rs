@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 mod cli;
 
+// The service allocates small, short-lived buffers per request from many threads; mimalloc
+// serves those from thread-local pages where glibc's malloc took about a tenth of the time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = <cli::Cli as clap::Parser>::parse();
     match cli::run(args) {

@@ -37,52 +37,66 @@ pub struct Resolver {
     /// has few such combinations: build each list once.
     contact_cache: RwLock<ContactCache>,
     addresses: Arc<AddressIndex>,
-    /// Shared by every answer's `data`: a pointer copy, not four strings, per lookup.
-    address_meta: Arc<AddressMeta>,
+    /// Every answer's `data` block.
+    meta: Rendered<DataMeta>,
 }
 
-/// A shared, cached contact list with its JSON written once: most of an answer's bytes are
-/// contacts, and the same few lists serve every lookup.
-#[derive(Debug, Clone)]
-pub struct Contacts {
-    list: Arc<Vec<Contact>>,
+/// A shared value with its JSON written once. Most of an answer's bytes are its contacts and
+/// its `data` block, and the same few lists and one block serve every lookup: an answer holds
+/// two pointers and its serialisation copies bytes.
+#[derive(Debug)]
+pub struct Rendered<T> {
+    value: Arc<T>,
     json: Arc<serde_json::value::RawValue>,
 }
 
-impl Contacts {
-    fn new(list: Vec<Contact>) -> Contacts {
-        let json = serde_json::value::to_raw_value(&list)
+impl<T: Serialize> Rendered<T> {
+    fn new(value: T) -> Rendered<T> {
+        // Serialising plain data (strings, numbers, lists) cannot fail; `null` would say so.
+        let json = serde_json::value::to_raw_value(&value)
             .map(Arc::from)
             .unwrap_or_else(|_| {
                 Arc::from(
-                    serde_json::value::RawValue::from_string("[]".into()).expect("valid JSON"),
+                    serde_json::value::RawValue::from_string("null".into()).expect("valid JSON"),
                 )
             });
-        Contacts {
-            list: Arc::new(list),
+        Rendered {
+            value: Arc::new(value),
             json,
         }
     }
 }
 
-impl std::ops::Deref for Contacts {
-    type Target = [Contact];
-    fn deref(&self) -> &[Contact] {
-        &self.list
+impl<T> Clone for Rendered<T> {
+    fn clone(&self) -> Self {
+        Rendered {
+            value: self.value.clone(),
+            json: self.json.clone(),
+        }
     }
 }
 
-impl PartialEq for Contacts {
+impl<T> std::ops::Deref for Rendered<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: PartialEq> PartialEq for Rendered<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.list == other.list
+        self.value == other.value
     }
 }
 
-impl Serialize for Contacts {
+impl<T> Serialize for Rendered<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.json.serialize(serializer)
     }
 }
+
+/// A contact list as answers carry it.
+pub type Contacts = Rendered<Vec<Contact>>;
 
 /// Who asks, and the area (index) hit in each layer.
 type ContactKey = (Audience, Vec<Option<u32>>);
@@ -198,7 +212,8 @@ pub struct Answer {
     /// For address queries: the address matched, how sure the match is, and the alternatives.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<AddressMatch>,
-    pub data: DataMeta,
+    #[schema(value_type = DataMeta)]
+    pub data: Rendered<DataMeta>,
 }
 
 /// The address an address query was matched to.
@@ -224,6 +239,26 @@ pub enum AddressLookupError {
     Address(Failure),
     #[error(transparent)]
     Situation(#[from] UnknownSituation),
+}
+
+fn data_meta(data: &Geodata, addresses: &AddressIndex) -> DataMeta {
+    let SourceInfo {
+        name,
+        year,
+        generalized,
+        attribution,
+        licence,
+    } = data.manifest.source.clone();
+    DataMeta {
+        version: data.version.clone(),
+        source: name,
+        year,
+        generalized,
+        attribution,
+        licence,
+        coverage: data.manifest.coverage_name.clone(),
+        addresses: Arc::new(addresses.meta()),
+    }
 }
 
 impl Resolver {
@@ -254,21 +289,22 @@ impl Resolver {
                     .collect()
             })
             .collect();
+        let addresses = AddressIndex::embedded();
         Resolver {
-            data,
             index,
             base,
             coverage,
             parents,
             contact_cache: RwLock::new(ContactCache::default()),
-            address_meta: Arc::new(AddressIndex::embedded().meta()),
-            addresses: AddressIndex::embedded(),
+            meta: Rendered::new(data_meta(&data, &addresses)),
+            addresses,
+            data,
         }
     }
 
     /// The same resolver with another address index (default: the embedded one).
     pub fn with_addresses(mut self, addresses: Arc<AddressIndex>) -> Resolver {
-        self.address_meta = Arc::new(addresses.meta());
+        self.meta = Rendered::new(data_meta(&self.data, &addresses));
         self.addresses = addresses;
         self
     }
@@ -324,24 +360,9 @@ impl Resolver {
         hit.map(|h| &self.data.layers[layer].areas[h.area as usize])
     }
 
-    pub fn meta(&self) -> DataMeta {
-        let SourceInfo {
-            name,
-            year,
-            generalized,
-            attribution,
-            licence,
-        } = self.data.manifest.source.clone();
-        DataMeta {
-            version: self.data.version.clone(),
-            source: name,
-            year,
-            generalized,
-            attribution,
-            licence,
-            coverage: self.data.manifest.coverage_name.clone(),
-            addresses: self.address_meta.clone(),
-        }
+    /// Where the data comes from, as every answer's `data` block says.
+    pub fn meta(&self) -> &DataMeta {
+        &self.meta
     }
 
     /// The full answer for a point in RD New.
@@ -423,7 +444,7 @@ impl Resolver {
             understood: None,
             situation: None,
             address: None,
-            data: self.meta(),
+            data: self.meta.clone(),
         }
     }
 

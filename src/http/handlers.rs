@@ -217,13 +217,14 @@ fn lookup_response(
     };
     match fields {
         None => (status, Json(answer)).into_response(),
-        Some(fields) => {
-            let mut value = serde_json::to_value(&answer).unwrap_or_default();
-            if let Some(members) = value.as_object_mut() {
-                members.retain(|k, _| fields.iter().any(|f| f == k));
-            }
-            (status, Json(value)).into_response()
-        }
+        Some(fields) => (
+            status,
+            Json(super::only::Only {
+                value: &answer,
+                members: fields,
+            }),
+        )
+            .into_response(),
     }
 }
 

@@ -23,9 +23,9 @@ pub const DATA_VERSION: HeaderName = HeaderName::from_static("x-data-version");
 /// The request id header, set when the client sent none and returned on every response.
 pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Headers every response carries: the page loads nothing from elsewhere (but the optional
-/// tile host), and no response is sniffed into another type or leaks the URL as a referrer.
-pub(super) fn security_headers(tiles: Option<&str>) -> Vec<(HeaderName, HeaderValue)> {
+/// The page loads nothing from elsewhere (but the optional tile host); with `nosniff` and
+/// `no-referrer`, set on every response by the router.
+pub(super) fn content_security_policy(tiles: Option<&str>) -> HeaderValue {
     let tile_origin = tiles
         .and_then(|t| {
             let (scheme, rest) = t.split_once("://")?;
@@ -36,34 +36,43 @@ pub(super) fn security_headers(tiles: Option<&str>) -> Vec<(HeaderName, HeaderVa
     let csp = format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tile_origin}; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
-    let mut out = vec![
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ),
-    ];
     // A tile URL that cannot be a header value leaves the policy without the tile host.
-    let csp = HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(
+    HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    ));
-    out.push((header::CONTENT_SECURITY_POLICY, csp));
-    out
+    ))
 }
 
-pub(super) async fn add_security_headers(
-    State(headers): State<Arc<Vec<(HeaderName, HeaderValue)>>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let mut res = next.run(req).await;
-    for (k, v) in headers.iter() {
-        res.headers_mut().insert(k.clone(), v.clone());
+/// Request ids unique per process and, by a random start, across restarts: a 64-bit random
+/// prefix and a counter, so making one is an increment, not a call for random bytes.
+#[derive(Clone)]
+pub(super) struct RequestIds {
+    prefix: u64,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    pub(super) fn new() -> Self {
+        let mut seed = [0u8; 8];
+        // Without the OS's randomness the clock still tells restarts apart.
+        if getrandom::fill(&mut seed).is_err() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            seed = (now.as_nanos() as u64).to_le_bytes();
+        }
+        RequestIds {
+            prefix: u64::from_le_bytes(seed),
+            next: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+        }
     }
-    res
+}
+
+impl tower_http::request_id::MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{:016x}-{n:x}", self.prefix);
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
 }
 
 pub(super) async fn overloaded_or_timed_out(err: tower::BoxError) -> ApiError {
@@ -85,42 +94,85 @@ pub(super) async fn overloaded_or_timed_out(err: tower::BoxError) -> ApiError {
     }
 }
 
-/// Takes the data snapshot and identifies the caller; stamps the snapshot's version.
-pub(super) async fn snapshot_and_caller(
-    State(s): State<Arc<AppState>>,
+/// Everything a request passes on its way to the handler, in one middleware (each layer of
+/// its own would cost a boxed service per request): the client's address, a span with the
+/// request id, the query-length limit (414), the caller (401 for a key that is not valid), the
+/// rate limit (429), the data snapshot, and afterwards the log line and the metrics.
+pub(super) async fn gate(State(s): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let started = Instant::now();
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let client = client::client_addr(peer, req.headers(), &s.config.trusted_proxies);
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|r| r.header_value().to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    let span = tracing::info_span!("request", request_id = %id, %client);
+    let res = async {
+        if let Some(refused) = query_too_long(&s, &req) {
+            return refused;
+        }
+        let authorization = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.to_str().unwrap_or("\u{0}"));
+        let caller = s.keys.load().keys.caller(authorization);
+        if let Some(refused) = rate_limited(&s, client, &caller) {
+            return refused;
+        }
+        with_snapshot(&s, req, caller, next).await
+    }
+    .instrument(span)
+    .await;
+    let elapsed = started.elapsed();
+    let status = res.status();
+    s.metrics.observe(&route, status, elapsed);
+    if status.is_server_error() {
+        tracing::error!(request_id = %id, %client, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request failed");
+    } else {
+        tracing::debug!(request_id = %id, %client, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request");
+    }
+    res
+}
+
+/// Hands the request the data snapshot and its caller; stamps the snapshot's version.
+async fn with_snapshot(
+    s: &AppState,
     mut req: Request,
+    caller: Result<Caller, crate::auth::AuthError>,
     next: Next,
 ) -> Response {
     let served = s.current();
-    let path = req.uri().path().to_string();
-    let caller = match req
-        .extensions_mut()
-        .remove::<Result<Caller, crate::auth::AuthError>>()
-    {
-        Some(c) => c,
-        None => {
-            let authorization = req
-                .headers()
-                .get(header::AUTHORIZATION)
-                .map(|v| v.to_str().unwrap_or("\u{0}"));
-            s.keys.load().keys.caller(authorization)
-        }
-    };
     let keyed = matches!(&caller, Ok(c) if c.key_name.is_some());
     let mut res = match caller {
         Ok(caller) => {
+            let path = req.uri().path().to_string();
             req.extensions_mut().insert(served.clone());
             req.extensions_mut().insert(caller);
-            next.run(req).await
+            let res = next.run(req).await;
+            if res.status() == StatusCode::METHOD_NOT_ALLOWED {
+                method_not_allowed(&path)
+            } else {
+                res
+            }
         }
         Err(e) => {
             tracing::warn!(key = "unknown key", reason = %e, "401: the presented key is not valid");
             ApiError::new(Kind::Unauthorized, e.to_string()).into_response()
         }
     };
-    if res.status() == StatusCode::METHOD_NOT_ALLOWED {
-        res = method_not_allowed(&path);
-    }
     // A keyed answer may hold internal channels or names: no shared cache may keep it.
     if keyed {
         let private = match res
@@ -164,40 +216,30 @@ pub(super) fn method_not_allowed(path: &str) -> Response {
     out
 }
 
-pub(super) async fn query_limit(
-    State(s): State<Arc<AppState>>,
-    req: Request,
-    next: Next,
-) -> Response {
+fn query_too_long(s: &AppState, req: &Request) -> Option<Response> {
     let len = req.uri().query().map_or(0, str::len);
-    if len > s.config.max_query_bytes {
-        return ApiError::new(
+    (len > s.config.max_query_bytes).then(|| {
+        ApiError::new(
             Kind::QueryTooLong,
             format!(
                 "the query string has {len} bytes; at most {} are accepted",
                 s.config.max_query_bytes
             ),
         )
-        .into_response();
-    }
-    next.run(req).await
+        .into_response()
+    })
 }
 
-pub(super) async fn rate_limit(
-    State(s): State<Arc<AppState>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("\u{0}"));
-    let keys = s.keys.load();
-    let caller = keys.keys.caller(authorization);
-    let key = caller.as_ref().ok().and_then(|c| c.key_name.clone());
-    let verdict = match &key {
+/// A 429 when the caller's budget is spent: a key's own, or else the client address's.
+fn rate_limited(
+    s: &AppState,
+    ip: IpAddr,
+    caller: &Result<Caller, crate::auth::AuthError>,
+) -> Option<Response> {
+    let key = caller.as_ref().ok().and_then(|c| c.key_name.as_deref());
+    let verdict = match key {
         // A key holder has its own budget, whatever address it calls from.
-        Some(name) => match keys.limiters.get(name) {
+        Some(name) => match s.keys.load().limiters.get(name) {
             Some((rate, Some(limiter))) => limiter.check().err().map(|n| {
                 (
                     n,
@@ -206,31 +248,25 @@ pub(super) async fn rate_limit(
             }),
             _ => None,
         },
-        None => {
-            let ip = req
-                .extensions()
-                .get::<client::ClientAddr>()
-                .map(|c| c.0)
-                .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-            s.limiter.as_ref().and_then(|l| {
-                l.check_key(&ip).err().map(|n| {
-                    (
-                        n,
-                        format!(
-                            "the client address {ip} sent more than {} requests per second (callers without a key are limited per address; a key has its own limit)",
-                            s.config.rate_per_second
-                        ),
-                    )
-                })
+        None => s.limiter.as_ref().and_then(|l| {
+            l.check_key(&ip).err().map(|n| {
+                (
+                    n,
+                    format!(
+                        "the client address {ip} sent more than {} requests per second (callers without a key are limited per address; a key has its own limit)",
+                        s.config.rate_per_second
+                    ),
+                )
             })
-        }
+        }),
     };
-    if let Some((not_until, which)) = verdict {
-        let wait = not_until.wait_time_from(governor::clock::Clock::now(
-            &governor::clock::DefaultClock::default(),
-        ));
-        let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
-        return ApiError::new(Kind::RateLimited, format!("{which}; retry after {secs} s"))
+    let (not_until, which) = verdict?;
+    let wait = not_until.wait_time_from(governor::clock::Clock::now(
+        &governor::clock::DefaultClock::default(),
+    ));
+    let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+    Some(
+        ApiError::new(Kind::RateLimited, format!("{which}; retry after {secs} s"))
             .with(
                 "limit",
                 json!(if key.is_some() {
@@ -240,56 +276,6 @@ pub(super) async fn rate_limit(
                 }),
             )
             .retry_after(secs)
-            .into_response();
-    }
-    // The caller is known now; the next layer need not hash the key again.
-    req.extensions_mut().insert(caller);
-    next.run(req).await
-}
-
-/// Logs and measures every request, with its request id.
-pub(super) async fn observe(
-    State(s): State<Arc<AppState>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    use tracing::Instrument;
-    let started = Instant::now();
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-    let client = client::client_addr(peer, req.headers(), &s.config.trusted_proxies);
-    req.extensions_mut().insert(client::ClientAddr(client));
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().clone();
-    let id = req
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|r| r.header_value().to_str().ok())
-        .unwrap_or("-")
-        .to_string();
-    let span = tracing::info_span!("request", request_id = %id, %client);
-    let res = next.run(req).instrument(span).await;
-    let elapsed = started.elapsed();
-    let status = res.status();
-    s.metrics
-        .requests
-        .with_label_values(&[&route, status.as_str()])
-        .inc();
-    s.metrics
-        .latency
-        .with_label_values(&[&route])
-        .observe(elapsed.as_secs_f64());
-    if status.is_server_error() {
-        tracing::error!(request_id = %id, %client, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request failed");
-    } else {
-        tracing::debug!(request_id = %id, %client, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request");
-    }
-    res
+            .into_response(),
+    )
 }

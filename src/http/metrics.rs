@@ -16,13 +16,28 @@ use super::state::AppState;
 /// Prometheus metrics of the service.
 pub struct Metrics {
     registry: Registry,
-    pub(super) requests: IntCounterVec,
-    pub(super) latency: HistogramVec,
+    requests: IntCounterVec,
+    latency: HistogramVec,
     lookups: IntCounterVec,
     data: IntGaugeVec,
 }
 
 impl Metrics {
+    /// Counts a request and its latency under its route and status.
+    pub(super) fn observe(
+        &self,
+        route: &str,
+        status: axum::http::StatusCode,
+        elapsed: std::time::Duration,
+    ) {
+        self.requests
+            .with_label_values(&[route, status.as_str()])
+            .inc();
+        self.latency
+            .with_label_values(&[route])
+            .observe(elapsed.as_secs_f64());
+    }
+
     pub(super) fn new() -> Metrics {
         let requests = IntCounterVec::new(
             Opts::new(

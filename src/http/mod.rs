@@ -30,6 +30,7 @@ pub mod problem;
 mod area_json;
 mod layers;
 mod metrics;
+mod only;
 mod state;
 
 use std::net::SocketAddr;
@@ -38,14 +39,15 @@ use std::sync::Arc;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::State;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use openapi::Problem;
 pub use problem::{ApiError, Kind};
@@ -65,11 +67,47 @@ pub fn router(state: Arc<AppState>) -> Router {
         .allow_headers([header::AUTHORIZATION, header::IF_NONE_MATCH])
         .expose_headers([header::ETAG, DATA_VERSION, REQUEST_ID, header::RETRY_AFTER]);
     let config = &state.config;
-    let guarded = ServiceBuilder::new()
+    // One `.layer` call: axum boxes (and clones, per request) each layer given to a router
+    // separately, so the whole stack is one tower service and the middleware one function.
+    let stack = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            content_security_policy(config.tiles.as_deref()),
+        ))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        // Outside the limits, so a browser on another origin can read a 429 or 503 too.
+        .layer(cors)
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        // Only the classification reads large bodies; every other route is GET or has its own
+        // smaller limit.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            config.max_classify_bytes.max(config.max_body_bytes),
+        ))
         .layer(HandleErrorLayer::new(overloaded_or_timed_out))
         .load_shed()
         .concurrency_limit(config.max_concurrent)
-        .timeout(config.timeout);
+        .timeout(config.timeout)
+        // A handler that panics is a bug: a 500 problem for the client, the panic in the log.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |panic: Box<dyn std::any::Any + Send>| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                ApiError::internal("a request handler panicked", &what).into_response()
+            },
+        ));
     handlers::routes()
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
@@ -81,38 +119,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
-        // A handler that panics is a bug: a 500 problem for the client, the panic in the log.
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            |panic: Box<dyn std::any::Any + Send>| {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                ApiError::internal("a request handler panicked", &what).into_response()
-            },
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            snapshot_and_caller,
-        ))
-        .layer(cors)
-        .layer(guarded)
-        // Only the classification reads large bodies; every other route is GET or has its own
-        // smaller limit.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            config.max_classify_bytes.max(config.max_body_bytes),
-        ))
-        .layer(axum::extract::DefaultBodyLimit::disable())
-        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
-        .layer(middleware::from_fn_with_state(state.clone(), query_limit))
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(middleware::from_fn_with_state(
-            Arc::new(security_headers(config.tiles.as_deref())),
-            add_security_headers,
-        ))
+        .layer(stack)
         // Probes sit outside every layer: cheap, never limited, never logged.
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))

@@ -218,7 +218,20 @@ async fn request_ids_and_metrics() {
     let dir = geodata_with_internal_channels();
     let s = start(dir.path(), no_rate_limit()).await;
     let res = s.get("/v1/lookup?lat=50.8489&lon=5.6879").await;
-    assert!(res.headers()["x-request-id"].to_str().unwrap().len() >= 32);
+    let first = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let res = s.get("/livez").await;
+    assert!(
+        res.headers().get("x-request-id").is_none(),
+        "probes are outside the layers"
+    );
+    let res = s.get("/v1/layers").await;
+    let second = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    // A random 64-bit prefix per process, then a counter.
+    let (prefix, n) = first.split_once('-').expect("prefix-counter");
+    assert_eq!(prefix.len(), 16, "{first}");
+    assert!(u64::from_str_radix(n, 16).is_ok(), "{first}");
+    assert_ne!(first, second);
+    assert!(second.starts_with(prefix), "{first} {second}");
     let res = s
         .client
         .get(format!("{}/healthz", s.base))
