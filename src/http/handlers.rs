@@ -52,7 +52,7 @@ pub fn routes() -> Router<Arc<AppState>> {
 pub async fn not_found() -> ApiError {
     ApiError::new(
         Kind::NotFound,
-        "see GET /v1 for the endpoints: /v1/lookup, /v1/situations, /v1/areas, /v1/areas/{id}, /v1/layers, /healthz; the page is at /",
+        "see GET /v1 for the endpoints: /v1/lookup, /v1/situations, /v1/areas, /v1/areas/{id}, /v1/layers, /healthz; OGC API Features at /ogc; the page is at /",
     )
 }
 

@@ -30,6 +30,7 @@ pub mod problem;
 mod area_json;
 mod layers;
 mod metrics;
+mod ogc;
 mod only;
 mod state;
 
@@ -109,6 +110,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             },
         ));
     handlers::routes()
+        .merge(ogc::routes())
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
         .route(

@@ -30,6 +30,7 @@ pub enum Kind {
     Forbidden,
     NotFound,
     UnknownArea,
+    UnknownCollection,
     AddressNotFound,
     MethodNotAllowed,
     BodyTooLarge,
@@ -87,6 +88,7 @@ impl Kind {
             Kind::Forbidden => (S::FORBIDDEN, "forbidden", "The key may not do this"),
             Kind::NotFound => (S::NOT_FOUND, "not-found", "No such endpoint"),
             Kind::UnknownArea => (S::NOT_FOUND, "unknown-area", "Unknown area"),
+            Kind::UnknownCollection => (S::NOT_FOUND, "unknown-collection", "Unknown collection"),
             Kind::AddressNotFound => (S::NOT_FOUND, "address-not-found", "No such address"),
             Kind::MethodNotAllowed => (
                 S::METHOD_NOT_ALLOWED,

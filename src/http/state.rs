@@ -100,6 +100,8 @@ pub struct Served {
     /// Per audience, per area id: the Feature.
     pub(super) area_features: [BTreeMap<String, String>; 2],
     pub(super) version_header: HeaderValue,
+    /// Per layer, per area: the geometry in WGS84 as GeoJSON.
+    wgs84: Vec<Vec<Value>>,
 }
 
 pub(super) fn audience_index(a: Audience) -> usize {
@@ -151,7 +153,13 @@ impl Served {
             layer_collections,
             area_features,
             version_header,
+            wgs84: geometries,
         }
+    }
+
+    /// An area's geometry in WGS84 as GeoJSON (reprojected once per data set).
+    pub(super) fn wgs84_geometry(&self, layer: usize, area: usize) -> &Value {
+        &self.wgs84[layer][area]
     }
 
     pub fn version(&self) -> &str {

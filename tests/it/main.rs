@@ -15,6 +15,7 @@ mod geodata;
 mod http;
 mod index_oracle;
 mod notations;
+mod ogc;
 mod places;
 mod real_data;
 mod situations;

@@ -1,0 +1,497 @@
+//! OGC API – Features (Part 1 Core with GeoJSON, Part 2 CRS by reference) under `/ogc`, so
+//! that QGIS, ArcGIS, GDAL/OGR and web-map plugins read the areas as they read PDOK's layers:
+//! one collection per layer, paged items with `bbox`, in CRS84 (the default) or RD New.
+//!
+//! Features are the areas with the properties `/v1/areas` gives them (codes, names, parents,
+//! the contacts the caller may see). Links are absolute, made from the request's `Host` (and
+//! `X-Forwarded-Proto`/`X-Forwarded-Host` from a trusted proxy), as clients follow them as given.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, LazyLock};
+
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router, routing::get};
+use geo::{BoundingRect, Intersects};
+use serde_json::{Value, json};
+
+use super::area_json::area_feature;
+use super::params::params;
+use super::problem::{ApiError, Kind};
+use super::state::{AppState, Served};
+use crate::auth::Caller;
+use crate::crs::{Rd, Wgs84, transformer};
+use crate::geodata::{Area, Layer};
+
+/// The CRS of GeoJSON without a `crs` parameter: WGS84 longitude, latitude.
+pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+/// RD New, the CRS the areas are stored in.
+pub const RD_NEW: &str = "http://www.opengis.net/def/crs/EPSG/0/28992";
+
+const DEFAULT_LIMIT: usize = 10;
+const MAX_LIMIT: usize = 1000;
+
+/// The routes under `/ogc`.
+pub(super) fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/ogc", get(landing))
+        .route("/ogc/", get(landing))
+        .route("/ogc/conformance", get(conformance))
+        .route("/ogc/collections", get(collections))
+        .route("/ogc/collections/{layer}", get(collection))
+        .route("/ogc/collections/{layer}/items", get(items))
+        .route("/ogc/collections/{layer}/items/{id}", get(item))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OutCrs {
+    Crs84,
+    Rd,
+}
+
+impl OutCrs {
+    fn uri(self) -> &'static str {
+        match self {
+            OutCrs::Crs84 => CRS84,
+            OutCrs::Rd => RD_NEW,
+        }
+    }
+
+    /// A CRS as OGC clients name it: the URI, its `[EPSG:28992]`-style safe CURIE, or the
+    /// short names people type.
+    fn parse(param: &str, value: &str) -> Result<OutCrs, ApiError> {
+        let v = value.trim().trim_start_matches('[').trim_end_matches(']');
+        let v = v.replace("https://", "http://");
+        match v.to_ascii_uppercase().as_str() {
+            "HTTP://WWW.OPENGIS.NET/DEF/CRS/OGC/1.3/CRS84" | "OGC:CRS84" | "CRS84" => {
+                Ok(OutCrs::Crs84)
+            }
+            "HTTP://WWW.OPENGIS.NET/DEF/CRS/EPSG/0/28992" | "EPSG:28992" => Ok(OutCrs::Rd),
+            _ => Err(ApiError::new(
+                Kind::BadParameter,
+                format!(
+                    "{param}: '{value}' is not a CRS this service serves; use {CRS84} (WGS84 longitude, latitude; the default) or {RD_NEW} (RD New)"
+                ),
+            )),
+        }
+    }
+}
+
+/// The service's own address as the client reached it.
+fn base_url(app: &AppState, peer: Option<IpAddr>, headers: &HeaderMap) -> String {
+    let header_str = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let trusted = peer.is_some_and(|ip| {
+        let ip = ip.to_canonical();
+        app.config.trusted_proxies.iter().any(|n| n.contains(&ip))
+    });
+    let forwarded = |name: &str| {
+        trusted
+            .then(|| header_str(name))
+            .flatten()
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let scheme = forwarded("x-forwarded-proto").unwrap_or("http");
+    let host = forwarded("x-forwarded-host")
+        .or_else(|| header_str("host"))
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}/ogc")
+}
+
+fn json_response(body: Value, content_type: &'static str) -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn no_params(raw: Option<String>) -> Result<(), ApiError> {
+    // `f=json` is how some clients ask for JSON; it is the only encoding here.
+    let p = params(raw, &["f"])?;
+    match p.get("f").map(String::as_str) {
+        None | Some("json") | Some("application/json") => Ok(()),
+        Some(other) => Err(ApiError::new(
+            Kind::BadParameter,
+            format!(
+                "f: '{other}' is not an encoding this service offers; use f=json or leave it out"
+            ),
+        )),
+    }
+}
+
+type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+
+fn peer_ip(peer: &Peer) -> Option<IpAddr> {
+    peer.as_ref().map(|c| c.0.0.ip())
+}
+
+async fn landing(
+    State(app): State<Arc<AppState>>,
+    peer: Peer,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params(raw)?;
+    let base = base_url(&app, peer_ip(&peer), &headers);
+    let root = base.trim_end_matches("/ogc");
+    Ok(json_response(
+        json!({
+            "title": "wijkwijzer: gebieden van Maastricht",
+            "description": "The LWA areas, CBS wijken and buurten and stadsdelen of Maastricht with who is responsible in each, as OGC API – Features",
+            "links": [
+                {"rel": "self", "type": "application/json", "title": "This document", "href": base},
+                {"rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": "The API definition", "href": format!("{root}/openapi.json")},
+                {"rel": "conformance", "type": "application/json", "title": "Conformance classes", "href": format!("{base}/conformance")},
+                {"rel": "data", "type": "application/json", "title": "Collections", "href": format!("{base}/collections")},
+            ]
+        }),
+        "application/json",
+    ))
+}
+
+async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    no_params(raw)?;
+    Ok(json_response(
+        json!({"conformsTo": [
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+            "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+        ]}),
+        "application/json",
+    ))
+}
+
+fn layer<'a>(s: &'a Served, id: &str) -> Result<(usize, &'a Layer), ApiError> {
+    let d = s.resolver.data();
+    d.layers
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.info.id == id)
+        .ok_or_else(|| {
+            let known: Vec<&str> = d.layers.iter().map(|l| l.info.id.as_str()).collect();
+            ApiError::new(
+                Kind::UnknownCollection,
+                format!(
+                    "there is no collection '{id}'; the collections are {}",
+                    known.join(", ")
+                ),
+            )
+        })
+}
+
+fn collection_json(s: &Served, layer: &Layer, base: &str) -> Value {
+    let id = &layer.info.id;
+    let t = transformer();
+    let bbox = layer
+        .areas
+        .iter()
+        .filter_map(|a| a.geometry.bounding_rect())
+        .reduce(|a, b| {
+            geo::Rect::new(
+                geo::coord! {x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y)},
+                geo::coord! {x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y)},
+            )
+        });
+    let extent = bbox.map(|r| {
+        // The corners of the RD box are not the extremes in longitude and latitude; all four
+        // are taken, which is close enough for an extent (the lines bend by centimetres).
+        let corners = [
+            (r.min().x, r.min().y),
+            (r.min().x, r.max().y),
+            (r.max().x, r.min().y),
+            (r.max().x, r.max().y),
+        ]
+        .map(|(x, y)| t.rd_to_wgs84(Rd { x, y }));
+        let lons = corners.iter().map(|w| w.lon);
+        let lats = corners.iter().map(|w| w.lat);
+        let r7 = |v: f64| (v * 1e7).round() / 1e7;
+        json!({"spatial": {
+            "bbox": [[
+                r7(lons.clone().fold(f64::INFINITY, f64::min)),
+                r7(lats.clone().fold(f64::INFINITY, f64::min)),
+                r7(lons.fold(f64::NEG_INFINITY, f64::max)),
+                r7(lats.fold(f64::NEG_INFINITY, f64::max)),
+            ]],
+            "crs": CRS84,
+        }})
+    });
+    let meta = s.resolver.meta();
+    json!({
+        "id": id,
+        "title": layer.info.title,
+        "description": format!("{} ({} areas); {}", layer.info.title, layer.areas.len(), meta.attribution),
+        "itemType": "feature",
+        "crs": [CRS84, RD_NEW],
+        "storageCrs": RD_NEW,
+        "extent": extent,
+        "links": [
+            {"rel": "self", "type": "application/json", "href": format!("{base}/collections/{id}")},
+            {"rel": "items", "type": "application/geo+json", "title": "The areas", "href": format!("{base}/collections/{id}/items")},
+            {"rel": "license", "type": "text/html", "title": meta.licence, "href": "https://creativecommons.org/licenses/by/4.0/"},
+        ]
+    })
+}
+
+async fn collections(
+    State(app): State<Arc<AppState>>,
+    Extension(s): Extension<Arc<Served>>,
+    peer: Peer,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params(raw)?;
+    let base = base_url(&app, peer_ip(&peer), &headers);
+    let list: Vec<Value> = s
+        .resolver
+        .data()
+        .layers
+        .iter()
+        .map(|l| collection_json(&s, l, &base))
+        .collect();
+    Ok(json_response(
+        json!({
+            "links": [{"rel": "self", "type": "application/json", "href": format!("{base}/collections")}],
+            "crs": [CRS84, RD_NEW],
+            "collections": list,
+        }),
+        "application/json",
+    ))
+}
+
+async fn collection(
+    State(app): State<Arc<AppState>>,
+    Extension(s): Extension<Arc<Served>>,
+    peer: Peer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params(raw)?;
+    let (_, l) = layer(&s, &id)?;
+    let base = base_url(&app, peer_ip(&peer), &headers);
+    Ok(json_response(
+        collection_json(&s, l, &base),
+        "application/json",
+    ))
+}
+
+/// An area's geometry in RD New, to the millimetre.
+fn rd_geometry(area: &Area) -> Value {
+    use geo::orient::{Direction, Orient};
+    let r3 = |v: f64| (v * 1e3).round() / 1e3;
+    let polys: Vec<Value> = area
+        .geometry
+        .orient(Direction::Default)
+        .0
+        .iter()
+        .map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(|ring| {
+                    ring.0
+                        .iter()
+                        .map(|c| json!([r3(c.x), r3(c.y)]))
+                        .collect::<Value>()
+                })
+                .collect()
+        })
+        .collect();
+    json!({"type": "MultiPolygon", "coordinates": polys})
+}
+
+fn feature(s: &Served, layer: usize, index: usize, crs: OutCrs, caller: &Caller) -> Value {
+    let area = &s.resolver.data().layers[layer].areas[index];
+    let geometry = match crs {
+        OutCrs::Crs84 => s.wgs84_geometry(layer, index).clone(),
+        OutCrs::Rd => rd_geometry(area),
+    };
+    area_feature(&s.resolver, area, &geometry, caller.audience)
+}
+
+fn geojson(body: Value, crs: OutCrs) -> Response {
+    let mut res = json_response(body, "application/geo+json");
+    if let Ok(v) = HeaderValue::from_str(&format!("<{}>", crs.uri())) {
+        res.headers_mut().insert("content-crs", v);
+    }
+    res
+}
+
+/// The `bbox` as a polygon in RD New: a box in longitude/latitude is not a box in RD, so its
+/// edges are followed with a point every tenth of the side.
+fn bbox_polygon(value: &str, crs: OutCrs) -> Result<geo::Polygon<f64>, ApiError> {
+    let numbers: Result<Vec<f64>, _> = value.split(',').map(|v| v.trim().parse::<f64>()).collect();
+    let bad = |why: &str| {
+        ApiError::new(
+            Kind::BadParameter,
+            format!(
+                "bbox: '{value}' {why}; give four numbers: minimum x, minimum y, maximum x, maximum y (in CRS84: west longitude, south latitude, east, north), e.g. bbox=5.68,50.84,5.70,50.86"
+            ),
+        )
+    };
+    let n = numbers.map_err(|_| bad("is not a list of numbers"))?;
+    let [x0, y0, x1, y1] = n[..] else {
+        return Err(bad(&format!("has {} numbers", n.len())));
+    };
+    if !(x0 <= x1 && y0 <= y1) || n.iter().any(|v| !v.is_finite()) {
+        return Err(bad("has a minimum above its maximum"));
+    }
+    if crs == OutCrs::Crs84 && (x0 < -180.0 || x1 > 180.0 || y0 < -90.0 || y1 > 90.0) {
+        return Err(bad("lies outside longitude -180..180, latitude -90..90"));
+    }
+    let mut ring = Vec::new();
+    let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)];
+    for w in corners.windows(2) {
+        for k in 0..10 {
+            let f = k as f64 / 10.0;
+            let (x, y) = (
+                w[0].0 + (w[1].0 - w[0].0) * f,
+                w[0].1 + (w[1].1 - w[0].1) * f,
+            );
+            let rd = match crs {
+                OutCrs::Rd => Rd { x, y },
+                OutCrs::Crs84 => transformer().wgs84_to_rd(Wgs84 { lat: y, lon: x }),
+            };
+            ring.push(geo::coord! {x: rd.x, y: rd.y});
+        }
+    }
+    Ok(geo::Polygon::new(geo::LineString::new(ring), vec![]))
+}
+
+async fn items(
+    State(app): State<Arc<AppState>>,
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    peer: Peer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    static NAMES: LazyLock<Vec<&'static str>> =
+        LazyLock::new(|| vec!["limit", "offset", "bbox", "bbox-crs", "crs", "f"]);
+    let p = params(raw, &NAMES)?;
+    no_params(p.get("f").map(|f| format!("f={f}")))?;
+    let (li, l) = layer(&s, &id)?;
+    let number = |name: &str, default: usize, min: usize| -> Result<usize, ApiError> {
+        match p.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= min)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        Kind::BadParameter,
+                        format!("{name}: '{v}' is not a whole number of at least {min}"),
+                    )
+                }),
+        }
+    };
+    // A limit above the maximum is served as the maximum, as the standard allows.
+    let limit = number("limit", DEFAULT_LIMIT, 1)?.min(MAX_LIMIT);
+    let offset = number("offset", 0, 0)?;
+    let crs = p
+        .get("crs")
+        .map(|c| OutCrs::parse("crs", c))
+        .transpose()?
+        .unwrap_or(OutCrs::Crs84);
+    let bbox_crs = p
+        .get("bbox-crs")
+        .map(|c| OutCrs::parse("bbox-crs", c))
+        .transpose()?;
+    if bbox_crs.is_some() && !p.contains_key("bbox") {
+        return Err(ApiError::new(
+            Kind::BadParameter,
+            "bbox-crs is given without a bbox; give both, or neither",
+        ));
+    }
+    let bbox = p
+        .get("bbox")
+        .map(|b| bbox_polygon(b, bbox_crs.unwrap_or(OutCrs::Crs84)))
+        .transpose()?;
+    let matched: Vec<usize> = l
+        .areas
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| bbox.as_ref().is_none_or(|b| a.geometry.intersects(b)))
+        .map(|(i, _)| i)
+        .collect();
+    let features: Vec<Value> = matched
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|&i| feature(&s, li, i, crs, &caller))
+        .collect();
+    let base = base_url(&app, peer_ip(&peer), &headers);
+    let page = |offset: usize| {
+        let mut q = vec![format!("limit={limit}"), format!("offset={offset}")];
+        for name in ["bbox", "bbox-crs", "crs"] {
+            if let Some(v) = p.get(name) {
+                q.push(format!("{name}={}", urlencoding(v)));
+            }
+        }
+        format!("{base}/collections/{id}/items?{}", q.join("&"))
+    };
+    let mut links = vec![
+        json!({"rel": "self", "type": "application/geo+json", "href": page(offset)}),
+        json!({"rel": "collection", "type": "application/json", "href": format!("{base}/collections/{id}")}),
+    ];
+    if offset + limit < matched.len() {
+        links.push(
+            json!({"rel": "next", "type": "application/geo+json", "href": page(offset + limit)}),
+        );
+    }
+    if offset > 0 {
+        links.push(json!({"rel": "prev", "type": "application/geo+json", "href": page(offset.saturating_sub(limit))}));
+    }
+    let stamp = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .ok()
+        .map(|t| t.to_string());
+    Ok(geojson(
+        json!({
+            "type": "FeatureCollection",
+            "timeStamp": stamp,
+            "numberMatched": matched.len(),
+            "numberReturned": features.len(),
+            "features": features,
+            "links": links,
+        }),
+        crs,
+    ))
+}
+
+fn urlencoding(v: &str) -> String {
+    serde_urlencoded::to_string([("", v)])
+        .map(|s| s.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+async fn item(
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    Path((id, fid)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = params(raw, &["crs", "f"])?;
+    no_params(p.get("f").map(|f| format!("f={f}")))?;
+    let crs = p
+        .get("crs")
+        .map(|c| OutCrs::parse("crs", c))
+        .transpose()?
+        .unwrap_or(OutCrs::Crs84);
+    let (li, l) = layer(&s, &id)?;
+    let Some(i) = l.areas.iter().position(|a| a.id == fid) else {
+        return Err(ApiError::new(
+            Kind::UnknownArea,
+            format!(
+                "collection '{id}' has no feature '{fid}'; /ogc/collections/{id}/items lists them"
+            ),
+        ));
+    };
+    Ok(geojson(feature(&s, li, i, crs, &caller), crs))
+}
