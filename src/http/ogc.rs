@@ -18,6 +18,7 @@ use geo::{BoundingRect, Intersects};
 use serde_json::{Value, json};
 
 use super::area_json::area_feature;
+use super::openapi::{OgcItemParams, OgcItemsParams, OgcParams, Problem, query_names};
 use super::params::params;
 use super::problem::{ApiError, Kind};
 use super::state::{AppState, Served};
@@ -40,9 +41,12 @@ pub(super) fn routes() -> Router<Arc<AppState>> {
         .route("/ogc/", get(landing))
         .route("/ogc/conformance", get(conformance))
         .route("/ogc/collections", get(collections))
-        .route("/ogc/collections/{layer}", get(collection))
-        .route("/ogc/collections/{layer}/items", get(items))
-        .route("/ogc/collections/{layer}/items/{id}", get(item))
+        .route("/ogc/collections/{collectionId}", get(collection))
+        .route("/ogc/collections/{collectionId}/items", get(items))
+        .route(
+            "/ogc/collections/{collectionId}/items/{featureId}",
+            get(item),
+        )
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -110,9 +114,14 @@ fn json_response(body: Value, content_type: &'static str) -> Response {
 }
 
 fn no_params(raw: Option<String>) -> Result<(), ApiError> {
-    // `f=json` is how some clients ask for JSON; it is the only encoding here.
-    let p = params(raw, &["f"])?;
-    match p.get("f").map(String::as_str) {
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<OgcParams>);
+    let p = params(raw, &NAMES)?;
+    json_only(p.get("f"))
+}
+
+/// `f=json` is how some clients ask for JSON; it is the only encoding here.
+fn json_only(f: Option<&String>) -> Result<(), ApiError> {
+    match f.map(String::as_str) {
         None | Some("json") | Some("application/json") => Ok(()),
         Some(other) => Err(ApiError::new(
             Kind::BadParameter,
@@ -129,7 +138,10 @@ fn peer_ip(peer: &Peer) -> Option<IpAddr> {
     peer.as_ref().map(|c| c.0.0.ip())
 }
 
-async fn landing(
+#[utoipa::path(get, path = "/ogc", tag = "ogc", summary = "OGC API Features: landing page",
+    params(OgcParams),
+    responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn landing(
     State(app): State<Arc<AppState>>,
     peer: Peer,
     headers: HeaderMap,
@@ -153,7 +165,10 @@ async fn landing(
     ))
 }
 
-async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/ogc/conformance", tag = "ogc", summary = "OGC API Features: conformance classes",
+    params(OgcParams),
+    responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     no_params(raw)?;
     Ok(json_response(
         json!({"conformsTo": [
@@ -236,7 +251,10 @@ fn collection_json(s: &Served, layer: &Layer, base: &str) -> Value {
     })
 }
 
-async fn collections(
+#[utoipa::path(get, path = "/ogc/collections", tag = "ogc", summary = "OGC API Features: one collection per layer",
+    params(OgcParams),
+    responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn collections(
     State(app): State<Arc<AppState>>,
     Extension(s): Extension<Arc<Served>>,
     peer: Peer,
@@ -262,7 +280,11 @@ async fn collections(
     ))
 }
 
-async fn collection(
+#[utoipa::path(get, path = "/ogc/collections/{collectionId}", tag = "ogc", summary = "OGC API Features: one collection",
+    params(("collectionId" = String, Path, description = "A layer: lwa, wijk, buurt, stadsdeel"), OgcParams),
+    responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn collection(
     State(app): State<Arc<AppState>>,
     Extension(s): Extension<Arc<Served>>,
     peer: Peer,
@@ -361,7 +383,13 @@ fn bbox_polygon(value: &str, crs: OutCrs) -> Result<geo::Polygon<f64>, ApiError>
     Ok(geo::Polygon::new(geo::LineString::new(ring), vec![]))
 }
 
-async fn items(
+#[utoipa::path(get, path = "/ogc/collections/{collectionId}/items", tag = "ogc",
+    summary = "OGC API Features: the areas of a layer, paged, in CRS84 or RD New",
+    params(("collectionId" = String, Path, description = "A layer: lwa, wijk, buurt, stadsdeel"), OgcItemsParams),
+    responses((status = 200, description = "A GeoJSON FeatureCollection with paging links", body = Object, content_type = "application/geo+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn items(
     State(app): State<Arc<AppState>>,
     Extension(s): Extension<Arc<Served>>,
     Extension(caller): Extension<Caller>,
@@ -370,10 +398,9 @@ async fn items(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    static NAMES: LazyLock<Vec<&'static str>> =
-        LazyLock::new(|| vec!["limit", "offset", "bbox", "bbox-crs", "crs", "f"]);
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<OgcItemsParams>);
     let p = params(raw, &NAMES)?;
-    no_params(p.get("f").map(|f| format!("f={f}")))?;
+    json_only(p.get("f"))?;
     let (li, l) = layer(&s, &id)?;
     let number = |name: &str, default: usize, min: usize| -> Result<usize, ApiError> {
         match p.get(name) {
@@ -471,14 +498,22 @@ fn urlencoding(v: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn item(
+#[utoipa::path(get, path = "/ogc/collections/{collectionId}/items/{featureId}", tag = "ogc",
+    summary = "OGC API Features: one area",
+    params(("collectionId" = String, Path, description = "A layer: lwa, wijk, buurt, stadsdeel"),
+        ("featureId" = String, Path, description = "An area id, e.g. BU09350000"), OgcItemParams),
+    responses((status = 200, description = "A GeoJSON Feature", body = Object, content_type = "application/geo+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub(super) async fn item(
     Extension(s): Extension<Arc<Served>>,
     Extension(caller): Extension<Caller>,
     Path((id, fid)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let p = params(raw, &["crs", "f"])?;
-    no_params(p.get("f").map(|f| format!("f={f}")))?;
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<OgcItemParams>);
+    let p = params(raw, &NAMES)?;
+    json_only(p.get("f"))?;
     let crs = p
         .get("crs")
         .map(|c| OutCrs::parse("crs", c))

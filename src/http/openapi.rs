@@ -88,6 +88,44 @@ pub struct AreasParams {
     pub layer: Option<String>,
 }
 
+/// `f`, the encoding: JSON is the only one.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OgcParams {
+    /// `json` (the only encoding; may be left out).
+    pub f: Option<String>,
+}
+
+/// The parameters of `/ogc/collections/{collectionId}/items`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OgcItemsParams {
+    /// Features per page, 1 to 1000 (default 10; more is served as 1000).
+    pub limit: Option<String>,
+    /// Features to skip; the `next` and `prev` links carry it.
+    pub offset: Option<String>,
+    /// Only features intersecting this box: `minx,miny,maxx,maxy` in `bbox-crs`
+    /// (CRS84: `west,south,east,north`).
+    pub bbox: Option<String>,
+    /// The CRS of `bbox`: CRS84 (default) or `http://www.opengis.net/def/crs/EPSG/0/28992`.
+    #[param(rename = "bbox-crs")]
+    pub bbox_crs: Option<String>,
+    /// The CRS of the geometries: CRS84 (default) or `http://www.opengis.net/def/crs/EPSG/0/28992`.
+    pub crs: Option<String>,
+    /// `json` (the only encoding; may be left out).
+    pub f: Option<String>,
+}
+
+/// The parameters of one feature.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OgcItemParams {
+    /// The CRS of the geometry: CRS84 (default) or `http://www.opengis.net/def/crs/EPSG/0/28992`.
+    pub crs: Option<String>,
+    /// `json` (the only encoding; may be left out).
+    pub f: Option<String>,
+}
+
 /// `GET /v1/situations`.
 #[derive(Serialize, ToSchema)]
 pub struct SituationList {
@@ -134,6 +172,12 @@ impl utoipa::Modify for ApiKeyScheme {
         super::readyz,
         super::metrics::metrics,
         super::admin_reload,
+        super::ogc::landing,
+        super::ogc::conformance,
+        super::ogc::collections,
+        super::ogc::collection,
+        super::ogc::items,
+        super::ogc::item,
     ),
     components(schemas(Answer, Problem, SituationList, SuggestList)),
     modifiers(&ApiKeyScheme),

@@ -188,6 +188,15 @@ async fn the_page_in_a_real_browser() {
         .for_element(Locator::Css("body[data-ready=true]"))
         .await
         .unwrap();
+    // GIS users find the OGC API from the page, and it answers there.
+    let ogc = client.find(Locator::Id("ogc")).await.unwrap();
+    let href = ogc.prop("href").await.unwrap().unwrap();
+    assert_eq!(href, format!("{base}/ogc"));
+    let landing: serde_json::Value = reqwest::get(&href).await.unwrap().json().await.unwrap();
+    assert!(
+        landing["links"].to_string().contains("/ogc/collections"),
+        "{landing}"
+    );
     client
         .execute(
             "window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
