@@ -124,8 +124,12 @@ fn parse_inner(t: &str) -> Result<Input, QueryError> {
         return Err(unreadable("the text is longer than 2048 characters"));
     }
     if let Some(link) = parse_link(t) {
-        let (lat, lon, notation) = link?;
-        return point_from_degrees(lat, lon, notation, false);
+        let (lat, lon, notation, note) = link?;
+        let mut point = point_from_degrees(lat, lon, notation, false)?;
+        if let (Input::Point(u), Some(note)) = (&mut point, note) {
+            u.understood_as = format!("{}; {note}", u.understood_as);
+        }
+        return Ok(point);
     }
     if let Some(labelled) = parse_labelled(t) {
         return labelled;
@@ -334,7 +338,9 @@ fn number_after(s: &str, marker: &str) -> Option<f64> {
     rest[..end].parse().ok()
 }
 
-type LinkResult = Result<(f64, f64, Notation), QueryError>;
+/// Latitude, longitude, the notation, and a note when the link's coordinates are not a marked
+/// place.
+type LinkResult = Result<(f64, f64, Notation, Option<&'static str>), QueryError>;
 
 fn parse_link(t: &str) -> Option<LinkResult> {
     let lower = t.to_ascii_lowercase();
@@ -346,7 +352,7 @@ fn parse_link(t: &str) -> Option<LinkResult> {
         let coords = rest.split([';', '?']).next().unwrap_or("");
         return Some(
             lat_lon_text(coords)
-                .map(|(lat, lon)| (lat, lon, Notation::GeoUri))
+                .map(|(lat, lon)| (lat, lon, Notation::GeoUri, None))
                 .ok_or_else(|| {
                     unreadable("a geo: URI is written geo:lat,lon (for example geo:50.8514,5.6910)")
                 }),
@@ -371,17 +377,32 @@ fn parse_link(t: &str) -> Option<LinkResult> {
     }
     if host.contains("google.") {
         if let (Some(lat), Some(lon)) = (number_after(t, "!3d"), number_after(t, "!4d")) {
-            return Some(Ok((lat, lon, Notation::GoogleMapsLink)));
+            return Some(Ok((lat, lon, Notation::GoogleMapsLink, None)));
+        }
+        // A place link names the place in its path (`/place/50°50'54.6"N+5°41'54.6"E/`): that
+        // is the pin; the `@lat,lon` after it is only where the map was looking.
+        if let Some(place) = t.split("/place/").nth(1).and_then(|r| r.split('/').next())
+            && let Ok(Input::Point(u)) = parse_inner(&decoded(place))
+        {
+            let w = transformer().rd_to_wgs84(u.rd);
+            return Some(Ok((w.lat, w.lon, Notation::GoogleMapsLink, None)));
         }
         for key in ["q", "query", "ll", "center", "destination", "daddr", "sll"] {
             if let Some((lat, lon)) = url_param(t, key).as_deref().and_then(lat_lon_text) {
-                return Some(Ok((lat, lon, Notation::GoogleMapsLink)));
+                return Some(Ok((lat, lon, Notation::GoogleMapsLink, None)));
             }
         }
         if let Some(at) = t.find("/@")
             && let Some((lat, lon)) = lat_lon_text(&t[at + 2..])
         {
-            return Some(Ok((lat, lon, Notation::GoogleMapsLink)));
+            return Some(Ok((
+                lat,
+                lon,
+                Notation::GoogleMapsLink,
+                Some(
+                    "the centre of the map view: the link marks no place, so the place meant may lie elsewhere on the screen; right-click the place and copy its coordinates to be sure",
+                ),
+            )));
         }
         return Some(Err(unreadable(
             "this Google Maps link holds no coordinates (a search for a name or an address); right-click the place on the map and copy its coordinates",
@@ -391,14 +412,14 @@ fn parse_link(t: &str) -> Option<LinkResult> {
         if let (Some(lat), Some(lon)) = (url_param(t, "mlat"), url_param(t, "mlon"))
             && let (Ok(lat), Ok(lon)) = (lat.trim().parse(), lon.trim().parse())
         {
-            return Some(Ok((lat, lon, Notation::OpenStreetMapLink)));
+            return Some(Ok((lat, lon, Notation::OpenStreetMapLink, None)));
         }
         if let Some(map) = url_param(t, "map") {
             let parts: Vec<&str> = map.split('/').collect();
             if let [_, lat, lon] = parts.as_slice()
                 && let (Ok(lat), Ok(lon)) = (lat.parse(), lon.parse())
             {
-                return Some(Ok((lat, lon, Notation::OpenStreetMapLink)));
+                return Some(Ok((lat, lon, Notation::OpenStreetMapLink, None)));
             }
         }
         return Some(Err(unreadable(
@@ -408,7 +429,7 @@ fn parse_link(t: &str) -> Option<LinkResult> {
     if host.contains("maps.apple") {
         for key in ["ll", "q", "coordinate", "sll"] {
             if let Some((lat, lon)) = url_param(t, key).as_deref().and_then(lat_lon_text) {
-                return Some(Ok((lat, lon, Notation::AppleMapsLink)));
+                return Some(Ok((lat, lon, Notation::AppleMapsLink, None)));
             }
         }
         return Some(Err(unreadable(

@@ -380,3 +380,42 @@ proptest! {
         let _ = parse(&text);
     }
 }
+
+/// A Google Maps place link: the place in its path is the pin, the `@` after it only where the
+/// map looked; a link with only `@` is answered with that centre, and says so.
+#[test]
+fn google_maps_pin_before_map_centre() {
+    // The link: pin 50°50'54.6"N 5°41'54.6"E (Wyck), map centred on the Vrijthof.
+    let link = "https://www.google.com/maps/place/50%C2%B050'54.6%22N+5%C2%B041'54.6%22E/@50.8489,5.6879,15z";
+    let Ok(Input::Point(u)) = parse(link) else {
+        panic!("{link}")
+    };
+    let pin = rd_of(
+        50.0 + 50.0 / 60.0 + 54.6 / 3600.0,
+        5.0 + 41.0 / 60.0 + 54.6 / 3600.0,
+    );
+    assert!(dist(u.rd, pin) < 0.01, "{u:?}");
+    assert!(!u.understood_as.contains("centre"), "{}", u.understood_as);
+    // The pin and the centre lie in different buurten: the answer is the pin's.
+    let resolver =
+        wijkwijzer::resolve::Resolver::new(wijkwijzer::geodata::Geodata::embedded().unwrap());
+    let at = |rd| {
+        resolver
+            .resolve(rd, wijkwijzer::roster::Audience::Public)
+            .buurt
+            .unwrap()
+            .name
+    };
+    assert_eq!(at(u.rd), "Wyck");
+    assert_eq!(at(rd_of(50.8489, 5.6879)), "Binnenstad");
+
+    let Ok(Input::Point(c)) = parse("https://www.google.com/maps/@50.8489,5.6879,15z") else {
+        panic!()
+    };
+    assert!(dist(c.rd, rd_of(50.8489, 5.6879)) < 0.01);
+    assert!(
+        c.understood_as.contains("centre of the map view"),
+        "{}",
+        c.understood_as
+    );
+}
