@@ -9,7 +9,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, LazyLock};
 
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, RawQuery};
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -132,23 +132,32 @@ fn json_only(f: Option<&String>) -> Result<(), ApiError> {
     }
 }
 
-type Peer = Option<Extension<ConnectInfo<SocketAddr>>>;
+/// The service's `/ogc` address as the client reached it, for the links.
+pub(super) struct Base(String);
 
-fn peer_ip(peer: &Peer) -> Option<IpAddr> {
-    peer.as_ref().map(|c| c.0.0.ip())
+impl axum::extract::FromRequestParts<Arc<AppState>> for Base {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &Arc<AppState>,
+    ) -> Result<Base, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(Base(base_url(app, peer, &parts.headers)))
+    }
 }
 
 #[utoipa::path(get, path = "/ogc", tag = "ogc", summary = "OGC API Features: landing page",
     params(OgcParams),
     responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn landing(
-    State(app): State<Arc<AppState>>,
-    peer: Peer,
-    headers: HeaderMap,
+    Base(base): Base,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     no_params(raw)?;
-    let base = base_url(&app, peer_ip(&peer), &headers);
     let root = base.trim_end_matches("/ogc");
     Ok(json_response(
         json!({
@@ -255,14 +264,11 @@ fn collection_json(s: &Served, layer: &Layer, base: &str) -> Value {
     params(OgcParams),
     responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn collections(
-    State(app): State<Arc<AppState>>,
+    Base(base): Base,
     Extension(s): Extension<Arc<Served>>,
-    peer: Peer,
-    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     no_params(raw)?;
-    let base = base_url(&app, peer_ip(&peer), &headers);
     let list: Vec<Value> = s
         .resolver
         .data()
@@ -285,16 +291,13 @@ pub(super) async fn collections(
     responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn collection(
-    State(app): State<Arc<AppState>>,
+    Base(base): Base,
     Extension(s): Extension<Arc<Served>>,
-    peer: Peer,
-    headers: HeaderMap,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     no_params(raw)?;
     let (_, l) = layer(&s, &id)?;
-    let base = base_url(&app, peer_ip(&peer), &headers);
     Ok(json_response(
         collection_json(&s, l, &base),
         "application/json",
@@ -390,11 +393,9 @@ fn bbox_polygon(value: &str, crs: OutCrs) -> Result<geo::Polygon<f64>, ApiError>
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn items(
-    State(app): State<Arc<AppState>>,
+    Base(base): Base,
     Extension(s): Extension<Arc<Served>>,
     Extension(caller): Extension<Caller>,
-    peer: Peer,
-    headers: HeaderMap,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -453,7 +454,6 @@ pub(super) async fn items(
         .take(limit)
         .map(|&i| feature(&s, li, i, crs, &caller))
         .collect();
-    let base = base_url(&app, peer_ip(&peer), &headers);
     let page = |offset: usize| {
         let mut q = vec![format!("limit={limit}"), format!("offset={offset}")];
         for name in ["bbox", "bbox-crs", "crs"] {
