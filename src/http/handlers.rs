@@ -118,6 +118,7 @@ async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
             "GET /v1/layers": "the area layers",
             "GET /v1/areas?layer=lwa|wijk|buurt|stadsdeel": "GeoJSON (RFC 7946, WGS84) of a layer",
             "GET /v1/areas/{id}": "GeoJSON of one area",
+            "GET /ogc": "the areas as OGC API Features, for GIS clients (QGIS, ArcGIS, GDAL): paged, bbox, CRS84 or RD New",
             "GET /healthz": "health and data version",
         },
         "data": s.resolver.meta(),
