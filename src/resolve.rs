@@ -221,8 +221,9 @@ pub struct Answer {
 pub struct AddressMatch {
     pub query: String,
     pub matched: address::Address,
-    /// `exact`, `huisletter_ignored`, `toevoeging_ignored`, `fuzzy_street`, `street_only`,
-    /// `postcode_only`: only `exact` means every part given was found as given.
+    /// `exact`, `huisletter_ignored`, `toevoeging_ignored`, `number_range`, `fuzzy_street`,
+    /// `postcode_ignored`, `street_ignored`, `street_only`, `postcode_only`: only `exact` means
+    /// every part given was found as given.
     pub quality: MatchQuality,
     pub score: f64,
     /// The next candidates, best first.

@@ -42,6 +42,8 @@ pub enum Query {
 pub enum MatchQuality {
     Exact,
     ToevoegingIgnored,
+    /// A range of numbers was given ("45-47", "45 t/m 47"): the first of them that exists.
+    NumberRange,
     HuisletterIgnored,
     FuzzyStreet,
     /// Street and number were found, but the postcode given belongs elsewhere: answered by the
@@ -61,6 +63,7 @@ impl MatchQuality {
         match self {
             MatchQuality::Exact => "exact",
             MatchQuality::ToevoegingIgnored => "toevoeging_ignored",
+            MatchQuality::NumberRange => "number_range",
             MatchQuality::HuisletterIgnored => "huisletter_ignored",
             MatchQuality::FuzzyStreet => "fuzzy_street",
             MatchQuality::PostcodeIgnored => "postcode_ignored",
@@ -145,6 +148,7 @@ fn score_of(quality: MatchQuality, edits: usize) -> f64 {
     let base = match quality {
         MatchQuality::Exact => 1.0,
         MatchQuality::ToevoegingIgnored => 0.8,
+        MatchQuality::NumberRange => 0.75,
         MatchQuality::HuisletterIgnored => 0.7,
         MatchQuality::FuzzyStreet => 0.85,
         MatchQuality::PostcodeIgnored => 0.6,
@@ -177,6 +181,35 @@ impl AddressIndex {
                 found.best.address.label
             ));
             return Ok(found);
+        }
+        // "Brusselsepoort 45-47", "45 t/m 47": the first number of the range that exists,
+        // unless the text names an address as it stands (in the BAG "45-47" may be number 45
+        // with toevoeging 47).
+        if let Query::Text(t) = query
+            && let Some((before, first, last, after)) = number_range(t)
+        {
+            match self.find_query(query) {
+                Ok(found) if found.best.quality == MatchQuality::Exact => return Ok(found),
+                _ => {}
+            }
+            let mut first_failure = None;
+            for n in first..=last {
+                match self.find_query(&Query::Text(format!("{before}{n}{after}"))) {
+                    Ok(mut found) => {
+                        found.best = self.downgrade(found.best, MatchQuality::NumberRange);
+                        found.notes.push(format!(
+                            "{first} to {last} read as a range of house numbers: {n} is the first of them that exists"
+                        ));
+                        return Ok(found);
+                    }
+                    Err(e) => {
+                        first_failure.get_or_insert(e);
+                    }
+                }
+            }
+            if let Some(e) = first_failure {
+                return Err(e);
+            }
         }
         self.find_query(query)
     }
@@ -768,6 +801,55 @@ impl AddressIndex {
     }
 }
 
+/// A range of house numbers in an address text: "45-47", "45 - 47", "45 t/m 47", "45 tm 47",
+/// "45 tot en met 47", "45/47". Returns the text before the first number, the two numbers and
+/// the text after the second; only for a rising range of at most 50 numbers, so that "45-1"
+/// (number 45, toevoeging 1) and a postcode ("6216CG") are never read as ranges.
+fn number_range(text: &str) -> Option<(&str, u32, u32, &str)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_number =
+            bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let Ok(first) = text[start..i].parse::<u32>() else {
+            continue;
+        };
+        let rest = text[i..].trim_start();
+        for sep in ["tot en met", "t/m", "tm", "-", "\u{2013}", "/"] {
+            let Some(after) = rest
+                .get(..sep.len())
+                .filter(|p| p.eq_ignore_ascii_case(sep))
+                .map(|_| rest[sep.len()..].trim_start())
+            else {
+                continue;
+            };
+            // A word separator stands apart: "45 tm 47", not "45 tmx".
+            if sep.starts_with(char::is_alphabetic) && !rest[sep.len()..].starts_with(' ') {
+                continue;
+            }
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 || after[digits..].starts_with(char::is_alphanumeric) {
+                continue;
+            }
+            let Ok(last) = after[..digits].parse::<u32>() else {
+                continue;
+            };
+            if last > first && last - first <= 50 {
+                return Some((&text[..start], first, last, &after[digits..]));
+            }
+        }
+    }
+    None
+}
+
 /// Words people put before a place to say "near it", with the rest of the text.
 fn strip_nearness(text: &str) -> Option<(&str, &str)> {
     const NEAR: &[&str] = &[
@@ -902,6 +984,46 @@ mod tests {
         let mut names = NAMES.to_vec();
         names.sort_unstable();
         fst::Set::from_iter(names).unwrap()
+    }
+
+    #[test]
+    fn ranges_of_numbers_and_what_is_not_one() {
+        let r = |t| number_range(t).map(|(b, f, l, a)| (b.to_string(), f, l, a.to_string()));
+        let s = |b: &str, f, l, a: &str| Some((b.to_string(), f, l, a.to_string()));
+        assert_eq!(r("Brusselsepoort 45-47"), s("Brusselsepoort ", 45, 47, ""));
+        assert_eq!(
+            r("Brusselsepoort 45 - 47 Maastricht"),
+            s("Brusselsepoort ", 45, 47, " Maastricht")
+        );
+        assert_eq!(
+            r("Brusselsepoort 45 t/m 47"),
+            s("Brusselsepoort ", 45, 47, "")
+        );
+        assert_eq!(
+            r("Brusselsepoort 45 T/M 47"),
+            s("Brusselsepoort ", 45, 47, "")
+        );
+        assert_eq!(
+            r("Brusselsepoort 45 tm 47"),
+            s("Brusselsepoort ", 45, 47, "")
+        );
+        assert_eq!(
+            r("Brusselsepoort 45 tot en met 47"),
+            s("Brusselsepoort ", 45, 47, "")
+        );
+        assert_eq!(r("Brusselsepoort 45/47"), s("Brusselsepoort ", 45, 47, ""));
+        assert_eq!(r("6216CG 45-47"), s("6216CG ", 45, 47, ""));
+        for not_a_range in [
+            "Brusselsepoort 45-1",
+            "Brusselsepoort 45-47a",
+            "Brusselsepoort 45 tmx 47",
+            "Plein 1992 12",
+            "6216CG 45",
+            "Brusselsepoort 45-200",
+            "Brusselsepoort 45",
+        ] {
+            assert_eq!(r(not_a_range), None, "{not_a_range}");
+        }
     }
 
     proptest! {

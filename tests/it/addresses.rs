@@ -668,3 +668,94 @@ fn a_word_for_near_is_read_and_said() {
         Err(Failure::NotFound { .. })
     ));
 }
+
+/// "Brusselsepoort 11-14", "11 t/m 14", ...: the first number of the range that the address
+/// file holds, with quality `number_range` and a note; in the index, over HTTP and in batch.
+/// The numbers are taken from the shipped file, not from the search.
+#[tokio::test]
+async fn a_range_of_numbers_is_its_first_existing_number() {
+    let csv = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/geodata/addresses.csv"
+    ))
+    .unwrap();
+    let numbers: std::collections::BTreeSet<u32> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[5] == "Brusselsepoort" && f[3].is_empty() && f[4].is_empty())
+                .then(|| f[2].parse().ok())
+                .flatten()
+        })
+        .collect();
+    // Two numbers on the street with a gap between them: the range from just after the first
+    // to the second starts with numbers that do not exist.
+    let v: Vec<u32> = numbers.iter().copied().collect();
+    let (a, b) = v
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .find(|(a, b)| b - a >= 2 && b - a <= 50)
+        .expect("a gap on Brusselsepoort");
+    let index = AddressIndex::embedded();
+    for q in [
+        format!("Brusselsepoort {}-{b}", a + 1),
+        format!("Brusselsepoort {} - {b}", a + 1),
+        format!("Brusselsepoort {} t/m {b}", a + 1),
+        format!("Brusselsepoort {} tot en met {b}", a + 1),
+        format!("Brusselsepoort {}/{b}", a + 1),
+    ] {
+        let f = index.find(&text(&q)).unwrap();
+        assert_eq!(f.best.address.number, b, "{q}");
+        assert_eq!(f.best.quality, MatchQuality::NumberRange, "{q}");
+        assert!(f.best.score < 1.0, "{q}");
+        assert!(
+            f.notes.iter().any(|n| n.contains("range")),
+            "{q}: {:?}",
+            f.notes
+        );
+    }
+    // A range whose first number exists: that number.
+    let f = index
+        .find(&text(&format!("Brusselsepoort {a}-{}", a + 1)))
+        .unwrap();
+    assert_eq!(f.best.address.number, a);
+    // No number of the range exists: not found, with candidates on the street.
+    let empty = (1..1000u32)
+        .find(|n| (*n..=n + 2).all(|k| !numbers.contains(&k)))
+        .unwrap();
+    assert!(matches!(
+        index.find(&text(&format!("Brusselsepoort {empty}-{}", empty + 2))),
+        Err(Failure::NotFound { .. })
+    ));
+
+    // HTTP and batch give the same.
+    let base = server().await;
+    let q = format!("Brusselsepoort {} t/m {b}", a + 1);
+    let (status, _, answer) = get(
+        &base,
+        &format!("/v1/lookup?q={}", q.replace(' ', "%20").replace('/', "%2F")),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["address"]["quality"], "number_range");
+    assert_eq!(answer["address"]["matched"]["number"], b);
+    let body = reqwest::Client::new()
+        .post(format!("{base}/v1/classify?columns=quality,buurt"))
+        .header("content-type", "text/csv")
+        .body(format!("id,adres\n1,{q}\n"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        body.lines().nth(1).unwrap(),
+        format!(
+            "1,{q},number_range,{}",
+            answer["buurt"]["code"].as_str().unwrap()
+        ),
+        "{body}"
+    );
+}

@@ -285,6 +285,7 @@ const QUALITY = {
   exact: "exact",
   huisletter_ignored: "huisletter genegeerd",
   toevoeging_ignored: "toevoeging genegeerd",
+  number_range: "reeks huisnummers: het eerste dat bestaat",
   fuzzy_street: "straatnaam verbeterd",
   postcode_ignored: "postcode hoort niet bij deze straat: genegeerd",
   street_ignored: "straat hoort niet bij deze postcode: genegeerd",
