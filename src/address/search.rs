@@ -349,10 +349,25 @@ impl AddressIndex {
             ..Parsed::default()
         };
         let words = |ts: &[&str]| (!ts.is_empty()).then(|| ts.join(" "));
-        match tokens
-            .iter()
-            .position(|t| t.starts_with(|c: char| c.is_ascii_digit()))
-        {
+        let digits_at = |i: usize| tokens[i].starts_with(|c: char| c.is_ascii_digit());
+        // A street whose name holds a number ("Plein 1992 12"): the number is part of the name
+        // when the words up to it name a known street and another number (or nothing) follows.
+        let mut from = 0;
+        let number_at = loop {
+            let Some(i) = (from..tokens.len()).find(|&i| digits_at(i)) else {
+                break None;
+            };
+            let names_street = self
+                .street_keys
+                .get(name_key(&tokens[..=i].join(" ")))
+                .is_some();
+            if names_street && (i + 1 == tokens.len() || digits_at(i + 1)) {
+                from = i + 1;
+                continue;
+            }
+            break Some(i);
+        };
+        match number_at {
             Some(n) => {
                 let mut number = tokens[n].to_string();
                 let mut j = n + 1;

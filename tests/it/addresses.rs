@@ -759,3 +759,36 @@ async fn a_range_of_numbers_is_its_first_existing_number() {
         "{body}"
     );
 }
+
+/// A street whose name holds a number (Plein 1992, in the shipped file): the number belongs to
+/// the name, the next one is the house number.
+#[test]
+fn a_street_name_with_a_number_in_it() {
+    let csv = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/geodata/addresses.csv"
+    ))
+    .unwrap();
+    let row = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|f| f[5] == "Plein 1992" && f[3].is_empty() && f[4].is_empty())
+        .expect("Plein 1992 in the shipped addresses");
+    let (postcode, number) = (row[1], row[2]);
+    let index = AddressIndex::embedded();
+    for q in [
+        format!("Plein 1992 {number}"),
+        format!("Plein 1992 {number} {postcode}"),
+        format!("{postcode} Plein 1992 {number}"),
+        format!("plein 1992 {number}, Maastricht"),
+    ] {
+        let f = index.find(&text(&q)).unwrap();
+        assert_eq!(f.best.quality, MatchQuality::Exact, "{q}");
+        assert_eq!(f.best.address.street, "Plein 1992", "{q}");
+        assert_eq!(f.best.address.number.to_string(), number, "{q}");
+    }
+    // The street alone is the street, not number 1992 of a street "Plein".
+    let f = index.find(&text("Plein 1992")).unwrap();
+    assert_eq!(f.best.quality, MatchQuality::StreetOnly);
+    assert_eq!(f.best.address.street, "Plein 1992");
+}
