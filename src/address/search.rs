@@ -1004,30 +1004,24 @@ mod tests {
     #[test]
     fn ranges_of_numbers_and_what_is_not_one() {
         let r = |t| number_range(t).map(|(b, f, l, a)| (b.to_string(), f, l, a.to_string()));
-        let s = |b: &str, f, l, a: &str| Some((b.to_string(), f, l, a.to_string()));
-        assert_eq!(r("Brusselsepoort 45-47"), s("Brusselsepoort ", 45, 47, ""));
-        assert_eq!(
-            r("Brusselsepoort 45 - 47 Maastricht"),
-            s("Brusselsepoort ", 45, 47, " Maastricht")
-        );
-        assert_eq!(
-            r("Brusselsepoort 45 t/m 47"),
-            s("Brusselsepoort ", 45, 47, "")
-        );
-        assert_eq!(
-            r("Brusselsepoort 45 T/M 47"),
-            s("Brusselsepoort ", 45, 47, "")
-        );
-        assert_eq!(
-            r("Brusselsepoort 45 tm 47"),
-            s("Brusselsepoort ", 45, 47, "")
-        );
-        assert_eq!(
-            r("Brusselsepoort 45 tot en met 47"),
-            s("Brusselsepoort ", 45, 47, "")
-        );
-        assert_eq!(r("Brusselsepoort 45/47"), s("Brusselsepoort ", 45, 47, ""));
-        assert_eq!(r("6216CG 45-47"), s("6216CG ", 45, 47, ""));
+        for (text, before, after) in [
+            ("Brusselsepoort 45-47", "Brusselsepoort ", ""),
+            (
+                "Brusselsepoort 45 - 47 Maastricht",
+                "Brusselsepoort ",
+                " Maastricht",
+            ),
+            ("Brusselsepoort 45 t/m 47", "Brusselsepoort ", ""),
+            ("Brusselsepoort 45 T/M 47", "Brusselsepoort ", ""),
+            ("Brusselsepoort 45 tm 47", "Brusselsepoort ", ""),
+            ("Brusselsepoort 45 tot en met 47", "Brusselsepoort ", ""),
+            ("Brusselsepoort 45/47", "Brusselsepoort ", ""),
+            ("Brusselsepoort 45\u{2013}47", "Brusselsepoort ", ""),
+            ("6216CG 45-47", "6216CG ", ""),
+        ] {
+            let want = Some((before.to_string(), 45, 47, after.to_string()));
+            assert_eq!(r(text), want, "{text}");
+        }
         for not_a_range in [
             "Brusselsepoort 45-1",
             "Brusselsepoort 45-47a",

@@ -740,16 +740,12 @@ async fn a_range_of_numbers_is_its_first_existing_number() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["address"]["quality"], "number_range");
     assert_eq!(answer["address"]["matched"]["number"], b);
-    let body = reqwest::Client::new()
-        .post(format!("{base}/v1/classify?columns=quality,buurt"))
-        .header("content-type", "text/csv")
-        .body(format!("id,adres\n1,{q}\n"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = crate::post_csv(
+        &base,
+        "/v1/classify?columns=quality,buurt",
+        format!("id,adres\n1,{q}\n"),
+    )
+    .await;
     assert_eq!(
         body.lines().nth(1).unwrap(),
         format!(

@@ -784,16 +784,7 @@ async fn http_and_cli_batch_rows_equal_their_lookups() {
     for (i, t) in inputs.iter().enumerate() {
         csv.push_str(&format!("{i};{t}\n"));
     }
-    let http_rows = client
-        .post(format!("{base}/v1/classify"))
-        .header("content-type", "text/csv")
-        .body(csv.clone())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let http_rows = crate::post_csv(&base, "/v1/classify", csv.clone()).await;
     let input = dir.path().join("in.csv");
     std::fs::write(&input, &csv).unwrap();
     let (_, cli_rows, _) = crate::cli::wijkwijzer(&[

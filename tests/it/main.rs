@@ -37,3 +37,17 @@ pub async fn spawn_server(state: std::sync::Arc<wijkwijzer::http::AppState>) -> 
     tokio::spawn(wijkwijzer::http::serve(listener, state));
     format!("http://{addr}")
 }
+
+/// The body of `POST {base}{path}` with `csv` as `text/csv` (a classification upload).
+pub async fn post_csv(base: &str, path: &str, csv: String) -> String {
+    reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
