@@ -10,6 +10,7 @@
 //! [`search`] reads queries and ranks candidates.
 
 pub mod bag;
+mod edits;
 pub mod normalize;
 pub mod records;
 pub mod search;

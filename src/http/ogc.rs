@@ -455,13 +455,14 @@ pub(super) async fn items(
         .map(|&i| feature(&s, li, i, crs, &caller))
         .collect();
     let page = |offset: usize| {
-        let mut q = vec![format!("limit={limit}"), format!("offset={offset}")];
+        let mut q = vec![("limit", limit.to_string()), ("offset", offset.to_string())];
         for name in ["bbox", "bbox-crs", "crs"] {
             if let Some(v) = p.get(name) {
-                q.push(format!("{name}={}", urlencoding(v)));
+                q.push((name, v.clone()));
             }
         }
-        format!("{base}/collections/{id}/items?{}", q.join("&"))
+        let query = serde_urlencoded::to_string(&q).unwrap_or_default();
+        format!("{base}/collections/{id}/items?{query}")
     };
     let mut links = vec![
         json!({"rel": "self", "type": "application/geo+json", "href": page(offset)}),
@@ -490,12 +491,6 @@ pub(super) async fn items(
         }),
         crs,
     ))
-}
-
-fn urlencoding(v: &str) -> String {
-    serde_urlencoded::to_string([("", v)])
-        .map(|s| s.trim_start_matches('=').to_string())
-        .unwrap_or_default()
 }
 
 #[utoipa::path(get, path = "/ogc/collections/{collectionId}/items/{featureId}", tag = "ogc",
