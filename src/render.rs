@@ -50,6 +50,16 @@ pub fn answer(a: &Answer) -> String {
         Position::Outside => "outside coverage",
     };
     let _ = writeln!(out, "Position   {position}");
+    let d = &a.data;
+    let period = crate::geodata::Period {
+        from: d.valid_from,
+        until: d.valid_until,
+    };
+    let _ = writeln!(
+        out,
+        "As of      {} (areas: {}, {period})",
+        d.as_of, d.source
+    );
     for hit in &a.areas {
         let code = hit.code.as_deref().unwrap_or(&hit.id);
         let mark = if hit.position == Position::Boundary {

@@ -5,6 +5,10 @@
 //! for that place, or, outside coverage, the nearest area and the distance to it. HTTP, the CLI
 //! and batch classification are thin shells around it and never look areas up themselves.
 //!
+//! Every answer is for a day (`as_of`, default today): [`Resolver::on`] picks the period of the
+//! geodata's generations that holds on that day, and the roster's validity periods decide the
+//! contacts. [`On`] is that choice made once and carried through a request or a batch.
+//!
 //! Layers are made consistent through the base layer: the point's buurt is found first (with
 //! the index's tie-break rule), and every layer the buurt nests in follows the buurt by parent
 //! link, so a point on a boundary never gets a buurt from one LWA area and the other LWA area.
@@ -19,7 +23,7 @@ use crate::address::{
     self, AddressIndex, AddressMeta, Candidate, Failure, Found, MatchQuality, Query,
 };
 use crate::crs::{Rd, Wgs84, transformer};
-use crate::geodata::{Area, Geodata, SourceInfo};
+use crate::geodata::{Area, Geodata, Period, SourceInfo};
 use crate::index::{Hit, Index, Position};
 use crate::roster::{self, Audience, Contact};
 use crate::situations::{Handling, UnknownSituation};
@@ -37,8 +41,29 @@ pub struct Resolver {
     /// has few such combinations: build each list once.
     contact_cache: RwLock<ContactCache>,
     addresses: Arc<AddressIndex>,
-    /// Every answer's `data` block.
+    /// The `data` block, for the day the resolver was built (answers carry their own day's).
     meta: Rendered<DataMeta>,
+    /// The days this resolver's generations hold.
+    period: Period,
+    /// Resolvers of the earlier periods, oldest first (empty in those themselves).
+    earlier: Vec<Resolver>,
+}
+
+/// Why `as_of` cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AsOfError {
+    #[error("'{0}' is not a date; give it as YYYY-MM-DD, e.g. 2021-06-01 (default: today)")]
+    Malformed(String),
+    #[error(transparent)]
+    NotCovered(#[from] DayNotCovered),
+}
+
+/// A day no data answers for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{day} is before the data, which covers {from} onwards; give {from} or a later date")]
+pub struct DayNotCovered {
+    pub day: Date,
+    pub from: Date,
 }
 
 /// A shared value with its JSON written once. Most of an answer's bytes are its contacts and
@@ -103,9 +128,12 @@ type ContactKey = (Audience, Vec<Option<u32>>);
 
 #[derive(Debug, Default)]
 struct ContactCache {
-    day: Option<Date>,
-    lists: HashMap<ContactKey, Contacts>,
+    lists: HashMap<(Date, ContactKey), Contacts>,
+    metas: HashMap<Date, Rendered<DataMeta>>,
 }
+
+/// Entries kept before the cache starts over: many days of many area combinations.
+const CACHE_LIMIT: usize = 20_000;
 
 /// An area as answers name it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -167,6 +195,16 @@ pub struct NearestOut {
 /// Where the data comes from; part of every answer.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DataMeta {
+    /// The day the answer is for (`as_of`, default today): which generation of the areas and
+    /// which roster entries hold.
+    #[schema(value_type = String, format = Date)]
+    pub as_of: Date,
+    /// First day the areas answered with hold (`null`: since always).
+    #[schema(value_type = Option<String>, format = Date, required = true)]
+    pub valid_from: Option<Date>,
+    /// Last day they hold (`null`: until the data says otherwise).
+    #[schema(value_type = Option<String>, format = Date, required = true)]
+    pub valid_until: Option<Date>,
     pub version: String,
     pub source: String,
     pub year: u16,
@@ -242,15 +280,23 @@ pub enum AddressLookupError {
     Situation(#[from] UnknownSituation),
 }
 
-fn data_meta(data: &Geodata, addresses: &AddressIndex) -> DataMeta {
+fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date) -> DataMeta {
     let SourceInfo {
-        name,
-        year,
+        mut name,
+        mut year,
         generalized,
         attribution,
         licence,
     } = data.manifest.source.clone();
+    // An earlier generation of the base layer names its own source.
+    if let Some(base) = data.layer(&data.manifest.base_layer) {
+        name = base.info.source.clone().unwrap_or(name);
+        year = base.info.year.unwrap_or(year);
+    }
     DataMeta {
+        as_of: day,
+        valid_from: period.from,
+        valid_until: period.until,
         version: data.version.clone(),
         source: name,
         year,
@@ -263,7 +309,22 @@ fn data_meta(data: &Geodata, addresses: &AddressIndex) -> DataMeta {
 }
 
 impl Resolver {
+    /// Indexes every period of the data: the latest generations in this resolver, each
+    /// earlier period in one of its own.
     pub fn new(data: Geodata) -> Resolver {
+        let periods = data.periods();
+        let (latest, earlier) = periods.split_last().expect("periods() is never empty");
+        let earlier = earlier
+            .iter()
+            .filter_map(|p| data.view(p).map(|view| Resolver::single(view, *p)))
+            .collect();
+        let mut resolver = Resolver::single(data, *latest);
+        resolver.earlier = earlier;
+        resolver
+    }
+
+    /// One period's resolver, over `data.layers` only.
+    fn single(data: Geodata, period: Period) -> Resolver {
         let geometries: Vec<Vec<_>> = data
             .layers
             .iter()
@@ -297,17 +358,107 @@ impl Resolver {
             coverage,
             parents,
             contact_cache: RwLock::new(ContactCache::default()),
-            meta: Rendered::new(data_meta(&data, &addresses)),
+            meta: Rendered::new(data_meta(&data, &addresses, period, roster::today())),
             addresses,
             data,
+            period,
+            earlier: Vec::new(),
         }
     }
 
     /// The same resolver with another address index (default: the embedded one).
     pub fn with_addresses(mut self, addresses: Arc<AddressIndex>) -> Resolver {
-        self.meta = Rendered::new(data_meta(&self.data, &addresses));
+        self.earlier = std::mem::take(&mut self.earlier)
+            .into_iter()
+            .map(|r| r.with_addresses(addresses.clone()))
+            .collect();
+        self.meta = Rendered::new(data_meta(
+            &self.data,
+            &addresses,
+            self.period,
+            roster::today(),
+        ));
+        if let Ok(mut cache) = self.contact_cache.write() {
+            cache.metas.clear();
+        }
         self.addresses = addresses;
         self
+    }
+
+    /// Answers as they hold on `day`: the period's generations and the roster of that day.
+    pub fn on(&self, day: Date) -> Result<On<'_>, DayNotCovered> {
+        std::iter::once(self)
+            .chain(&self.earlier)
+            .find(|r| r.period.contains(day))
+            .map(|epoch| On { epoch, day })
+            .ok_or(DayNotCovered {
+                day,
+                from: self.first_day().unwrap_or(day),
+            })
+    }
+
+    /// `as_of` as every door takes it: absent is today, otherwise a `YYYY-MM-DD` date the data
+    /// covers.
+    pub fn as_of(&self, as_of: Option<&str>) -> Result<On<'_>, AsOfError> {
+        match as_of.map(str::trim) {
+            None => Ok(self.today()),
+            Some(text) => {
+                let day = parse_day(text).ok_or_else(|| AsOfError::Malformed(text.to_string()))?;
+                Ok(self.on(day)?)
+            }
+        }
+    }
+
+    /// Answers as they hold today. Data whose periods all begin later answers with its
+    /// earliest period.
+    pub fn today(&self) -> On<'_> {
+        let day = roster::today();
+        self.on(day).unwrap_or_else(|_| On {
+            epoch: self.earlier.first().unwrap_or(self),
+            day,
+        })
+    }
+
+    /// The first day the data answers for (`None`: every day).
+    pub fn first_day(&self) -> Option<Date> {
+        self.earlier.first().unwrap_or(self).period.from
+    }
+
+    /// The periods of the data, oldest first, each with its own generations.
+    pub fn periods(&self) -> Vec<Period> {
+        self.earlier
+            .iter()
+            .chain(std::iter::once(self))
+            .map(|r| r.period)
+            .collect()
+    }
+
+    /// The days this resolver's own generations hold.
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    /// The `data` block of an answer for `day`, written once per day.
+    fn meta_on(&self, day: Date) -> Rendered<DataMeta> {
+        if self.meta.as_of == day {
+            return self.meta.clone();
+        }
+        if let Ok(cache) = self.contact_cache.read()
+            && let Some(meta) = cache.metas.get(&day)
+        {
+            return meta.clone();
+        }
+        let meta = Rendered::new(DataMeta {
+            as_of: day,
+            ..(*self.meta).clone()
+        });
+        if let Ok(mut cache) = self.contact_cache.write() {
+            if cache.metas.len() > CACHE_LIMIT {
+                cache.metas.clear();
+            }
+            cache.metas.insert(day, meta.clone());
+        }
+        meta
     }
 
     pub fn addresses(&self) -> &Arc<AddressIndex> {
@@ -366,8 +517,12 @@ impl Resolver {
         &self.meta
     }
 
-    /// The full answer for a point in RD New.
+    /// The full answer for a point in RD New, today.
     pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
+        self.today().resolve(p, audience)
+    }
+
+    fn resolve_at(&self, p: Rd, audience: Audience, day: Date) -> Answer {
         let hits = self.locate_all(p);
         let by_layer = |id: &str| {
             self.data
@@ -398,7 +553,7 @@ impl Resolver {
             Position::Inside
         };
         let contacts = if covered {
-            self.contacts(&hits, &areas, audience)
+            self.contacts(&hits, &areas, audience, day)
         } else {
             Contacts::new(Vec::new())
         };
@@ -445,18 +600,25 @@ impl Resolver {
             understood: None,
             situation: None,
             address: None,
-            data: self.meta.clone(),
+            data: self.meta_on(day),
         }
     }
 
-    fn contacts(&self, hits: &[Option<Hit>], areas: &[LayerHit], audience: Audience) -> Contacts {
-        let day = roster::today();
+    fn contacts(
+        &self,
+        hits: &[Option<Hit>],
+        areas: &[LayerHit],
+        audience: Audience,
+        day: Date,
+    ) -> Contacts {
         let key = (
-            audience,
-            hits.iter().map(|h| h.map(|h| h.area)).collect::<Vec<_>>(),
+            day,
+            (
+                audience,
+                hits.iter().map(|h| h.map(|h| h.area)).collect::<Vec<_>>(),
+            ),
         );
         if let Ok(cache) = self.contact_cache.read()
-            && cache.day == Some(day)
             && let Some(list) = cache.lists.get(&key)
         {
             return list.clone();
@@ -464,26 +626,35 @@ impl Resolver {
         let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
         let list = Contacts::new(self.contacts_for_ids(&ids, day, audience));
         if let Ok(mut cache) = self.contact_cache.write() {
-            if cache.day != Some(day) {
+            if cache.lists.len() > CACHE_LIMIT {
                 cache.lists.clear();
-                cache.day = Some(day);
             }
             cache.lists.insert(key, list.clone());
         }
         list
     }
 
-    /// The answer for a point, with who handles `situation` there (`None`: no situation).
+    /// The answer for a point today, with who handles `situation` there.
     pub fn resolve_situation(
         &self,
         p: Rd,
         situation: Option<&str>,
         audience: Audience,
     ) -> Result<Answer, UnknownSituation> {
+        self.today().resolve_situation(p, situation, audience)
+    }
+
+    fn resolve_situation_at(
+        &self,
+        p: Rd,
+        situation: Option<&str>,
+        audience: Audience,
+        day: Date,
+    ) -> Result<Answer, UnknownSituation> {
         let s = situation
             .map(|id| self.data.situations.get(id))
             .transpose()?;
-        let mut answer = self.resolve(p, audience);
+        let mut answer = self.resolve_at(p, audience, day);
         answer.situation = s.map(|s| self.data.situations.for_place(s, &answer.contacts));
         Ok(answer)
     }
@@ -499,10 +670,21 @@ impl Resolver {
         situation: Option<&str>,
         audience: Audience,
     ) -> Result<Answer, AddressLookupError> {
+        self.today().resolve_address(query, situation, audience)
+    }
+
+    fn resolve_address_at(
+        &self,
+        query: &Query,
+        situation: Option<&str>,
+        audience: Audience,
+        day: Date,
+    ) -> Result<Answer, AddressLookupError> {
         let found = self
-            .find_address(query)
+            .find_address_here(query)
             .map_err(AddressLookupError::Address)?;
-        let mut answer = self.resolve_situation(found.best.address.rd, situation, audience)?;
+        let mut answer =
+            self.resolve_situation_at(found.best.address.rd, situation, audience, day)?;
         answer.address = Some(AddressMatch {
             query: query_text(query),
             quality: found.best.quality,
@@ -519,6 +701,10 @@ impl Resolver {
     /// addresses and is ambiguous when they lie in more than one coverage area (one candidate
     /// per area), so that no interface answers it with one area's people.
     pub fn find_address(&self, query: &Query) -> Result<Found, Failure> {
+        self.today().find_address(query)
+    }
+
+    fn find_address_here(&self, query: &Query) -> Result<Found, Failure> {
         let found = self.addresses.find(query)?;
         if found.members.is_empty() {
             return Ok(found);
@@ -556,11 +742,9 @@ impl Resolver {
         })
     }
 
-    /// The contacts that a point inside `area` would get (its own and its parents' roster).
+    /// The contacts that a point inside `area` would get today (its own and its parents').
     pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
-        let mut ids: Vec<&str> = vec![area.id.as_str()];
-        ids.extend(area.parents.values().map(String::as_str));
-        self.contacts_for_ids(&ids, roster::today(), audience)
+        self.today().contacts_for_area(area, audience)
     }
 
     /// The one way every door picks contacts: the roster's for these areas on `day`, plus a
@@ -576,6 +760,86 @@ impl Resolver {
         contacts.sort_by_key(|c| c.role);
         contacts
     }
+}
+
+/// A resolver's answers as they hold on one day: [`Resolver::on`].
+#[derive(Debug, Clone, Copy)]
+pub struct On<'a> {
+    epoch: &'a Resolver,
+    day: Date,
+}
+
+impl<'a> On<'a> {
+    pub fn day(&self) -> Date {
+        self.day
+    }
+
+    /// The resolver of the period holding this day: its data are the generations of that day.
+    pub fn resolver(&self) -> &'a Resolver {
+        self.epoch
+    }
+
+    pub fn data(&self) -> &'a Geodata {
+        &self.epoch.data
+    }
+
+    /// The `data` block of answers for this day.
+    pub fn meta(&self) -> Rendered<DataMeta> {
+        self.epoch.meta_on(self.day)
+    }
+
+    /// The full answer for a point in RD New.
+    pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
+        self.epoch.resolve_at(p, audience, self.day)
+    }
+
+    /// The answer for a point, with who handles `situation` there (`None`: no situation).
+    pub fn resolve_situation(
+        &self,
+        p: Rd,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, UnknownSituation> {
+        self.epoch
+            .resolve_situation_at(p, situation, audience, self.day)
+    }
+
+    /// The answer for an address: the address found, then the same answer as for its point.
+    pub fn resolve_address(
+        &self,
+        query: &Query,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, AddressLookupError> {
+        self.epoch
+            .resolve_address_at(query, situation, audience, self.day)
+    }
+
+    /// The address decision of every door (see [`Resolver::find_address`]), with this day's
+    /// areas deciding whether a street spans more than one.
+    pub fn find_address(&self, query: &Query) -> Result<Found, Failure> {
+        self.epoch.find_address_here(query)
+    }
+
+    /// The contacts that a point inside `area` gets on this day (its own and its parents').
+    pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
+        let mut ids: Vec<&str> = vec![area.id.as_str()];
+        ids.extend(area.parents.values().map(String::as_str));
+        self.epoch.contacts_for_ids(&ids, self.day, audience)
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`, nothing else: `2021-6-1` or a timestamp is refused
+/// rather than guessed.
+fn parse_day(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    shape.then(|| text.parse::<Date>().ok()).flatten()
 }
 
 fn query_text(q: &Query) -> String {

@@ -18,6 +18,10 @@ use crate::query::{check_projected, check_wgs84, closest_name, name_form};
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ColumnArgs {
+    /// The day to answer for, YYYY-MM-DD (default: today): which generation of the areas and
+    /// which roster entries hold.
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
     /// Column of WGS84 latitudes, with `lon` (detected: lat, latitude, breedtegraad, y_wgs84).
     #[arg(long, value_name = "COLUMN")]
     pub lat: Option<String>,

@@ -32,6 +32,8 @@ pub fn classify_csv<R: Read, W: Write>(
     opts: &Options,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Summary, ClassifyError> {
+    let on = super::on_day(resolver, opts)?;
+    let resolver = on.resolver();
     let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
     let mut reader = Chunker {
         quotes: true,
@@ -78,7 +80,7 @@ pub fn classify_csv<R: Read, W: Write>(
     let output_columns = super::output_columns(resolver, opts)?;
     let added = output_columns.header_names(&names);
     let c = Classifier::new(
-        resolver,
+        on,
         places,
         delimiter,
         encoding,

@@ -23,7 +23,7 @@ use super::csv::Encoding;
 use super::row::{Cell, Classifier, Located, Refusal, Status, bad_coordinate, missing};
 use super::{ClassifyError, Options, Summary, finish, output_columns};
 use crate::crs::Crs;
-use crate::resolve::Resolver;
+use crate::resolve::{On, Resolver};
 
 /// A JSON object's members in document order, each value as its raw text.
 struct Members(Vec<(String, Box<RawValue>)>);
@@ -103,6 +103,7 @@ pub fn classify_geojson<R: Read, W: Write>(
     opts: &Options,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Summary, ClassifyError> {
+    let on = super::on_day(resolver, opts)?;
     let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
     let mut reader = Chunker::default();
     let Some(chunk) = reader.next_chunk(&mut input)? else {
@@ -126,7 +127,7 @@ pub fn classify_geojson<R: Read, W: Write>(
             .crs()
             .map_err(ClassifyError::Columns)?
             .unwrap_or(Crs::Wgs84);
-        let c = geometry_classifier(resolver, opts)?;
+        let c = geometry_classifier(on, opts)?;
         summary.columns = format!("newline-delimited GeoJSON, Point geometry ({crs})");
         let counts = pipeline(
             &mut reader,
@@ -174,7 +175,7 @@ pub fn classify_geojson<R: Read, W: Write>(
         .map_err(ClassifyError::Columns)?
         .or_else(|| named_crs(&doc))
         .unwrap_or(Crs::Wgs84);
-    let c = geometry_classifier(resolver, opts)?;
+    let c = geometry_classifier(on, opts)?;
     summary.columns = format!("GeoJSON FeatureCollection, Point geometry ({crs})");
     let parts: Vec<(Vec<u8>, Counts)> = features
         .par_iter()
@@ -219,22 +220,19 @@ pub fn classify_geojson<R: Read, W: Write>(
 }
 
 /// A classifier that places features by their geometry (no place columns).
-fn geometry_classifier<'a>(
-    resolver: &'a Resolver,
-    opts: &Options,
-) -> Result<Classifier<'a>, ClassifyError> {
+fn geometry_classifier<'a>(on: On<'a>, opts: &Options) -> Result<Classifier<'a>, ClassifyError> {
     let places = Places {
         list: Vec::new(),
         names: Vec::new(),
         notes: Vec::new(),
     };
     Ok(Classifier::new(
-        resolver,
+        on,
         places,
         b',',
         Encoding::Utf8,
         opts.audience,
-        output_columns(resolver, opts)?,
+        output_columns(on.resolver(), opts)?,
     ))
 }
 

@@ -37,7 +37,7 @@ use std::io::Read;
 use serde::Serialize;
 
 use crate::crs::Rd;
-use crate::resolve::Resolver;
+use crate::resolve::{On, Resolver};
 use crate::roster::Audience;
 use chunk::Counts;
 use columns::SourceKind;
@@ -91,6 +91,8 @@ pub enum ClassifyError {
     Read(std::io::Error),
     #[error("writing: {0}")]
     Write(std::io::Error),
+    #[error("--as-of: {0}")]
+    AsOf(crate::resolve::AsOfError),
 }
 
 impl ClassifyError {
@@ -98,6 +100,10 @@ impl ClassifyError {
     pub fn detail(&self, door: Door) -> String {
         match self {
             ClassifyError::Columns(p) => p.detail(door),
+            ClassifyError::AsOf(e) => match door {
+                Door::Cli => format!("--as-of: {e}"),
+                Door::Http => format!("as_of: {e}"),
+            },
             other => other.to_string(),
         }
     }
@@ -124,6 +130,13 @@ pub fn classify<R: Read, W: std::io::Write>(
     } else {
         classify_csv(resolver, input, output, opts, progress)
     }
+}
+
+/// The resolver of the day the options ask for.
+fn on_day<'a>(resolver: &'a Resolver, opts: &Options) -> Result<On<'a>, ClassifyError> {
+    resolver
+        .as_of(opts.columns.as_of.as_deref())
+        .map_err(ClassifyError::AsOf)
 }
 
 /// The added columns the options ask for, for this resolver's layers.

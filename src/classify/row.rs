@@ -15,7 +15,7 @@ use crate::address::{Failure, Query};
 use crate::crs::{Crs, LocalWgs84ToRd, Rd};
 use crate::index::{Hit, Position};
 use crate::query::{QueryError, check_projected, check_wgs84, parse_number};
-use crate::resolve::{PointOut, Resolver};
+use crate::resolve::{On, PointOut, Resolver};
 use crate::roster::{Audience, Contact, Role};
 
 /// What became of a row.
@@ -128,7 +128,9 @@ impl Made {
 }
 
 pub(crate) struct Classifier<'a> {
+    /// The resolver of the day asked for (its data are that day's generations).
     pub resolver: &'a Resolver,
+    on: On<'a>,
     local: &'static LocalWgs84ToRd,
     pub places: Places,
     pub delimiter: u8,
@@ -148,13 +150,14 @@ pub(crate) struct Classifier<'a> {
 
 impl<'a> Classifier<'a> {
     pub fn new(
-        resolver: &'a Resolver,
+        on: On<'a>,
         places: Places,
         delimiter: u8,
         encoding: Encoding,
         audience: Audience,
         output: Output,
     ) -> Classifier<'a> {
+        let resolver = on.resolver();
         let data = resolver.data();
         let base = data
             .layer_index(&data.manifest.base_layer)
@@ -183,6 +186,7 @@ impl<'a> Classifier<'a> {
             .collect();
         Classifier {
             resolver,
+            on,
             local: LocalWgs84ToRd::maastricht(),
             places,
             delimiter,
@@ -223,7 +227,7 @@ impl<'a> Classifier<'a> {
     fn people(&self, base: u32) -> &[Made; 2] {
         self.people[base as usize].get_or_init(|| {
             let area = &self.resolver.data().layers[self.base].areas[base as usize];
-            let contacts = self.resolver.contacts_for_area(area, self.audience);
+            let contacts = self.on.contacts_for_area(area, self.audience);
             let person = |role: Role| {
                 contacts
                     .iter()
@@ -557,7 +561,7 @@ impl<'a> Classifier<'a> {
     }
 
     fn address(&self, q: &Query, source: SourceKind) -> Result<Located, Refusal> {
-        match self.resolver.find_address(q) {
+        match self.on.find_address(q) {
             Ok(f) => Ok(Located {
                 point: f.best.address.rd,
                 wgs84: None,

@@ -47,12 +47,18 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 data.origin,
                 data.version
             );
-            for l in &data.layers {
+            for l in data.generations() {
+                let period = l.info.period();
                 out!(
-                    "  {:<10} {:>3} areas  {}",
+                    "  {:<10} {:>3} areas  {}{}",
                     l.info.id,
                     l.areas.len(),
-                    l.info.title
+                    l.info.title,
+                    if period == Default::default() {
+                        String::new()
+                    } else {
+                        format!(" ({period})")
+                    }
                 );
             }
             out!(

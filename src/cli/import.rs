@@ -478,6 +478,8 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         wijken,
         grid,
         mapping,
+        source_dir: source_dir.clone(),
+        generations: shipped,
         out: out.clone(),
         source_name,
         fallback_name,

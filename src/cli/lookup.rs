@@ -9,7 +9,7 @@ use wijkwijzer::crs::Crs;
 use wijkwijzer::index::Position;
 use wijkwijzer::query;
 use wijkwijzer::render;
-use wijkwijzer::resolve::Resolver;
+use wijkwijzer::resolve::On;
 use wijkwijzer::roster::Audience;
 
 /// Look up a place: "50.8514,5.6910" (WGS84 lat,lon), "176395 317996" (RD New), a map
@@ -29,6 +29,10 @@ pub(super) struct LookupArgs {
     /// Add who handles this situation here and how to report it (see `wijkwijzer situations`).
     #[arg(long)]
     situation: Option<String>,
+    /// Answer for this day, YYYY-MM-DD (default: today): the areas as drawn then and the
+    /// roster of that day.
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
     #[command(flatten)]
     data: super::DataArgs,
 }
@@ -39,10 +43,18 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
         crs,
         json,
         situation,
+        as_of,
         data,
     } = args;
 
     let resolver = data.resolver()?;
+    let on = match resolver.as_of(as_of.as_deref()) {
+        Ok(on) => on,
+        Err(e) => {
+            eprintln!("wijkwijzer: --as-of: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let text = place.join(" ");
     let mut understood = None;
     let point = match crs {
@@ -67,11 +79,11 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
                 u.rd
             }
             query::Input::Address(text) => {
-                return lookup_address(&resolver, &text, situation.as_deref(), json);
+                return lookup_address(on, &text, situation.as_deref(), json);
             }
         },
     };
-    let mut answer = resolver.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
+    let mut answer = on.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
     answer.understood = understood;
     print_answer(&answer, json)
 }
@@ -91,18 +103,18 @@ fn print_answer(answer: &wijkwijzer::resolve::Answer, json: bool) -> anyhow::Res
 }
 
 fn lookup_address(
-    resolver: &Resolver,
+    on: On<'_>,
     text: &str,
     situation: Option<&str>,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     use wijkwijzer::resolve::AddressLookupError;
     let q = address::Query::Text(text.to_string());
-    match resolver.resolve_address(&q, situation, Audience::Internal) {
+    match on.resolve_address(&q, situation, Audience::Internal) {
         Ok(answer) => print_answer(&answer, json),
         Err(AddressLookupError::Situation(e)) => Err(e.into()),
         Err(AddressLookupError::Address(f)) => {
-            let meta = resolver.addresses().meta();
+            let meta = on.resolver().addresses().meta();
             eprintln!("wijkwijzer: {}", f.reason());
             for c in f.candidates() {
                 eprintln!("  - {} ({})", c.address.label, c.quality.as_str());

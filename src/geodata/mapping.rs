@@ -21,9 +21,30 @@ pub struct Mapping {
     pub coverage_layer: String,
     /// Defaults for the source description; `wijkwijzer import` flags override them.
     pub source: SourceInfo,
+    /// First day the buurten given to `import` hold (the CBS reference date of the year they
+    /// stand for); earlier days are answered by `generations`, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<jiff::civil::Date>,
     pub layers: Vec<DerivedLayer>,
+    /// Earlier boundaries imported beside the current ones, each holding from its own
+    /// `valid_from` until the day before the next generation (or the current data) begins.
+    #[serde(default, rename = "generation", skip_serializing_if = "Vec::is_empty")]
+    pub generations: Vec<GenerationEntry>,
     /// Per CBS buurt code: its name (checked against the CBS file) and its area per layer.
     pub buurten: BTreeMap<String, BuurtEntry>,
+}
+
+/// One earlier generation of the buurten, as `layers.toml` lists it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerationEntry {
+    /// The CBS buurten of that year; a relative path is read from `import --source-dir`.
+    pub buurten: std::path::PathBuf,
+    /// The CBS year; output files are named after it (`buurt-2019.geojson`).
+    pub year: u16,
+    pub valid_from: jiff::civil::Date,
+    /// The source's name, for answers on dates in this generation.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -94,6 +115,22 @@ impl Mapping {
                     ));
                 }
             }
+        }
+        let mut previous: Option<&GenerationEntry> = None;
+        for g in &self.generations {
+            if previous.is_some_and(|p| p.valid_from >= g.valid_from) {
+                problems.push(format!(
+                    "[[generation]] {}: list generations oldest first, each beginning after the one before",
+                    g.year
+                ));
+            }
+            if self.valid_from.is_none_or(|v| v <= g.valid_from) {
+                problems.push(format!(
+                    "[[generation]] {} begins {}; the current data must begin later: set valid_from at the top of layers.toml",
+                    g.year, g.valid_from
+                ));
+            }
+            previous = Some(g);
         }
         for layer in &self.layers {
             for area in &layer.areas {

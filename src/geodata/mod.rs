@@ -7,6 +7,12 @@
 //!
 //! Loading always validates ([`validate`]): a directory that fails is refused as a whole, with
 //! every problem listed by file, feature and reason, so a service never swaps in half-good data.
+//!
+//! A layer may come in several **generations**, each a file with its validity period (the CBS
+//! buurten of 2019 and of today, an LWA composition before and after a change). The latest
+//! generation of every layer (the one without an end date) forms [`Geodata::layers`]; the others
+//! are kept in [`Geodata::earlier`], and [`Geodata::periods`] with [`Geodata::view`] cut the
+//! timeline into periods in which one generation of each layer holds.
 
 pub mod cbs;
 #[cfg(feature = "download")]
@@ -36,6 +42,22 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "stadsdeel.geojson",
         include_str!("../../geodata/stadsdeel.geojson"),
+    ),
+    (
+        "lwa-2019.geojson",
+        include_str!("../../geodata/lwa-2019.geojson"),
+    ),
+    (
+        "wijk-2019.geojson",
+        include_str!("../../geodata/wijk-2019.geojson"),
+    ),
+    (
+        "buurt-2019.geojson",
+        include_str!("../../geodata/buurt-2019.geojson"),
+    ),
+    (
+        "stadsdeel-2019.geojson",
+        include_str!("../../geodata/stadsdeel-2019.geojson"),
     ),
     ("roster.toml", include_str!("../../geodata/roster.toml")),
     (
@@ -131,6 +153,53 @@ pub struct LayerInfo {
     pub file: String,
     /// How area ids of this layer are formed, for people reading the data.
     pub description: String,
+    /// First day this generation of the layer holds (none: since always).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<jiff::civil::Date>,
+    /// Last day it holds, inclusive like the roster's (none: until replaced by a later file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<jiff::civil::Date>,
+    /// The boundary source of this generation when it is not the manifest's `[source]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The source's reference year when it is not the manifest's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+}
+
+impl LayerInfo {
+    pub fn period(&self) -> Period {
+        Period {
+            from: self.valid_from,
+            until: self.valid_until,
+        }
+    }
+}
+
+/// Days from `from` through `until`, both inclusive; an open end reaches as far as dates go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+pub struct Period {
+    #[serde(rename = "valid_from")]
+    pub from: Option<jiff::civil::Date>,
+    #[serde(rename = "valid_until")]
+    pub until: Option<jiff::civil::Date>,
+}
+
+impl Period {
+    pub fn contains(&self, day: jiff::civil::Date) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day <= u)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.from, self.until) {
+            (None, None) => write!(f, "always"),
+            (Some(a), None) => write!(f, "from {a}"),
+            (None, Some(b)) => write!(f, "until {b}"),
+            (Some(a), Some(b)) => write!(f, "{a} to {b}"),
+        }
+    }
 }
 
 /// A named area of one layer. Geometry is in RD New.
@@ -175,7 +244,10 @@ impl Layer {
 #[derive(Debug, Clone)]
 pub struct Geodata {
     pub manifest: Manifest,
+    /// The latest generation of every layer, in manifest order.
     pub layers: Vec<Layer>,
+    /// Every earlier generation, each with an end date (see [`Geodata::view`]).
+    pub earlier: Vec<Layer>,
     pub roster: Roster,
     pub situations: Situations,
     /// Hash of every file that was loaded: changes whenever the data changes.
@@ -258,10 +330,13 @@ impl Geodata {
 
         let mut problems = Vec::new();
         let mut layers = Vec::new();
+        let mut earlier = Vec::new();
         for info in &manifest.layers {
+            let latest = info.valid_until.is_none();
             match read_hashed(&info.file) {
                 Ok(text) => match parse_layer(info, &text) {
-                    Ok(layer) => layers.push(layer),
+                    Ok(layer) if latest => layers.push(layer),
+                    Ok(layer) => earlier.push(layer),
                     Err(mut p) => problems.append(&mut p),
                 },
                 Err(p) => problems.push(p),
@@ -301,6 +376,7 @@ impl Geodata {
         let data = Geodata {
             manifest,
             layers,
+            earlier,
             roster,
             situations,
             version,
@@ -318,13 +394,83 @@ impl Geodata {
         self.layers.iter().find(|l| l.info.id == id)
     }
 
+    /// Every generation of every layer, latest first per layer.
+    pub fn generations(&self) -> impl Iterator<Item = &Layer> {
+        self.layers.iter().chain(&self.earlier)
+    }
+
+    /// The periods in which one generation of every layer holds, oldest first: the timeline
+    /// cut at every generation's first day and the day after its last. Before the first
+    /// period, some layer has no generation and nothing can be answered.
+    pub fn periods(&self) -> Vec<Period> {
+        let mut cuts: Vec<jiff::civil::Date> = self
+            .generations()
+            .flat_map(|l| {
+                [
+                    l.info.valid_from,
+                    l.info.valid_until.and_then(|u| u.tomorrow().ok()),
+                ]
+            })
+            .flatten()
+            .collect();
+        cuts.sort();
+        cuts.dedup();
+        // The first period begins where every layer has begun.
+        let start = self
+            .layers
+            .iter()
+            .map(|l| {
+                self.generations()
+                    .filter(|g| g.info.id == l.info.id)
+                    .map(|g| g.info.valid_from)
+                    .min()
+                    .flatten()
+            })
+            .max()
+            .flatten();
+        let mut periods = Vec::new();
+        let mut from = start;
+        for cut in cuts.into_iter().filter(|c| start.is_none_or(|s| *c > s)) {
+            periods.push(Period {
+                from,
+                until: cut.yesterday().ok(),
+            });
+            from = Some(cut);
+        }
+        periods.push(Period { from, until: None });
+        periods
+    }
+
+    /// The data as it holds throughout `period` (one of [`Geodata::periods`]): per layer, the
+    /// generation valid on its first day, in manifest order, and no earlier generations.
+    /// `None` when some layer has no generation then.
+    pub fn view(&self, period: &Period) -> Option<Geodata> {
+        let day = period.from.unwrap_or(jiff::civil::Date::MIN);
+        let mut layers = Vec::with_capacity(self.layers.len());
+        for latest in &self.layers {
+            let generation = self
+                .generations()
+                .find(|g| g.info.id == latest.info.id && g.info.period().contains(day))?;
+            layers.push(generation.clone());
+        }
+        Some(Geodata {
+            manifest: self.manifest.clone(),
+            layers,
+            earlier: Vec::new(),
+            roster: self.roster.clone(),
+            situations: self.situations.clone(),
+            version: self.version.clone(),
+            origin: self.origin.clone(),
+        })
+    }
+
     pub fn layer_index(&self, id: &str) -> Option<usize> {
         self.layers.iter().position(|l| l.info.id == id)
     }
 
-    /// Finds an area by id in any layer.
+    /// Finds an area by id in any layer (the latest generation first, then earlier ones).
     pub fn area(&self, id: &str) -> Option<&Area> {
-        self.layers.iter().find_map(|l| l.find(id))
+        self.generations().find_map(|l| l.find(id))
     }
 
     /// A copy whose boundaries carry a vertex at least every `max_segment_m` metres, for
@@ -333,7 +479,7 @@ impl Geodata {
         use geo::Densify;
         use geo::line_measures::Euclidean;
         let mut out = self.clone();
-        for layer in &mut out.layers {
+        for layer in out.layers.iter_mut().chain(&mut out.earlier) {
             for area in &mut layer.areas {
                 area.geometry = Euclidean.densify(&area.geometry, max_segment_m);
             }

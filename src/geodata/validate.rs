@@ -9,7 +9,10 @@
 //! - every area of the base layer (buurt) has a parent in the coverage layer (LWA), so every
 //!   buurt lies inside exactly one LWA area;
 //! - the roster names only known organisations and areas, every channel has a value, and every
-//!   coverage area has a THOR senior wijkgebonden medewerker and a police coordinator.
+//!   coverage area has a THOR senior wijkgebonden medewerker and a police coordinator;
+//! - the generations of one layer follow each other without gap or overlap, only the latest is
+//!   open-ended, and the nesting and coverage rules hold in every period of the timeline (each
+//!   period's generations are checked together, as the service will answer with them).
 
 use geo::{Area as _, BooleanOps, BoundingRect, Intersects, Validation};
 
@@ -33,26 +36,43 @@ pub fn validate(data: &Geodata) -> Vec<Problem> {
             ));
         }
     }
-    for (i, l) in m.layers.iter().enumerate() {
-        if m.layers[..i].iter().any(|o| o.id == l.id) {
-            problems.push(Problem::new(
-                "manifest.toml",
-                None,
-                format!("layer '{}' listed twice", l.id),
-            ));
-        }
-    }
-    for layer in &data.layers {
+    check_generations(m, &mut problems);
+    for layer in data.generations() {
         let file = layer.info.file.as_str();
         for area in &layer.areas {
             check_geometry(file, area, &mut problems);
         }
         check_overlaps(file, &layer.areas, &mut problems);
-        for area in &layer.areas {
-            check_parents(data, file, area, &mut problems);
+    }
+    for period in data.periods() {
+        match data.view(&period) {
+            Some(view) => check_period(&view, &mut problems),
+            None => problems.push(Problem::new(
+                "manifest.toml",
+                None,
+                format!("in the period {period} some layer has no generation"),
+            )),
         }
     }
-    if let Some(base) = data.layer(&m.base_layer) {
+    check_roster(data, &mut problems);
+    for (id, reason) in data.situations.problems(&data.roster) {
+        problems.push(Problem::new("situations.toml", Some(&id), reason));
+    }
+    // A rule broken in a file shared by several periods is reported once.
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert(p.to_string()));
+    problems
+}
+
+/// Nesting and coverage in one period's set of generations.
+fn check_period(view: &Geodata, problems: &mut Vec<Problem>) {
+    let m = &view.manifest;
+    for layer in &view.layers {
+        for area in &layer.areas {
+            check_parents(view, &layer.info.file, area, problems);
+        }
+    }
+    if let Some(base) = view.layer(&m.base_layer) {
         for area in &base.areas {
             if !area.parents.contains_key(&m.coverage_layer) {
                 problems.push(Problem::new(
@@ -63,11 +83,76 @@ pub fn validate(data: &Geodata) -> Vec<Problem> {
             }
         }
     }
-    check_roster(data, &mut problems);
-    for (id, reason) in data.situations.problems(&data.roster) {
-        problems.push(Problem::new("situations.toml", Some(&id), reason));
+}
+
+/// The generations of each layer: one open-ended latest, the rest ending the day before the
+/// next begins.
+fn check_generations(m: &super::Manifest, problems: &mut Vec<Problem>) {
+    let mut ids: Vec<&str> = m.layers.iter().map(|l| l.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    for (i, l) in m.layers.iter().enumerate() {
+        if m.layers[..i].iter().any(|o| o.file == l.file) {
+            problems.push(Problem::new(
+                "manifest.toml",
+                None,
+                format!("file '{}' is listed twice", l.file),
+            ));
+        }
+        if let (Some(from), Some(until)) = (l.valid_from, l.valid_until)
+            && until < from
+        {
+            problems.push(Problem::new(
+                "manifest.toml",
+                None,
+                format!(
+                    "layer '{}' ({}): valid_until is before valid_from",
+                    l.id, l.file
+                ),
+            ));
+        }
     }
-    problems
+    for id in ids {
+        let mut gens: Vec<&super::LayerInfo> = m.layers.iter().filter(|l| l.id == id).collect();
+        gens.sort_by_key(|l| (l.valid_from.is_some(), l.valid_from));
+        let open = gens.iter().filter(|l| l.valid_until.is_none()).count();
+        if open != 1 {
+            problems.push(Problem::new(
+                "manifest.toml",
+                None,
+                format!(
+                    "layer '{id}' has {open} generations without valid_until; exactly one, the latest, must stay open"
+                ),
+            ));
+            continue;
+        }
+        for pair in gens.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let next_day = a.valid_until.and_then(|u| u.tomorrow().ok());
+            match (next_day, b.valid_from) {
+                (Some(n), Some(f)) if n == f => {}
+                (Some(n), Some(f)) => problems.push(Problem::new(
+                    "manifest.toml",
+                    None,
+                    format!(
+                        "layer '{id}': {} ends {} but {} begins {f}; {} (the next generation must begin on {n})",
+                        a.file,
+                        a.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+                        b.file,
+                        if f > n { "a gap" } else { "they overlap" },
+                    ),
+                )),
+                _ => problems.push(Problem::new(
+                    "manifest.toml",
+                    None,
+                    format!(
+                        "layer '{id}': {} and {} both hold on the same days; give the earlier one valid_until and the later one valid_from",
+                        a.file, b.file
+                    ),
+                )),
+            }
+        }
+    }
 }
 
 fn check_geometry(file: &str, area: &Area, problems: &mut Vec<Problem>) {
@@ -218,12 +303,16 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
             ));
         }
     }
-    let Some(coverage) = data.layer(&data.manifest.coverage_layer) else {
-        return;
-    };
     // A role nobody ever held is missing data; one left empty by dates is a gap, reported by
     // `check` and /healthz while the service keeps serving.
-    for area in &coverage.areas {
+    let mut coverage_areas: Vec<&Area> = data
+        .generations()
+        .filter(|l| l.info.id == data.manifest.coverage_layer)
+        .flat_map(|l| &l.areas)
+        .collect();
+    coverage_areas.sort_by(|a, b| a.id.cmp(&b.id));
+    coverage_areas.dedup_by(|a, b| a.id == b.id);
+    for area in coverage_areas {
         for (role, what) in roster::REQUIRED {
             if !r.ever_assigned(&area.id, role) {
                 problems.push(Problem::new(

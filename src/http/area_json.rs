@@ -1,10 +1,10 @@
-//! Areas as RFC 7946 GeoJSON features, made once per snapshot and audience.
+//! Areas as RFC 7946 GeoJSON features, with the contacts of one day.
 
 use serde_json::{Value, json};
 
 use crate::crs::transformer;
 use crate::geodata::Area;
-use crate::resolve::Resolver;
+use crate::resolve::On;
 use crate::roster::Audience;
 
 /// An area's geometry as RFC 7946 wants it: WGS84, counter-clockwise shells, 7 decimals (~1 cm).
@@ -35,12 +35,7 @@ pub(super) fn wgs84_geometry(area: &Area) -> Value {
 }
 
 /// An area as an RFC 7946 Feature with the contacts the audience may see.
-pub(super) fn area_feature(
-    resolver: &Resolver,
-    area: &Area,
-    geometry: &Value,
-    audience: Audience,
-) -> Value {
+pub(super) fn area_feature(on: On<'_>, area: &Area, geometry: &Value, audience: Audience) -> Value {
     json!({
         "type": "Feature",
         "id": area.id,
@@ -52,7 +47,7 @@ pub(super) fn area_feature(
             "code": area.code,
             "parents": area.parents,
             "source": area.source_note,
-            "contacts": resolver.contacts_for_area(area, audience),
+            "contacts": on.contacts_for_area(area, audience),
         }
     })
 }

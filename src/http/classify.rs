@@ -165,6 +165,10 @@ pub(super) async fn classify(
             .is_some_and(|b| *b == b'{'),
         Format::Csv | Format::Tsv => false,
     };
+    // A bad day is the request's fault (400), not the file's (422).
+    s.resolver
+        .as_of(columns.as_of.as_deref())
+        .map_err(|e| super::params::as_of_error(&e, &s.resolver))?;
     let opts = Options {
         columns,
         delimiter: (format == Format::Tsv).then_some(b'\t'),

@@ -10,12 +10,13 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
 
-use super::params::{params, point_from};
+use super::params::{as_of, params, point_from};
 use super::problem::Kind;
 use std::sync::LazyLock;
 
 use super::openapi::{
-    AreasParams, LookupParams, Problem, SituationList, SuggestList, SuggestParams, query_names,
+    AreaParams, AreasParams, LookupParams, Problem, SituationList, SuggestList, SuggestParams,
+    query_names,
 };
 use super::problem::ApiError;
 use super::state::{AppState, Served, audience_index};
@@ -100,6 +101,7 @@ async fn config(
     Json(json!({
         "addresses_attribution": format!("Adressen: {} ({})", addresses.source.attribution, addresses.source.licence),
         "tiles_attribution": tiles.as_ref().map(|_| "achtergrondkaart: zie de aanbieder van de tegels"),
+        "first_day": served.resolver.first_day(),
     }))
 }
 
@@ -121,7 +123,7 @@ async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
             "GET /ogc": "the areas as OGC API Features, for GIS clients (QGIS, ArcGIS, GDAL): paged, bbox, CRS84 or RD New",
             "GET /healthz": "health and data version",
         },
-        "data": s.resolver.meta(),
+        "data": s.resolver.today().meta(),
     }))
 }
 
@@ -170,10 +172,10 @@ pub(super) async fn lookup(
     let mut p = params(raw, &NAMES)?;
     let situation = p.remove("situation");
     let fields = p.remove("fields").map(|f| answer_fields(&f)).transpose()?;
+    let on = as_of(&mut p, &s.resolver)?;
     let lookup_response = |app: &AppState, answer| lookup_response(app, answer, fields.as_deref());
     if let Some(q) = address_query(&mut p)? {
-        let answer = s
-            .resolver
+        let answer = on
             .resolve_address(&q, situation.as_deref(), caller.audience)
             .map_err(|e| address_error(e, &s))?;
         return Ok(lookup_response(&app, answer));
@@ -183,8 +185,7 @@ pub(super) async fn lookup(
         Some(q) => match query::parse(q)? {
             query::Input::Point(u) => (u.rd, Some(u)),
             query::Input::Address(text) => {
-                let answer = s
-                    .resolver
+                let answer = on
                     .resolve_address(&Query::Text(text), situation.as_deref(), caller.audience)
                     .map_err(|e| address_error(e, &s))?;
                 return Ok(lookup_response(&app, answer));
@@ -192,8 +193,7 @@ pub(super) async fn lookup(
         },
         None => (point_from(&p)?, None),
     };
-    let mut answer = s
-        .resolver
+    let mut answer = on
         .resolve_situation(point, situation.as_deref(), caller.audience)
         .map_err(|e| unknown_situation(&e))?;
     answer.understood = understood;
@@ -396,7 +396,7 @@ pub(super) async fn situations(Extension(s): Extension<Arc<Served>>) -> Json<Val
     Json(json!({
         "situations": d.situations.list(),
         "source": d.situations.meta.source,
-        "data": s.resolver.meta(),
+        "data": s.resolver.today().meta(),
     }))
 }
 
@@ -414,7 +414,7 @@ pub(super) async fn layers(Extension(s): Extension<Arc<Served>>) -> Json<Value> 
             "description": l.info.description,
             "areas": l.areas.iter().map(|a| json!({"id": a.id, "name": a.name, "code": a.code})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "data": s.resolver.meta(),
+        "data": s.resolver.today().meta(),
     }))
 }
 
@@ -460,14 +460,15 @@ pub(super) async fn areas(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<AreasParams>);
-    let p = params(raw, &NAMES)?;
-    let d = s.resolver.data();
+    let mut p = params(raw, &NAMES)?;
+    let on = as_of(&mut p, &s.resolver)?;
+    let d = on.data();
     let layer = p
         .get("layer")
         .cloned()
         .unwrap_or_else(|| d.manifest.coverage_layer.clone());
     let k = audience_index(caller.audience);
-    let Some(body) = s.layer_collections[k].get(&layer) else {
+    let Some(body) = s.layer_collection(on, &layer, caller.audience) else {
         let known: Vec<&str> = d.layers.iter().map(|l| l.info.id.as_str()).collect();
         return Err(ApiError::new(
             Kind::UnknownLayer,
@@ -479,14 +480,14 @@ pub(super) async fn areas(
     };
     Ok(geojson_response(
         &headers,
-        format!("\"{}-{layer}-{k}\"", d.version),
-        body,
+        format!("\"{}-{layer}-{k}-{}\"", d.version, on.day()),
+        &body,
     ))
 }
 
 #[utoipa::path(get, path = "/v1/areas/{id}", tag = "areas",
     summary = "One area as an RFC 7946 Feature",
-    params(("id" = String, Path, description = "Area id, e.g. lwa-noord-oost, WK093500, BU09350000")),
+    params(("id" = String, Path, description = "Area id, e.g. lwa-noord-oost, WK093500, BU09350000"), AreaParams),
     responses(
         (status = 200, description = "GeoJSON Feature", body = Object, content_type = "application/geo+json"),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -500,9 +501,13 @@ pub(super) async fn area(
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<AreaParams>);
+    let mut p = params(raw, &NAMES)?;
+    let on = as_of(&mut p, &s.resolver)?;
     let k = audience_index(caller.audience);
-    let Some(body) = s.area_features[k].get(&id) else {
+    let Some(body) = s.area_feature(on, &id, caller.audience) else {
         return Err(ApiError::new(
             Kind::UnknownArea,
             format!(
@@ -512,7 +517,7 @@ pub(super) async fn area(
     };
     Ok(geojson_response(
         &headers,
-        format!("\"{}-{id}-{k}\"", s.resolver.data().version),
-        body,
+        format!("\"{}-{id}-{k}-{}\"", s.resolver.data().version, on.day()),
+        &body,
     ))
 }

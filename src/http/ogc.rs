@@ -19,12 +19,13 @@ use serde_json::{Value, json};
 
 use super::area_json::area_feature;
 use super::openapi::{OgcItemParams, OgcItemsParams, OgcParams, Problem, query_names};
-use super::params::params;
+use super::params::{as_of, params};
 use super::problem::{ApiError, Kind};
 use super::state::{AppState, Served};
 use crate::auth::Caller;
 use crate::crs::{Rd, Wgs84, transformer};
 use crate::geodata::{Area, Layer};
+use crate::resolve::On;
 
 /// The CRS of GeoJSON without a `crs` parameter: WGS84 longitude, latitude.
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -189,8 +190,7 @@ pub(super) async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, Api
     ))
 }
 
-fn layer<'a>(s: &'a Served, id: &str) -> Result<(usize, &'a Layer), ApiError> {
-    let d = s.resolver.data();
+fn layer<'a>(d: &'a crate::geodata::Geodata, id: &str) -> Result<(usize, &'a Layer), ApiError> {
     d.layers
         .iter()
         .enumerate()
@@ -243,7 +243,7 @@ fn collection_json(s: &Served, layer: &Layer, base: &str) -> Value {
             "crs": CRS84,
         }})
     });
-    let meta = s.resolver.meta();
+    let meta = s.resolver.today().meta();
     json!({
         "id": id,
         "title": layer.info.title,
@@ -271,6 +271,7 @@ pub(super) async fn collections(
     no_params(raw)?;
     let list: Vec<Value> = s
         .resolver
+        .today()
         .data()
         .layers
         .iter()
@@ -297,7 +298,7 @@ pub(super) async fn collection(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     no_params(raw)?;
-    let (_, l) = layer(&s, &id)?;
+    let (_, l) = layer(s.resolver.today().data(), &id)?;
     Ok(json_response(
         collection_json(&s, l, &base),
         "application/json",
@@ -328,13 +329,20 @@ fn rd_geometry(area: &Area) -> Value {
     json!({"type": "MultiPolygon", "coordinates": polys})
 }
 
-fn feature(s: &Served, layer: usize, index: usize, crs: OutCrs, caller: &Caller) -> Value {
-    let area = &s.resolver.data().layers[layer].areas[index];
+fn feature(
+    s: &Served,
+    on: On<'_>,
+    layer: usize,
+    index: usize,
+    crs: OutCrs,
+    caller: &Caller,
+) -> Value {
+    let area = &on.data().layers[layer].areas[index];
     let geometry = match crs {
-        OutCrs::Crs84 => s.wgs84_geometry(layer, index).clone(),
+        OutCrs::Crs84 => s.wgs84_geometry(on, layer, index).into_owned(),
         OutCrs::Rd => rd_geometry(area),
     };
-    area_feature(&s.resolver, area, &geometry, caller.audience)
+    area_feature(on, area, &geometry, caller.audience)
 }
 
 fn geojson(body: Value, crs: OutCrs) -> Response {
@@ -400,9 +408,11 @@ pub(super) async fn items(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<OgcItemsParams>);
-    let p = params(raw, &NAMES)?;
+    let mut p = params(raw, &NAMES)?;
     json_only(p.get("f"))?;
-    let (li, l) = layer(&s, &id)?;
+    let day = p.get("as_of").cloned();
+    let on = as_of(&mut p, &s.resolver)?;
+    let (li, l) = layer(on.data(), &id)?;
     let number = |name: &str, default: usize, min: usize| -> Result<usize, ApiError> {
         match p.get(name) {
             None => Ok(default),
@@ -452,7 +462,7 @@ pub(super) async fn items(
         .iter()
         .skip(offset)
         .take(limit)
-        .map(|&i| feature(&s, li, i, crs, &caller))
+        .map(|&i| feature(&s, on, li, i, crs, &caller))
         .collect();
     let page = |offset: usize| {
         let mut q = vec![("limit", limit.to_string()), ("offset", offset.to_string())];
@@ -460,6 +470,9 @@ pub(super) async fn items(
             if let Some(v) = p.get(name) {
                 q.push((name, v.clone()));
             }
+        }
+        if let Some(day) = &day {
+            q.push(("as_of", day.clone()));
         }
         let query = serde_urlencoded::to_string(&q).unwrap_or_default();
         format!("{base}/collections/{id}/items?{query}")
@@ -507,14 +520,15 @@ pub(super) async fn item(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<OgcItemParams>);
-    let p = params(raw, &NAMES)?;
+    let mut p = params(raw, &NAMES)?;
     json_only(p.get("f"))?;
+    let on = as_of(&mut p, &s.resolver)?;
     let crs = p
         .get("crs")
         .map(|c| OutCrs::parse("crs", c))
         .transpose()?
         .unwrap_or(OutCrs::Crs84);
-    let (li, l) = layer(&s, &id)?;
+    let (li, l) = layer(on.data(), &id)?;
     let Some(i) = l.areas.iter().position(|a| a.id == fid) else {
         return Err(ApiError::new(
             Kind::UnknownArea,
@@ -523,5 +537,5 @@ pub(super) async fn item(
             ),
         ));
     };
-    Ok(geojson(feature(&s, li, i, crs, &caller), crs))
+    Ok(geojson(feature(&s, on, li, i, crs, &caller), crs))
 }

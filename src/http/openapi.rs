@@ -62,6 +62,9 @@ pub struct LookupParams {
     /// The answer's members to return, comma-separated (e.g. `lwa,buurt` or `lwa,contacts`);
     /// default: the whole answer. An unknown member is a 400 naming the valid ones.
     pub fields: Option<String>,
+    /// The day to answer for, `YYYY-MM-DD` (default: today): the areas as they were drawn
+    /// then and the roster of that day. Before the data's first day: a 400.
+    pub as_of: Option<String>,
 }
 
 #[derive(IntoParams)]
@@ -86,6 +89,18 @@ pub struct SuggestList {
 pub struct AreasParams {
     /// `lwa` (default), `wijk`, `buurt` or `stadsdeel`.
     pub layer: Option<String>,
+    /// The day to answer for, `YYYY-MM-DD` (default: today): the areas as they were drawn
+    /// then and the roster of that day. Before the data's first day: a 400.
+    pub as_of: Option<String>,
+}
+
+/// The parameters of `/v1/areas/{id}`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AreaParams {
+    /// The day to answer for, `YYYY-MM-DD` (default: today): the areas as they were drawn
+    /// then and the roster of that day. Before the data's first day: a 400.
+    pub as_of: Option<String>,
 }
 
 /// `f`, the encoding: JSON is the only one.
@@ -114,6 +129,9 @@ pub struct OgcItemsParams {
     pub crs: Option<String>,
     /// `json` (the only encoding; may be left out).
     pub f: Option<String>,
+    /// The day to answer for, `YYYY-MM-DD` (default: today): the areas as they were drawn
+    /// then and the roster of that day. Before the data's first day: a 400.
+    pub as_of: Option<String>,
 }
 
 /// The parameters of one feature.
@@ -124,6 +142,9 @@ pub struct OgcItemParams {
     pub crs: Option<String>,
     /// `json` (the only encoding; may be left out).
     pub f: Option<String>,
+    /// The day to answer for, `YYYY-MM-DD` (default: today): the areas as they were drawn
+    /// then and the roster of that day. Before the data's first day: a 400.
+    pub as_of: Option<String>,
 }
 
 /// `GET /v1/situations`.

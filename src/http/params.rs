@@ -6,6 +6,28 @@ use super::problem::ApiError;
 use super::problem::Kind;
 use crate::crs::{Crs, transformer};
 use crate::query::{self, QueryError};
+use crate::resolve::{AsOfError, On, Resolver};
+
+/// The day asked for with `as_of` (removed from `p`), as the resolver's answers for that day.
+pub fn as_of<'a>(
+    p: &mut BTreeMap<&'static str, String>,
+    resolver: &'a Resolver,
+) -> Result<On<'a>, ApiError> {
+    resolver
+        .as_of(p.remove("as_of").as_deref())
+        .map_err(|e| as_of_error(&e, resolver))
+}
+
+/// `as_of` refused: unreadable (400 bad-parameter) or before the data (400 date-not-covered),
+/// with the periods the data covers.
+pub fn as_of_error(e: &AsOfError, resolver: &Resolver) -> ApiError {
+    let kind = match e {
+        AsOfError::Malformed(_) => Kind::BadParameter,
+        AsOfError::NotCovered(_) => Kind::DateNotCovered,
+    };
+    ApiError::new(kind, format!("as_of: {e}"))
+        .with("covered", serde_json::json!(resolver.periods()))
+}
 
 /// Query parameters, each at most once, only the known ones.
 pub fn params(

@@ -31,6 +31,7 @@ pub enum Kind {
     NotFound,
     UnknownArea,
     UnknownCollection,
+    DateNotCovered,
     AddressNotFound,
     MethodNotAllowed,
     BodyTooLarge,
@@ -89,6 +90,7 @@ impl Kind {
             Kind::NotFound => (S::NOT_FOUND, "not-found", "No such endpoint"),
             Kind::UnknownArea => (S::NOT_FOUND, "unknown-area", "Unknown area"),
             Kind::UnknownCollection => (S::NOT_FOUND, "unknown-collection", "Unknown collection"),
+            Kind::DateNotCovered => (S::BAD_REQUEST, "date-not-covered", "No data for that date"),
             Kind::AddressNotFound => (S::NOT_FOUND, "address-not-found", "No such address"),
             Kind::MethodNotAllowed => (
                 S::METHOD_NOT_ALLOWED,

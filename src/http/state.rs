@@ -1,6 +1,7 @@
 //! The service's state: where the data comes from, the serving snapshot with its prepared
 //! area GeoJSON, the API keys and their limiters, and reload (validate completely, then swap).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -14,8 +15,9 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde_json::{Value, json};
 
 use crate::auth::ApiKeys;
+use crate::geodata::Period;
 use crate::geodata::{Geodata, GeodataError};
-use crate::resolve::Resolver;
+use crate::resolve::{On, Resolver};
 use crate::roster::Audience;
 
 use super::area_json::{area_feature, wgs84_geometry};
@@ -95,12 +97,16 @@ impl Default for ServeConfig {
 /// One consistent snapshot of the data and everything rendered from it.
 pub struct Served {
     pub resolver: Resolver,
-    /// Per audience (public, internal), per layer: the FeatureCollection.
-    pub(super) layer_collections: [BTreeMap<String, String>; 2],
-    /// Per audience, per area id: the Feature.
-    pub(super) area_features: [BTreeMap<String, String>; 2],
+    /// Per audience (public, internal), per layer: the FeatureCollection, as of `prepared`.
+    layer_collections: [BTreeMap<String, String>; 2],
+    /// Per audience, per area id: the Feature, as of `prepared`.
+    area_features: [BTreeMap<String, String>; 2],
     pub(super) version_header: HeaderValue,
-    /// Per layer, per area: the geometry in WGS84 as GeoJSON.
+    /// The day the collections and features were made for.
+    prepared: jiff::civil::Date,
+    /// The period whose areas `wgs84` holds.
+    prepared_period: Period,
+    /// Per layer, per area of `prepared_period`: the geometry in WGS84 as GeoJSON.
     wgs84: Vec<Vec<Value>>,
 }
 
@@ -111,60 +117,132 @@ pub(super) fn audience_index(a: Audience) -> usize {
     }
 }
 
+/// A layer's FeatureCollection and its features, as one day's answers give them.
+fn layer_json(on: On<'_>, layer: usize, geometries: &[Value], audience: Audience) -> Value {
+    let meta = on.meta();
+    let layer = &on.data().layers[layer];
+    let features: Vec<Value> = layer
+        .areas
+        .iter()
+        .zip(geometries)
+        .map(|(a, g)| area_feature(on, a, g, audience))
+        .collect();
+    json!({
+        "type": "FeatureCollection",
+        "name": layer.info.id,
+        "title": layer.info.title,
+        "attribution": meta.attribution,
+        "data": meta,
+        "features": features,
+    })
+}
+
 impl Served {
     pub fn new(resolver: Resolver) -> Served {
         let mut layer_collections: [BTreeMap<String, String>; 2] = Default::default();
         let mut area_features: [BTreeMap<String, String>; 2] = Default::default();
-        let meta = resolver.meta();
+        let today = resolver.today();
         // Reprojecting every vertex is the costly part: do it once, for both audiences.
-        let geometries: Vec<Vec<Value>> = resolver
-            .data()
-            .layers
-            .iter()
-            .map(|l| l.areas.iter().map(wgs84_geometry).collect())
-            .collect();
+        let geometries = wgs84_of(today);
         for audience in [Audience::Public, Audience::Internal] {
             let k = audience_index(audience);
-            for (layer, geometries) in resolver.data().layers.iter().zip(&geometries) {
-                let features: Vec<Value> = layer
-                    .areas
-                    .iter()
-                    .zip(geometries)
-                    .map(|(a, g)| area_feature(&resolver, a, g, audience))
-                    .collect();
-                for (a, f) in layer.areas.iter().zip(&features) {
-                    area_features[k].insert(a.id.clone(), f.to_string());
+            for (i, layer) in today.data().layers.iter().enumerate() {
+                let fc = layer_json(today, i, &geometries[i], audience);
+                for f in fc["features"].as_array().into_iter().flatten() {
+                    if let Some(id) = f["id"].as_str() {
+                        area_features[k].insert(id.to_string(), f.to_string());
+                    }
                 }
-                let fc = json!({
-                    "type": "FeatureCollection",
-                    "name": layer.info.id,
-                    "title": layer.info.title,
-                    "attribution": meta.attribution,
-                    "data": meta,
-                    "features": features,
-                });
                 layer_collections[k].insert(layer.info.id.clone(), fc.to_string());
             }
         }
         let version_header = HeaderValue::from_str(&resolver.data().version)
             .unwrap_or(HeaderValue::from_static("unknown"));
+        let (prepared, prepared_period) = (today.day(), today.resolver().period());
         Served {
             resolver,
             layer_collections,
             area_features,
             version_header,
+            prepared,
+            prepared_period,
             wgs84: geometries,
         }
     }
 
-    /// An area's geometry in WGS84 as GeoJSON (reprojected once per data set).
-    pub(super) fn wgs84_geometry(&self, layer: usize, area: usize) -> &Value {
-        &self.wgs84[layer][area]
+    /// An area's geometry in WGS84 as GeoJSON: reprojected once per data set for the period
+    /// of the day it was loaded, on demand for other periods.
+    pub(super) fn wgs84_geometry(&self, on: On<'_>, layer: usize, area: usize) -> Cow<'_, Value> {
+        if on.resolver().period() == self.prepared_period {
+            Cow::Borrowed(&self.wgs84[layer][area])
+        } else {
+            Cow::Owned(wgs84_geometry(&on.data().layers[layer].areas[area]))
+        }
+    }
+
+    /// A layer's FeatureCollection for `on`'s day, `None` for an unknown layer.
+    pub(super) fn layer_collection(
+        &self,
+        on: On<'_>,
+        layer: &str,
+        audience: Audience,
+    ) -> Option<Cow<'_, str>> {
+        let k = audience_index(audience);
+        if on.day() == self.prepared {
+            return self.layer_collections[k]
+                .get(layer)
+                .map(|s| Cow::Borrowed(s.as_str()));
+        }
+        let i = on.data().layer_index(layer)?;
+        let geometries: Vec<Value> = (0..on.data().layers[i].areas.len())
+            .map(|a| self.wgs84_geometry(on, i, a).into_owned())
+            .collect();
+        Some(Cow::Owned(
+            layer_json(on, i, &geometries, audience).to_string(),
+        ))
+    }
+
+    /// One area's Feature for `on`'s day, `None` for an unknown id.
+    pub(super) fn area_feature(
+        &self,
+        on: On<'_>,
+        id: &str,
+        audience: Audience,
+    ) -> Option<Cow<'_, str>> {
+        let k = audience_index(audience);
+        if on.day() == self.prepared {
+            return self.area_features[k]
+                .get(id)
+                .map(|s| Cow::Borrowed(s.as_str()));
+        }
+        let (layer, area) =
+            on.data().layers.iter().enumerate().find_map(|(l, layer)| {
+                layer.areas.iter().position(|a| a.id == id).map(|a| (l, a))
+            })?;
+        let geometry = self.wgs84_geometry(on, layer, area);
+        Some(Cow::Owned(
+            area_feature(
+                on,
+                &on.data().layers[layer].areas[area],
+                &geometry,
+                audience,
+            )
+            .to_string(),
+        ))
     }
 
     pub fn version(&self) -> &str {
         &self.resolver.data().version
     }
+}
+
+/// Every area of a day's layers in WGS84.
+fn wgs84_of(on: On<'_>) -> Vec<Vec<Value>> {
+    on.data()
+        .layers
+        .iter()
+        .map(|l| l.areas.iter().map(wgs84_geometry).collect())
+        .collect()
 }
 
 /// The API keys in force and one rate limiter per key.

@@ -469,6 +469,47 @@ async fn the_page_in_a_real_browser() {
         .await
         .unwrap();
     assert_eq!(stored, json!(true), "the key is kept in this tab only");
+
+    // The date under "meer opties": the areas and the people of that day, on the map too. The
+    // strip at RD 176448 320173 lay in Boschpoort (Noord-West) in the CBS buurten of 2019.
+    let noord_west =
+        "return document.querySelector('#lwa path[data-id=\"lwa-noord-west\"]').getAttribute('d')";
+    let today_path = client.execute(noord_west, vec![]).await.unwrap();
+    let set_day = |day: &'static str| {
+        format!(
+            "const f = document.getElementById('as-of'); f.value = '{day}'; f.dispatchEvent(new Event('change'));"
+        )
+    };
+    client
+        .execute(&set_day("2020-06-01"), vec![])
+        .await
+        .unwrap();
+    search(&client, "176448 320173").await;
+    let then = wait_for_text(&client, "#result", "Peildatum").await;
+    assert!(
+        then.contains("Noord-West") && then.contains("2020-06-01") && then.contains("Boschpoort"),
+        "{then}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while client.execute(noord_west, vec![]).await.unwrap() == today_path {
+        assert!(Instant::now() < deadline, "the map kept today's areas");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("as_of=2020-06-01"),
+        "the link to this answer keeps the day"
+    );
+    client.execute(&set_day(""), vec![]).await.unwrap();
+    let now = wait_for_text(&client, "#result", "Noord-Oost").await;
+    assert!(
+        now.contains("Borgharen") && !now.contains("Peildatum"),
+        "{now}"
+    );
     client
         .find(Locator::Id("key-drop"))
         .await

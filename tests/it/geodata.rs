@@ -22,6 +22,8 @@ fn options(out: &Path) -> ImportOptions {
         wijken: Some(cbs.join("wijken_2024_maastricht_rd.geojson")),
         grid: Some(source_data("rdnaptrans2018-grids/rdcorr2018.txt.zip")),
         mapping: Some(repo("geodata/layers.toml")),
+        source_dir: source_data(""),
+        generations: true,
         out: out.to_path_buf(),
         source_name: None,
         fallback_name: None,
@@ -31,12 +33,16 @@ fn options(out: &Path) -> ImportOptions {
     }
 }
 
-const GENERATED: [&str; 6] = [
+const GENERATED: [&str; 10] = [
     "manifest.toml",
     "lwa.geojson",
     "wijk.geojson",
     "buurt.geojson",
     "stadsdeel.geojson",
+    "lwa-2019.geojson",
+    "wijk-2019.geojson",
+    "buurt-2019.geojson",
+    "stadsdeel-2019.geojson",
     "rdcorr2018.bin",
 ];
 
@@ -50,7 +56,11 @@ fn import_reproduces_the_shipped_geodata_byte_for_byte() {
             ("lwa".to_string(), 4),
             ("stadsdeel".into(), 7),
             ("wijk".into(), 7),
-            ("buurt".into(), 44)
+            ("buurt".into(), 44),
+            ("lwa (2019-01-01 to 2021-12-31)".into(), 4),
+            ("stadsdeel (2019-01-01 to 2021-12-31)".into(), 7),
+            ("wijk (2019-01-01 to 2021-12-31)".into(), 7),
+            ("buurt (2019-01-01 to 2021-12-31)".into(), 44),
         ]
     );
     for f in GENERATED {

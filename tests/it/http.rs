@@ -248,7 +248,8 @@ async fn openapi_describes_every_route_and_the_answer() {
             "huisnummer",
             "huisletter",
             "toevoeging",
-            "fields"
+            "fields",
+            "as_of"
         ]
     );
 }

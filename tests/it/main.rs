@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod addresses;
+mod as_of;
 mod bag_import;
 mod batch_files;
 mod browser;

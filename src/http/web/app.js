@@ -150,6 +150,7 @@ function drawTiles() {
 
 function drawAreas() {
   const lwa = $("lwa"), buurt = $("buurt"), labels = $("labels"), legend = $("legend");
+  for (const g of [lwa, buurt, labels, legend]) g.replaceChildren();
   state.lwa.forEach((f, i) => {
     const color = COLORS[i % COLORS.length];
     const p = svgEl("path", { d: pathOf(f.geometry), class: "area", fill: color, "data-id": f.properties.id });
@@ -245,6 +246,11 @@ function renderAnswer(a) {
     row("Dichtstbij", `${a.nearest.lwa.name}, ${Math.round(a.nearest.distance_m).toLocaleString("nl-NL")} m`);
   }
   row("Punt", `${a.point.wgs84.lat.toFixed(6)}, ${a.point.wgs84.lon.toFixed(6)} · RD ${a.point.rd.x.toFixed(0)} ${a.point.rd.y.toFixed(0)}`);
+  if ($("as-of").value) {
+    const d = a.data;
+    const period = d.valid_until ? `${d.valid_from} t/m ${d.valid_until}` : `vanaf ${d.valid_from || "altijd"}`;
+    row("Peildatum", `${d.as_of} (gebiedsindeling ${period})`);
+  }
   card.appendChild(dl);
   card.appendChild(el("p", { class: "note" }, a.message));
 
@@ -336,8 +342,10 @@ function wireSuggest() {
 
 async function lookup(q, pushUrl = true) {
   const situation = $("situation").value;
+  const asOf = $("as-of").value;
   const params = new URLSearchParams({ q });
   if (situation) params.set("situation", situation);
+  if (asOf) params.set("as_of", asOf);
   if (pushUrl) history.replaceState(null, "", "?" + params.toString());
   const res = await api("/v1/lookup?" + params.toString());
   const body = await res.json();
@@ -406,12 +414,20 @@ function wireMap() {
   window.addEventListener("resize", () => setView(state.view));
 }
 
+function areasUrl(layer) {
+  const asOf = $("as-of").value;
+  return `/v1/areas?layer=${layer}` + (asOf ? `&as_of=${asOf}` : "");
+}
+
 async function init() {
   setupKey();
   const get = (url) => api(url).then((r) => r.json());
+  const params = new URLSearchParams(location.search);
+  if (params.get("as_of")) $("as-of").value = params.get("as_of");
   const [situations, lwa, buurt, config] = await Promise.all([
-    get("/v1/situations"), get("/v1/areas?layer=lwa"), get("/v1/areas?layer=buurt"), get("/v1/config"),
+    get("/v1/situations"), get(areasUrl("lwa")), get(areasUrl("buurt")), get("/v1/config"),
   ]);
+  if (config.first_day) $("as-of").min = config.first_day;
   for (const s of situations.situations) $("situation").appendChild(el("option", { value: s.id }, s.name));
   state.lwa = lwa.features;
   state.buurt = buurt.features;
@@ -428,7 +444,17 @@ async function init() {
     if (q) lookup(q);
   });
   $("situation").addEventListener("change", () => { const q = $("q").value.trim(); if (q) lookup(q); });
-  const params = new URLSearchParams(location.search);
+  $("as-of").addEventListener("change", async () => {
+    // The map shows the areas of the day asked for, as the answer does.
+    const [lwa, buurt] = await Promise.all([api(areasUrl("lwa")), api(areasUrl("buurt"))]);
+    if (lwa.ok && buurt.ok) {
+      state.lwa = (await lwa.json()).features;
+      state.buurt = (await buurt.json()).features;
+      drawAreas();
+    }
+    const q = $("q").value.trim();
+    if (q) lookup(q);
+  });
   if (params.get("situation")) $("situation").value = params.get("situation");
   if (params.get("q")) { $("q").value = params.get("q"); lookup(params.get("q"), false); }
   document.body.setAttribute("data-ready", "true");
