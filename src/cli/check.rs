@@ -79,7 +79,35 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                     }
                 );
             }
-            Ok(if strict && !warnings.is_empty() {
+            // Every period of the data, past ones too: `as_of` answers them.
+            let mut past = 0;
+            for period in data.periods() {
+                for (day, g) in data.roster_gaps_in(&period) {
+                    if warnings
+                        .iter()
+                        .any(|(_, w)| w.area == g.area && w.role == g.role)
+                    {
+                        continue;
+                    }
+                    past += 1;
+                    let from = if day == jiff::civil::Date::MIN {
+                        "the start".to_string()
+                    } else {
+                        day.to_string()
+                    };
+                    eprintln!(
+                        "warning: roster.toml: {}: {} vacant from {from} in the period {period}{}",
+                        g.area,
+                        g.role_label,
+                        if g.entry.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", g.entry)
+                        }
+                    );
+                }
+            }
+            Ok(if strict && (!warnings.is_empty() || past > 0) {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

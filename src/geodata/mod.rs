@@ -300,6 +300,42 @@ impl Geodata {
             .unwrap_or_default()
     }
 
+    /// Required roles left empty at some time in a period of the data (one of
+    /// [`Geodata::periods`]), in that period's coverage areas: each with the first day it is
+    /// empty. Gaps only begin on a day an assignment or the period begins or the day after one
+    /// ends, so those days are the ones checked.
+    pub fn roster_gaps_in(&self, period: &Period) -> Vec<(jiff::civil::Date, crate::roster::Gap)> {
+        let Some(view) = self.view(period) else {
+            return Vec::new();
+        };
+        let mut days: Vec<jiff::civil::Date> = self
+            .roster
+            .assignments
+            .iter()
+            .flat_map(|a| [a.valid_from, a.valid_until.and_then(|u| u.tomorrow().ok())])
+            .flatten()
+            .chain(period.from)
+            .filter(|d| period.contains(*d))
+            .collect();
+        if period.from.is_none() {
+            days.push(jiff::civil::Date::MIN);
+        }
+        days.sort();
+        days.dedup();
+        let mut seen: Vec<(jiff::civil::Date, crate::roster::Gap)> = Vec::new();
+        for day in days {
+            for gap in view.roster_gaps(day) {
+                if !seen
+                    .iter()
+                    .any(|(_, g)| g.area == gap.area && g.role == gap.role)
+                {
+                    seen.push((day, gap));
+                }
+            }
+        }
+        seen
+    }
+
     /// The embedded default files, (name, content), in load order.
     pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
         EMBEDDED

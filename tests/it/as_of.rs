@@ -494,3 +494,56 @@ fn check_refuses_generations_with_a_gap_an_overlap_or_two_open_ends() {
     let open = load(manifest.replacen("valid_until = \"2021-12-31\"\n", "", 1));
     assert!(open.contains("2 generations without valid_until"), "{open}");
 }
+
+#[test]
+fn check_warns_of_a_role_left_empty_in_an_earlier_period() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in Geodata::embedded_files() {
+        std::fs::write(dir.path().join(name), content).unwrap();
+    }
+    let roster = Geodata::embedded_files()
+        .iter()
+        .find(|(n, _)| *n == "roster.toml")
+        .unwrap()
+        .1
+        .replacen(
+            "function = \"Coördinator politie (gebiedsgebonden leidinggevende), LWA-gebied Noord-West\"",
+            "function = \"Coördinator politie (gebiedsgebonden leidinggevende), LWA-gebied Noord-West\"\nvalid_from = 2021-03-01",
+            1,
+        );
+    assert!(roster.contains("valid_from = 2021-03-01"));
+    std::fs::write(dir.path().join("roster.toml"), roster).unwrap();
+    let check = |strict: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"));
+        cmd.arg("check").arg(dir.path());
+        if strict {
+            cmd.arg("--strict");
+        }
+        cmd.output().unwrap()
+    };
+    let out = check(false);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("lwa-noord-west: coördinator vacant from 2019-01-01 in the period 2019-01-01 to 2021-12-31"),
+        "{err}"
+    );
+    assert_eq!(check(true).status.code(), Some(1));
+    // And an answer for a day in that gap says the role is vacant.
+    let resolver = Resolver::new(Geodata::load_dir(dir.path()).unwrap());
+    let answer = resolver.on(jiff::civil::date(2020, 6, 1)).unwrap().resolve(
+        Rd {
+            x: STRIP.0,
+            y: STRIP.1,
+        },
+        Audience::Public,
+    );
+    assert!(
+        answer
+            .contacts
+            .iter()
+            .any(|c| c.name.starts_with("Vacant: coördinator")),
+        "{:?}",
+        answer.contacts
+    );
+}
