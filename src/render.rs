@@ -11,6 +11,9 @@ pub fn answer(a: &Answer) -> String {
     if let Some(u) = &a.understood {
         let _ = writeln!(out, "Read as    {}", u.understood_as);
     }
+    if let Some(p) = &a.place {
+        let _ = writeln!(out, "Place      {} ({}; {})", p.name, p.kind, p.source);
+    }
     if let Some(m) = &a.address {
         let _ = writeln!(
             out,
@@ -27,7 +30,7 @@ pub fn answer(a: &Answer) -> String {
                 c.quality.as_str()
             );
         }
-        if m.quality != crate::address::MatchQuality::Exact {
+        if m.quality != crate::address::MatchQuality::Exact && a.place.is_none() {
             let _ = writeln!(
                 out,
                 "           not an exact match for '{}': check the address",

@@ -250,6 +250,10 @@ pub struct Answer {
     /// For address queries: the address matched, how sure the match is, and the alternatives.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<AddressMatch>,
+    /// When the text named a place (a museum, a shop, a school): which one, of what kind, from
+    /// which source. `address` then holds its position and its own address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<crate::address::landmarks::PlaceRef>,
     #[schema(value_type = DataMeta)]
     pub data: Rendered<DataMeta>,
 }
@@ -600,6 +604,7 @@ impl Resolver {
             understood: None,
             situation: None,
             address: None,
+            place: None,
             data: self.meta_on(day),
         }
     }
@@ -685,6 +690,7 @@ impl Resolver {
             .map_err(AddressLookupError::Address)?;
         let mut answer =
             self.resolve_situation_at(found.best.address.rd, situation, audience, day)?;
+        answer.place = found.best.place.clone();
         answer.address = Some(AddressMatch {
             query: query_text(query),
             quality: found.best.quality,

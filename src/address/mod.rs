@@ -11,6 +11,7 @@
 
 pub mod bag;
 mod edits;
+pub mod landmarks;
 pub mod normalize;
 pub mod records;
 pub mod search;
@@ -130,6 +131,8 @@ pub struct AddressIndex {
     key_groups: Vec<Vec<u32>>,
     key_text: Vec<Box<str>>,
     names: Vec<Box<str>>,
+    /// Named places, searched by the same free text (see [`landmarks`]).
+    landmarks: Arc<landmarks::Landmarks>,
     places: Vec<Box<str>>,
     /// Folded woonplaats key → place ids.
     place_keys: HashMap<String, Vec<u32>>,
@@ -297,6 +300,7 @@ impl AddressIndex {
                 names,
                 places,
                 place_keys,
+                landmarks: landmarks::Landmarks::embedded(),
                 info,
                 version,
             },
@@ -359,6 +363,11 @@ impl AddressIndex {
 
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The named places searched with the addresses.
+    pub fn landmarks(&self) -> &landmarks::Landmarks {
+        &self.landmarks
     }
 
     pub fn meta(&self) -> AddressMeta {

@@ -55,6 +55,10 @@ pub enum MatchQuality {
     StreetIgnored,
     StreetOnly,
     PostcodeOnly,
+    /// A named place (museum, shop, school, ...) found by its name, or by its name and street.
+    Place,
+    /// A named place whose name was found within one or two typing errors.
+    FuzzyPlace,
     /// Only in the candidates of a not-found answer: the same street or postcode, another number.
     OtherNumber,
 }
@@ -71,6 +75,8 @@ impl MatchQuality {
             MatchQuality::StreetIgnored => "street_ignored",
             MatchQuality::StreetOnly => "street_only",
             MatchQuality::PostcodeOnly => "postcode_only",
+            MatchQuality::Place => "place",
+            MatchQuality::FuzzyPlace => "fuzzy_place",
             MatchQuality::OtherNumber => "other_number",
         }
     }
@@ -79,10 +85,15 @@ impl MatchQuality {
 /// One address that may be what was meant.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
+    /// The address; for a named place, its position and its own address where the source
+    /// gives one (else its name stands as the street).
     pub address: Address,
     pub quality: MatchQuality,
     /// 1.0 for an exact match, lower the more was corrected or left out.
     pub score: f64,
+    /// Set when the candidate is a named place rather than an address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<super::landmarks::PlaceRef>,
 }
 
 /// A query answered with one address.
@@ -144,6 +155,8 @@ struct Parsed {
 
 const SUFFIX_WORDS: &[&str] = &["bis", "ter", "hs", "bg", "zw", "rd", "ii", "iii", "iv"];
 const MAX_CANDIDATES: usize = 5;
+/// Places sharing a name this close together count as one (a museum's two car-park entrances).
+const SAME_PLACE_M: f64 = 250.0;
 
 fn score_of(quality: MatchQuality, edits: usize) -> f64 {
     let base = match quality {
@@ -156,6 +169,8 @@ fn score_of(quality: MatchQuality, edits: usize) -> f64 {
         MatchQuality::StreetIgnored => 0.6,
         MatchQuality::StreetOnly => 0.5,
         MatchQuality::PostcodeOnly => 0.4,
+        MatchQuality::Place => 0.95,
+        MatchQuality::FuzzyPlace => 0.95,
         MatchQuality::OtherNumber => 0.3,
     };
     base - 0.1 * edits as f64
@@ -172,6 +187,146 @@ impl AddressIndex {
     /// assert_eq!(found.best.address.postcode.as_deref(), Some("6216CG"));
     /// ```
     pub fn find(&self, query: &Query) -> Result<Found, Failure> {
+        let address = self.find_address(query);
+        let Query::Text(text) = query else {
+            return address;
+        };
+        // "Bij Us" is a restaurant: the whole text first, then without a word for "near".
+        let stripped = strip_nearness(text).map(|(_, rest)| rest);
+        let found = std::iter::once(text.as_str())
+            .chain(stripped)
+            .find_map(|t| Some((t, self.landmarks.find(t)?)));
+        match found {
+            Some((text, hits)) => self.rank_with_places(text, address, hits),
+            None => address,
+        }
+    }
+
+    /// A named place as a candidate.
+    fn place_candidate(&self, i: u32, quality: MatchQuality, edits: usize) -> Candidate {
+        let l = self.landmarks.get(i);
+        let number = l
+            .housenumber
+            .as_deref()
+            .map(|n| {
+                n.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        Candidate {
+            address: Address {
+                id: None,
+                label: l.label(),
+                street: l.street.clone().unwrap_or_else(|| l.place.name.clone()),
+                number,
+                huisletter: None,
+                toevoeging: None,
+                postcode: l.postcode.clone(),
+                place: String::new(),
+                rd: l.rd,
+            },
+            quality,
+            score: score_of(quality, edits),
+            place: Some(l.place.clone()),
+        }
+    }
+
+    /// Addresses and named places in one candidate list (the README's rule): an address that
+    /// exists wins and the places are listed; otherwise the place answers. A name shared by
+    /// places farther apart than [`SAME_PLACE_M`] that the text does not tell apart is
+    /// ambiguous.
+    fn rank_with_places(
+        &self,
+        text: &str,
+        address: Result<Found, Failure>,
+        hits: super::landmarks::PlaceHits,
+    ) -> Result<Found, Failure> {
+        use super::landmarks::PlaceMatch;
+        let (quality, edits) = match hits.how {
+            PlaceMatch::Exact | PlaceMatch::NameAndStreet => (MatchQuality::Place, 0),
+            PlaceMatch::Fuzzy { edits } => (MatchQuality::FuzzyPlace, edits),
+        };
+        let places: Vec<Candidate> = hits
+            .places
+            .iter()
+            .map(|&i| self.place_candidate(i, quality, edits))
+            .collect();
+        if let Ok(mut found) = address {
+            found.notes.push(format!(
+                "'{}' {} {}: answered as the address, which exists",
+                text.trim(),
+                if quality == MatchQuality::Place {
+                    "also names"
+                } else {
+                    "is also close to the name of"
+                },
+                match places.as_slice() {
+                    [one] => one.address.label.clone(),
+                    many => format!("{} places", many.len()),
+                }
+            ));
+            found
+                .alternatives
+                .extend(places.into_iter().take(MAX_CANDIDATES));
+            return Ok(found);
+        }
+        // Namesakes close together are one place (a museum's entrances); apart, the text does
+        // not say which is meant.
+        let first = places[0].address.rd;
+        let together = places
+            .iter()
+            .all(|c| (c.address.rd.x - first.x).hypot(c.address.rd.y - first.y) <= SAME_PLACE_M);
+        if !together {
+            return Err(Failure::Ambiguous {
+                reason: format!(
+                    "'{}' names {} places: {}",
+                    text.trim(),
+                    places.len(),
+                    match places
+                        .iter()
+                        .find_map(|c| Some((c.place.as_ref()?, street_of(c)?)))
+                    {
+                        Some((p, street)) => format!(
+                            "add the street, e.g. '{} {street}', or give the address",
+                            p.name
+                        ),
+                        None => "give the address".to_string(),
+                    }
+                ),
+                candidates: places.into_iter().take(2 * MAX_CANDIDATES).collect(),
+            });
+        }
+        let mut places = places.into_iter();
+        let Some(best) = places.next() else {
+            return address;
+        };
+        let alternatives: Vec<Candidate> = places.collect();
+        let mut notes = Vec::new();
+        if !alternatives.is_empty() {
+            notes.push(format!(
+                "{} places share this name, all within {SAME_PLACE_M:.0} m: answered with the first",
+                alternatives.len() + 1
+            ));
+        }
+        if quality == MatchQuality::FuzzyPlace {
+            notes.push(format!(
+                "'{}' read as the place named '{}' ({edits} letter{} different)",
+                text.trim(),
+                best.place.as_ref().map_or("", |p| p.name.as_str()),
+                if edits == 1 { "" } else { "s" }
+            ));
+        }
+        Ok(Found {
+            best,
+            alternatives,
+            members: Vec::new(),
+            notes,
+        })
+    }
+
+    fn find_address(&self, query: &Query) -> Result<Found, Failure> {
         // "bij Markt 1", "tegenover het Vrijthof 5": a word for "near" before the address.
         if let Query::Text(t) = query
             && let Some((word, rest)) = strip_nearness(t)
@@ -301,6 +456,7 @@ impl AddressIndex {
                 score: score_of(quality, 0).min(c.score),
                 quality,
                 address: c.address,
+                place: c.place,
             }
         } else {
             c
@@ -443,6 +599,7 @@ impl AddressIndex {
             address: self.address(row),
             quality,
             score: score_of(quality, edits),
+            place: None,
         }
     }
 
@@ -867,6 +1024,11 @@ fn number_range(text: &str) -> Option<(&str, u32, u32, &str)> {
 }
 
 /// Words people put before a place to say "near it", with the rest of the text.
+/// The street of a named place's candidate, when its source gives one.
+fn street_of(c: &Candidate) -> Option<&str> {
+    (c.address.street != c.place.as_ref()?.name).then_some(c.address.street.as_str())
+}
+
 fn strip_nearness(text: &str) -> Option<(&str, &str)> {
     const NEAR: &[&str] = &[
         "ter hoogte van",

@@ -10,7 +10,7 @@ use super::normalize::{Postcode, format_number, name_key};
 /// An autocomplete entry.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
-    /// `address` or `street`.
+    /// `address`, `street` or `place` (a named place: museum, shop, school, ...).
     pub kind: &'static str,
     pub label: String,
     /// Text that `GET /v1/lookup?address=` answers for this entry.
@@ -30,6 +30,24 @@ impl AddressIndex {
         if t.starts_with(|c: char| ('1'..='9').contains(&c)) {
             return self.suggest_postcode(t, limit);
         }
+        let mut out = self.suggest_street(t, limit);
+        // Named places after the streets and addresses, in the room left.
+        for i in self.landmarks.prefixed(t, limit.saturating_sub(out.len())) {
+            let l = self.landmarks.get(i);
+            out.push(Suggestion {
+                kind: "place",
+                label: l.label(),
+                query: match &l.street {
+                    Some(street) => format!("{} {street}", l.place.name),
+                    None => l.place.name.clone(),
+                },
+                addresses: None,
+            });
+        }
+        out
+    }
+
+    fn suggest_street(&self, t: &str, limit: usize) -> Vec<Suggestion> {
         let (street, number) = match t.find(|c: char| c.is_ascii_digit()) {
             Some(i) => (&t[..i], Some(t[i..].trim())),
             None => (t, None),

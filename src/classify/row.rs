@@ -567,10 +567,13 @@ impl<'a> Classifier<'a> {
                 wgs84: None,
                 source,
                 quality: f.best.quality.as_str(),
-                note: std::iter::once(format!("address {}", f.best.address.label))
-                    .chain(f.notes)
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                note: std::iter::once(match &f.best.place {
+                    Some(_) => format!("place {}", f.best.address.label),
+                    None => format!("address {}", f.best.address.label),
+                })
+                .chain(f.notes)
+                .collect::<Vec<_>>()
+                .join("; "),
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),

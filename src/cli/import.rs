@@ -480,6 +480,16 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         mapping,
         source_dir: source_dir.clone(),
         generations: shipped,
+        // The named places come from the same OpenStreetMap export as the shipped addresses.
+        places: if shipped {
+            ["amenity", "shop", "tourism"]
+                .iter()
+                .map(|f| source_dir.join(format!("osm-poi-addresses-maastricht-2023/{f}.geojson")))
+                .filter(|p| p.exists())
+                .collect()
+        } else {
+            Vec::new()
+        },
         out: out.clone(),
         source_name,
         fallback_name,

@@ -42,6 +42,9 @@ pub struct ImportOptions {
     /// `valid_from`. They describe the shipped extract: beside other boundaries (full
     /// resolution, another year) they would move answers at every boundary on earlier days.
     pub generations: bool,
+    /// OpenStreetMap POI files (GeoJSON) whose named nodes become `places.csv`; none keeps the
+    /// directory's own or the shipped one.
+    pub places: Vec<PathBuf>,
     pub out: PathBuf,
     pub source_name: Option<String>,
     /// The source's name when neither the file nor `source_name` gives one (instead of the
@@ -663,6 +666,10 @@ fn built_in_files() -> Vec<(&'static str, &'static [u8])> {
             "addresses.toml",
             include_bytes!("../../geodata/addresses.toml").as_slice(),
         ),
+        (
+            "places.csv",
+            include_bytes!("../../geodata/places.csv").as_slice(),
+        ),
     ]
 }
 
@@ -695,6 +702,16 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         )?;
         report.osm = Some((written, skipped.iter().map(ToString::to_string).collect()));
     }
+    if !opts.places.is_empty() {
+        let text = crate::address::landmarks::from_osm(&opts.places).map_err(|reason| {
+            DirImportError::Io {
+                path: "places".into(),
+                reason,
+            }
+        })?;
+        let path = staging.path().join("places.csv");
+        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+    }
     for (name, content) in built_in_files() {
         let path = staging.path().join(name);
         if !path.exists() {
@@ -707,6 +724,14 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         error,
     })?;
     crate::address::AddressIndex::load(&staging.path().join("addresses.csv"))?;
+    let places = staging.path().join("places.csv");
+    let text = std::fs::read_to_string(&places).map_err(|e| io(&places, e))?;
+    crate::address::landmarks::Landmarks::parse(&text, &places.display().to_string()).map_err(
+        |reason| DirImportError::Io {
+            path: places.display().to_string(),
+            reason,
+        },
+    )?;
     report.version = data.version;
     // The report names the files where they will be, not where they were staged.
     for f in &mut report.layers.files {

@@ -491,6 +491,7 @@ pub(super) async fn areas(
     responses(
         (status = 200, description = "GeoJSON Feature", body = Object, content_type = "application/geo+json"),
         (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Unknown parameter, or an as_of that is not a date the data covers", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),

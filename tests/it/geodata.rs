@@ -24,6 +24,7 @@ fn options(out: &Path) -> ImportOptions {
         mapping: Some(repo("geodata/layers.toml")),
         source_dir: source_data(""),
         generations: true,
+        places: Vec::new(),
         out: out.to_path_buf(),
         source_name: None,
         fallback_name: None,

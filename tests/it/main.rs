@@ -15,6 +15,7 @@ mod deploy;
 mod geodata;
 mod http;
 mod index_oracle;
+mod landmarks;
 mod notations;
 mod ogc;
 mod places;

@@ -223,7 +223,8 @@ function renderAnswer(a) {
   const inside = a.position !== "outside";
   card.appendChild(el("h2", {}, inside ? "LWA-gebied " + a.lwa.name : "Buiten Maastricht"));
   if (a.understood) card.appendChild(el("p", { class: "note" }, "Gelezen als " + a.understood.understood_as));
-  if (a.address) {
+  if (a.place) card.appendChild(el("p", { class: "place", "data-kind": a.place.kind }, `Plaats: ${a.place.name} (${a.place.kind})`));
+  if (a.address && !a.place) {
     const m = a.address;
     const exact = m.quality === "exact";
     card.appendChild(el("p", { class: exact ? "address" : "address inexact", "data-quality": m.quality },
@@ -298,6 +299,8 @@ const QUALITY = {
   street_only: "alleen de straat",
   postcode_only: "alleen de postcode",
   other_number: "ander huisnummer",
+  place: "plaats met deze naam",
+  fuzzy_place: "plaats met een naam die hierop lijkt",
 };
 
 function candidateList(candidates) {
