@@ -7,6 +7,7 @@
 //! Web Mercator metres passed as degrees, degrees passed as RD.
 
 pub mod notation;
+pub mod pluscode;
 
 pub use notation::{Input, Notation, Understood, is_postcode_area, parse};
 

@@ -7,7 +7,8 @@
 //! 3. an address (a Dutch postcode, or words): handed to the address index (`crate::address`);
 //! 4. degrees-minutes-seconds and degrees-decimal-minutes with or without hemisphere letters
 //!    (N/S/E/W, Dutch O and Z), in the symbols people type (`°º˚ d`, `'′’`, `"″”''`);
-//! 5. two plain numbers: decimal degrees in either order, with decimal points or Dutch decimal
+//! 5. plus codes, full or short with the town (`RQ2Q+H5 Maastricht`), see [`super::pluscode`];
+//! 6. two plain numbers: decimal degrees in either order, with decimal points or Dutch decimal
 //!    commas, RD New metres or Web Mercator metres, told apart by range.
 //!
 //! When the order of two numbers is decided from their ranges and they were given as lon, lat,
@@ -34,10 +35,12 @@ pub enum Notation {
     GoogleMapsLink,
     OpenStreetMapLink,
     AppleMapsLink,
+    /// A plus code (Open Location Code): a cell of about 14 × 9 m, or finer.
+    PlusCode,
 }
 
 impl Notation {
-    pub const ALL: [Notation; 9] = [
+    pub const ALL: [Notation; 10] = [
         Notation::DecimalDegrees,
         Notation::DegreesMinutesSeconds,
         Notation::DegreesDecimalMinutes,
@@ -47,6 +50,7 @@ impl Notation {
         Notation::GoogleMapsLink,
         Notation::OpenStreetMapLink,
         Notation::AppleMapsLink,
+        Notation::PlusCode,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -60,6 +64,7 @@ impl Notation {
             Notation::GoogleMapsLink => "Google Maps link",
             Notation::OpenStreetMapLink => "OpenStreetMap link",
             Notation::AppleMapsLink => "Apple Maps link",
+            Notation::PlusCode => "plus code (Open Location Code)",
         }
     }
 }
@@ -128,6 +133,19 @@ fn parse_inner(t: &str) -> Result<Input, QueryError> {
         let mut point = point_from_degrees(lat, lon, notation, false)?;
         if let (Input::Point(u), Some(note)) = (&mut point, note) {
             u.understood_as = format!("{}; {note}", u.understood_as);
+        }
+        return Ok(point);
+    }
+    if let Some(code) = super::pluscode::read(t) {
+        let code = code.map_err(|d| unreadable(&d))?;
+        let mut point = point_from_degrees(code.lat, code.lon, Notation::PlusCode, false)?;
+        if let Input::Point(u) = &mut point {
+            u.understood_as = format!(
+                "{}; the centre of its cell, within {:.0} m{}",
+                u.understood_as,
+                code.half_cell_m,
+                code.note.map(|n| format!("; {n}")).unwrap_or_default()
+            );
         }
         return Ok(point);
     }
@@ -847,6 +865,7 @@ pub fn format(p: Wgs84, notation: Notation) -> String {
             "https://maps.apple.com/?ll={:.6},{:.6}&q=Plek",
             p.lat, p.lon
         ),
+        Notation::PlusCode => super::pluscode::encode(p.lat, p.lon),
     }
 }
 
