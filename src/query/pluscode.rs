@@ -223,7 +223,7 @@ mod tests {
             let code = encode(lat, lon);
             let d = read(&code).unwrap().unwrap();
             assert!(
-                (d.lat - lat).abs() <= 0.000_0625 && (d.lon - lon).abs() <= 0.000_0625,
+                (d.lat - lat).abs() <= 0.000_062_5 && (d.lon - lon).abs() <= 0.000_062_5,
                 "{code}"
             );
         }
