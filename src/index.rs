@@ -32,6 +32,9 @@ use crate::crs::Rd;
 pub enum Position {
     Inside,
     Boundary,
+    /// Just outside the covered area, within the tolerance of generalised boundaries: answered
+    /// with the nearest area.
+    Near,
     Outside,
 }
 

@@ -50,6 +50,7 @@ pub fn answer(a: &Answer) -> String {
     let position = match a.position {
         Position::Inside => "inside",
         Position::Boundary => "on a boundary",
+        Position::Near => "just outside the generalised boundary: the nearest area",
         Position::Outside => "outside coverage",
     };
     let _ = writeln!(out, "Position   {position}");

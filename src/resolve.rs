@@ -45,6 +45,8 @@ pub struct Resolver {
     meta: Rendered<DataMeta>,
     /// The days this resolver's generations hold.
     period: Period,
+    /// How far outside the covered area a place is still answered with the nearest area.
+    near_m: f64,
     /// Resolvers of the earlier periods, oldest first (empty in those themselves).
     earlier: Vec<Resolver>,
 }
@@ -205,6 +207,9 @@ pub struct DataMeta {
     /// Last day they hold (`null`: until the data says otherwise).
     #[schema(value_type = Option<String>, format = Date, required = true)]
     pub valid_until: Option<Date>,
+    /// How far outside the covered area a place is still answered with the nearest area
+    /// (position `near`): the boundaries' generalisation error; 0 for full resolution.
+    pub near_tolerance_m: f64,
     pub version: String,
     pub source: String,
     pub year: u16,
@@ -220,7 +225,9 @@ pub struct DataMeta {
 /// The answer for one place.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Answer {
-    /// `inside`, `boundary` (exactly on a boundary of one of the returned areas) or `outside`.
+    /// `inside`, `boundary` (exactly on a boundary of one of the returned areas), `near` (just
+    /// outside the covered area, within `data.near_tolerance_m`: answered with the nearest
+    /// area) or `outside`.
     pub position: Position,
     pub point: PointOut,
     /// Always present; `null` outside coverage.
@@ -284,6 +291,19 @@ pub enum AddressLookupError {
     Situation(#[from] UnknownSituation),
 }
 
+/// Generalised boundaries (a few vertices per buurt) can be off by tens of metres; a place that
+/// close outside them is taken to lie in the nearest area. Full-resolution boundaries are taken
+/// as drawn.
+pub const NEAR_GENERALISED_M: f64 = 25.0;
+
+fn near_tolerance_m(data: &Geodata) -> f64 {
+    if data.manifest.source.generalized {
+        NEAR_GENERALISED_M
+    } else {
+        0.0
+    }
+}
+
 fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date) -> DataMeta {
     let SourceInfo {
         mut name,
@@ -301,6 +321,7 @@ fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date
         as_of: day,
         valid_from: period.from,
         valid_until: period.until,
+        near_tolerance_m: near_tolerance_m(data),
         version: data.version.clone(),
         source: name,
         year,
@@ -364,6 +385,7 @@ impl Resolver {
             contact_cache: RwLock::new(ContactCache::default()),
             meta: Rendered::new(data_meta(&data, &addresses, period, roster::today())),
             addresses,
+            near_m: near_tolerance_m(&data),
             data,
             period,
             earlier: Vec::new(),
@@ -488,6 +510,17 @@ impl Resolver {
     /// that should not allocate per point.
     pub fn locate_into(&self, p: Rd, hits: &mut [Option<Hit>]) {
         self.index.locate_all(p, hits);
+        if hits[self.coverage].is_none()
+            && self.near_m > 0.0
+            && let Some(n) = self.index.layer(self.base).nearest(p)
+            && n.distance_m <= self.near_m
+        {
+            hits.fill(None);
+            hits[self.base] = Some(Hit {
+                area: n.area,
+                position: Position::Near,
+            });
+        }
         if let Some(base_hit) = hits[self.base] {
             for (layer, parent) in self.parents[base_hit.area as usize].iter().enumerate() {
                 if let Some(parent) = *parent
@@ -495,6 +528,7 @@ impl Resolver {
                 {
                     let own = hits[layer];
                     let position = match own {
+                        _ if base_hit.position == Position::Near => Position::Near,
                         Some(h) if h.area == parent => h.position,
                         _ => Position::Boundary,
                     };
@@ -551,6 +585,8 @@ impl Resolver {
         let covered = hits[self.coverage].is_some();
         let position = if !covered {
             Position::Outside
+        } else if areas.iter().any(|a| a.position == Position::Near) {
+            Position::Near
         } else if areas.iter().any(|a| a.position == Position::Boundary) {
             Position::Boundary
         } else {
@@ -561,7 +597,7 @@ impl Resolver {
         } else {
             Contacts::new(Vec::new())
         };
-        let nearest = if covered {
+        let nearest = if covered && position != Position::Near {
             None
         } else {
             self.index.layer(self.coverage).nearest(p).map(|n| {
@@ -577,6 +613,10 @@ impl Resolver {
         };
         let coverage_name = &self.data.manifest.coverage_name;
         let message = match (&nearest, by_layer(&self.data.manifest.coverage_layer)) {
+            (Some(n), Some(a)) if position == Position::Near => format!(
+                "Just outside the covered area ({:.0} m), within the {:.0} m that its generalised boundaries may be off: answered with the nearest area, {} ({coverage_name}).",
+                n.distance_m, self.near_m, a.name
+            ),
             (_, Some(a)) if position == Position::Boundary => format!(
                 "On an area boundary; assigned to {} by the tie-break rule (lowest buurt code wins).",
                 a.name

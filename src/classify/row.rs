@@ -316,6 +316,14 @@ impl<'a> Classifier<'a> {
                     }
                 }
                 Added::Position => Cell::Word(match (a.status, a.boundary) {
+                    (Status::Ok, _)
+                        if a.hits
+                            .iter()
+                            .flatten()
+                            .any(|h| h.position == Position::Near) =>
+                    {
+                        "near"
+                    }
                     (Status::Ok, true) => "boundary",
                     (Status::Ok, false) => "inside",
                     (Status::Outside, _) => "outside",

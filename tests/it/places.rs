@@ -199,3 +199,86 @@ fn the_2022_stadsdelen_are_a_fourth_layer() {
     assert_eq!(boschpoort.parents["stadsdeel"], "sd-zuid");
     assert_eq!(boschpoort.parents["lwa"], "lwa-noord-west");
 }
+
+/// The distance from a point to each LWA area of the shipped file, by our own computation.
+fn lwa_distances(p: Rd) -> Vec<(String, f64)> {
+    use geo::Distance;
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/lwa.geojson"),
+    )
+    .unwrap();
+    let fc: geojson::FeatureCollection = text.parse().unwrap();
+    let point = geo::Point::new(p.x, p.y);
+    fc.features
+        .iter()
+        .map(|f| {
+            let g: geo::Geometry<f64> = f.geometry.clone().unwrap().try_into().unwrap();
+            let d = geo::Euclidean.distance(&g, &point);
+            (
+                f.id.as_ref()
+                    .map(|i| match i {
+                        geojson::feature::Id::String(s) => s.clone(),
+                        geojson::feature::Id::Number(n) => n.to_string(),
+                    })
+                    .unwrap(),
+                d,
+            )
+        })
+        .collect()
+}
+
+/// Slakweg 5 (in the shipped address file) lies a few metres outside the generalised
+/// boundary: answered with the nearest area, position `near`, with its people.
+#[tokio::test]
+async fn a_place_just_outside_the_generalised_boundary_gets_the_nearest_area() {
+    let slakweg = Rd {
+        x: 178_829.783,
+        y: 314_114.121,
+    };
+    let mut d = lwa_distances(slakweg);
+    d.sort_by(|a, b| a.1.total_cmp(&b.1));
+    assert!(
+        d[0].1 > 0.0 && d[0].1 < wijkwijzer::resolve::NEAR_GENERALISED_M,
+        "{d:?}"
+    );
+    let a = resolver().resolve(slakweg, Audience::Public);
+    assert_eq!(a.position, Position::Near);
+    assert_eq!(a.lwa.as_ref().unwrap().id, d[0].0);
+    assert!(
+        a.contacts
+            .iter()
+            .any(|c| c.role == Role::SeniorWijkgebondenMedewerker)
+    );
+    assert!(a.message.contains("Just outside"), "{}", a.message);
+    assert_eq!(
+        a.data.near_tolerance_m,
+        wijkwijzer::resolve::NEAR_GENERALISED_M
+    );
+
+    assert!(a.nearest.as_ref().unwrap().distance_m < wijkwijzer::resolve::NEAR_GENERALISED_M);
+
+    // Every door: HTTP (200), batch (position near), by the address text.
+    let state = std::sync::Arc::new(wijkwijzer::http::AppState::new(Resolver::new(
+        Geodata::embedded().unwrap(),
+    )));
+    let base = crate::spawn_server(state).await;
+    let res = reqwest::get(format!("{base}/v1/lookup?q=Slakweg%205"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["position"], "near");
+    let csv = crate::post_csv(
+        &base,
+        "/v1/classify?columns=lwa,position",
+        "id,adres\n1,Slakweg 5\n".into(),
+    )
+    .await;
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(&format!("{},near", d[0].0)),
+        "{csv}"
+    );
+}
