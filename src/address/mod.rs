@@ -107,6 +107,8 @@ pub struct Address {
     /// "Brusselsepoort 45, 6216CG Maastricht".
     pub label: String,
     pub street: String,
+    /// The house number; 0 when the answer stands for a street or a postcode (see
+    /// `street_only`, `postcode_only`): no house was meant.
     pub number: u32,
     pub huisletter: Option<String>,
     pub toevoeging: Option<String>,

@@ -55,6 +55,8 @@ pub enum MatchQuality {
     StreetIgnored,
     StreetOnly,
     PostcodeOnly,
+    /// The four digits of a postcode (`6221`): all the addresses of the postcode area.
+    PostcodeArea,
     /// A named place (museum, shop, school, ...) found by its name, or by its name and street.
     Place,
     /// A named place whose name was found within one or two typing errors.
@@ -75,6 +77,7 @@ impl MatchQuality {
             MatchQuality::StreetIgnored => "street_ignored",
             MatchQuality::StreetOnly => "street_only",
             MatchQuality::PostcodeOnly => "postcode_only",
+            MatchQuality::PostcodeArea => "postcode_area",
             MatchQuality::Place => "place",
             MatchQuality::FuzzyPlace => "fuzzy_place",
             MatchQuality::OtherNumber => "other_number",
@@ -169,6 +172,7 @@ fn score_of(quality: MatchQuality, edits: usize) -> f64 {
         MatchQuality::StreetIgnored => 0.6,
         MatchQuality::StreetOnly => 0.5,
         MatchQuality::PostcodeOnly => 0.4,
+        MatchQuality::PostcodeArea => 0.3,
         MatchQuality::Place => 0.95,
         MatchQuality::FuzzyPlace => 0.95,
         MatchQuality::OtherNumber => 0.3,
@@ -603,6 +607,52 @@ impl AddressIndex {
         }
     }
 
+    /// A street or postcode as one answer: at its representative point (the one of its
+    /// addresses nearest to their mean, so the point lies on the street itself), labelled as
+    /// the street or postcode, without a house number.
+    fn area_candidate(&self, rows: &[u32], quality: MatchQuality, edits: usize) -> Candidate {
+        let n = rows.len().max(1) as f64;
+        let (sx, sy) = rows.iter().fold((0.0, 0.0), |(x, y), &r| {
+            let p = self.rd(r);
+            (x + p.x, y + p.y)
+        });
+        let (mx, my) = (sx / n, sy / n);
+        let at = rows
+            .iter()
+            .copied()
+            .min_by(|&a, &b| {
+                let d = |r: u32| {
+                    let p = self.rd(r);
+                    (p.x - mx).hypot(p.y - my)
+                };
+                d(a).total_cmp(&d(b))
+            })
+            .unwrap_or_default();
+        let mut c = self.candidate(at, quality, edits);
+        let a = &mut c.address;
+        a.id = None;
+        a.number = 0;
+        a.huisletter = None;
+        a.toevoeging = None;
+        a.label = if quality != MatchQuality::StreetOnly {
+            format!(
+                "postcode {}, {} ({} addresses)",
+                a.postcode.as_deref().unwrap_or_default(),
+                a.place,
+                rows.len()
+            )
+        } else {
+            a.postcode = None;
+            format!(
+                "{}, {} (street, {} addresses)",
+                a.street,
+                a.place,
+                rows.len()
+            )
+        };
+        c
+    }
+
     /// Among rows with the right number, the one the suffix readings name, and how well.
     fn pick(&self, rows: &[u32], hn: &HouseNumber) -> Option<(u32, MatchQuality)> {
         let suffix = |r: &u32| self.rows[*r as usize].suffix;
@@ -920,10 +970,11 @@ impl AddressIndex {
                     .collect(),
             });
         }
+        let members = self.group_rows(first).to_vec();
         Ok(Found {
-            best: self.candidate(middle(first), MatchQuality::StreetOnly, d + place_penalty),
+            best: self.area_candidate(&members, MatchQuality::StreetOnly, d + place_penalty),
             alternatives: Vec::new(),
-            members: self.group_rows(first).to_vec(),
+            members,
             notes: Vec::new(),
         })
     }
@@ -936,11 +987,11 @@ impl AddressIndex {
                 candidates: Vec::new(),
             });
         }
-        let middle = (range.start + range.len() / 2) as u32;
+        let members: Vec<u32> = range.map(|r| r as u32).collect();
         Ok(Found {
-            best: self.candidate(middle, MatchQuality::PostcodeOnly, 0),
+            best: self.area_candidate(&members, MatchQuality::PostcodeOnly, 0),
             alternatives: Vec::new(),
-            members: range.map(|r| r as u32).collect(),
+            members,
             notes: Vec::new(),
         })
     }
@@ -963,12 +1014,18 @@ impl AddressIndex {
                 candidates: Vec::new(),
             });
         }
-        let range = self.pc_start[lo]..self.pc_start[hi];
-        let middle = range.start + (range.end - range.start) / 2;
+        let members: Vec<u32> = (self.pc_start[lo]..self.pc_start[hi]).collect();
+        let mut best = self.area_candidate(&members, MatchQuality::PostcodeArea, 0);
+        best.address.postcode = None;
+        best.address.label = format!(
+            "postcode area {digits}, {} ({} addresses)",
+            best.address.place,
+            members.len()
+        );
         Ok(Found {
-            best: self.candidate(middle, MatchQuality::PostcodeOnly, 0),
+            best,
             alternatives: Vec::new(),
-            members: range.collect(),
+            members,
             notes: Vec::new(),
         })
     }

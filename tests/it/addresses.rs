@@ -598,7 +598,13 @@ fn a_four_digit_postcode_is_an_area() {
     use wijkwijzer::address::Query;
     let resolver = Resolver::new(Geodata::embedded().unwrap());
     let one = resolver.find_address(&Query::Text("6216".into())).unwrap();
-    assert_eq!(one.best.quality, MatchQuality::PostcodeOnly);
+    assert_eq!(one.best.quality, MatchQuality::PostcodeArea);
+    assert_eq!(one.best.address.number, 0);
+    assert!(
+        one.best.address.label.starts_with("postcode area 6216, "),
+        "{}",
+        one.best.address.label
+    );
     assert!(
         one.members.len() > 1
             && one.members.iter().all(|r| {
@@ -787,4 +793,50 @@ fn a_street_name_with_a_number_in_it() {
     let f = index.find(&text("Plein 1992")).unwrap();
     assert_eq!(f.best.quality, MatchQuality::StreetOnly);
     assert_eq!(f.best.address.street, "Plein 1992");
+}
+
+/// A street or postcode without a number is answered at a point of its own (the one of its
+/// addresses nearest to their mean), labelled as the street, without a house number. The
+/// expected rows come from the shipped address file.
+#[test]
+fn a_street_alone_is_answered_at_its_representative_point() {
+    use wijkwijzer::address::Query;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/addresses.csv");
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let rows: Vec<(f64, f64)> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[5] == "Vrijthof")
+        .map(|r| (r[7].parse().unwrap(), r[8].parse().unwrap()))
+        .collect();
+    let n = rows.len() as f64;
+    let (mx, my) = (
+        rows.iter().map(|r| r.0).sum::<f64>() / n,
+        rows.iter().map(|r| r.1).sum::<f64>() / n,
+    );
+    let nearest = rows
+        .iter()
+        .min_by(|a, b| {
+            (a.0 - mx)
+                .hypot(a.1 - my)
+                .total_cmp(&(b.0 - mx).hypot(b.1 - my))
+        })
+        .unwrap();
+    let resolver = Resolver::new(Geodata::embedded().unwrap());
+    let answer = resolver
+        .resolve_address(
+            &Query::Text("Vrijthof".into()),
+            None,
+            wijkwijzer::roster::Audience::Public,
+        )
+        .unwrap();
+    let m = answer.address.unwrap();
+    assert_eq!(m.quality, MatchQuality::StreetOnly);
+    assert_eq!(m.matched.number, 0);
+    assert_eq!(
+        m.matched.label,
+        format!("Vrijthof, Maastricht (street, {} addresses)", rows.len())
+    );
+    assert!((m.matched.rd.x - nearest.0).abs() < 0.01 && (m.matched.rd.y - nearest.1).abs() < 0.01);
+    assert!((answer.point.rd.x - nearest.0).abs() < 0.01);
 }

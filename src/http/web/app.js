@@ -299,6 +299,7 @@ const QUALITY = {
   street_ignored: "straat hoort niet bij deze postcode: genegeerd",
   street_only: "alleen de straat",
   postcode_only: "alleen de postcode",
+  postcode_area: "alleen de cijfers van de postcode: het hele postcodegebied",
   other_number: "ander huisnummer",
   place: "plaats met deze naam",
   fuzzy_place: "plaats met een naam die hierop lijkt",
