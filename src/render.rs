@@ -54,6 +54,10 @@ pub fn answer(a: &Answer) -> String {
         Position::Outside => "outside coverage",
     };
     let _ = writeln!(out, "Position   {position}");
+    if !a.also_possible.is_empty() {
+        let names: Vec<&str> = a.also_possible.iter().map(|x| x.name.as_str()).collect();
+        let _ = writeln!(out, "Or maybe   {} (the text is coarse)", names.join(", "));
+    }
     let d = &a.data;
     let period = crate::geodata::Period {
         from: d.valid_from,

@@ -251,6 +251,10 @@ pub struct Answer {
     /// For free-text queries: how the text was read (notation, swapped or not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub understood: Option<crate::query::Understood>,
+    /// When the place was written coarsely (whole minutes: ±930 m) and the areas within that
+    /// precision differ: the other coverage areas it may lie in.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_possible: Vec<AreaRef>,
     /// With `situation=`: who handles it here and how to report it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub situation: Option<Handling>,
@@ -271,7 +275,8 @@ pub struct AddressMatch {
     pub query: String,
     pub matched: address::Address,
     /// `exact`, `huisletter_ignored`, `toevoeging_ignored`, `number_range`, `fuzzy_street`,
-    /// `postcode_ignored`, `street_ignored`, `street_only`, `postcode_only`: only `exact` means
+    /// `postcode_ignored`, `street_ignored`, `street_only`, `postcode_only`, `postcode_area`,
+    /// `place`, `fuzzy_place`: only `exact` means
     /// every part given was found as given.
     pub quality: MatchQuality,
     pub score: f64,
@@ -642,6 +647,7 @@ impl Resolver {
             nearest,
             message,
             understood: None,
+            also_possible: Vec::new(),
             situation: None,
             address: None,
             place: None,
@@ -859,6 +865,62 @@ impl<'a> On<'a> {
     ) -> Result<Answer, AddressLookupError> {
         self.epoch
             .resolve_address_at(query, situation, audience, self.day)
+    }
+
+    /// The answer for a place read from text: the point's answer, saying how it was read, and
+    /// when the text was coarse (whole minutes), the other areas within its precision.
+    pub fn resolve_understood(
+        &self,
+        understood: crate::query::Understood,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, UnknownSituation> {
+        let mut answer = self.resolve_situation(understood.rd, situation, audience)?;
+        if let Some(m) = understood.precision_m.filter(|m| *m >= 1.0) {
+            let r = self.epoch;
+            let own = answer.lwa.as_ref().map(|a| a.id.clone());
+            let mut seen: Vec<u32> = Vec::new();
+            // A 9 × 9 grid over the square the text may mean: enough to see every area that a
+            // square kilometre of this city reaches.
+            const N: i32 = 4;
+            for i in -N..=N {
+                for j in -N..=N {
+                    let p = Rd {
+                        x: understood.rd.x + m * f64::from(i) / f64::from(N),
+                        y: understood.rd.y + m * f64::from(j) / f64::from(N),
+                    };
+                    if let Some(h) = r.locate_all(p)[r.coverage]
+                        && !seen.contains(&h.area)
+                    {
+                        seen.push(h.area);
+                    }
+                }
+            }
+            let coverage = &r.data.layers[r.coverage];
+            answer.also_possible = seen
+                .iter()
+                .map(|&a| &coverage.areas[a as usize])
+                .filter(|a| Some(&a.id) != own.as_ref())
+                .map(|a| AreaRef {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                })
+                .collect();
+            if !answer.also_possible.is_empty() {
+                answer.message = format!(
+                    "{} The text gives the place to ±{m:.0} m; within that it may also lie in {}: give it more precisely (seconds, or decimal minutes).",
+                    answer.message,
+                    answer
+                        .also_possible
+                        .iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        }
+        answer.understood = Some(understood);
+        Ok(answer)
     }
 
     /// The address decision of every door (see [`Resolver::find_address`]), with this day's

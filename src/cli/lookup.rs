@@ -56,7 +56,6 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let text = place.join(" ");
-    let mut understood = None;
     let point = match crs {
         Some(c) => {
             let crs = Crs::parse(&c)?;
@@ -75,16 +74,15 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
         }
         None => match query::parse(&text)? {
             query::Input::Point(u) => {
-                understood = Some(u.clone());
-                u.rd
+                let answer = on.resolve_understood(u, situation.as_deref(), Audience::Internal)?;
+                return print_answer(&answer, json);
             }
             query::Input::Address(text) => {
                 return lookup_address(on, &text, situation.as_deref(), json);
             }
         },
     };
-    let mut answer = on.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
-    answer.understood = understood;
+    let answer = on.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
     print_answer(&answer, json)
 }
 

@@ -180,10 +180,15 @@ pub(super) async fn lookup(
             .map_err(|e| address_error(e, &s))?;
         return Ok(lookup_response(&app, answer));
     }
-    let (point, understood) = match p.get("q") {
+    let point = match p.get("q") {
         Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
         Some(q) => match query::parse(q)? {
-            query::Input::Point(u) => (u.rd, Some(u)),
+            query::Input::Point(u) => {
+                let answer = on
+                    .resolve_understood(u, situation.as_deref(), caller.audience)
+                    .map_err(|e| unknown_situation(&e))?;
+                return Ok(lookup_response(&app, answer));
+            }
             query::Input::Address(text) => {
                 let answer = on
                     .resolve_address(&Query::Text(text), situation.as_deref(), caller.audience)
@@ -191,12 +196,11 @@ pub(super) async fn lookup(
                 return Ok(lookup_response(&app, answer));
             }
         },
-        None => (point_from(&p)?, None),
+        None => point_from(&p)?,
     };
-    let mut answer = on
+    let answer = on
         .resolve_situation(point, situation.as_deref(), caller.audience)
         .map_err(|e| unknown_situation(&e))?;
-    answer.understood = understood;
     Ok(lookup_response(&app, answer))
 }
 

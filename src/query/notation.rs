@@ -78,6 +78,10 @@ pub struct Understood {
     pub swapped: bool,
     /// What was understood, in words, for the person who typed it.
     pub understood_as: String,
+    /// How far the place may lie from the point, judged from how it was written: half the
+    /// step of its last digit (whole minutes: about 930 m). Set for angle notations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision_m: Option<f64>,
 }
 
 /// What a text turned out to be.
@@ -184,6 +188,7 @@ fn point_from_degrees(
         notation,
         swapped,
         understood_as: format!("{}: lat {lat:.6}, lon {lon:.6}", notation.describe()),
+        precision_m: None,
     }))
 }
 
@@ -196,6 +201,7 @@ fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
             rd,
             notation: Notation::RdNew,
             swapped,
+            precision_m: None,
             understood_as: format!(
                 "{}: x {x}, y {y}{}",
                 Notation::RdNew.describe(),
@@ -210,6 +216,7 @@ fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
             rd,
             notation: Notation::WebMercator,
             swapped,
+            precision_m: None,
             understood_as: format!("{}: x {x}, y {y}", Notation::WebMercator.describe()),
         }));
     }
@@ -236,6 +243,7 @@ fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
         rd: transformer().wgs84_to_rd(w),
         notation: Notation::DecimalDegrees,
         swapped,
+        precision_m: None,
         understood_as: format!(
             "{}: lat {lat}, lon {lon}{}",
             Notation::DecimalDegrees.describe(),
@@ -520,6 +528,7 @@ fn parse_labelled(t: &str) -> Option<Result<Input, QueryError>> {
                 rd,
                 notation,
                 swapped: false,
+                precision_m: None,
                 understood_as: format!("{}: x {x}, y {y}", notation.describe()),
             }))
         }
@@ -562,7 +571,8 @@ fn looks_like_address(t: &str) -> bool {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Tok {
-    Num(f64),
+    /// A number and how many decimals it was written with.
+    Num(f64, u8),
     Deg,
     Min,
     Sec,
@@ -600,7 +610,8 @@ fn tokenize(t: &str) -> Result<Vec<Tok>, String> {
                 }
                 let s: String = chars[start..i].iter().collect::<String>().replace(',', ".");
                 let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
-                out.push(Tok::Num(v));
+                let decimals = s.split_once('.').map_or(0, |(_, d)| d.len().min(12) as u8);
+                out.push(Tok::Num(v, decimals));
                 continue;
             }
             '°' | 'º' | '˚' => out.push(Tok::Deg),
@@ -652,20 +663,25 @@ fn has_angle_marks(chars: &[char]) -> bool {
 /// One angle: up to three numbers with optional unit marks and a hemisphere letter.
 #[derive(Debug, Default)]
 struct Angle {
-    parts: Vec<(f64, Option<Tok>)>,
+    /// Each number with its unit mark (if any) and its decimals.
+    parts: Vec<(f64, Option<Tok>, u8)>,
     hemi: Option<char>,
 }
 
 impl Angle {
-    fn value(&self) -> Result<(f64, usize), String> {
+    /// The angle in degrees, how many numbers it has, and the step of its last digit in
+    /// degrees (whole minutes: 1/60°): how precise it was written.
+    fn value(&self) -> Result<(f64, usize, f64), String> {
         let (mut deg, mut min, mut sec) = (None, None, None);
-        for (k, (v, unit)) in self.parts.iter().enumerate() {
-            let slot = match (unit, k) {
-                (Some(Tok::Deg), _) | (None, 0) => &mut deg,
-                (Some(Tok::Min), _) | (None, 1) => &mut min,
-                (Some(Tok::Sec), _) | (None, 2) => &mut sec,
+        let mut step = 1.0;
+        for (k, (v, unit, decimals)) in self.parts.iter().enumerate() {
+            let (slot, unit_deg) = match (unit, k) {
+                (Some(Tok::Deg), _) | (None, 0) => (&mut deg, 1.0),
+                (Some(Tok::Min), _) | (None, 1) => (&mut min, 1.0 / 60.0),
+                (Some(Tok::Sec), _) | (None, 2) => (&mut sec, 1.0 / 3600.0),
                 _ => return Err("an angle has at most degrees, minutes and seconds".into()),
             };
+            step = f64::min(step, unit_deg / 10f64.powi(i32::from(*decimals)));
             if slot.replace(*v).is_some() {
                 return Err("an angle names the same unit twice".into());
             }
@@ -686,6 +702,7 @@ impl Angle {
         Ok((
             if negative { -magnitude } else { magnitude },
             self.parts.len(),
+            step,
         ))
     }
 }
@@ -702,8 +719,26 @@ fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
             groups.len()
         )));
     };
-    let (va, na) = a.value().map_err(err)?;
-    let (vb, nb) = b.value().map_err(err)?;
+    let (va, na, step_a) = a.value().map_err(err)?;
+    let (vb, nb, step_b) = b.value().map_err(err)?;
+    // Half the last digit's step either way, in metres (a degree of longitude is shorter).
+    let precision_m = (step_a.max(step_b) / 2.0) * METRES_PER_DEGREE_LAT;
+    let with_precision = |input: Result<Input, QueryError>| {
+        input.map(|i| match i {
+            Input::Point(mut u) => {
+                u.precision_m = Some(round_precision(precision_m));
+                if precision_m >= 50.0 {
+                    u.understood_as = format!(
+                        "{}; written to ±{:.0} m",
+                        u.understood_as,
+                        round_precision(precision_m)
+                    );
+                }
+                Input::Point(u)
+            }
+            other => other,
+        })
+    };
     let notation = match na.max(nb) {
         3 => Notation::DegreesMinutesSeconds,
         2 => Notation::DegreesDecimalMinutes,
@@ -719,9 +754,13 @@ fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
             "both angles are {}; one must be a latitude (N/S) and one a longitude (E/W)",
             if x { "latitudes" } else { "longitudes" }
         ))),
-        (Some(true), _) | (_, Some(false)) => point_from_degrees(va, vb, notation, false),
-        (Some(false), _) | (_, Some(true)) => point_from_degrees(vb, va, notation, false),
-        (None, None) => match from_two_numbers(va, vb)? {
+        (Some(true), _) | (_, Some(false)) => {
+            with_precision(point_from_degrees(va, vb, notation, false))
+        }
+        (Some(false), _) | (_, Some(true)) => {
+            with_precision(point_from_degrees(vb, va, notation, false))
+        }
+        (None, None) => with_precision(match from_two_numbers(va, vb)? {
             Input::Point(mut p) => {
                 p.notation = notation;
                 p.understood_as = p
@@ -730,8 +769,20 @@ fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
                 Ok(Input::Point(p))
             }
             other => Ok(other),
-        },
+        }),
     }
+}
+
+/// Metres in a degree of latitude (and of longitude at the equator): enough for a precision.
+const METRES_PER_DEGREE_LAT: f64 = 111_320.0;
+
+/// A precision to two significant digits: it is an estimate.
+fn round_precision(m: f64) -> f64 {
+    if m <= 0.0 {
+        return 0.0;
+    }
+    let magnitude = 10f64.powi(m.log10().floor() as i32 - 1);
+    (m / magnitude).round() * magnitude
 }
 
 fn group_angles(tokens: &[Tok]) -> Result<Vec<Angle>, String> {
@@ -758,7 +809,7 @@ fn group_angles(tokens: &[Tok]) -> Result<Vec<Angle>, String> {
                     current.hemi = Some(h);
                     flush(&mut current, &mut groups);
                 }
-                Tok::Num(v) => current.parts.push((v, None)),
+                Tok::Num(v, d) => current.parts.push((v, None, d)),
                 unit @ (Tok::Deg | Tok::Min | Tok::Sec) => attach_unit(&mut current, unit)?,
                 Tok::Sep => {}
             }
@@ -768,9 +819,15 @@ fn group_angles(tokens: &[Tok]) -> Result<Vec<Angle>, String> {
     }
     let has_deg = tokens.contains(&Tok::Deg);
     let has_sep = tokens.contains(&Tok::Sep);
-    let numbers: Vec<f64> = tokens
+    let numbers: Vec<(f64, u8)> = tokens
         .iter()
-        .filter_map(|t| if let Tok::Num(v) = t { Some(*v) } else { None })
+        .filter_map(|t| {
+            if let Tok::Num(v, d) = t {
+                Some((*v, *d))
+            } else {
+                None
+            }
+        })
         .collect();
     if !has_deg && !has_sep && !tokens.iter().any(|t| matches!(t, Tok::Min | Tok::Sec)) {
         let half = match numbers.len() {
@@ -785,19 +842,19 @@ fn group_angles(tokens: &[Tok]) -> Result<Vec<Angle>, String> {
         return Ok(numbers
             .chunks(half)
             .map(|c| Angle {
-                parts: c.iter().map(|v| (*v, None)).collect(),
+                parts: c.iter().map(|(v, d)| (*v, None, *d)).collect(),
                 hemi: None,
             })
             .collect());
     }
     for (k, t) in tokens.iter().enumerate() {
         match *t {
-            Tok::Num(v) => {
+            Tok::Num(v, d) => {
                 // With degree marks, a number marked as degrees starts a new angle.
                 if has_deg && tokens.get(k + 1) == Some(&Tok::Deg) && !current.parts.is_empty() {
                     flush(&mut current, &mut groups);
                 }
-                current.parts.push((v, None));
+                current.parts.push((v, None, d));
             }
             unit @ (Tok::Deg | Tok::Min | Tok::Sec) => attach_unit(&mut current, unit)?,
             Tok::Sep if !has_deg => flush(&mut current, &mut groups),
@@ -810,7 +867,7 @@ fn group_angles(tokens: &[Tok]) -> Result<Vec<Angle>, String> {
 
 fn attach_unit(current: &mut Angle, unit: Tok) -> Result<(), String> {
     match current.parts.last_mut() {
-        Some((_, slot @ None)) => {
+        Some((_, slot @ None, _)) => {
             *slot = Some(unit);
             Ok(())
         }
@@ -879,9 +936,9 @@ mod tests {
         assert_eq!(
             t,
             vec![
-                Tok::Num(50.0),
+                Tok::Num(50.0, 0),
                 Tok::Deg,
-                Tok::Num(51.083),
+                Tok::Num(51.083, 3),
                 Tok::Min,
                 Tok::Hemi('N')
             ]

@@ -445,3 +445,71 @@ fn plus_codes_full_and_short() {
     let e = parse("RQ2Q+H5 Amsterdam").unwrap_err().to_string();
     assert!(e.contains("only Maastricht is covered"), "{e}");
 }
+
+/// Whole minutes give a place to about ±930 m: the answer says so and names the other LWA
+/// areas within that square, found here from the shipped LWA file by our own test.
+#[test]
+fn a_coarse_notation_states_its_precision_and_the_areas_it_may_mean() {
+    use geo::Contains;
+    let Ok(Input::Point(u)) = parse("50°51'N 5°41'E") else {
+        panic!()
+    };
+    assert_eq!(u.precision_m, Some(930.0));
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/lwa.geojson"),
+    )
+    .unwrap();
+    let fc: geojson::FeatureCollection = text.parse().unwrap();
+    let areas: Vec<(String, geo::Geometry<f64>)> = fc
+        .features
+        .iter()
+        .map(|f| {
+            (
+                f.property("id").unwrap().as_str().unwrap().to_string(),
+                f.geometry.clone().unwrap().try_into().unwrap(),
+            )
+        })
+        .collect();
+    let mut within: Vec<String> = Vec::new();
+    for i in -20..=20 {
+        for j in -20..=20 {
+            let p = geo::Point::new(
+                u.rd.x + 930.0 * f64::from(i) / 20.0,
+                u.rd.y + 930.0 * f64::from(j) / 20.0,
+            );
+            for (id, g) in &areas {
+                if g.contains(&p) && !within.contains(id) {
+                    within.push(id.clone());
+                }
+            }
+        }
+    }
+    let resolver =
+        wijkwijzer::resolve::Resolver::new(wijkwijzer::geodata::Geodata::embedded().unwrap());
+    let answer = resolver
+        .today()
+        .resolve_understood(u, None, wijkwijzer::roster::Audience::Public)
+        .unwrap();
+    let own = answer.lwa.as_ref().unwrap().id.clone();
+    let mut got: Vec<String> = answer.also_possible.iter().map(|a| a.id.clone()).collect();
+    got.push(own);
+    got.sort();
+    within.sort();
+    assert!(
+        within.len() > 1,
+        "the example must cross a boundary: {within:?}"
+    );
+    assert_eq!(got, within);
+    assert!(answer.message.contains("±930 m"), "{}", answer.message);
+
+    // Seconds: about ±15 m, no other areas here.
+    let Ok(Input::Point(fine)) = parse("50°51'05\"N 5°41'28\"E") else {
+        panic!()
+    };
+    assert_eq!(fine.precision_m, Some(15.0));
+    let answer = resolver
+        .today()
+        .resolve_understood(fine, None, wijkwijzer::roster::Audience::Public)
+        .unwrap();
+    assert!(answer.also_possible.is_empty());
+}

@@ -243,6 +243,7 @@ function renderAnswer(a) {
     row("Wijk", `${a.wijk.name} (${a.wijk.code})`);
     for (const h of a.areas.filter((h) => !["lwa", "wijk", "buurt"].includes(h.layer))) row(h.layer[0].toUpperCase() + h.layer.slice(1), h.name);
     if (a.position === "boundary") row("Ligging", "op een grens; toegewezen volgens de vaste regel");
+    if (a.also_possible && a.also_possible.length) row("Misschien ook", a.also_possible.map((x) => x.name).join(", ") + " (de plaats is grof opgegeven)");
     if (a.position === "near") row("Ligging", `net buiten de vereenvoudigde gebiedsgrens (${Math.round(a.nearest.distance_m)} m): het dichtstbijzijnde gebied`);
   } else if (a.nearest) {
     row("Dichtstbij", `${a.nearest.lwa.name}, ${Math.round(a.nearest.distance_m).toLocaleString("nl-NL")} m`);
