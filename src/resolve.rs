@@ -381,7 +381,10 @@ impl Resolver {
                     .collect()
             })
             .collect();
-        let addresses = AddressIndex::embedded();
+        let addresses = match &data.places {
+            Some(places) => AddressIndex::with_landmarks(AddressIndex::embedded(), places.clone()),
+            None => AddressIndex::embedded(),
+        };
         Resolver {
             index,
             base,
@@ -399,6 +402,10 @@ impl Resolver {
 
     /// The same resolver with another address index (default: the embedded one).
     pub fn with_addresses(mut self, addresses: Arc<AddressIndex>) -> Resolver {
+        let addresses = match &self.data.places {
+            Some(places) => AddressIndex::with_landmarks(addresses, places.clone()),
+            None => addresses,
+        };
         self.earlier = std::mem::take(&mut self.earlier)
             .into_iter()
             .map(|r| r.with_addresses(addresses.clone()))

@@ -81,7 +81,7 @@ pub struct Landmarks {
 }
 
 /// The shipped places file: `name,kind,lat,lon,street,housenumber,postcode,source`.
-const EMBEDDED: &str = include_str!("../../geodata/places.csv");
+pub const EMBEDDED: &str = include_str!("../../geodata/places.csv");
 
 /// The key a place name is compared under: [`name_key`] without a leading article.
 ///

@@ -118,7 +118,7 @@ pub struct Address {
 }
 
 /// The address index. Build with [`AddressIndex::build`]; cheap to share behind an `Arc`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AddressIndex {
     /// Sorted by (postcode, number, suffix).
     rows: Vec<Row>,
@@ -370,6 +370,20 @@ impl AddressIndex {
     /// The named places searched with the addresses.
     pub fn landmarks(&self) -> &landmarks::Landmarks {
         &self.landmarks
+    }
+
+    /// The same index searching other named places (a geodata directory's own).
+    pub fn with_landmarks(
+        index: Arc<AddressIndex>,
+        landmarks: Arc<landmarks::Landmarks>,
+    ) -> Arc<AddressIndex> {
+        if Arc::ptr_eq(&index.landmarks, &landmarks) {
+            return index;
+        }
+        // Cloned only when shared (the embedded index); a loaded register is moved.
+        let mut own = Arc::unwrap_or_clone(index);
+        own.landmarks = landmarks;
+        Arc::new(own)
     }
 
     pub fn meta(&self) -> AddressMeta {

@@ -250,6 +250,9 @@ pub struct Geodata {
     pub earlier: Vec<Layer>,
     pub roster: Roster,
     pub situations: Situations,
+    /// The directory's named places (`places.csv`, plus the municipality's `places-own.csv`
+    /// when there is one); `None`: the places built into the binary.
+    pub places: Option<std::sync::Arc<crate::address::landmarks::Landmarks>>,
     /// Hash of every file that was loaded: changes whenever the data changes.
     pub version: String,
     /// Where it was loaded from (`embedded` or a directory).
@@ -404,6 +407,38 @@ impl Geodata {
                 None
             }
         };
+        // Optional: the named places. A directory without them searches the built-in ones.
+        let mut place_text: Option<String> = None;
+        for name in ["places.csv", "places-own.csv"] {
+            let Ok(text) = read(name) else {
+                continue;
+            };
+            // Own places beside no places.csv: beside the built-in ones.
+            if name == "places-own.csv" && place_text.is_none() {
+                place_text = Some(crate::address::landmarks::EMBEDDED.to_string());
+            }
+            hasher.update((name.len() as u64).to_le_bytes());
+            hasher.update(name.as_bytes());
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+            if let Err(reason) = crate::address::landmarks::Landmarks::parse(&text, name) {
+                problems.push(Problem::new(name, None, reason));
+                continue;
+            }
+            match &mut place_text {
+                None => place_text = Some(text),
+                // The same columns: the second file's rows after the first's.
+                Some(all) => all.push_str(text.split_once('\n').map_or("", |(_, rows)| rows)),
+            }
+        }
+        let places = place_text
+            .map(|t| crate::address::landmarks::Landmarks::parse(&t, "places"))
+            .transpose()
+            .unwrap_or_else(|reason| {
+                problems.push(Problem::new("places-own.csv", None, reason));
+                None
+            })
+            .map(std::sync::Arc::new);
         let version = hex::encode(&hasher.finalize()[..8]);
         let (Some(roster), Some(situations), true) = (roster, situations, problems.is_empty())
         else {
@@ -415,6 +450,7 @@ impl Geodata {
             earlier,
             roster,
             situations,
+            places,
             version,
             origin: origin.to_string(),
         };
@@ -495,6 +531,7 @@ impl Geodata {
             earlier: Vec::new(),
             roster: self.roster.clone(),
             situations: self.situations.clone(),
+            places: self.places.clone(),
             version: self.version.clone(),
             origin: self.origin.clone(),
         })

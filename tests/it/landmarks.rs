@@ -231,3 +231,56 @@ fn the_import_reproduces_the_shipped_places_byte_for_byte() {
         "geodata/places.csv differs from what the import writes"
     );
 }
+
+/// A municipality's own named places (`places-own.csv` in its geodata directory, the same
+/// columns as `places.csv`) are searched beside OpenStreetMap's; a bad row refuses the
+/// directory with the file, the line and the reason.
+#[test]
+fn a_municipalitys_own_places_are_searched_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in wijkwijzer::geodata::Geodata::embedded_files() {
+        std::fs::write(dir.path().join(name), content).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("places-own.csv"),
+        "name,kind,lat,lon,street,housenumber,postcode,source\nWijkcentrum Proefplaats,community_centre,50.8601,5.7012,,,,gemeente Maastricht\n",
+    )
+    .unwrap();
+    let data = wijkwijzer::geodata::Geodata::load_dir(dir.path()).unwrap();
+    let resolver = wijkwijzer::resolve::Resolver::new(data);
+    let found = resolver
+        .find_address(&Query::Text("wijkcentrum proefplaats".into()))
+        .unwrap();
+    let place = found.best.place.unwrap();
+    assert_eq!(
+        (place.kind.as_str(), place.source.as_str()),
+        ("community_centre", "gemeente Maastricht")
+    );
+    // The OpenStreetMap places are still there.
+    assert!(
+        resolver
+            .find_address(&Query::Text("Albert Heijn Brusselsepoort".into()))
+            .is_ok()
+    );
+
+    std::fs::write(
+        dir.path().join("places-own.csv"),
+        "name,kind,lat,lon,street,housenumber,postcode,source\nWijkcentrum Proefplaats,community_centre,north,5.7012,,,,gemeente\n",
+    )
+    .unwrap();
+    let e = wijkwijzer::geodata::Geodata::load_dir(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("places-own.csv") && e.contains("line 2") && e.contains("lat"),
+        "{e}"
+    );
+    // `check` says the same and exits 1.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("places-own.csv"));
+}
