@@ -75,6 +75,9 @@ pub struct PlaceHits {
 #[derive(Debug)]
 pub struct Landmarks {
     list: Vec<Landmark>,
+    /// Each place's street under [`name_key`], made once.
+    street_keys: Vec<Option<String>>,
+    longest_key: usize,
     /// [`place_key`] -> index into `groups`.
     keys: fst::Map<Vec<u8>>,
     groups: Vec<Vec<u32>>,
@@ -176,13 +179,24 @@ impl Landmarks {
                 by_key.entry(key).or_default().push(i as u32);
             }
         }
+        let longest_key = by_key.keys().map(String::len).max().unwrap_or(0);
         let mut groups = Vec::with_capacity(by_key.len());
         let keys = fst::Map::from_iter(by_key.into_iter().map(|(k, g)| {
             groups.push(g);
             (k, groups.len() as u64 - 1)
         }))
         .map_err(|e| format!("{origin}: {e}"))?;
-        Ok(Landmarks { list, keys, groups })
+        let street_keys = list
+            .iter()
+            .map(|l| l.street.as_deref().map(name_key))
+            .collect();
+        Ok(Landmarks {
+            list,
+            street_keys,
+            longest_key,
+            keys,
+            groups,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -240,12 +254,7 @@ impl Landmarks {
             let on_street: Vec<u32> = named
                 .iter()
                 .copied()
-                .filter(|&i| {
-                    self.list[i as usize]
-                        .street
-                        .as_deref()
-                        .is_some_and(|s| name_key(s) == street)
-                })
+                .filter(|&i| self.street_keys[i as usize].as_deref() == Some(street.as_str()))
                 .collect();
             if !on_street.is_empty() {
                 return Some(PlaceHits {
@@ -255,6 +264,10 @@ impl Landmarks {
             }
         }
         let mut best: Option<(usize, Vec<u32>)> = None;
+        // Longer than every name by more than two letters: no name is two edits away.
+        if key.len() > self.longest_key + 2 {
+            return None;
+        }
         // Under every reading of the text: a typo may make a word look like an article.
         let mut typed = vec![key, raw_key(text), name_key(text), words.concat()];
         typed.sort();

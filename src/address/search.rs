@@ -195,6 +195,16 @@ impl AddressIndex {
         let Query::Text(text) = query else {
             return address;
         };
+        // A house that exists is the answer, and no place is listed beside it: the search for
+        // names is spent only where a place may be meant.
+        if let Ok(found) = &address
+            && !matches!(
+                found.best.quality,
+                MatchQuality::StreetOnly | MatchQuality::PostcodeOnly | MatchQuality::PostcodeArea
+            )
+        {
+            return address;
+        }
         // "Bij Us" is a restaurant: the whole text first, then without a word for "near".
         let stripped = strip_nearness(text).map(|(_, rest)| rest);
         let found = std::iter::once(text.as_str())
@@ -238,7 +248,8 @@ impl AddressIndex {
     }
 
     /// Addresses and named places in one candidate list (the README's rule): an address that
-    /// exists wins and the places are listed; otherwise the place answers. A name shared by
+    /// exists wins, and for a street or postcode without a number the places of that name are
+    /// listed; otherwise the place answers. A name shared by
     /// places farther apart than [`SAME_PLACE_M`] that the text does not tell apart is
     /// ambiguous.
     fn rank_with_places(
