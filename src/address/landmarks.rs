@@ -251,10 +251,17 @@ impl Landmarks {
             while let Some((_, g)) = stream.next() {
                 named.extend_from_slice(&self.groups[g as usize]);
             }
+            // Whole words only: "Museu Vrijthof" is a typo, not the start of "Museum aan het
+            // Vrijthof".
+            let given = &words[article_len(&words)..split];
             let on_street: Vec<u32> = named
                 .iter()
                 .copied()
                 .filter(|&i| self.street_keys[i as usize].as_deref() == Some(street.as_str()))
+                .filter(|&i| {
+                    let own = fold_words(&self.list[i as usize].place.name);
+                    own[article_len(&own)..].starts_with(given)
+                })
                 .collect();
             if !on_street.is_empty() {
                 return Some(PlaceHits {

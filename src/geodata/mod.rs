@@ -60,6 +60,7 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../geodata/stadsdeel-2019.geojson"),
     ),
     ("roster.toml", include_str!("../../geodata/roster.toml")),
+    ("places.csv", crate::address::landmarks::EMBEDDED),
     (
         "situations.toml",
         include_str!("../../geodata/situations.toml"),
@@ -431,7 +432,9 @@ impl Geodata {
                 Some(all) => all.push_str(text.split_once('\n').map_or("", |(_, rows)| rows)),
             }
         }
+        // The built-in places need no second index.
         let places = place_text
+            .filter(|t| t != crate::address::landmarks::EMBEDDED)
             .map(|t| crate::address::landmarks::Landmarks::parse(&t, "places"))
             .transpose()
             .unwrap_or_else(|reason| {

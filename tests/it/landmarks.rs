@@ -26,6 +26,20 @@ fn rows() -> Vec<(String, String, f64, f64, String)> {
         .collect()
 }
 
+/// Whether `text` is answered as an existing house within 150 m of the place: a name that is
+/// itself an address ("Vrijthof 33") is answered as that address, as the README's rule says.
+fn answered_as_its_address(text: &str, place: wijkwijzer::crs::Rd) -> bool {
+    match AddressIndex::embedded().find(&Query::Text(text.to_string())) {
+        Ok(found) => {
+            let a = &found.best.address;
+            found.best.place.is_none()
+                && a.number > 0
+                && (a.rd.x - place.x).hypot(a.rd.y - place.y) < 150.0
+        }
+        Err(_) => false,
+    }
+}
+
 /// Every place name the text's answer mentions: the answer, its alternatives, or the
 /// candidates of an ambiguous or not-found answer.
 fn names_found(text: &str) -> Vec<String> {
@@ -69,6 +83,7 @@ fn every_place_is_found_by_its_exact_name() {
         if !found
             .iter()
             .any(|n| place_key(n) == place_key(&l.place.name))
+            && !answered_as_its_address(&l.place.name, l.rd)
         {
             missed.push(l.place.name.clone());
         }
@@ -111,7 +126,7 @@ proptest! {
         prop_assume!(places.iter().all(|o| place_key(&o.place.name) != typo_key) || typo_key == key);
         let found = names_found(&typo);
         prop_assert!(
-            found.iter().any(|n| place_key(n) == key),
+            found.iter().any(|n| place_key(n) == key) || answered_as_its_address(&typo, l.rd),
             "'{}' (from '{}') found {:?}", typo, l.place.name, found
         );
     }
