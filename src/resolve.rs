@@ -765,6 +765,33 @@ impl Resolver {
 
     fn find_address_here(&self, query: &Query) -> Result<Found, Failure> {
         let found = self.addresses.find(query)?;
+        // A part left out as contradicting the rest must not move the answer to another
+        // area's people silently: then neither reading is certain.
+        if let Some(other) = &found.ignored {
+            let area = |rd: Rd| self.locate_all(rd)[self.coverage].map(|h| h.area);
+            let (here, there) = (area(found.best.address.rd), area(other.address.rd));
+            if here != there {
+                let name = |a: Option<u32>| match a {
+                    Some(a) => self.data.layers[self.coverage].areas[a as usize]
+                        .name
+                        .clone(),
+                    None => "outside coverage".into(),
+                };
+                let (kept, left) = match found.best.quality {
+                    MatchQuality::StreetIgnored => ("the postcode and number", "the street"),
+                    _ => ("the street and number", "the postcode"),
+                };
+                return Err(Failure::Ambiguous {
+                    reason: format!(
+                        "'{}' contradicts itself: {kept} lie in {}, {left} in {}; say which is right",
+                        query_text(query),
+                        name(here),
+                        name(there)
+                    ),
+                    candidates: vec![found.best.clone(), other.clone()],
+                });
+            }
+        }
         if found.members.is_empty() {
             return Ok(found);
         }

@@ -110,6 +110,10 @@ pub struct Found {
     /// How the text was read where words were left out, e.g. "'bij' read as near: the answer
     /// is for the address itself".
     pub notes: Vec<String>,
+    /// When a part of the text contradicted the others and was left out (`postcode_ignored`,
+    /// `street_ignored`): where that part alone points, so that the caller can tell whether it
+    /// names another area.
+    pub ignored: Option<Candidate>,
 }
 
 /// A query that does not lead to one address.
@@ -338,6 +342,7 @@ impl AddressIndex {
             alternatives,
             members: Vec::new(),
             notes,
+            ignored: None,
         })
     }
 
@@ -439,12 +444,14 @@ impl AddressIndex {
                     let mut found = self.find_on_street(&parsed, n)?;
                     if found.best.address.postcode.as_deref() != Some(pc.to_string().as_str()) {
                         found.best = self.downgrade(found.best, MatchQuality::PostcodeIgnored);
+                        found.ignored = self.postcode_only(*pc).ok().map(|f| f.best);
                     }
                     Ok(found)
                 }
                 Ok(mut found) => {
                     if !self.street_matches(street, &found.best.address.street) {
                         found.best = self.downgrade(found.best, MatchQuality::StreetIgnored);
+                        found.ignored = self.find_on_street(&parsed, n).ok().map(|f| f.best);
                     }
                     Ok(found)
                 }
@@ -737,6 +744,7 @@ impl AddressIndex {
                 alternatives: self.others(&same, row, 1),
                 members: Vec::new(),
                 notes: Vec::new(),
+                ignored: None,
             }),
             None => {
                 let list: Vec<u32> = (range.start as u32..range.end as u32).collect();
@@ -926,6 +934,7 @@ impl AddressIndex {
             alternatives: hits,
             members: Vec::new(),
             notes: Vec::new(),
+            ignored: None,
         })
     }
 
@@ -987,6 +996,7 @@ impl AddressIndex {
             alternatives: Vec::new(),
             members,
             notes: Vec::new(),
+            ignored: None,
         })
     }
 
@@ -1004,6 +1014,7 @@ impl AddressIndex {
             alternatives: Vec::new(),
             members,
             notes: Vec::new(),
+            ignored: None,
         })
     }
 
@@ -1038,6 +1049,7 @@ impl AddressIndex {
             alternatives: Vec::new(),
             members,
             notes: Vec::new(),
+            ignored: None,
         })
     }
 }

@@ -840,3 +840,88 @@ fn a_street_alone_is_answered_at_its_representative_point() {
     assert!((m.matched.rd.x - nearest.0).abs() < 0.01 && (m.matched.rd.y - nearest.1).abs() < 0.01);
     assert!((answer.point.rd.x - nearest.0).abs() < 0.01);
 }
+
+/// Street and number against a postcode of another LWA area: neither reading is certain, so
+/// the answer is a 300 with both, in every door. Where both lie in one area, the street and
+/// number answer with `postcode_ignored`. The areas are found here from the shipped address
+/// and LWA files.
+#[tokio::test]
+async fn contradicting_parts_in_two_areas_are_ambiguous() {
+    use geo::Contains;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    let fc: geojson::FeatureCollection = std::fs::read_to_string(dir.join("lwa.geojson"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let lwa_at = |x: f64, y: f64| -> String {
+        fc.features
+            .iter()
+            .find(|f| {
+                let g: geo::Geometry<f64> = f.geometry.clone().unwrap().try_into().unwrap();
+                g.contains(&geo::Point::new(x, y))
+            })
+            .map(|f| f.property("id").unwrap().as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let mut reader = csv::Reader::from_path(dir.join("addresses.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let lwa_of = |pred: &dyn Fn(&csv::StringRecord) -> bool| -> Vec<String> {
+        let mut v: Vec<String> = rows
+            .iter()
+            .filter(|r| pred(r))
+            .map(|r| lwa_at(r[7].parse().unwrap(), r[8].parse().unwrap()))
+            .collect();
+        v.dedup();
+        v
+    };
+    let street = lwa_of(&|r| &r[5] == "Brusselsepoort" && &r[2] == "45");
+    let postcode = lwa_of(&|r| &r[1] == "6211CK");
+    assert_eq!(street.len(), 1);
+    assert_eq!(postcode.len(), 1);
+    assert_ne!(street, postcode, "the example must cross areas");
+
+    let state = std::sync::Arc::new(wijkwijzer::http::AppState::new(Resolver::new(
+        Geodata::embedded().unwrap(),
+    )));
+    let base = crate::spawn_server(state).await;
+    let res = reqwest::get(format!("{base}/v1/lookup?q=Brusselsepoort%2045%206211CK"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 300);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        p["detail"].as_str().unwrap().contains("contradicts itself"),
+        "{p}"
+    );
+    let qualities: Vec<&str> = p["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["quality"].as_str().unwrap())
+        .collect();
+    assert_eq!(qualities, ["postcode_ignored", "postcode_only"]);
+
+    // Both in one area: answered by street and number, the postcode said to be ignored.
+    assert_eq!(
+        lwa_of(&|r| &r[5] == "Markt" && &r[2] == "1"),
+        postcode,
+        "Markt 1 and 6211CK share an area"
+    );
+    let res = reqwest::get(format!("{base}/v1/lookup?q=Markt%201%206211CK"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let a: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(a["address"]["quality"], "postcode_ignored");
+
+    // Batch: the same decision.
+    let csv = crate::post_csv(
+        &base,
+        "/v1/classify?columns=lwa,status",
+        "id,adres\n1,Brusselsepoort 45 6211CK\n2,Markt 1 6211CK\n".into(),
+    )
+    .await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[1].ends_with(",ambiguous_address"), "{csv}");
+    assert!(lines[2].ends_with(&format!("{},ok", postcode[0])), "{csv}");
+}
