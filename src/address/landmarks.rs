@@ -222,10 +222,12 @@ impl Landmarks {
     }
 
     /// The places a text names: by exact name, by name and street, or by a name within one
-    /// typo (two from ten letters on). `None` when nothing is close.
+    /// typo (two from ten letters on). `None` when nothing is close. Names of two letters
+    /// (`H&M`, `C&A`) are found as written, not with a typo: one letter off, they would be
+    /// other names.
     pub fn find(&self, text: &str) -> Option<PlaceHits> {
         let key = place_key(text);
-        if key.len() < 3 {
+        if key.len() < 2 {
             return None;
         }
         if let Some(g) = self.group(&key) {
@@ -240,7 +242,7 @@ impl Landmarks {
         for split in (1..words.len()).rev() {
             let name = place_key(&words[..split].join(" "));
             let street = name_key(&words[split..].join(" "));
-            if name.len() < 3 {
+            if name.len() < 2 {
                 continue;
             }
             let mut named = Vec::new();
@@ -272,7 +274,7 @@ impl Landmarks {
         }
         let mut best: Option<(usize, Vec<u32>)> = None;
         // Longer than every name by more than two letters: no name is two edits away.
-        if key.len() > self.longest_key + 2 {
+        if key.len() < 3 || key.len() > self.longest_key + 2 {
             return None;
         }
         // Under every reading of the text: a typo may make a word look like an article.

@@ -74,7 +74,7 @@ fn every_place_is_found_by_its_exact_name() {
     let mut missed = Vec::new();
     let mut searchable = 0;
     for l in places.iter() {
-        if place_key(&l.place.name).len() < 3 {
+        if place_key(&l.place.name).len() < 2 {
             continue;
         }
         searchable += 1;
