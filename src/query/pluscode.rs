@@ -91,6 +91,11 @@ fn decode_with(code: &str, town: &str) -> Result<Decoded, String> {
         return Ok(d);
     }
     // A short code: the symbols it leaves out are those of the reference place.
+    if after.len() < 2 {
+        return Err(format!(
+            "'{code}': a short plus code has two or more symbols after the + (e.g. RQ2Q+H5)"
+        ));
+    }
     let known_town =
         town.is_empty() || crate::address::normalize::fold_words(town).concat() == "maastricht";
     if !known_town {
@@ -248,5 +253,9 @@ mod tests {
         );
         assert!(read("9F2700VM+").unwrap().is_err(), "padding in the middle");
         assert!(read("9F27VM64+J").unwrap().is_err(), "one symbol after +");
+        assert!(
+            read("9F27+").unwrap().is_err(),
+            "a short code ending at the +"
+        );
     }
 }
