@@ -126,43 +126,20 @@ impl Landmarks {
 
     /// Reads a places file; a bad row is refused with its line and reason.
     pub fn parse(text: &str, origin: &str) -> Result<Landmarks, String> {
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        Landmarks::from_sources(&[(text, origin)])
+    }
+
+    /// Reads several places files with the same columns (the shipped list and a
+    /// municipality's own) into one index; a bad row is refused with its file and line.
+    pub fn from_sources(sources: &[(&str, &str)]) -> Result<Landmarks, String> {
         let mut list = Vec::new();
-        let t = transformer();
-        for (i, row) in reader.records().enumerate() {
-            let line = i + 2;
-            let row = row.map_err(|e| format!("{origin}: line {line}: {e}"))?;
-            let field = |n: usize| row.get(n).map(str::trim).filter(|s| !s.is_empty());
-            let number = |n: usize, what: &str| -> Result<f64, String> {
-                field(n)
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| format!("{origin}: line {line}: {what} is not a number"))
-            };
-            let name = field(0).ok_or_else(|| format!("{origin}: line {line}: no name"))?;
-            if place_key(name).is_empty() {
-                return Err(format!(
-                    "{origin}: line {line}: the name '{name}' has no letters or digits"
-                ));
-            }
-            let (lat, lon) = (number(2, "lat")?, number(3, "lon")?);
-            if !(50.0..54.0).contains(&lat) || !(3.0..8.0).contains(&lon) {
-                return Err(format!(
-                    "{origin}: line {line}: {lat}, {lon} is not in the Netherlands (lat, lon in WGS84)"
-                ));
-            }
-            list.push(Landmark {
-                place: PlaceRef {
-                    name: name.to_string(),
-                    kind: field(1).unwrap_or("place").to_string(),
-                    source: field(7).unwrap_or(origin).to_string(),
-                },
-                street: field(4).map(str::to_string),
-                housenumber: field(5).map(str::to_string),
-                postcode: field(6).map(str::to_string),
-                rd: t.wgs84_to_rd(Wgs84 { lat, lon }),
-            });
+        for (text, origin) in sources {
+            read_rows(text, origin, &mut list)?;
         }
+        Landmarks::index(list)
+    }
+
+    fn index(list: Vec<Landmark>) -> Result<Landmarks, String> {
         let mut by_key: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         for (i, l) in list.iter().enumerate() {
             // With its article too (a typo in "The Loft" may fall in "The"), and as typed,
@@ -185,7 +162,7 @@ impl Landmarks {
             groups.push(g);
             (k, groups.len() as u64 - 1)
         }))
-        .map_err(|e| format!("{origin}: {e}"))?;
+        .map_err(|e| format!("places: {e}"))?;
         let street_keys = list
             .iter()
             .map(|l| l.street.as_deref().map(name_key))
@@ -331,6 +308,47 @@ impl Landmarks {
         }
         out
     }
+}
+
+/// Appends the rows of one places file to `list`.
+fn read_rows(text: &str, origin: &str, list: &mut Vec<Landmark>) -> Result<(), String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let t = transformer();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let row = row.map_err(|e| format!("{origin}: line {line}: {e}"))?;
+        let field = |n: usize| row.get(n).map(str::trim).filter(|s| !s.is_empty());
+        let number = |n: usize, what: &str| -> Result<f64, String> {
+            field(n)
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("{origin}: line {line}: {what} is not a number"))
+        };
+        let name = field(0).ok_or_else(|| format!("{origin}: line {line}: no name"))?;
+        if place_key(name).is_empty() {
+            return Err(format!(
+                "{origin}: line {line}: the name '{name}' has no letters or digits"
+            ));
+        }
+        let (lat, lon) = (number(2, "lat")?, number(3, "lon")?);
+        if !(50.0..54.0).contains(&lat) || !(3.0..8.0).contains(&lon) {
+            return Err(format!(
+                "{origin}: line {line}: {lat}, {lon} is not in the Netherlands (lat, lon in WGS84)"
+            ));
+        }
+        list.push(Landmark {
+            place: PlaceRef {
+                name: name.to_string(),
+                kind: field(1).unwrap_or("place").to_string(),
+                source: field(7).unwrap_or(origin).to_string(),
+            },
+            street: field(4).map(str::to_string),
+            housenumber: field(5).map(str::to_string),
+            postcode: field(6).map(str::to_string),
+            rd: t.wgs84_to_rd(Wgs84 { lat, lon }),
+        });
+    }
+    Ok(())
 }
 
 /// OpenStreetMap kinds left out of the places: named street furniture, machines and vacant

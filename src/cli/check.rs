@@ -38,6 +38,15 @@ pub(super) fn situations(args: SituationsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// " (the assignment that ended or begins)", for a gap's warning line.
+fn entry(g: &wijkwijzer::roster::Gap) -> String {
+    if g.entry.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", g.entry)
+    }
+}
+
 pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let CheckArgs { dir, strict } = args;
     match super::source(dir.as_ref()).load() {
@@ -72,11 +81,7 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                     "warning: roster.toml: {}: {} vacant from {day}{}",
                     g.area,
                     g.role_label,
-                    if g.entry.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", g.entry)
-                    }
+                    entry(g)
                 );
             }
             // Every period of the data, past ones too: `as_of` answers them.
@@ -99,11 +104,7 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                         "warning: roster.toml: {}: {} vacant from {from} in the period {period}{}",
                         g.area,
                         g.role_label,
-                        if g.entry.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", g.entry)
-                        }
+                        entry(&g)
                     );
                 }
             }

@@ -408,40 +408,37 @@ impl Geodata {
                 None
             }
         };
-        // Optional: the named places. A directory without them searches the built-in ones.
-        let mut place_text: Option<String> = None;
-        for name in ["places.csv", "places-own.csv"] {
-            let Ok(text) = read(name) else {
-                continue;
-            };
-            // Own places beside no places.csv: beside the built-in ones.
-            if name == "places-own.csv" && place_text.is_none() {
-                place_text = Some(crate::address::landmarks::EMBEDDED.to_string());
+        // Optional: the named places. A directory without them searches the built-in ones;
+        // its own places without a places.csv come beside the built-in ones.
+        let shipped = read_hashed("places.csv").ok();
+        let own = read_hashed("places-own.csv").ok();
+        let places = match (&shipped, &own) {
+            (None, None) => None,
+            // The built-in places need no second index.
+            (Some(t), None) if t == crate::address::landmarks::EMBEDDED => None,
+            _ => {
+                let sources: Vec<(&str, &str)> = [
+                    Some((
+                        shipped
+                            .as_deref()
+                            .unwrap_or(crate::address::landmarks::EMBEDDED),
+                        "places.csv",
+                    )),
+                    own.as_deref().map(|t| (t, "places-own.csv")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                match crate::address::landmarks::Landmarks::from_sources(&sources) {
+                    Ok(l) => Some(std::sync::Arc::new(l)),
+                    Err(reason) => {
+                        let file = reason.split(':').next().unwrap_or("places.csv").to_string();
+                        problems.push(Problem::new(&file, None, reason));
+                        None
+                    }
+                }
             }
-            hasher.update((name.len() as u64).to_le_bytes());
-            hasher.update(name.as_bytes());
-            hasher.update((text.len() as u64).to_le_bytes());
-            hasher.update(text.as_bytes());
-            if let Err(reason) = crate::address::landmarks::Landmarks::parse(&text, name) {
-                problems.push(Problem::new(name, None, reason));
-                continue;
-            }
-            match &mut place_text {
-                None => place_text = Some(text),
-                // The same columns: the second file's rows after the first's.
-                Some(all) => all.push_str(text.split_once('\n').map_or("", |(_, rows)| rows)),
-            }
-        }
-        // The built-in places need no second index.
-        let places = place_text
-            .filter(|t| t != crate::address::landmarks::EMBEDDED)
-            .map(|t| crate::address::landmarks::Landmarks::parse(&t, "places"))
-            .transpose()
-            .unwrap_or_else(|reason| {
-                problems.push(Problem::new("places-own.csv", None, reason));
-                None
-            })
-            .map(std::sync::Arc::new);
+        };
         let version = hex::encode(&hasher.finalize()[..8]);
         let (Some(roster), Some(situations), true) = (roster, situations, problems.is_empty())
         else {
