@@ -28,3 +28,4 @@ pub mod render;
 pub mod resolve;
 pub mod roster;
 pub mod situations;
+pub mod text;

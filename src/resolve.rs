@@ -27,6 +27,7 @@ use crate::geodata::{Area, Geodata, Period, SourceInfo};
 use crate::index::{Hit, Index, Position};
 use crate::roster::{self, Audience, Contact};
 use crate::situations::{Handling, UnknownSituation};
+use crate::t;
 
 /// Validated geodata with its indexes: everything needed to answer.
 #[derive(Debug)]
@@ -54,7 +55,7 @@ pub struct Resolver {
 /// Why `as_of` cannot be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AsOfError {
-    #[error("'{0}' is not a date; give it as YYYY-MM-DD, e.g. 2021-06-01 (default: today)")]
+    #[error("{}", t!("as-of-malformed", text = .0))]
     Malformed(String),
     #[error(transparent)]
     NotCovered(#[from] DayNotCovered),
@@ -62,7 +63,7 @@ pub enum AsOfError {
 
 /// A day no data answers for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{day} is before the data, which covers {from} onwards; give {from} or a later date")]
+#[error("{}", t!("as-of-before-the-data", day = day.to_string(), from = from.to_string()))]
 pub struct DayNotCovered {
     pub day: Date,
     pub from: Date,
@@ -625,20 +626,24 @@ impl Resolver {
         };
         let coverage_name = &self.data.manifest.coverage_name;
         let message = match (&nearest, by_layer(&self.data.manifest.coverage_layer)) {
-            (Some(n), Some(a)) if position == Position::Near => format!(
-                "Just outside the covered area ({:.0} m), within the {:.0} m that its generalised boundaries may be off: answered with the nearest area, {} ({coverage_name}).",
-                n.distance_m, self.near_m, a.name
+            (Some(n), Some(a)) if position == Position::Near => t!(
+                "answer-near",
+                distance = format!("{:.0}", n.distance_m),
+                tolerance = format!("{:.0}", self.near_m),
+                area = &a.name,
+                coverage = coverage_name
             ),
-            (_, Some(a)) if position == Position::Boundary => format!(
-                "On an area boundary; assigned to {} by the tie-break rule (lowest buurt code wins).",
-                a.name
+            (_, Some(a)) if position == Position::Boundary => {
+                t!("answer-boundary", area = &a.name)
+            }
+            (_, Some(a)) => t!("answer-inside", area = &a.name, coverage = coverage_name),
+            (Some(n), None) => t!(
+                "answer-outside-nearest",
+                coverage = coverage_name,
+                area = &n.lwa.name,
+                distance = format!("{:.0}", n.distance_m)
             ),
-            (_, Some(a)) => format!("Inside {} ({coverage_name}).", a.name),
-            (Some(n), None) => format!(
-                "Outside the coverage of wijkwijzer ({coverage_name}); the nearest area is {}, {:.0} m away.",
-                n.lwa.name, n.distance_m
-            ),
-            (None, None) => format!("Outside the coverage of wijkwijzer ({coverage_name})."),
+            (None, None) => t!("answer-outside", coverage = coverage_name),
         };
         Answer {
             position,
@@ -775,19 +780,24 @@ impl Resolver {
                     Some(a) => self.data.layers[self.coverage].areas[a as usize]
                         .name
                         .clone(),
-                    None => "outside coverage".into(),
+                    None => t!("outside-coverage"),
                 };
-                let (kept, left) = match found.best.quality {
-                    MatchQuality::StreetIgnored => ("the postcode and number", "the street"),
-                    _ => ("the street and number", "the postcode"),
-                };
+                let (text, here, there) = (query_text(query), name(here), name(there));
                 return Err(Failure::Ambiguous {
-                    reason: format!(
-                        "'{}' contradicts itself: {kept} lie in {}, {left} in {}; say which is right",
-                        query_text(query),
-                        name(here),
-                        name(there)
-                    ),
+                    reason: match found.best.quality {
+                        MatchQuality::StreetIgnored => t!(
+                            "address-contradiction-street",
+                            text = text,
+                            here = here,
+                            there = there
+                        ),
+                        _ => t!(
+                            "address-contradiction-postcode",
+                            text = text,
+                            here = here,
+                            there = there
+                        ),
+                    },
                     candidates: vec![found.best.clone(), other.clone()],
                 });
             }
@@ -811,15 +821,15 @@ impl Resolver {
                 Some(a) => self.data.layers[self.coverage].areas[*a as usize]
                     .name
                     .clone(),
-                None => "outside coverage".into(),
+                None => t!("outside-coverage"),
             })
             .collect();
         Err(Failure::Ambiguous {
-            reason: format!(
-                "'{}' spans {} areas ({}): give a house number",
-                query_text(query),
-                names.len(),
-                names.join(", ")
+            reason: t!(
+                "address-spans-areas",
+                text = query_text(query),
+                count = names.len(),
+                areas = names.join(", ")
             ),
             candidates: by_area
                 .iter()
@@ -941,16 +951,17 @@ impl<'a> On<'a> {
                 })
                 .collect();
             if !answer.also_possible.is_empty() {
-                answer.message = format!(
-                    "{} The text gives the place to ±{m:.0} m; within that it may also lie in {}: give it more precisely (seconds, or decimal minutes).",
-                    answer.message,
-                    answer
+                let also = t!(
+                    "answer-also-possible",
+                    metres = format!("{m:.0}"),
+                    areas = answer
                         .also_possible
                         .iter()
                         .map(|a| a.name.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
+                answer.message = format!("{} {also}", answer.message);
             }
         }
         answer.understood = Some(understood);

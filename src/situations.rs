@@ -117,7 +117,7 @@ pub struct Handling {
 
 /// A situation id that does not exist.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("unknown situation '{id}'; use one of: {known}")]
+#[error("{}", crate::t!("situation-unknown", id = id, known = known))]
 pub struct UnknownSituation {
     pub id: String,
     pub known: String,

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::t;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -80,14 +82,17 @@ impl Suffix {
         let letter = match letter {
             None => 0,
             Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase() as u8,
-            Some(c) => return Err(format!("huisletter '{c}' is not a letter A-Z")),
+            Some(c) => {
+                return Err(t!(
+                    "address-huisletter-not-a-letter",
+                    huisletter = c.to_string()
+                ));
+            }
         };
         let mut toev = [0u8; 4];
         if let Some(t) = toevoeging.map(str::trim).filter(|t| !t.is_empty()) {
             if t.len() > 4 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(format!(
-                    "toevoeging '{t}' must be 1 to 4 letters or digits (BAG huisnummertoevoeging)"
-                ));
+                return Err(t!("address-bad-toevoeging", toevoeging = t));
             }
             for (d, s) in toev.iter_mut().zip(t.bytes()) {
                 *d = s.to_ascii_uppercase();
@@ -126,13 +131,13 @@ impl HouseNumber {
         let t = text.trim();
         let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
         if digits_end == 0 {
-            return Err(format!("'{t}' does not start with a house number"));
+            return Err(t!("address-no-house-number", text = t));
         }
         let number: u32 = t[..digits_end]
             .parse()
             .ok()
             .filter(|n| (1..=99_999).contains(n))
-            .ok_or_else(|| format!("house number '{}' is not 1 to 99999", &t[..digits_end]))?;
+            .ok_or_else(|| t!("address-house-number-range", number = &t[..digits_end]))?;
         let rest = &t[digits_end..];
         let attached = rest.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
         let parts: Vec<&str> = rest
@@ -164,9 +169,7 @@ impl HouseNumber {
                 vec![Suffix::new(first.chars().next(), Some(second))?]
             }
             _ => {
-                return Err(format!(
-                    "'{t}' has more after the number than a huisletter and a toevoeging"
-                ));
+                return Err(t!("address-too-much-after-number", text = t));
             }
         };
         Ok(HouseNumber { number, readings })

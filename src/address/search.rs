@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::normalize::{HouseNumber, Postcode, Suffix, format_number, name_key, take_postcode};
 use super::{Address, AddressIndex};
+use crate::t;
 
 /// What a person asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -273,19 +274,23 @@ impl AddressIndex {
             .map(|&i| self.place_candidate(i, quality, edits))
             .collect();
         if let Ok(mut found) = address {
-            found.notes.push(format!(
-                "'{}' {} {}: answered as the address, which exists",
-                text.trim(),
-                if quality == MatchQuality::Place {
-                    "also names"
-                } else {
-                    "is also close to the name of"
-                },
-                match places.as_slice() {
-                    [one] => one.address.label.clone(),
-                    many => format!("{} places", many.len()),
-                }
-            ));
+            let label = places.first().map_or("", |p| p.address.label.as_str());
+            let (text, count) = (text.trim(), places.len());
+            found.notes.push(if quality == MatchQuality::Place {
+                t!(
+                    "note-address-wins-over-place",
+                    text = text,
+                    place = label,
+                    count = count
+                )
+            } else {
+                t!(
+                    "note-address-wins-over-similar-place",
+                    text = text,
+                    place = label,
+                    count = count
+                )
+            });
             found
                 .alternatives
                 .extend(places.into_iter().take(MAX_CANDIDATES));
@@ -299,21 +304,22 @@ impl AddressIndex {
             .all(|c| (c.address.rd.x - first.x).hypot(c.address.rd.y - first.y) <= SAME_PLACE_M);
         if !together {
             return Err(Failure::Ambiguous {
-                reason: format!(
-                    "'{}' names {} places: {}",
-                    text.trim(),
-                    places.len(),
-                    match places
-                        .iter()
-                        .find_map(|c| Some((c.place.as_ref()?, street_of(c)?)))
-                    {
-                        Some((p, street)) => format!(
-                            "add the street, e.g. '{} {street}', or give the address",
-                            p.name
-                        ),
-                        None => "give the address".to_string(),
-                    }
-                ),
+                reason: match places
+                    .iter()
+                    .find_map(|c| Some((c.place.as_ref()?, street_of(c)?)))
+                {
+                    Some((p, street)) => t!(
+                        "address-place-namesakes",
+                        text = text.trim(),
+                        count = places.len(),
+                        example = format!("{} {street}", p.name)
+                    ),
+                    None => t!(
+                        "address-place-namesakes-without-street",
+                        text = text.trim(),
+                        count = places.len()
+                    ),
+                },
                 candidates: places.into_iter().take(2 * MAX_CANDIDATES).collect(),
             });
         }
@@ -324,17 +330,18 @@ impl AddressIndex {
         let alternatives: Vec<Candidate> = places.collect();
         let mut notes = Vec::new();
         if !alternatives.is_empty() {
-            notes.push(format!(
-                "{} places share this name, all within {SAME_PLACE_M:.0} m: answered with the first",
-                alternatives.len() + 1
+            notes.push(t!(
+                "note-places-together",
+                count = alternatives.len() + 1,
+                metres = format!("{SAME_PLACE_M:.0}")
             ));
         }
         if quality == MatchQuality::FuzzyPlace {
-            notes.push(format!(
-                "'{}' read as the place named '{}' ({edits} letter{} different)",
-                text.trim(),
-                best.place.as_ref().map_or("", |p| p.name.as_str()),
-                if edits == 1 { "" } else { "s" }
+            notes.push(t!(
+                "note-fuzzy-place",
+                text = text.trim(),
+                name = best.place.as_ref().map_or("", |p| p.name.as_str()),
+                edits = edits
             ));
         }
         Ok(Found {
@@ -352,9 +359,10 @@ impl AddressIndex {
             && let Some((word, rest)) = strip_nearness(t)
         {
             let mut found = self.find_query(&Query::Text(rest.to_string()))?;
-            found.notes.push(format!(
-                "'{word}' read as near: the answer is for {} itself",
-                found.best.address.label
+            found.notes.push(t!(
+                "note-near-word",
+                word = word,
+                address = &found.best.address.label
             ));
             return Ok(found);
         }
@@ -373,8 +381,11 @@ impl AddressIndex {
                 match self.find_query(&Query::Text(format!("{before}{n}{after}"))) {
                     Ok(mut found) => {
                         found.best = self.downgrade(found.best, MatchQuality::NumberRange);
-                        found.notes.push(format!(
-                            "{first} to {last} read as a range of house numbers: {n} is the first of them that exists"
+                        found.notes.push(t!(
+                            "note-number-range",
+                            first = first.to_string(),
+                            last = last.to_string(),
+                            number = n.to_string()
                         ));
                         return Ok(found);
                     }
@@ -403,9 +414,7 @@ impl AddressIndex {
                 toevoeging,
             } => {
                 let pc = Postcode::parse(postcode).ok_or_else(|| {
-                    Failure::Unreadable(format!(
-                        "postcode '{postcode}' is not a Dutch postcode: four digits and two letters, e.g. 6211CK"
-                    ))
+                    Failure::Unreadable(t!("address-bad-postcode", postcode = postcode))
                 })?;
                 Parsed {
                     postcode: Some(pc),
@@ -422,10 +431,7 @@ impl AddressIndex {
                 let mut parsed = parse_number_fields(huisnummer, huisletter, toevoeging)?;
                 let street = street.trim();
                 if street.is_empty() {
-                    return Err(Failure::Unreadable(
-                        "the street is empty: give a street with the number (Brusselsepoort 45)"
-                            .into(),
-                    ));
+                    return Err(Failure::Unreadable(t!("address-empty-street")));
                 }
                 parsed.street = Some(street.to_string());
                 parsed.place = woonplaats
@@ -461,12 +467,8 @@ impl AddressIndex {
             (None, Some(n), Some(_)) => self.find_on_street(&parsed, n),
             (None, None, Some(street)) => self.street_only(street, parsed.place.as_deref()),
             (Some(pc), None, _) => self.postcode_only(*pc),
-            (None, Some(_), None) => Err(Failure::Unreadable(
-                "a house number alone is not an address: add the street (Brusselsepoort 45) or the postcode (6216CG 45)".into(),
-            )),
-            (None, None, None) => Err(Failure::Unreadable(
-                "give a street and number (Brusselsepoort 45) or a postcode and number (6216CG 45)".into(),
-            )),
+            (None, Some(_), None) => Err(Failure::Unreadable(t!("address-number-alone"))),
+            (None, None, None) => Err(Failure::Unreadable(t!("address-nothing"))),
         }
     }
 
@@ -498,12 +500,10 @@ impl AddressIndex {
     fn parse_text(&self, text: &str) -> Result<Parsed, Failure> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(Failure::Unreadable("the address is empty".into()));
+            return Err(Failure::Unreadable(t!("address-empty")));
         }
         if text.len() > 200 {
-            return Err(Failure::Unreadable(
-                "the address is longer than 200 characters".into(),
-            ));
+            return Err(Failure::Unreadable(t!("address-too-long", max = 200)));
         }
         let (postcode, rest) = match take_postcode(text) {
             Some((pc, rest)) => (Some(pc), rest),
@@ -653,19 +653,19 @@ impl AddressIndex {
         a.huisletter = None;
         a.toevoeging = None;
         a.label = if quality != MatchQuality::StreetOnly {
-            format!(
-                "postcode {}, {} ({} addresses)",
-                a.postcode.as_deref().unwrap_or_default(),
-                a.place,
-                rows.len()
+            t!(
+                "label-postcode",
+                postcode = a.postcode.as_deref().unwrap_or_default(),
+                place = &a.place,
+                count = rows.len()
             )
         } else {
             a.postcode = None;
-            format!(
-                "{}, {} (street, {} addresses)",
-                a.street,
-                a.place,
-                rows.len()
+            t!(
+                "label-street",
+                street = &a.street,
+                place = &a.place,
+                count = rows.len()
             )
         };
         c
@@ -727,7 +727,7 @@ impl AddressIndex {
         let range = self.postcode_rows(pc.0);
         if range.is_empty() {
             return Err(Failure::NotFound {
-                reason: format!("no address has postcode {pc}"),
+                reason: t!("address-no-such-postcode", postcode = pc.to_string()),
                 candidates: Vec::new(),
             });
         }
@@ -766,7 +766,7 @@ impl AddressIndex {
     fn number_missing(&self, what: &str, same: &[u32], near: &[u32], edits: usize) -> Failure {
         if same.is_empty() {
             Failure::NotFound {
-                reason: format!("{what} does not exist; the nearest numbers are listed"),
+                reason: t!("address-number-missing", address = what),
                 candidates: near
                     .iter()
                     .map(|r| self.candidate(*r, MatchQuality::OtherNumber, edits))
@@ -781,7 +781,11 @@ impl AddressIndex {
                 })
                 .collect();
             Failure::Ambiguous {
-                reason: format!("{what} exists only as {}: say which one", forms.join(", ")),
+                reason: t!(
+                    "address-number-only-with-suffix",
+                    address = what,
+                    forms = forms.join(", ")
+                ),
                 candidates: same
                     .iter()
                     .take(MAX_CANDIDATES * 4)
@@ -886,10 +890,11 @@ impl AddressIndex {
             // be asking about another town, where this number may well exist.
             return Err(match (place_penalty > 0, failure) {
                 (true, Failure::NotFound { reason, candidates }) => Failure::NotFound {
-                    reason: format!(
-                        "no woonplaats named '{}' is among the loaded addresses ({}): the place may lie outside the covered area; without it: {reason}",
-                        parsed.place.as_deref().unwrap_or_default(),
-                        self.place_list()
+                    reason: t!(
+                        "address-unknown-woonplaats",
+                        woonplaats = parsed.place.as_deref().unwrap_or_default(),
+                        known = self.place_list(),
+                        reason = reason
                     ),
                     candidates,
                 },
@@ -905,9 +910,9 @@ impl AddressIndex {
         if place_penalty > 0 {
             hits.truncate(MAX_CANDIDATES);
             return Err(Failure::NotFound {
-                reason: format!(
-                    "no woonplaats named '{}' is known; the address exists elsewhere",
-                    parsed.place.as_deref().unwrap_or_default()
+                reason: t!(
+                    "address-exists-elsewhere",
+                    woonplaats = parsed.place.as_deref().unwrap_or_default()
                 ),
                 candidates: hits,
             });
@@ -919,10 +924,10 @@ impl AddressIndex {
             let best = hits[0].score;
             let tied: Vec<Candidate> = hits.into_iter().filter(|c| c.score == best).collect();
             return Err(Failure::Ambiguous {
-                reason: format!(
-                    "'{street} {}' exists in {} places: add the woonplaats or the postcode",
-                    hn.number,
-                    tied.len()
+                reason: t!(
+                    "address-in-several-woonplaatsen",
+                    address = format!("{street} {}", hn.number),
+                    count = tied.len()
                 ),
                 candidates: tied,
             });
@@ -940,26 +945,25 @@ impl AddressIndex {
 
     fn no_street(&self, street: &str, place: Option<&str>) -> Failure {
         let suggestions = self.suggest(street, MAX_CANDIDATES);
-        let hint = if suggestions.is_empty() {
-            String::new()
+        let reason = match place {
+            Some(p) => t!("address-no-street-in", street = street, woonplaats = p),
+            None => t!("address-no-street", street = street, count = self.len()),
+        };
+        let reason = if suggestions.is_empty() {
+            reason
         } else {
+            let streets = suggestions
+                .iter()
+                .map(|s| s.label.as_str())
+                .collect::<Vec<_>>()
+                .join(" · ");
             format!(
-                "; streets starting so: {}",
-                suggestions
-                    .iter()
-                    .map(|s| s.label.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" · ")
+                "{reason}; {}",
+                t!("address-streets-starting-so", streets = streets)
             )
         };
         Failure::NotFound {
-            reason: match place {
-                Some(p) => format!("no street named '{street}' in '{p}'{hint}"),
-                None => format!(
-                    "no street named '{street}' (nor within two typing errors) among the {} loaded addresses{hint}",
-                    self.len()
-                ),
-            },
+            reason,
             candidates: Vec::new(),
         }
     }
@@ -980,9 +984,10 @@ impl AddressIndex {
         };
         if closest.len() > 1 {
             return Err(Failure::Ambiguous {
-                reason: format!(
-                    "'{street}' names {} streets: add the woonplaats, a number or the postcode",
-                    closest.len()
+                reason: t!(
+                    "address-several-streets",
+                    street = street,
+                    count = closest.len()
                 ),
                 candidates: closest
                     .iter()
@@ -1004,7 +1009,7 @@ impl AddressIndex {
         let range = self.postcode_rows(pc.0);
         if range.is_empty() {
             return Err(Failure::NotFound {
-                reason: format!("no address has postcode {pc}"),
+                reason: t!("address-no-such-postcode", postcode = pc.to_string()),
                 candidates: Vec::new(),
             });
         }
@@ -1028,10 +1033,11 @@ impl AddressIndex {
             .partition_point(|p| *p < Postcode::first_of(n + 1, b""));
         if lo == hi {
             return Err(Failure::NotFound {
-                reason: format!(
-                    "no loaded address has a postcode starting with {digits} (the {} loaded addresses cover {})",
-                    self.len(),
-                    self.meta().source.name
+                reason: t!(
+                    "address-no-postcode-area",
+                    digits = digits,
+                    count = self.len(),
+                    source = self.meta().source.name.clone()
                 ),
                 candidates: Vec::new(),
             });
@@ -1039,10 +1045,11 @@ impl AddressIndex {
         let members: Vec<u32> = (self.pc_start[lo]..self.pc_start[hi]).collect();
         let mut best = self.area_candidate(&members, MatchQuality::PostcodeArea, 0);
         best.address.postcode = None;
-        best.address.label = format!(
-            "postcode area {digits}, {} ({} addresses)",
-            best.address.place,
-            members.len()
+        best.address.label = t!(
+            "label-postcode-area",
+            digits = digits,
+            place = &best.address.place,
+            count = members.len()
         );
         Ok(Found {
             best,
@@ -1159,8 +1166,9 @@ fn parse_number_fields(
         None => None,
         Some(l) if l.chars().count() == 1 => l.chars().next(),
         Some(l) => {
-            return Err(Failure::Unreadable(format!(
-                "huisletter '{l}' must be one letter (BAG); put longer additions in toevoeging"
+            return Err(Failure::Unreadable(t!(
+                "address-long-huisletter",
+                huisletter = l
             )));
         }
     };
@@ -1170,8 +1178,9 @@ fn parse_number_fields(
         .filter(|t| !t.is_empty());
     if letter.is_some() || toevoeging.is_some() {
         if hn.readings != [Suffix::NONE] {
-            return Err(Failure::Unreadable(format!(
-                "huisnummer '{huisnummer}' already has a suffix; give the number alone with huisletter/toevoeging"
+            return Err(Failure::Unreadable(t!(
+                "address-number-with-suffix",
+                huisnummer = huisnummer
             )));
         }
         hn.readings = vec![Suffix::new(letter, toevoeging).map_err(Failure::Unreadable)?];

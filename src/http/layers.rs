@@ -13,6 +13,7 @@ use serde_json::json;
 use tower_http::request_id::RequestId;
 
 use crate::auth::Caller;
+use crate::text::{self, Lang};
 
 use super::client;
 use super::problem::{ApiError, Kind};
@@ -22,6 +23,32 @@ use super::state::AppState;
 pub const DATA_VERSION: HeaderName = HeaderName::from_static("x-data-version");
 /// The request id header, set when the client sent none and returned on every response.
 pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Runs the request in the language its `Accept-Language` asks for ([`crate::text`]): every
+/// text rendered while answering it, problems included, is in that language. Responses say
+/// which (`Content-Language` on JSON) and that they vary by the header.
+pub(super) async fn language(req: Request, next: Next) -> Response {
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::negotiate)
+        .unwrap_or_default();
+    let mut res = text::scope(lang, next.run(req)).await;
+    let headers = res.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.contains("json"));
+    if json {
+        headers.insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.tag()),
+        );
+    }
+    res
+}
 
 /// The page loads nothing from elsewhere (but the optional tile host); with `nosniff` and
 /// `no-referrer`, set on every response by the router.

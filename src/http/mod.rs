@@ -71,6 +71,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     // One `.layer` call: axum boxes (and clones, per request) each layer given to a router
     // separately, so the whole stack is one tower service and the middleware one function.
     let stack = ServiceBuilder::new()
+        // Outermost, so that problems made by any layer inside are in the client's language.
+        .layer(middleware::from_fn(language))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -6,16 +6,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::query::QueryError;
+use crate::t;
 
-/// Every kind of problem, one status, slug and title each.
+/// Every kind of problem, one status, slug and title each; the title is a message
+/// `title-<slug>` in each language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// A place, coordinate or parameter the query reader refused; the reader names it
-    /// (`swapped-coordinates`, `out-of-range`, `unknown-parameter`, ...).
-    Query {
-        slug: &'static str,
-        title: &'static str,
-    },
     MalformedQuery,
     RepeatedParameter,
     BadParameter,
@@ -46,90 +42,70 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Status, slug and title.
-    pub fn describe(self) -> (StatusCode, &'static str, &'static str) {
+    /// Status and slug.
+    pub fn describe(self) -> (StatusCode, &'static str) {
         use StatusCode as S;
         match self {
-            Kind::Query { slug, title } => (S::BAD_REQUEST, slug, title),
-            Kind::MalformedQuery => (S::BAD_REQUEST, "malformed-query", "Malformed query string"),
-            Kind::RepeatedParameter => (
-                S::BAD_REQUEST,
-                "repeated-parameter",
-                "A parameter is given twice",
-            ),
-            Kind::BadParameter => (
-                S::BAD_REQUEST,
-                "bad-parameter",
-                "A parameter cannot be read",
-            ),
-            Kind::ConflictingParameters => (
-                S::BAD_REQUEST,
-                "conflicting-parameters",
-                "Conflicting parameters",
-            ),
-            Kind::BadLimit => (S::BAD_REQUEST, "bad-limit", "Bad limit"),
-            Kind::UnknownLayer => (S::BAD_REQUEST, "unknown-layer", "Unknown layer"),
-            Kind::UnknownSituation => (S::BAD_REQUEST, "unknown-situation", "Unknown situation"),
-            Kind::MalformedForm => (S::BAD_REQUEST, "malformed-form", "Malformed form upload"),
-            Kind::UnreadableAddress => (
-                S::BAD_REQUEST,
-                "unreadable-address",
-                "The address cannot be read",
-            ),
-            Kind::AmbiguousAddress => (
-                S::MULTIPLE_CHOICES,
-                "ambiguous-address",
-                "Several addresses match",
-            ),
-            Kind::Unauthorized => (
-                S::UNAUTHORIZED,
-                "unauthorized",
-                "Missing or invalid credentials",
-            ),
-            Kind::Forbidden => (S::FORBIDDEN, "forbidden", "The key may not do this"),
-            Kind::NotFound => (S::NOT_FOUND, "not-found", "No such endpoint"),
-            Kind::UnknownArea => (S::NOT_FOUND, "unknown-area", "Unknown area"),
-            Kind::UnknownCollection => (S::NOT_FOUND, "unknown-collection", "Unknown collection"),
-            Kind::DateNotCovered => (S::BAD_REQUEST, "date-not-covered", "No data for that date"),
-            Kind::AddressNotFound => (S::NOT_FOUND, "address-not-found", "No such address"),
-            Kind::MethodNotAllowed => (
-                S::METHOD_NOT_ALLOWED,
-                "method-not-allowed",
-                "Method not allowed",
-            ),
-            Kind::BodyTooLarge => (
-                S::PAYLOAD_TOO_LARGE,
-                "body-too-large",
-                "The body is too large",
-            ),
-            Kind::QueryTooLong => (S::URI_TOO_LONG, "query-too-long", "Query string too long"),
-            Kind::UnsupportedMediaType => (
-                S::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "Unsupported media type",
-            ),
-            Kind::UnclassifiableFile => (
-                S::UNPROCESSABLE_ENTITY,
-                "unclassifiable-file",
-                "The file cannot be classified",
-            ),
-            Kind::InvalidData => (
-                S::UNPROCESSABLE_ENTITY,
-                "invalid-data",
-                "The new data was refused",
-            ),
-            Kind::RateLimited => (S::TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
-            Kind::Internal => (S::INTERNAL_SERVER_ERROR, "internal-error", "Internal error"),
-            Kind::Overloaded => (
-                S::SERVICE_UNAVAILABLE,
-                "overloaded",
-                "Too many requests in flight",
-            ),
-            Kind::Timeout => (
-                S::SERVICE_UNAVAILABLE,
-                "timeout",
-                "The request took too long",
-            ),
+            Kind::MalformedQuery => (S::BAD_REQUEST, "malformed-query"),
+            Kind::RepeatedParameter => (S::BAD_REQUEST, "repeated-parameter"),
+            Kind::BadParameter => (S::BAD_REQUEST, "bad-parameter"),
+            Kind::ConflictingParameters => (S::BAD_REQUEST, "conflicting-parameters"),
+            Kind::BadLimit => (S::BAD_REQUEST, "bad-limit"),
+            Kind::UnknownLayer => (S::BAD_REQUEST, "unknown-layer"),
+            Kind::UnknownSituation => (S::BAD_REQUEST, "unknown-situation"),
+            Kind::MalformedForm => (S::BAD_REQUEST, "malformed-form"),
+            Kind::UnreadableAddress => (S::BAD_REQUEST, "unreadable-address"),
+            Kind::AmbiguousAddress => (S::MULTIPLE_CHOICES, "ambiguous-address"),
+            Kind::Unauthorized => (S::UNAUTHORIZED, "unauthorized"),
+            Kind::Forbidden => (S::FORBIDDEN, "forbidden"),
+            Kind::NotFound => (S::NOT_FOUND, "not-found"),
+            Kind::UnknownArea => (S::NOT_FOUND, "unknown-area"),
+            Kind::UnknownCollection => (S::NOT_FOUND, "unknown-collection"),
+            Kind::DateNotCovered => (S::BAD_REQUEST, "date-not-covered"),
+            Kind::AddressNotFound => (S::NOT_FOUND, "address-not-found"),
+            Kind::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "method-not-allowed"),
+            Kind::BodyTooLarge => (S::PAYLOAD_TOO_LARGE, "body-too-large"),
+            Kind::QueryTooLong => (S::URI_TOO_LONG, "query-too-long"),
+            Kind::UnsupportedMediaType => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type"),
+            Kind::UnclassifiableFile => (S::UNPROCESSABLE_ENTITY, "unclassifiable-file"),
+            Kind::InvalidData => (S::UNPROCESSABLE_ENTITY, "invalid-data"),
+            Kind::RateLimited => (S::TOO_MANY_REQUESTS, "rate-limited"),
+            Kind::Internal => (S::INTERNAL_SERVER_ERROR, "internal-error"),
+            Kind::Overloaded => (S::SERVICE_UNAVAILABLE, "overloaded"),
+            Kind::Timeout => (S::SERVICE_UNAVAILABLE, "timeout"),
+        }
+    }
+
+    /// The title, in the current language.
+    pub fn title(self) -> String {
+        match self {
+            Kind::MalformedQuery => t!("title-malformed-query"),
+            Kind::RepeatedParameter => t!("title-repeated-parameter"),
+            Kind::BadParameter => t!("title-bad-parameter"),
+            Kind::ConflictingParameters => t!("title-conflicting-parameters"),
+            Kind::BadLimit => t!("title-bad-limit"),
+            Kind::UnknownLayer => t!("title-unknown-layer"),
+            Kind::UnknownSituation => t!("title-unknown-situation"),
+            Kind::MalformedForm => t!("title-malformed-form"),
+            Kind::UnreadableAddress => t!("title-unreadable-address"),
+            Kind::AmbiguousAddress => t!("title-ambiguous-address"),
+            Kind::Unauthorized => t!("title-unauthorized"),
+            Kind::Forbidden => t!("title-forbidden"),
+            Kind::NotFound => t!("title-not-found"),
+            Kind::UnknownArea => t!("title-unknown-area"),
+            Kind::UnknownCollection => t!("title-unknown-collection"),
+            Kind::DateNotCovered => t!("title-date-not-covered"),
+            Kind::AddressNotFound => t!("title-address-not-found"),
+            Kind::MethodNotAllowed => t!("title-method-not-allowed"),
+            Kind::BodyTooLarge => t!("title-body-too-large"),
+            Kind::QueryTooLong => t!("title-query-too-long"),
+            Kind::UnsupportedMediaType => t!("title-unsupported-media-type"),
+            Kind::UnclassifiableFile => t!("title-unclassifiable-file"),
+            Kind::InvalidData => t!("title-invalid-data"),
+            Kind::RateLimited => t!("title-rate-limited"),
+            Kind::Internal => t!("title-internal-error"),
+            Kind::Overloaded => t!("title-overloaded"),
+            Kind::Timeout => t!("title-timeout"),
         }
     }
 }
@@ -139,7 +115,7 @@ impl Kind {
 pub struct ApiError {
     pub status: StatusCode,
     kind: &'static str,
-    title: &'static str,
+    title: String,
     detail: String,
     /// Extension members (RFC 9457 section 3.2), e.g. the list of problems of refused data.
     extra: Option<serde_json::Map<String, Value>>,
@@ -147,11 +123,11 @@ pub struct ApiError {
 }
 impl ApiError {
     pub fn new(kind: Kind, detail: impl Into<String>) -> Self {
-        let (status, kind, title) = kind.describe();
+        let (status, slug) = kind.describe();
         Self {
             status,
-            kind,
-            title,
+            kind: slug,
+            title: kind.title(),
             detail: detail.into(),
             extra: None,
             retry_after: None,
@@ -186,11 +162,14 @@ impl ApiError {
 }
 impl From<QueryError> for ApiError {
     fn from(e: QueryError) -> Self {
-        let kind = Kind::Query {
-            slug: e.kind(),
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            kind: e.kind(),
             title: e.title(),
-        };
-        ApiError::new(kind, e.to_string())
+            detail: e.to_string(),
+            extra: None,
+            retry_after: None,
+        }
     }
 }
 impl IntoResponse for ApiError {

@@ -13,6 +13,8 @@ pub use notation::{Input, Notation, Understood, is_postcode_area, parse};
 
 use std::fmt;
 
+use crate::t;
+
 use crate::crs::{Crs, Rd, WEB_MERCATOR_MAX_LAT, Wgs84, transformer};
 
 /// RD New's domain (EPSG:28992 area of use, a little wider): x and y in metres.
@@ -96,97 +98,110 @@ impl QueryError {
         }
     }
 
-    /// A short title for the kind of problem.
-    pub fn title(&self) -> &'static str {
+    /// A short title for the kind of problem, in the current language.
+    pub fn title(&self) -> String {
         match self {
-            QueryError::Missing { .. } => "A required parameter is missing",
-            QueryError::NotANumber { .. } => "A coordinate is not a number",
-            QueryError::NotFinite { .. } => "A coordinate is not a finite number",
-            QueryError::OutOfRange { .. } => "A coordinate is out of range",
-            QueryError::LooksSwapped { .. } => "Latitude and longitude look swapped",
-            QueryError::LooksLikeRd { .. } => "RD New coordinates were given as latitude/longitude",
-            QueryError::LooksLikeWebMercator { .. } => {
-                "Web Mercator coordinates were given as latitude/longitude"
-            }
-            QueryError::LooksLikeDegrees { .. } => "Degrees were given as projected coordinates",
-            QueryError::UnknownCrs { .. } => "Unknown coordinate reference system",
-            QueryError::Conflicting => "Conflicting parameters",
-            QueryError::UnknownParameter { .. } => "Unknown parameter",
-            QueryError::Unreadable { .. } => "Unreadable coordinate",
+            QueryError::Missing { .. } => t!("title-missing-parameter"),
+            QueryError::NotANumber { .. } => t!("title-not-a-number"),
+            QueryError::NotFinite { .. } => t!("title-not-finite"),
+            QueryError::OutOfRange { .. } => t!("title-out-of-range"),
+            QueryError::LooksSwapped { .. } => t!("title-swapped-coordinates"),
+            QueryError::LooksLikeRd { .. } => t!("title-rd-given-as-wgs84"),
+            QueryError::LooksLikeWebMercator { .. } => t!("title-web-mercator-given-as-wgs84"),
+            QueryError::LooksLikeDegrees { .. } => t!("title-degrees-given-as-projected"),
+            QueryError::UnknownCrs { .. } => t!("title-unknown-crs"),
+            QueryError::Conflicting => t!("title-conflicting-parameters"),
+            QueryError::UnknownParameter { .. } => t!("title-unknown-parameter"),
+            QueryError::Unreadable { .. } => t!("title-unreadable-coordinate"),
         }
     }
 }
 
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        let text = match self {
             QueryError::Missing { param, hint } => {
-                write!(f, "parameter '{param}' is missing: {hint}")
+                t!("query-missing", param = *param, hint = hint)
             }
-            QueryError::NotANumber { param, value } => write!(
-                f,
-                "'{param}' must be a decimal number such as 50.8514, got '{value}'"
-            ),
+            QueryError::NotANumber { param, value } => {
+                t!("query-not-a-number", param = param, value = value)
+            }
             QueryError::NotFinite { param, value } => {
-                write!(f, "'{param}' must be a finite number, got '{value}'")
+                t!("query-not-finite", param = param, value = value)
             }
             QueryError::OutOfRange {
                 param,
                 value,
                 min,
                 max,
-            } => {
-                write!(f, "'{param}' = {value} is outside {min}..{max}")
-            }
-            QueryError::LooksSwapped { lat, lon } => write!(
-                f,
-                "lat={lat}, lon={lon} looks swapped: Maastricht lies at lat≈50.85, lon≈5.69; did you mean lat={lon}&lon={lat}?"
+            } => t!(
+                "query-out-of-range",
+                param = *param,
+                value = value.to_string(),
+                min = min.to_string(),
+                max = max.to_string()
+            ),
+            QueryError::LooksSwapped { lat, lon } => t!(
+                "query-swapped",
+                lat = lat.to_string(),
+                lon = lon.to_string()
             ),
             QueryError::LooksLikeRd { a, b } => {
                 let (x, y) = if a < b { (a, b) } else { (b, a) };
-                write!(
-                    f,
-                    "{a}, {b} are not degrees but look like RD New metres; send x={x}&y={y}&crs=EPSG:28992"
+                t!(
+                    "query-looks-like-rd",
+                    a = a.to_string(),
+                    b = b.to_string(),
+                    x = x.to_string(),
+                    y = y.to_string()
                 )
             }
             QueryError::LooksLikeWebMercator { a, b } => {
                 let (x, y) = if a < b { (a, b) } else { (b, a) };
-                write!(
-                    f,
-                    "{a}, {b} are not degrees but look like Web Mercator metres; send x={x}&y={y}&crs=EPSG:3857"
+                t!(
+                    "query-looks-like-web-mercator",
+                    a = a.to_string(),
+                    b = b.to_string(),
+                    x = x.to_string(),
+                    y = y.to_string()
                 )
             }
             QueryError::LooksLikeDegrees { x, y } => {
                 let (lat, lon) = if x > y { (x, y) } else { (y, x) };
-                write!(
-                    f,
-                    "x={x}, y={y} look like WGS84 degrees, not projected metres; send lat={lat}&lon={lon}"
+                t!(
+                    "query-looks-like-degrees",
+                    x = x.to_string(),
+                    y = y.to_string(),
+                    lat = lat.to_string(),
+                    lon = lon.to_string()
                 )
             }
-            QueryError::UnknownCrs { value } => write!(
-                f,
-                "unknown CRS '{value}': use EPSG:28992 (RD New), EPSG:3857 (Web Mercator) or EPSG:4326 (WGS84)"
-            ),
-            QueryError::Conflicting => write!(
-                f,
-                "give one of: q (free text), lat and lon (WGS84), or x and y (with crs)"
-            ),
+            QueryError::UnknownCrs { value } => t!("query-unknown-crs", value = value),
+            QueryError::Conflicting => t!("query-conflicting"),
             QueryError::UnknownParameter { name, hint, known } => {
-                write!(f, "unknown parameter '{name}'")?;
-                if let Some(h) = hint {
-                    write!(f, "; did you mean '{h}'?")?;
-                }
-                if known.is_empty() {
-                    write!(f, " (this endpoint takes no parameters)")
-                } else {
-                    write!(f, " (this endpoint takes: {})", known.join(", "))
+                let count = known.len();
+                let known = known.join(", ");
+                match hint {
+                    Some(h) => t!(
+                        "query-unknown-parameter-hint",
+                        name = name,
+                        hint = *h,
+                        known = known,
+                        count = count
+                    ),
+                    None => t!(
+                        "query-unknown-parameter",
+                        name = name,
+                        known = known,
+                        count = count
+                    ),
                 }
             }
-            QueryError::Unreadable { text, detail } => write!(
-                f,
-                "cannot read '{text}' as a place: {detail}. Examples: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 (RD New) · a Google Maps or OpenStreetMap link · geo:50.8514,5.6910"
-            ),
-        }
+            QueryError::Unreadable { text, detail } => {
+                t!("query-unreadable", text = text, detail = detail)
+            }
+        };
+        f.write_str(&text)
     }
 }
 

@@ -21,6 +21,7 @@ use super::{
     looks_like_web_mercator, within,
 };
 use crate::crs::{Crs, Rd, Wgs84, transformer};
+use crate::t;
 
 /// How a place was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
@@ -53,18 +54,19 @@ impl Notation {
         Notation::PlusCode,
     ];
 
-    pub fn describe(self) -> &'static str {
+    /// The notation's name for people, in the current language.
+    pub fn describe(self) -> String {
         match self {
-            Notation::DecimalDegrees => "decimal degrees (WGS84)",
-            Notation::DegreesMinutesSeconds => "degrees, minutes, seconds (WGS84)",
-            Notation::DegreesDecimalMinutes => "degrees and decimal minutes (WGS84)",
-            Notation::RdNew => "RD New metres (EPSG:28992)",
-            Notation::WebMercator => "Web Mercator metres (EPSG:3857)",
-            Notation::GeoUri => "geo: URI",
-            Notation::GoogleMapsLink => "Google Maps link",
-            Notation::OpenStreetMapLink => "OpenStreetMap link",
-            Notation::AppleMapsLink => "Apple Maps link",
-            Notation::PlusCode => "plus code (Open Location Code)",
+            Notation::DecimalDegrees => t!("notation-decimal-degrees"),
+            Notation::DegreesMinutesSeconds => t!("notation-dms"),
+            Notation::DegreesDecimalMinutes => t!("notation-decimal-minutes"),
+            Notation::RdNew => t!("notation-rd"),
+            Notation::WebMercator => t!("notation-web-mercator"),
+            Notation::GeoUri => t!("notation-geo-uri"),
+            Notation::GoogleMapsLink => t!("notation-google-link"),
+            Notation::OpenStreetMapLink => t!("notation-osm-link"),
+            Notation::AppleMapsLink => t!("notation-apple-link"),
+            Notation::PlusCode => t!("notation-plus-code"),
         }
     }
 }
@@ -127,10 +129,10 @@ fn parse_inner(t: &str) -> Result<Input, QueryError> {
         detail: detail.to_string(),
     };
     if t.is_empty() {
-        return Err(unreadable("the text is empty"));
+        return Err(unreadable(&t!("query-empty")));
     }
     if t.len() > 2048 {
-        return Err(unreadable("the text is longer than 2048 characters"));
+        return Err(unreadable(&t!("query-too-long", max = 2048)));
     }
     if let Some(link) = parse_link(t) {
         let (lat, lon, notation, note) = link?;
@@ -144,10 +146,13 @@ fn parse_inner(t: &str) -> Result<Input, QueryError> {
         let code = code.map_err(|d| unreadable(&d))?;
         let mut point = point_from_degrees(code.lat, code.lon, Notation::PlusCode, false)?;
         if let Input::Point(u) = &mut point {
+            let cell = t!(
+                "understood-plus-code-cell",
+                metres = format!("{:.0}", code.half_cell_m)
+            );
             u.understood_as = format!(
-                "{}; the centre of its cell, within {:.0} m{}",
+                "{}; {cell}{}",
                 u.understood_as,
-                code.half_cell_m,
                 code.note.map(|n| format!("; {n}")).unwrap_or_default()
             );
         }
@@ -205,7 +210,11 @@ fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
             understood_as: format!(
                 "{}: x {x}, y {y}{}",
                 Notation::RdNew.describe(),
-                if swapped { " (given as y, x)" } else { "" }
+                if swapped {
+                    format!(" ({})", t!("understood-given-as-y-x"))
+                } else {
+                    String::new()
+                }
             ),
         }));
     }
@@ -232,9 +241,11 @@ fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
     } else {
         return Err(QueryError::Unreadable {
             text: format!("{a} {b}"),
-            detail: format!(
-                "read the numbers {a} and {b}, but they are neither degrees (lat -90..90, lon -180..180), RD New metres (x {}..{}, y {}..{}) nor Web Mercator metres near the Netherlands",
-                RD_X.0, RD_X.1, RD_Y.0, RD_Y.1
+            detail: t!(
+                "query-neither-degrees-nor-metres",
+                a = a.to_string(),
+                b = b.to_string(),
+                range = format!("x {}..{}, y {}..{}", RD_X.0, RD_X.1, RD_Y.0, RD_Y.1)
             ),
         });
     };
@@ -248,9 +259,9 @@ fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
             "{}: lat {lat}, lon {lon}{}",
             Notation::DecimalDegrees.describe(),
             if swapped {
-                " (given as lon, lat: turned round)"
+                format!(" ({})", t!("understood-given-as-lon-lat"))
             } else {
-                ""
+                String::new()
             }
         ),
     }))
@@ -265,7 +276,8 @@ fn two_numbers(t: &str) -> Result<(f64, f64), String> {
         } else {
             s.to_string()
         };
-        super::parse_number("number", &s).map_err(|_| format!("'{s}' is not a number"))
+        super::parse_number("number", &s)
+            .map_err(|_| t!("query-not-a-number-word", word = s.as_str()))
     };
     let pair =
         |parts: &[&str]| -> Result<(f64, f64), String> { Ok((num(parts[0])?, num(parts[1])?)) };
@@ -277,9 +289,7 @@ fn two_numbers(t: &str) -> Result<(f64, f64), String> {
             .collect();
         return match parts.len() {
             2 => pair(&parts),
-            n => Err(format!(
-                "expected two numbers separated by ';', found {n} parts"
-            )),
+            n => Err(t!("query-semicolon-parts", count = n)),
         };
     }
     let words: Vec<&str> = t
@@ -290,10 +300,7 @@ fn two_numbers(t: &str) -> Result<(f64, f64), String> {
     if words.len() == 2 {
         return pair(&words);
     }
-    let count = |n: usize| match n {
-        1 => "found one number; a place needs two (latitude and longitude, or x and y)".to_string(),
-        n => format!("found {n} numbers; a place needs two (latitude and longitude, or x and y)"),
-    };
+    let count = |n: usize| t!("query-number-count", count = n);
     if !t.contains(',') {
         return Err(count(words.len()));
     }
@@ -366,7 +373,7 @@ fn number_after(s: &str, marker: &str) -> Option<f64> {
 
 /// Latitude, longitude, the notation, and a note when the link's coordinates are not a marked
 /// place.
-type LinkResult = Result<(f64, f64, Notation, Option<&'static str>), QueryError>;
+type LinkResult = Result<(f64, f64, Notation, Option<String>), QueryError>;
 
 fn parse_link(t: &str) -> Option<LinkResult> {
     let lower = t.to_ascii_lowercase();
@@ -379,9 +386,7 @@ fn parse_link(t: &str) -> Option<LinkResult> {
         return Some(
             lat_lon_text(coords)
                 .map(|(lat, lon)| (lat, lon, Notation::GeoUri, None))
-                .ok_or_else(|| {
-                    unreadable("a geo: URI is written geo:lat,lon (for example geo:50.8514,5.6910)")
-                }),
+                .ok_or_else(|| unreadable(&t!("query-geo-uri"))),
         );
     }
     let is_url =
@@ -397,9 +402,7 @@ fn parse_link(t: &str) -> Option<LinkResult> {
         .unwrap_or("")
         .to_string();
     if host.contains("goo.gl") {
-        return Some(Err(unreadable(
-            "shortened map links only resolve over the internet; open it in a browser and paste the full link or the coordinates",
-        )));
+        return Some(Err(unreadable(&t!("query-short-link"))));
     }
     if host.contains("google.") {
         if let (Some(lat), Some(lon)) = (number_after(t, "!3d"), number_after(t, "!4d")) {
@@ -425,14 +428,10 @@ fn parse_link(t: &str) -> Option<LinkResult> {
                 lat,
                 lon,
                 Notation::GoogleMapsLink,
-                Some(
-                    "the centre of the map view: the link marks no place, so the place meant may lie elsewhere on the screen; right-click the place and copy its coordinates to be sure",
-                ),
+                Some(t!("understood-map-centre")),
             )));
         }
-        return Some(Err(unreadable(
-            "this Google Maps link holds no coordinates (a search for a name or an address); right-click the place on the map and copy its coordinates",
-        )));
+        return Some(Err(unreadable(&t!("query-google-link-without-place"))));
     }
     if host.contains("openstreetmap.org") || host.contains("osm.org") {
         if let (Some(lat), Some(lon)) = (url_param(t, "mlat"), url_param(t, "mlon"))
@@ -448,9 +447,7 @@ fn parse_link(t: &str) -> Option<LinkResult> {
                 return Some(Ok((lat, lon, Notation::OpenStreetMapLink, None)));
             }
         }
-        return Some(Err(unreadable(
-            "this OpenStreetMap link holds no coordinates; use the link of a map view (#map=zoom/lat/lon) or a marker (mlat/mlon)",
-        )));
+        return Some(Err(unreadable(&t!("query-osm-link-without-place"))));
     }
     if host.contains("maps.apple") {
         for key in ["ll", "q", "coordinate", "sll"] {
@@ -458,13 +455,9 @@ fn parse_link(t: &str) -> Option<LinkResult> {
                 return Some(Ok((lat, lon, Notation::AppleMapsLink, None)));
             }
         }
-        return Some(Err(unreadable(
-            "this Apple Maps link holds no coordinates (ll=lat,lon)",
-        )));
+        return Some(Err(unreadable(&t!("query-apple-link-without-place"))));
     }
-    Some(Err(unreadable(
-        "links are understood from Google Maps, OpenStreetMap and Apple Maps, and geo: URIs",
-    )))
+    Some(Err(unreadable(&t!("query-unknown-link"))))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -504,7 +497,7 @@ fn parse_labelled(t: &str) -> Option<Result<Input, QueryError>> {
     let get = |v: Option<Result<f64, QueryError>>, name: &'static str| -> Result<f64, QueryError> {
         v.ok_or(QueryError::Missing {
             param: name,
-            hint: "labelled coordinates need both values (lat and lon, or x and y)".into(),
+            hint: t!("query-labelled-needs-both"),
         })?
     };
     Some((|| {
@@ -609,7 +602,9 @@ fn tokenize(t: &str) -> Result<Vec<Tok>, String> {
                     }
                 }
                 let s: String = chars[start..i].iter().collect::<String>().replace(',', ".");
-                let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+                let v: f64 = s
+                    .parse()
+                    .map_err(|_| t!("query-not-a-number-word", word = s.as_str()))?;
                 let decimals = s.split_once('.').map_or(0, |(_, d)| d.len().min(12) as u8);
                 out.push(Tok::Num(v, decimals));
                 continue;
@@ -636,16 +631,12 @@ fn tokenize(t: &str) -> Result<Vec<Tok>, String> {
                     'D' => out.push(Tok::Deg),
                     'M' => out.push(Tok::Min),
                     _ => {
-                        return Err(format!(
-                            "the letter '{c}' is not part of any coordinate notation"
-                        ));
+                        return Err(t!("query-stray-letter", letter = c.to_string()));
                     }
                 }
             }
             other => {
-                return Err(format!(
-                    "the character '{other}' is not part of any coordinate notation"
-                ));
+                return Err(t!("query-stray-character", character = other.to_string()));
             }
         }
         i += 1;
@@ -679,23 +670,25 @@ impl Angle {
                 (Some(Tok::Deg), _) | (None, 0) => (&mut deg, 1.0),
                 (Some(Tok::Min), _) | (None, 1) => (&mut min, 1.0 / 60.0),
                 (Some(Tok::Sec), _) | (None, 2) => (&mut sec, 1.0 / 3600.0),
-                _ => return Err("an angle has at most degrees, minutes and seconds".into()),
+                _ => return Err(t!("query-angle-too-many-parts")),
             };
             step = f64::min(step, unit_deg / 10f64.powi(i32::from(*decimals)));
             if slot.replace(*v).is_some() {
-                return Err("an angle names the same unit twice".into());
+                return Err(t!("query-angle-unit-twice"));
             }
         }
-        let deg: f64 = deg.ok_or("an angle needs degrees")?;
+        let deg: f64 = deg.ok_or_else(|| t!("query-angle-without-degrees"))?;
         let min = min.unwrap_or(0.0);
         let sec = sec.unwrap_or(0.0);
         if !(0.0..60.0).contains(&min) || !(0.0..60.0).contains(&sec) {
-            return Err(format!(
-                "minutes and seconds must be below 60 (read {min}' {sec}\")"
+            return Err(t!(
+                "query-angle-sixty",
+                minutes = min.to_string(),
+                seconds = sec.to_string()
             ));
         }
         if sec > 0.0 && min.fract() != 0.0 {
-            return Err("decimal minutes cannot be followed by seconds".into());
+            return Err(t!("query-angle-decimal-minutes-and-seconds"));
         }
         let magnitude = deg.abs() + min / 60.0 + sec / 3600.0;
         let negative = deg.is_sign_negative() || matches!(self.hemi, Some('S' | 'W' | 'Z'));
@@ -714,10 +707,7 @@ fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
     };
     let groups = group_angles(tokens).map_err(err)?;
     let [a, b] = groups.as_slice() else {
-        return Err(err(format!(
-            "found {} angles; a place needs two",
-            groups.len()
-        )));
+        return Err(err(t!("query-angle-count", count = groups.len())));
     };
     let (va, na, step_a) = a.value().map_err(err)?;
     let (vb, nb, step_b) = b.value().map_err(err)?;
@@ -728,11 +718,11 @@ fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
             Input::Point(mut u) => {
                 u.precision_m = Some(round_precision(precision_m));
                 if precision_m >= 50.0 {
-                    u.understood_as = format!(
-                        "{}; written to ±{:.0} m",
-                        u.understood_as,
-                        round_precision(precision_m)
+                    let precision = t!(
+                        "understood-written-to",
+                        metres = format!("{:.0}", round_precision(precision_m))
                     );
+                    u.understood_as = format!("{}; {precision}", u.understood_as);
                 }
                 Input::Point(u)
             }
@@ -750,10 +740,11 @@ fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
         None => None,
     };
     match (axis(a.hemi), axis(b.hemi)) {
-        (Some(x), Some(y)) if x == y => Err(err(format!(
-            "both angles are {}; one must be a latitude (N/S) and one a longitude (E/W)",
-            if x { "latitudes" } else { "longitudes" }
-        ))),
+        (Some(x), Some(y)) if x == y => Err(err(if x {
+            t!("query-two-latitudes")
+        } else {
+            t!("query-two-longitudes")
+        })),
         (Some(true), _) | (_, Some(false)) => {
             with_precision(point_from_degrees(va, vb, notation, false))
         }
@@ -765,7 +756,7 @@ fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
                 p.notation = notation;
                 p.understood_as = p
                     .understood_as
-                    .replace(Notation::DecimalDegrees.describe(), notation.describe());
+                    .replace(&Notation::DecimalDegrees.describe(), &notation.describe());
                 Ok(Input::Point(p))
             }
             other => Ok(other),
@@ -834,9 +825,7 @@ fn group_angles(tokens: &[Tok]) -> Result<Vec<Angle>, String> {
             4 => 2,
             6 => 3,
             n => {
-                return Err(format!(
-                    "found {n} numbers without marks; cannot tell degrees from minutes"
-                ));
+                return Err(t!("query-unmarked-numbers", count = n));
             }
         };
         return Ok(numbers

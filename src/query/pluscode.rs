@@ -7,6 +7,8 @@
 //! twenty symbols, five pairs of base-20 digits (latitude, longitude) that refine a cell from
 //! 20° down to 0.000125°, then optional grid digits that split a cell into 5 × 4.
 
+use crate::t;
+
 /// The twenty symbols, in value order.
 const ALPHABET: &[u8; 20] = b"23456789CFGHJMPQRVWX";
 /// Degrees of the first pair's cell; each further pair divides by 20.
@@ -62,46 +64,34 @@ fn decode_with(code: &str, town: &str) -> Result<Decoded, String> {
     let (before, after) = code.split_once('+').unwrap_or((code, ""));
     let padded = before.contains('0');
     if padded && !after.is_empty() {
-        return Err(format!(
-            "'{code}': a plus code padded with 0 ends at the +; nothing may follow it"
-        ));
+        return Err(t!("pluscode-padded-then-more", code = code));
     }
     if padded && !before.trim_end_matches('0').chars().all(|c| c != '0') {
-        return Err(format!(
-            "'{code}': the 0 padding must come last, before the +"
-        ));
+        return Err(t!("pluscode-padding-not-last", code = code));
     }
     if after.len() == 1 {
-        return Err(format!(
-            "'{code}': after the + come two or more symbols (e.g. +H5)"
-        ));
+        return Err(t!("pluscode-one-symbol-after-plus", code = code));
     }
     if before.len() == 8 {
         let first_lat = value(before.as_bytes()[0]).unwrap_or(0);
         let first_lon = value(before.as_bytes()[1]).unwrap_or(0);
         if first_lat > 8 || first_lon > 17 {
-            return Err(format!(
-                "'{code}' is not a plus code: its first two symbols lie beyond the poles or the date line"
-            ));
+            return Err(t!("pluscode-beyond-the-poles", code = code));
         }
         let mut d = decode_full(&format!("{}{after}", before.trim_end_matches('0')));
         if !town.is_empty() {
-            d.note = Some(format!("a full plus code; '{town}' was not needed"));
+            d.note = Some(t!("pluscode-town-not-needed", town = town));
         }
         return Ok(d);
     }
     // A short code: the symbols it leaves out are those of the reference place.
     if after.len() < 2 {
-        return Err(format!(
-            "'{code}': a short plus code has two or more symbols after the + (e.g. RQ2Q+H5)"
-        ));
+        return Err(t!("pluscode-short-needs-two-after-plus", code = code));
     }
     let known_town =
         town.is_empty() || crate::address::normalize::fold_words(town).concat() == "maastricht";
     if !known_town {
-        return Err(format!(
-            "'{code} {town}': a short plus code is completed from its town, and only Maastricht is covered; give the full code (eight symbols before the +, shown by Google Maps under the place's plus code)"
-        ));
+        return Err(t!("pluscode-other-town", code = code, town = town));
     }
     let missing = 8 - before.len();
     let prefix = encode_pairs(REFERENCE.0, REFERENCE.1, missing);
@@ -120,14 +110,12 @@ fn decode_with(code: &str, town: &str) -> Result<Decoded, String> {
     } else if REFERENCE.1 - d.lon > half {
         d.lon += cell;
     }
-    d.note = Some(format!(
-        "a short plus code, completed near {} as {prefix}{before}+{after}",
-        if town.is_empty() {
-            "Maastricht (no town given)"
-        } else {
-            town
-        }
-    ));
+    let full = format!("{prefix}{before}+{after}");
+    d.note = Some(if town.is_empty() {
+        t!("pluscode-completed-without-town", full = full)
+    } else {
+        t!("pluscode-completed", town = town, full = full)
+    });
     Ok(d)
 }
 

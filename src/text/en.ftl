@@ -1,0 +1,186 @@
+# English texts of wijkwijzer (the default language). Every message here has a Dutch twin in
+# nl.ftl with the same id and the same arguments; the test in src/text/tests.rs holds the two
+# files and the code to that. Arguments are written { $name }.
+
+## Problem titles, one per problem type (urn:wijkwijzer:problem:<slug>)
+
+title-missing-parameter = A required parameter is missing
+title-not-a-number = A coordinate is not a number
+title-not-finite = A coordinate is not a finite number
+title-out-of-range = A coordinate is out of range
+title-swapped-coordinates = Latitude and longitude look swapped
+title-rd-given-as-wgs84 = RD New coordinates were given as latitude/longitude
+title-web-mercator-given-as-wgs84 = Web Mercator coordinates were given as latitude/longitude
+title-degrees-given-as-projected = Degrees were given as projected coordinates
+title-unknown-crs = Unknown coordinate reference system
+title-conflicting-parameters = Conflicting parameters
+title-unknown-parameter = Unknown parameter
+title-unreadable-coordinate = Unreadable coordinate
+title-malformed-query = Malformed query string
+title-repeated-parameter = A parameter is given twice
+title-bad-parameter = A parameter cannot be read
+title-bad-limit = Bad limit
+title-unknown-layer = Unknown layer
+title-unknown-situation = Unknown situation
+title-malformed-form = Malformed form upload
+title-unreadable-address = The address cannot be read
+title-ambiguous-address = Several addresses match
+title-unauthorized = Missing or invalid credentials
+title-forbidden = The key may not do this
+title-not-found = No such endpoint
+title-unknown-area = Unknown area
+title-unknown-collection = Unknown collection
+title-date-not-covered = No data for that date
+title-address-not-found = No such address
+title-method-not-allowed = Method not allowed
+title-body-too-large = The body is too large
+title-query-too-long = Query string too long
+title-unsupported-media-type = Unsupported media type
+title-unclassifiable-file = The file cannot be classified
+title-invalid-data = The new data was refused
+title-rate-limited = Too many requests
+title-internal-error = Internal error
+title-overloaded = Too many requests in flight
+title-timeout = The request took too long
+
+## Reading a place from parameters and text
+
+query-missing = parameter '{ $param }' is missing: { $hint }
+query-not-a-number = '{ $param }' must be a decimal number such as 50.8514, got '{ $value }'
+query-not-finite = '{ $param }' must be a finite number, got '{ $value }'
+query-out-of-range = '{ $param }' = { $value } is outside { $min }..{ $max }
+query-swapped = lat={ $lat }, lon={ $lon } looks swapped: Maastricht lies at lat≈50.85, lon≈5.69; did you mean lat={ $lon }&lon={ $lat }?
+query-looks-like-rd = { $a }, { $b } are not degrees but look like RD New metres; send x={ $x }&y={ $y }&crs=EPSG:28992
+query-looks-like-web-mercator = { $a }, { $b } are not degrees but look like Web Mercator metres; send x={ $x }&y={ $y }&crs=EPSG:3857
+query-looks-like-degrees = x={ $x }, y={ $y } look like WGS84 degrees, not projected metres; send lat={ $lat }&lon={ $lon }
+query-unknown-crs = unknown CRS '{ $value }': use EPSG:28992 (RD New), EPSG:3857 (Web Mercator) or EPSG:4326 (WGS84)
+query-conflicting = give one of: q (free text), lat and lon (WGS84), or x and y (with crs)
+query-unknown-parameter = unknown parameter '{ $name }' { $count ->
+    [0] (this endpoint takes no parameters)
+   *[other] (this endpoint takes: { $known })
+}
+query-unknown-parameter-hint = unknown parameter '{ $name }'; did you mean '{ $hint }'? { $count ->
+    [0] (this endpoint takes no parameters)
+   *[other] (this endpoint takes: { $known })
+}
+query-unreadable = cannot read '{ $text }' as a place: { $detail }. Examples: 50.8514, 5.6910 · 50°51'05"N 5°41'28"E · 176395 317996 (RD New) · a Google Maps or OpenStreetMap link · geo:50.8514,5.6910
+query-empty = the text is empty
+query-too-long = the text is longer than { $max } characters
+query-neither-degrees-nor-metres = read the numbers { $a } and { $b }, but they are neither degrees (lat -90..90, lon -180..180), RD New metres ({ $range }) nor Web Mercator metres near the Netherlands
+query-not-a-number-word = '{ $word }' is not a number
+query-semicolon-parts = expected two numbers separated by ';', found { $count } parts
+query-number-count = { $count ->
+    [1] found one number; a place needs two (latitude and longitude, or x and y)
+   *[other] found { $count } numbers; a place needs two (latitude and longitude, or x and y)
+}
+query-geo-uri = a geo: URI is written geo:lat,lon (for example geo:50.8514,5.6910)
+query-short-link = shortened map links only resolve over the internet; open it in a browser and paste the full link or the coordinates
+query-google-link-without-place = this Google Maps link holds no coordinates (a search for a name or an address); right-click the place on the map and copy its coordinates
+query-osm-link-without-place = this OpenStreetMap link holds no coordinates; use the link of a map view (#map=zoom/lat/lon) or a marker (mlat/mlon)
+query-apple-link-without-place = this Apple Maps link holds no coordinates (ll=lat,lon)
+query-unknown-link = links are understood from Google Maps, OpenStreetMap and Apple Maps, and geo: URIs
+query-labelled-needs-both = labelled coordinates need both values (lat and lon, or x and y)
+query-stray-letter = the letter '{ $letter }' is not part of any coordinate notation
+query-stray-character = the character '{ $character }' is not part of any coordinate notation
+query-angle-too-many-parts = an angle has at most degrees, minutes and seconds
+query-angle-unit-twice = an angle names the same unit twice
+query-angle-without-degrees = an angle needs degrees
+query-angle-sixty = minutes and seconds must be below 60 (read { $minutes }' { $seconds }")
+query-angle-decimal-minutes-and-seconds = decimal minutes cannot be followed by seconds
+query-angle-count = found { $count } angles; a place needs two
+query-two-latitudes = both angles are latitudes; one must be a latitude (N/S) and one a longitude (E/W)
+query-two-longitudes = both angles are longitudes; one must be a latitude (N/S) and one a longitude (E/W)
+query-unmarked-numbers = found { $count } numbers without marks; cannot tell degrees from minutes
+
+## How a text was read (an answer's `understood.understood_as`)
+
+notation-decimal-degrees = decimal degrees (WGS84)
+notation-dms = degrees, minutes, seconds (WGS84)
+notation-decimal-minutes = degrees and decimal minutes (WGS84)
+notation-rd = RD New metres (EPSG:28992)
+notation-web-mercator = Web Mercator metres (EPSG:3857)
+notation-geo-uri = geo: URI
+notation-google-link = Google Maps link
+notation-osm-link = OpenStreetMap link
+notation-apple-link = Apple Maps link
+notation-plus-code = plus code (Open Location Code)
+understood-given-as-y-x = given as y, x
+understood-given-as-lon-lat = given as lon, lat: turned round
+understood-map-centre = the centre of the map view: the link marks no place, so the place meant may lie elsewhere on the screen; right-click the place and copy its coordinates to be sure
+understood-plus-code-cell = the centre of its cell, within { $metres } m
+understood-written-to = written to ±{ $metres } m
+
+## Plus codes
+
+pluscode-padded-then-more = '{ $code }': a plus code padded with 0 ends at the +; nothing may follow it
+pluscode-padding-not-last = '{ $code }': the 0 padding must come last, before the +
+pluscode-one-symbol-after-plus = '{ $code }': after the + come two or more symbols (e.g. +H5)
+pluscode-beyond-the-poles = '{ $code }' is not a plus code: its first two symbols lie beyond the poles or the date line
+pluscode-town-not-needed = a full plus code; '{ $town }' was not needed
+pluscode-short-needs-two-after-plus = '{ $code }': a short plus code has two or more symbols after the + (e.g. RQ2Q+H5)
+pluscode-other-town = '{ $code } { $town }': a short plus code is completed from its town, and only Maastricht is covered; give the full code (eight symbols before the +, shown by Google Maps under the place's plus code)
+pluscode-completed = a short plus code, completed near { $town } as { $full }
+pluscode-completed-without-town = a short plus code, completed near Maastricht (no town given) as { $full }
+
+## Finding an address or a named place
+
+address-empty = the address is empty
+address-too-long = the address is longer than { $max } characters
+address-bad-postcode = postcode '{ $postcode }' is not a Dutch postcode: four digits and two letters, e.g. 6211CK
+address-empty-street = the street is empty: give a street with the number (Brusselsepoort 45)
+address-number-alone = a house number alone is not an address: add the street (Brusselsepoort 45) or the postcode (6216CG 45)
+address-nothing = give a street and number (Brusselsepoort 45) or a postcode and number (6216CG 45)
+address-no-such-postcode = no address has postcode { $postcode }
+address-number-missing = { $address } does not exist; the nearest numbers are listed
+address-number-only-with-suffix = { $address } exists only as { $forms }: say which one
+address-unknown-woonplaats = no woonplaats named '{ $woonplaats }' is among the loaded addresses ({ $known }): the place may lie outside the covered area; without it: { $reason }
+address-exists-elsewhere = no woonplaats named '{ $woonplaats }' is known; the address exists elsewhere
+address-in-several-woonplaatsen = '{ $address }' exists in { $count } places: add the woonplaats or the postcode
+address-no-street-in = no street named '{ $street }' in '{ $woonplaats }'
+address-no-street = no street named '{ $street }' (nor within two typing errors) among the { $count } loaded addresses
+address-streets-starting-so = streets starting so: { $streets }
+address-several-streets = '{ $street }' names { $count } streets: add the woonplaats, a number or the postcode
+address-no-postcode-area = no loaded address has a postcode starting with { $digits } (the { $count } loaded addresses cover { $source })
+address-long-huisletter = huisletter '{ $huisletter }' must be one letter (BAG); put longer additions in toevoeging
+address-number-with-suffix = huisnummer '{ $huisnummer }' already has a suffix; give the number alone with huisletter/toevoeging
+address-huisletter-not-a-letter = huisletter '{ $huisletter }' is not a letter A-Z
+address-bad-toevoeging = toevoeging '{ $toevoeging }' must be 1 to 4 letters or digits (BAG huisnummertoevoeging)
+address-no-house-number = '{ $text }' does not start with a house number
+address-house-number-range = house number '{ $number }' is not 1 to 99999
+address-too-much-after-number = '{ $text }' has more after the number than a huisletter and a toevoeging
+address-place-namesakes = '{ $text }' names { $count } places: add the street, e.g. '{ $example }', or give the address
+address-place-namesakes-without-street = '{ $text }' names { $count } places: give the address
+note-address-wins-over-place = '{ $text }' also names { $count ->
+    [1] { $place }
+   *[other] { $count } places
+}: answered as the address, which exists
+note-address-wins-over-similar-place = '{ $text }' is also close to the name of { $count ->
+    [1] { $place }
+   *[other] { $count } places
+}: answered as the address, which exists
+note-places-together = { $count } places share this name, all within { $metres } m: answered with the first
+note-fuzzy-place = '{ $text }' read as the place named '{ $name }' ({ $edits ->
+    [1] 1 letter
+   *[other] { $edits } letters
+} different)
+note-near-word = '{ $word }' read as near: the answer is for { $address } itself
+note-number-range = { $first } to { $last } read as a range of house numbers: { $number } is the first of them that exists
+label-postcode = postcode { $postcode }, { $place } ({ $count } addresses)
+label-street = { $street }, { $place } (street, { $count } addresses)
+label-postcode-area = postcode area { $digits }, { $place } ({ $count } addresses)
+
+## Answers
+
+answer-near = Just outside the covered area ({ $distance } m), within the { $tolerance } m that its generalised boundaries may be off: answered with the nearest area, { $area } ({ $coverage }).
+answer-boundary = On an area boundary; assigned to { $area } by the tie-break rule (lowest buurt code wins).
+answer-inside = Inside { $area } ({ $coverage }).
+answer-outside-nearest = Outside the coverage of wijkwijzer ({ $coverage }); the nearest area is { $area }, { $distance } m away.
+answer-outside = Outside the coverage of wijkwijzer ({ $coverage }).
+answer-also-possible = The text gives the place to ±{ $metres } m; within that it may also lie in { $areas }: give it more precisely (seconds, or decimal minutes).
+outside-coverage = outside coverage
+address-contradiction-street = '{ $text }' contradicts itself: the postcode and number lie in { $here }, the street in { $there }; say which is right
+address-contradiction-postcode = '{ $text }' contradicts itself: the street and number lie in { $here }, the postcode in { $there }; say which is right
+address-spans-areas = '{ $text }' spans { $count } areas ({ $areas }): give a house number
+as-of-malformed = '{ $text }' is not a date; give it as YYYY-MM-DD, e.g. 2021-06-01 (default: today)
+as-of-before-the-data = { $day } is before the data, which covers { $from } onwards; give { $from } or a later date
+situation-unknown = unknown situation '{ $id }'; use one of: { $known }

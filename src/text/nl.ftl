@@ -1,0 +1,186 @@
+# Nederlandse teksten van wijkwijzer. Elk bericht heeft hier dezelfde id en dezelfde argumenten
+# als in en.ftl; de test in src/text/tests.rs bewaakt dat. De gemeente kan deze teksten hier
+# verbeteren zonder de code te raken.
+
+## Titels van problemen, één per soort (urn:wijkwijzer:problem:<slug>)
+
+title-missing-parameter = Er ontbreekt een verplichte parameter
+title-not-a-number = Een coördinaat is geen getal
+title-not-finite = Een coördinaat is geen eindig getal
+title-out-of-range = Een coördinaat ligt buiten het bereik
+title-swapped-coordinates = Breedte- en lengtegraad lijken verwisseld
+title-rd-given-as-wgs84 = RD-coördinaten zijn als breedte-/lengtegraad opgegeven
+title-web-mercator-given-as-wgs84 = Web Mercator-coördinaten zijn als breedte-/lengtegraad opgegeven
+title-degrees-given-as-projected = Graden zijn als geprojecteerde coördinaten opgegeven
+title-unknown-crs = Onbekend coördinaatstelsel
+title-conflicting-parameters = Parameters spreken elkaar tegen
+title-unknown-parameter = Onbekende parameter
+title-unreadable-coordinate = Plaats niet leesbaar
+title-malformed-query = Onleesbare querystring
+title-repeated-parameter = Een parameter is twee keer opgegeven
+title-bad-parameter = Een parameter is niet te lezen
+title-bad-limit = Ongeldige limiet
+title-unknown-layer = Onbekende laag
+title-unknown-situation = Onbekende situatie
+title-malformed-form = Onleesbaar formulier
+title-unreadable-address = Het adres is niet te lezen
+title-ambiguous-address = Meerdere adressen passen
+title-unauthorized = Geen of ongeldige sleutel
+title-forbidden = De sleutel mag dit niet
+title-not-found = Dit endpoint bestaat niet
+title-unknown-area = Onbekend gebied
+title-unknown-collection = Onbekende collectie
+title-date-not-covered = Geen gegevens voor die datum
+title-address-not-found = Adres niet gevonden
+title-method-not-allowed = Methode niet toegestaan
+title-body-too-large = De inhoud is te groot
+title-query-too-long = Querystring te lang
+title-unsupported-media-type = Niet ondersteund mediatype
+title-unclassifiable-file = Het bestand kan niet worden ingedeeld
+title-invalid-data = De nieuwe gegevens zijn geweigerd
+title-rate-limited = Te veel verzoeken
+title-internal-error = Interne fout
+title-overloaded = Te veel verzoeken tegelijk
+title-timeout = Het verzoek duurde te lang
+
+## Een plaats lezen uit parameters en tekst
+
+query-missing = parameter '{ $param }' ontbreekt: { $hint }
+query-not-a-number = '{ $param }' moet een decimaal getal zijn, zoals 50.8514; ontvangen: '{ $value }'
+query-not-finite = '{ $param }' moet een eindig getal zijn; ontvangen: '{ $value }'
+query-out-of-range = '{ $param }' = { $value } ligt buiten { $min }..{ $max }
+query-swapped = lat={ $lat }, lon={ $lon } lijkt verwisseld: Maastricht ligt op lat≈50.85, lon≈5.69; bedoelt u lat={ $lon }&lon={ $lat }?
+query-looks-like-rd = { $a }, { $b } zijn geen graden maar lijken RD-meters; stuur x={ $x }&y={ $y }&crs=EPSG:28992
+query-looks-like-web-mercator = { $a }, { $b } zijn geen graden maar lijken Web Mercator-meters; stuur x={ $x }&y={ $y }&crs=EPSG:3857
+query-looks-like-degrees = x={ $x }, y={ $y } lijken WGS84-graden, geen geprojecteerde meters; stuur lat={ $lat }&lon={ $lon }
+query-unknown-crs = onbekend coördinaatstelsel '{ $value }': gebruik EPSG:28992 (RD), EPSG:3857 (Web Mercator) of EPSG:4326 (WGS84)
+query-conflicting = geef één van: q (vrije tekst), lat en lon (WGS84), of x en y (met crs)
+query-unknown-parameter = onbekende parameter '{ $name }' { $count ->
+    [0] (dit endpoint neemt geen parameters)
+   *[other] (dit endpoint neemt: { $known })
+}
+query-unknown-parameter-hint = onbekende parameter '{ $name }'; bedoelt u '{ $hint }'? { $count ->
+    [0] (dit endpoint neemt geen parameters)
+   *[other] (dit endpoint neemt: { $known })
+}
+query-unreadable = '{ $text }' is niet te lezen als plaats: { $detail }. Voorbeelden: 50.8514, 5.6910 · 50°51'05"N 5°41'28"E · 176395 317996 (RD) · een link van Google Maps of OpenStreetMap · geo:50.8514,5.6910
+query-empty = de tekst is leeg
+query-too-long = de tekst is langer dan { $max } tekens
+query-neither-degrees-nor-metres = de getallen { $a } en { $b } gelezen, maar dat zijn geen graden (lat -90..90, lon -180..180), geen RD-meters ({ $range }) en geen Web Mercator-meters bij Nederland
+query-not-a-number-word = '{ $word }' is geen getal
+query-semicolon-parts = twee getallen gescheiden door ';' verwacht, { $count } delen gevonden
+query-number-count = { $count ->
+    [1] één getal gevonden; een plaats heeft er twee nodig (breedte- en lengtegraad, of x en y)
+   *[other] { $count } getallen gevonden; een plaats heeft er twee nodig (breedte- en lengtegraad, of x en y)
+}
+query-geo-uri = een geo:-URI schrijf je als geo:lat,lon (bijvoorbeeld geo:50.8514,5.6910)
+query-short-link = verkorte kaartlinks zijn alleen via internet te volgen; open de link in een browser en plak de volledige link of de coördinaten
+query-google-link-without-place = deze Google Maps-link bevat geen coördinaten (een zoekopdracht naar een naam of adres); klik met de rechtermuisknop op de plaats op de kaart en kopieer de coördinaten
+query-osm-link-without-place = deze OpenStreetMap-link bevat geen coördinaten; gebruik de link van een kaartbeeld (#map=zoom/lat/lon) of van een markering (mlat/mlon)
+query-apple-link-without-place = deze Apple Maps-link bevat geen coördinaten (ll=lat,lon)
+query-unknown-link = links worden gelezen van Google Maps, OpenStreetMap en Apple Maps, en geo:-URI's
+query-labelled-needs-both = benoemde coördinaten hebben beide waarden nodig (lat en lon, of x en y)
+query-stray-letter = de letter '{ $letter }' hoort bij geen enkele schrijfwijze van coördinaten
+query-stray-character = het teken '{ $character }' hoort bij geen enkele schrijfwijze van coördinaten
+query-angle-too-many-parts = een hoek heeft hooguit graden, minuten en seconden
+query-angle-unit-twice = een hoek noemt dezelfde eenheid twee keer
+query-angle-without-degrees = een hoek heeft graden nodig
+query-angle-sixty = minuten en seconden moeten onder de 60 liggen ({ $minutes }' { $seconds }" gelezen)
+query-angle-decimal-minutes-and-seconds = na decimale minuten kunnen geen seconden volgen
+query-angle-count = { $count } hoeken gevonden; een plaats heeft er twee nodig
+query-two-latitudes = beide hoeken zijn breedtegraden; één moet een breedtegraad (N/Z) zijn en één een lengtegraad (O/W)
+query-two-longitudes = beide hoeken zijn lengtegraden; één moet een breedtegraad (N/Z) zijn en één een lengtegraad (O/W)
+query-unmarked-numbers = { $count } getallen zonder tekens gevonden; graden en minuten zijn niet van elkaar te onderscheiden
+
+## Hoe een tekst gelezen is (`understood.understood_as` in een antwoord)
+
+notation-decimal-degrees = decimale graden (WGS84)
+notation-dms = graden, minuten, seconden (WGS84)
+notation-decimal-minutes = graden en decimale minuten (WGS84)
+notation-rd = RD-meters (EPSG:28992)
+notation-web-mercator = Web Mercator-meters (EPSG:3857)
+notation-geo-uri = geo:-URI
+notation-google-link = Google Maps-link
+notation-osm-link = OpenStreetMap-link
+notation-apple-link = Apple Maps-link
+notation-plus-code = pluscode (Open Location Code)
+understood-given-as-y-x = opgegeven als y, x
+understood-given-as-lon-lat = opgegeven als lon, lat: omgedraaid
+understood-map-centre = het midden van het kaartbeeld: de link markeert geen plaats, dus de bedoelde plaats kan elders op het scherm liggen; klik met de rechtermuisknop op de plaats en kopieer de coördinaten om zeker te zijn
+understood-plus-code-cell = het midden van de cel, binnen { $metres } m
+understood-written-to = opgegeven tot op ±{ $metres } m
+
+## Pluscodes
+
+pluscode-padded-then-more = '{ $code }': een pluscode die met 0 is aangevuld, eindigt bij de +; daarna mag niets volgen
+pluscode-padding-not-last = '{ $code }': de aanvulling met 0 moet als laatste komen, vóór de +
+pluscode-one-symbol-after-plus = '{ $code }': na de + komen twee of meer tekens (bijv. +H5)
+pluscode-beyond-the-poles = '{ $code }' is geen pluscode: de eerste twee tekens liggen voorbij de polen of de datumgrens
+pluscode-town-not-needed = een volledige pluscode; '{ $town }' was niet nodig
+pluscode-short-needs-two-after-plus = '{ $code }': een korte pluscode heeft twee of meer tekens na de + (bijv. RQ2Q+H5)
+pluscode-other-town = '{ $code } { $town }': een korte pluscode wordt aangevuld vanuit de plaatsnaam, en alleen Maastricht valt binnen het gebied; geef de volledige code (acht tekens vóór de +, door Google Maps getoond onder de pluscode van de plaats)
+pluscode-completed = een korte pluscode, aangevuld bij { $town } tot { $full }
+pluscode-completed-without-town = een korte pluscode, aangevuld bij Maastricht (geen plaats opgegeven) tot { $full }
+
+## Een adres of een plaats met een naam vinden
+
+address-empty = het adres is leeg
+address-too-long = het adres is langer dan { $max } tekens
+address-bad-postcode = postcode '{ $postcode }' is geen Nederlandse postcode: vier cijfers en twee letters, bijv. 6211CK
+address-empty-street = de straat is leeg: geef een straat met huisnummer (Brusselsepoort 45)
+address-number-alone = een huisnummer alleen is geen adres: voeg de straat toe (Brusselsepoort 45) of de postcode (6216CG 45)
+address-nothing = geef een straat en huisnummer (Brusselsepoort 45) of een postcode en huisnummer (6216CG 45)
+address-no-such-postcode = geen adres heeft postcode { $postcode }
+address-number-missing = { $address } bestaat niet; de dichtstbijzijnde huisnummers staan erbij
+address-number-only-with-suffix = { $address } bestaat alleen als { $forms }: zeg welke
+address-unknown-woonplaats = geen woonplaats '{ $woonplaats }' onder de geladen adressen ({ $known }): de plaats ligt misschien buiten het gebied; zonder woonplaats: { $reason }
+address-exists-elsewhere = geen woonplaats '{ $woonplaats }' bekend; het adres bestaat elders
+address-in-several-woonplaatsen = '{ $address }' bestaat in { $count } woonplaatsen: voeg de woonplaats of de postcode toe
+address-no-street-in = geen straat '{ $street }' in '{ $woonplaats }'
+address-no-street = geen straat '{ $street }' (ook niet met twee tikfouten) onder de { $count } geladen adressen
+address-streets-starting-so = straten die zo beginnen: { $streets }
+address-several-streets = '{ $street }' is de naam van { $count } straten: voeg de woonplaats, een huisnummer of de postcode toe
+address-no-postcode-area = geen geladen adres heeft een postcode die begint met { $digits } (de { $count } geladen adressen beslaan { $source })
+address-long-huisletter = huisletter '{ $huisletter }' moet één letter zijn (BAG); zet langere toevoegingen in toevoeging
+address-number-with-suffix = huisnummer '{ $huisnummer }' heeft al een toevoeging; geef het nummer alleen, met huisletter/toevoeging apart
+address-huisletter-not-a-letter = huisletter '{ $huisletter }' is geen letter A-Z
+address-bad-toevoeging = toevoeging '{ $toevoeging }' moet 1 tot 4 letters of cijfers zijn (BAG-huisnummertoevoeging)
+address-no-house-number = '{ $text }' begint niet met een huisnummer
+address-house-number-range = huisnummer '{ $number }' ligt niet tussen 1 en 99999
+address-too-much-after-number = '{ $text }' heeft na het nummer meer dan een huisletter en een toevoeging
+address-place-namesakes = '{ $text }' is de naam van { $count } plaatsen: voeg de straat toe, bijv. '{ $example }', of geef het adres
+address-place-namesakes-without-street = '{ $text }' is de naam van { $count } plaatsen: geef het adres
+note-address-wins-over-place = '{ $text }' is ook de naam van { $count ->
+    [1] { $place }
+   *[other] { $count } plaatsen
+}: beantwoord als het adres, dat bestaat
+note-address-wins-over-similar-place = '{ $text }' lijkt ook op de naam van { $count ->
+    [1] { $place }
+   *[other] { $count } plaatsen
+}: beantwoord als het adres, dat bestaat
+note-places-together = { $count } plaatsen hebben deze naam, alle binnen { $metres } m: beantwoord met de eerste
+note-fuzzy-place = '{ $text }' gelezen als de plaats '{ $name }' ({ $edits ->
+    [1] 1 letter
+   *[other] { $edits } letters
+} anders)
+note-near-word = '{ $word }' gelezen als "in de buurt van": het antwoord geldt voor { $address } zelf
+note-number-range = { $first } tot en met { $last } gelezen als een reeks huisnummers: { $number } is de eerste die bestaat
+label-postcode = postcode { $postcode }, { $place } ({ $count } adressen)
+label-street = { $street }, { $place } (straat, { $count } adressen)
+label-postcode-area = postcodegebied { $digits }, { $place } ({ $count } adressen)
+
+## Antwoorden
+
+answer-near = Net buiten het gebied ({ $distance } m), binnen de { $tolerance } m die de vereenvoudigde grenzen kunnen afwijken: beantwoord met het dichtstbijzijnde gebied, { $area } ({ $coverage }).
+answer-boundary = Op een gebiedsgrens; toegewezen aan { $area } volgens de vaste regel (de laagste buurtcode wint).
+answer-inside = In { $area } ({ $coverage }).
+answer-outside-nearest = Buiten het gebied van wijkwijzer ({ $coverage }); het dichtstbijzijnde gebied is { $area }, op { $distance } m.
+answer-outside = Buiten het gebied van wijkwijzer ({ $coverage }).
+answer-also-possible = De tekst geeft de plaats op ±{ $metres } m; binnen die marge kan ze ook in { $areas } liggen: geef haar nauwkeuriger (seconden, of decimale minuten).
+outside-coverage = buiten het gebied
+address-contradiction-street = '{ $text }' spreekt zichzelf tegen: postcode en huisnummer liggen in { $here }, de straat in { $there }; zeg wat juist is
+address-contradiction-postcode = '{ $text }' spreekt zichzelf tegen: straat en huisnummer liggen in { $here }, de postcode in { $there }; zeg wat juist is
+address-spans-areas = '{ $text }' beslaat { $count } gebieden ({ $areas }): geef een huisnummer
+as-of-malformed = '{ $text }' is geen datum; geef die als JJJJ-MM-DD, bijv. 2021-06-01 (standaard: vandaag)
+as-of-before-the-data = { $day } ligt vóór de gegevens, die vanaf { $from } gelden; geef { $from } of een latere datum
+situation-unknown = onbekende situatie '{ $id }'; kies uit: { $known }
