@@ -104,9 +104,9 @@ impl Caller {
 /// A presented key that matches no entry, or an unusable `Authorization` header.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
-    #[error("the Authorization header must be 'Bearer <key>'")]
+    #[error("{}", crate::t!("auth-malformed"))]
     Malformed,
-    #[error("the API key is not valid")]
+    #[error("{}", crate::t!("auth-unknown-key"))]
     UnknownKey,
 }
 

@@ -52,9 +52,7 @@ pub enum Crs {
 
 /// A CRS name that wijkwijzer does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown CRS '{0}': use EPSG:4326 (WGS84 lat/lon), EPSG:28992 (RD New x/y) or EPSG:3857 (Web Mercator x/y)"
-)]
+#[error("{}", crate::t!("crs-unknown", name = .0))]
 pub struct UnknownCrs(pub String);
 
 impl Crs {

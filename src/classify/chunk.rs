@@ -28,6 +28,8 @@ pub(crate) fn pipeline<R: Read, W: Write>(
     // memory freed and asked for again per chunk came back from the kernel as fresh pages,
     // and zeroing those took a sixth of a run.
     let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    // Rows are classified on other threads: they write their messages in the caller's language.
+    let lang = crate::text::current();
     let classify = |chunk: &Chunk| -> Vec<(Vec<u8>, Counts)> {
         chunk
             .pieces()
@@ -40,7 +42,7 @@ pub(crate) fn pipeline<R: Read, W: Write>(
                     .unwrap_or_default();
                 bytes.reserve(piece.len() * 8);
                 let mut counts = Counts::new(areas);
-                work(piece, &mut bytes, &mut counts);
+                crate::text::sync_scope(lang, || work(piece, &mut bytes, &mut counts));
                 (bytes, counts)
             })
             .collect()

@@ -12,6 +12,7 @@
 
 use crate::crs::{Crs, Rd};
 use crate::query::{check_projected, check_wgs84, closest_name, name_form};
+use crate::t;
 
 /// The batch parameters: where the place is in each row, and which columns to add.
 #[derive(Debug, Clone, Default, PartialEq, clap::Args, serde::Deserialize, utoipa::IntoParams)]
@@ -211,15 +212,20 @@ impl Place {
             .collect::<Vec<_>>()
             .join(", ");
         match self {
-            Place::Xy { crs, .. } => format!("x/y ({crs}) from {cols}"),
+            Place::Xy { crs, .. } => t!(
+                "columns-from",
+                kind = format!("x/y ({crs})"),
+                columns = cols
+            ),
             Place::Street {
                 woonplaats: Some(w),
                 ..
-            } => format!(
-                "street from {cols} (woonplaats '{}')",
-                names.get(*w).map(String::as_str).unwrap_or("?")
+            } => t!(
+                "columns-street-from",
+                columns = cols,
+                woonplaats = names.get(*w).map(String::as_str).unwrap_or("?")
             ),
-            other => format!("{} from {cols}", other.kind().as_str()),
+            other => t!("columns-from", kind = other.kind().as_str(), columns = cols),
         }
     }
 }
@@ -303,10 +309,10 @@ pub enum ColumnProblem {
 impl ColumnProblem {
     pub fn detail(&self, door: Door) -> String {
         match self {
-            ColumnProblem::NoPlace { columns } => format!(
-                "cannot tell which columns hold the place: no lat/lon, x/y, postcode/huisnummer, straat/huisnummer or address columns among: {}. Name them with {}",
-                columns.join(", "),
-                [
+            ColumnProblem::NoPlace { columns } => t!(
+                "columns-no-place",
+                columns = columns.join(", "),
+                options = [
                     "lat",
                     "lon",
                     "x",
@@ -327,18 +333,21 @@ impl ColumnProblem {
                 columns,
             } => {
                 let near = closest_name(given, columns.iter().map(String::as_str));
-                format!(
-                    "{} names column '{given}', but the header has no such column{} (columns: {})",
-                    door.option(option),
-                    near.map(|c| format!("; did you mean '{c}'?"))
-                        .unwrap_or_default(),
-                    columns.join(", ")
+                let near = near
+                    .map(|c| format!("; {}", t!("did-you-mean", name = c)))
+                    .unwrap_or_default();
+                t!(
+                    "columns-no-such-column",
+                    option = door.option(option),
+                    given = given,
+                    near = near,
+                    columns = columns.join(", ")
                 )
             }
-            ColumnProblem::Half { have, need } => format!(
-                "{} is given without {}: name both columns",
-                door.option(have),
-                door.option(need)
+            ColumnProblem::Half { have, need } => t!(
+                "columns-half",
+                have = door.option(have),
+                need = door.option(need)
             ),
             ColumnProblem::BadValue { option, reason } => {
                 format!("{}: {reason}", door.option(option))
@@ -548,9 +557,10 @@ pub(crate) fn judge_coordinates(
                         .count()
                 };
                 if fits(true) > fits(false) {
-                    notes.push(format!(
-                        "the columns '{}' and '{}' hold each other's values (latitudes near 50.85 are in '{}'): read swapped",
-                        names[*lat], names[*lon], names[*lon]
+                    notes.push(t!(
+                        "columns-lat-lon-swapped",
+                        lat = &names[*lat],
+                        lon = &names[*lon]
                     ));
                     std::mem::swap(lat, lon);
                 }
@@ -579,17 +589,16 @@ pub(crate) fn judge_coordinates(
                 }
                 let (_, c, swap) = best;
                 if c != *crs {
-                    notes.push(format!(
-                        "the values of '{}' and '{}' are {c} coordinates, not RD New: read as {c}",
-                        names[*x], names[*y]
+                    notes.push(t!(
+                        "columns-other-crs",
+                        x = &names[*x],
+                        y = &names[*y],
+                        crs = c.to_string()
                     ));
                     *crs = c;
                 }
                 if swap {
-                    notes.push(format!(
-                        "the columns '{}' and '{}' hold each other's values: read swapped",
-                        names[*x], names[*y]
-                    ));
+                    notes.push(t!("columns-x-y-swapped", x = &names[*x], y = &names[*y]));
                     std::mem::swap(x, y);
                 }
             }

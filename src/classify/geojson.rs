@@ -24,6 +24,7 @@ use super::row::{Cell, Classifier, Located, Refusal, Status, bad_coordinate, mis
 use super::{ClassifyError, Options, Summary, finish, output_columns};
 use crate::crs::Crs;
 use crate::resolve::{On, Resolver};
+use crate::t;
 
 /// A JSON object's members in document order, each value as its raw text.
 struct Members(Vec<(String, Box<RawValue>)>);
@@ -128,7 +129,7 @@ pub fn classify_geojson<R: Read, W: Write>(
             .map_err(ClassifyError::Columns)?
             .unwrap_or(Crs::Wgs84);
         let c = geometry_classifier(on, opts)?;
-        summary.columns = format!("newline-delimited GeoJSON, Point geometry ({crs})");
+        summary.columns = t!("columns-geojson-seq", crs = crs.to_string());
         let counts = pipeline(
             &mut reader,
             chunk,
@@ -161,7 +162,7 @@ pub fn classify_geojson<R: Read, W: Write>(
     let doc: Members =
         serde_json::from_slice(trim_json(&all)).map_err(|e| not_geojson(e.to_string()))?;
     if doc.get("type").map(|t| t.get()) != Some("\"FeatureCollection\"") {
-        return Err(not_geojson("its type is not \"FeatureCollection\"".into()));
+        return Err(not_geojson(t!("classify-not-a-feature-collection")));
     }
     let features: Vec<Box<RawValue>> = match doc.get("features") {
         Some(f) => {
@@ -176,26 +177,29 @@ pub fn classify_geojson<R: Read, W: Write>(
         .or_else(|| named_crs(&doc))
         .unwrap_or(Crs::Wgs84);
     let c = geometry_classifier(on, opts)?;
-    summary.columns = format!("GeoJSON FeatureCollection, Point geometry ({crs})");
+    summary.columns = t!("columns-geojson", crs = crs.to_string());
+    let lang = crate::text::current();
     let parts: Vec<(Vec<u8>, Counts)> = features
         .par_iter()
         .with_min_len(256)
         .map(|f| {
-            let mut bytes = Vec::with_capacity(f.get().len() + 400);
-            let mut counts = Counts::new(c.base_areas());
-            let mut buffer = vec![None; c.layers];
-            if !c.feature(
-                f.get().as_bytes(),
-                crs,
-                &mut bytes,
-                &mut buffer,
-                &mut counts,
-            ) {
-                bytes.clear();
-                bytes.extend_from_slice(f.get().as_bytes());
-                counts.count(Status::BadFeature, None, None);
-            }
-            (bytes, counts)
+            crate::text::sync_scope(lang, || {
+                let mut bytes = Vec::with_capacity(f.get().len() + 400);
+                let mut counts = Counts::new(c.base_areas());
+                let mut buffer = vec![None; c.layers];
+                if !c.feature(
+                    f.get().as_bytes(),
+                    crs,
+                    &mut bytes,
+                    &mut buffer,
+                    &mut counts,
+                ) {
+                    bytes.clear();
+                    bytes.extend_from_slice(f.get().as_bytes());
+                    counts.count(Status::BadFeature, None, None);
+                }
+                (bytes, counts)
+            })
         })
         .collect();
     let mut list = Vec::with_capacity(parts.iter().map(|(b, _)| b.len() + 2).sum::<usize>() + 4);
@@ -317,18 +321,16 @@ impl Classifier<'_> {
     /// A feature's Point, or why it has none.
     fn geometry_place(&self, geometry: Option<&RawValue>, crs: Crs) -> Result<Located, Refusal> {
         let Some(g) = geometry.filter(|g| g.get() != "null") else {
-            return Err(missing("the feature has no geometry"));
+            return Err(missing(t!("row-no-geometry")));
         };
         let g: serde_json::Value = serde_json::from_str(g.get())
-            .map_err(|e| bad_coordinate(format!("the geometry is not valid JSON: {e}")))?;
+            .map_err(|e| bad_coordinate(t!("row-geometry-not-json", error = e.to_string())))?;
         match g.get("type").and_then(|t| t.as_str()) {
             Some("Point") => {}
             Some(t) => {
-                return Err(bad_coordinate(format!(
-                    "the geometry is a {t}; only Point features are placed"
-                )));
+                return Err(bad_coordinate(t!("row-not-a-point", kind = t)));
             }
-            None => return Err(bad_coordinate("the geometry has no type")),
+            None => return Err(bad_coordinate(t!("row-geometry-without-type"))),
         }
         let xy: Vec<f64> = g
             .get("coordinates")
@@ -336,7 +338,7 @@ impl Classifier<'_> {
             .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
             .unwrap_or_default();
         let [x, y, ..] = xy[..] else {
-            return Err(bad_coordinate("the Point has fewer than two numbers"));
+            return Err(bad_coordinate(t!("row-point-too-short")));
         };
         self.point(x, y, crs)
     }

@@ -39,6 +39,7 @@ use serde::Serialize;
 use crate::crs::Rd;
 use crate::resolve::{On, Resolver};
 use crate::roster::Audience;
+use crate::t;
 use chunk::Counts;
 use columns::SourceKind;
 use output::Output;
@@ -79,17 +80,15 @@ pub struct Summary {
 /// Why a file could not be classified at all (rows with problems never end up here).
 #[derive(Debug, thiserror::Error)]
 pub enum ClassifyError {
-    #[error("the input is empty: a CSV needs a header line")]
+    #[error("{}", t!("classify-empty"))]
     Empty,
     #[error("{}", .0.detail(Door::Cli))]
     Columns(ColumnProblem),
-    #[error(
-        "the input starts like JSON but is not a GeoJSON FeatureCollection or newline-delimited Features: {0}"
-    )]
+    #[error("{}", t!("classify-not-geojson", error = .0))]
     NotGeoJson(String),
-    #[error("reading: {0}")]
+    #[error("{}", t!("classify-read", error = .0.to_string()))]
     Read(std::io::Error),
-    #[error("writing: {0}")]
+    #[error("{}", t!("classify-write", error = .0.to_string()))]
     Write(std::io::Error),
     #[error("--as-of: {0}")]
     AsOf(crate::resolve::AsOfError),

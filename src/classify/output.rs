@@ -3,6 +3,7 @@
 
 use super::columns::ColumnProblem;
 use crate::query::closest_name;
+use crate::t;
 
 /// A column the answer adds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,13 +84,16 @@ impl Output {
                     Some(c) => vec![c.clone()],
                     None => {
                         let near = closest_name(word, all.iter().map(|(_, n)| n.as_str()))
-                            .map(|n| format!("did you mean '{n}'? "))
+                            .map(|n| format!("{} ", t!("did-you-mean", name = n)))
                             .unwrap_or_default();
                         return Err(ColumnProblem::BadValue {
                             option: "columns",
-                            reason: format!(
-                                "there is no column '{word}' to add; {near}choose from all, codes, {}",
-                                all.iter()
+                            reason: t!(
+                                "classify-no-such-output-column",
+                                word = word,
+                                near = near,
+                                columns = all
+                                    .iter()
                                     .map(|(_, n)| n.as_str())
                                     .collect::<Vec<_>>()
                                     .join(", ")

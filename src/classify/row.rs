@@ -17,6 +17,7 @@ use crate::index::{Hit, Position};
 use crate::query::{QueryError, check_projected, check_wgs84, parse_number};
 use crate::resolve::{On, PointOut, Resolver};
 use crate::roster::{Audience, Contact, Role};
+use crate::t;
 
 /// What became of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -203,7 +204,7 @@ impl<'a> Classifier<'a> {
                 .map(|_| OnceLock::new())
                 .collect(),
             outside_message: Made::new(
-                format!("outside the covered area ({})", data.manifest.coverage_name),
+                t!("row-outside", coverage = &data.manifest.coverage_name),
                 delimiter,
                 encoding,
             ),
@@ -400,11 +401,11 @@ impl<'a> Classifier<'a> {
                         continue;
                     }
                     (Ok(mut located), Some(r)) => {
-                        located.note = format!(
-                            "placed from {} ({}): {}",
-                            place.kind().as_str(),
-                            r.message,
-                            located.note
+                        located.note = t!(
+                            "row-placed-from",
+                            kind = place.kind().as_str(),
+                            reason = &r.message,
+                            note = located.note
                         )
                         .trim_end_matches([' ', ':'])
                         .to_string();
@@ -420,11 +421,11 @@ impl<'a> Classifier<'a> {
                     place.required().find(|i| !filled(i)),
                 )
             {
-                partial = Some(format!(
-                    "column '{}' is empty while '{}' holds '{}'",
-                    self.places.name(empty),
-                    self.places.name(have),
-                    field(have)
+                partial = Some(t!(
+                    "row-column-half-empty",
+                    empty = self.places.name(empty),
+                    full = self.places.name(have),
+                    value = field(have).into_owned()
                 ));
             }
         }
@@ -445,7 +446,8 @@ impl<'a> Classifier<'a> {
                             .join("/")
                     })
                     .collect();
-                format!("no place in this row: {} empty", list_words(&kinds))
+                let count = kinds.len();
+                t!("row-no-place", columns = list_words(&kinds), count = count)
             }),
         ))
     }
@@ -468,9 +470,11 @@ impl<'a> Classifier<'a> {
             parse_number("", &text).map_err(|_| {
                 refuse(
                     Status::BadCoordinate,
-                    format!(
-                        "column '{}' holds '{text}', which is not a number; it should look like {example}",
-                        self.places.name(i)
+                    t!(
+                        "row-not-a-number",
+                        column = self.places.name(i),
+                        value = text.as_ref(),
+                        example = example
                     ),
                 )
             })
@@ -563,7 +567,11 @@ impl<'a> Classifier<'a> {
             }
             Err(e) => Err(refuse(
                 Status::BadAddress,
-                in_columns(&e, ("the latitude", "the longitude"), Crs::Wgs84),
+                in_columns(
+                    &e,
+                    (&t!("row-the-latitude"), &t!("row-the-longitude")),
+                    Crs::Wgs84,
+                ),
             )),
         }
     }
@@ -576,8 +584,8 @@ impl<'a> Classifier<'a> {
                 source,
                 quality: f.best.quality.as_str(),
                 note: std::iter::once(match &f.best.place {
-                    Some(_) => format!("place {}", f.best.address.label),
-                    None => format!("address {}", f.best.address.label),
+                    Some(_) => t!("row-place", label = &f.best.address.label),
+                    None => t!("row-address", label = &f.best.address.label),
                 })
                 .chain(f.notes)
                 .collect::<Vec<_>>()
@@ -592,15 +600,18 @@ impl<'a> Classifier<'a> {
     /// A point in `crs` (GeoJSON's own coordinates).
     pub fn point(&self, x: f64, y: f64, crs: Crs) -> Result<Located, Refusal> {
         let names = match crs {
-            Crs::Wgs84 => ("the latitude", "the longitude"),
-            _ => ("x", "y"),
+            Crs::Wgs84 => (t!("row-the-latitude"), t!("row-the-longitude")),
+            _ => ("x".to_string(), "y".to_string()),
         };
         let p = match crs {
             // RFC 7946: longitude, latitude.
             Crs::Wgs84 => check_wgs84(y, x).map(|w| self.local.to_rd(w)),
             other => check_projected(x, y, other),
         }
-        .map_err(|e| refuse(Status::BadCoordinate, in_columns(&e, names, crs)))?;
+        .map_err(|e| {
+            let names = (names.0.as_str(), names.1.as_str());
+            refuse(Status::BadCoordinate, in_columns(&e, names, crs))
+        })?;
         Ok(Located {
             point: p,
             wgs84: None,
@@ -630,8 +641,8 @@ fn optional<'f>(field: &dyn Fn(usize) -> Cow<'f, str>, column: Option<usize>) ->
 fn list_words(words: &[String]) -> String {
     match words {
         [] => String::new(),
-        [one] => format!("{one} is"),
-        [rest @ .., last] => format!("{} and {last} are", rest.join(", ")),
+        [one] => one.clone(),
+        [rest @ .., last] => t!("list-and", first = rest.join(", "), last = last),
     }
 }
 
@@ -648,19 +659,43 @@ fn in_columns(e: &QueryError, names: (&str, &str), crs: Crs) -> String {
             max,
         } => {
             let name = if matches!(*param, "lat" | "x") { a } else { b };
-            format!("'{name}' = {value} is outside {min}..{max} ({crs})")
+            t!(
+                "row-out-of-range",
+                name = name,
+                value = value.to_string(),
+                min = min.to_string(),
+                max = max.to_string(),
+                crs = crs.to_string()
+            )
         }
-        QueryError::LooksSwapped { lat, lon } => format!(
-            "'{a}' = {lat} and '{b}' = {lon} look swapped in this row: Maastricht lies at latitude 50.85, longitude 5.69"
+        QueryError::LooksSwapped { lat, lon } => t!(
+            "row-swapped",
+            a = a,
+            b = b,
+            va = lat.to_string(),
+            vb = lon.to_string()
         ),
-        QueryError::LooksLikeRd { a: va, b: vb } => format!(
-            "'{a}' = {va} and '{b}' = {vb} are RD New metres, not degrees; read such values as x/y in EPSG:28992"
+        QueryError::LooksLikeRd { a: va, b: vb } => t!(
+            "row-looks-like-rd",
+            a = a,
+            b = b,
+            va = va.to_string(),
+            vb = vb.to_string()
         ),
-        QueryError::LooksLikeWebMercator { a: va, b: vb } => format!(
-            "'{a}' = {va} and '{b}' = {vb} are Web Mercator metres, not degrees; read such values as x/y in EPSG:3857"
+        QueryError::LooksLikeWebMercator { a: va, b: vb } => t!(
+            "row-looks-like-web-mercator",
+            a = a,
+            b = b,
+            va = va.to_string(),
+            vb = vb.to_string()
         ),
-        QueryError::LooksLikeDegrees { x, y } => format!(
-            "'{a}' = {x} and '{b}' = {y} are degrees, not {crs} metres; read such values as lat/lon (WGS84)"
+        QueryError::LooksLikeDegrees { x, y } => t!(
+            "row-looks-like-degrees",
+            a = a,
+            b = b,
+            va = x.to_string(),
+            vb = y.to_string(),
+            crs = crs.to_string()
         ),
         other => other.to_string(),
     }

@@ -22,6 +22,7 @@ use super::problem::Kind;
 use super::state::Served;
 use crate::auth::Caller;
 use crate::classify::{ColumnArgs, Door, Options};
+use crate::t;
 
 /// How the body is to be read, and the answer's media type.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,9 +47,7 @@ fn format_of(media: &str) -> Result<Format, ApiError> {
         _ => {
             return Err(ApiError::new(
                 Kind::UnsupportedMediaType,
-                format!(
-                    "send text/csv, text/tab-separated-values, application/geo+json or application/x-ndjson as the body, or the file as multipart/form-data (curl -F file=@places.csv), not '{media}'"
-                ),
+                t!("classify-media-type", media = media),
             ));
         }
     })
@@ -57,7 +56,7 @@ fn format_of(media: &str) -> Result<Format, ApiError> {
 fn bad_form(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(
         Kind::MalformedForm,
-        format!("the multipart/form-data body cannot be read: {e}"),
+        t!("classify-bad-form", error = e.to_string()),
     )
 }
 
@@ -78,18 +77,14 @@ async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), Api
         let bytes = part.bytes().await.map_err(bad_form)?;
         if is_file {
             if file.is_some() {
-                return Err(bad_form(
-                    "it holds more than one file; send one file per request",
-                ));
+                return Err(bad_form(t!("classify-form-two-files")));
             }
             file = Some(bytes.to_vec());
         } else {
             fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
         }
     }
-    let file = file.ok_or_else(|| {
-        bad_form("it holds no file: send the file as a file part, e.g. curl -F file=@places.csv")
-    })?;
+    let file = file.ok_or_else(|| bad_form(t!("classify-form-no-file")))?;
     Ok((file, fields))
 }
 
@@ -139,9 +134,7 @@ pub(super) async fn classify(
             if query.insert(k, v).is_some() {
                 return Err(ApiError::new(
                     Kind::RepeatedParameter,
-                    format!(
-                        "parameter '{k}' is given both in the query and in the form; give it once"
-                    ),
+                    t!("classify-parameter-twice", name = k),
                 ));
             }
         }
@@ -180,21 +173,24 @@ pub(super) async fn classify(
         _ => media,
     };
     let served = s.clone();
+    let lang = crate::text::current();
     let result = tokio::task::spawn_blocking(move || {
-        let mut out = Vec::with_capacity(body.len() * 2);
-        let run = if geojson {
-            crate::classify::classify_geojson
-        } else {
-            crate::classify::classify_csv
-        };
-        run(
-            &served.resolver,
-            body.as_slice(),
-            &mut out,
-            &opts,
-            |_, _| {},
-        )
-        .map(|summary| (out, summary))
+        crate::text::sync_scope(lang, || {
+            let mut out = Vec::with_capacity(body.len() * 2);
+            let run = if geojson {
+                crate::classify::classify_geojson
+            } else {
+                crate::classify::classify_csv
+            };
+            run(
+                &served.resolver,
+                body.as_slice(),
+                &mut out,
+                &opts,
+                |_, _| {},
+            )
+            .map(|summary| (out, summary))
+        })
     })
     .await
     .map_err(|e| ApiError::internal("the classification task stopped", &e))?;

@@ -28,6 +28,7 @@ use crate::auth::Caller;
 use crate::index::Position;
 use crate::query::{self, QueryError};
 use crate::resolve::AddressLookupError;
+use crate::t;
 
 /// The public routes.
 pub fn routes() -> Router<Arc<AppState>> {
@@ -51,17 +52,11 @@ pub fn routes() -> Router<Arc<AppState>> {
 }
 
 pub async fn not_found() -> ApiError {
-    ApiError::new(
-        Kind::NotFound,
-        "see GET /v1 for the endpoints: /v1/lookup, /v1/situations, /v1/areas, /v1/areas/{id}, /v1/layers, /healthz; OGC API Features at /ogc; the page is at /",
-    )
+    ApiError::new(Kind::NotFound, t!("http-not-found"))
 }
 
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        Kind::MethodNotAllowed,
-        "this endpoint does not answer this method",
-    )
+    ApiError::new(Kind::MethodNotAllowed, t!("http-method-not-allowed"))
 }
 
 const PAGE: &str = include_str!("web/index.html");
@@ -246,13 +241,15 @@ fn answer_fields(spec: &str) -> Result<Vec<String>, ApiError> {
     for f in spec.split(',').map(str::trim).filter(|f| !f.is_empty()) {
         if !MEMBERS.iter().any(|m| m == f) {
             let near = query::closest_name(f, MEMBERS.iter().map(String::as_str))
-                .map(|m| format!("did you mean '{m}'? "))
+                .map(|m| format!("{} ", t!("did-you-mean", name = m)))
                 .unwrap_or_default();
             return Err(ApiError::new(
                 Kind::BadParameter,
-                format!(
-                    "fields: the answer has no member '{f}'; {near}choose from {}",
-                    MEMBERS.join(", ")
+                t!(
+                    "http-fields-unknown",
+                    field = f,
+                    near = near,
+                    members = MEMBERS.join(", ")
                 ),
             ));
         }
@@ -261,10 +258,7 @@ fn answer_fields(spec: &str) -> Result<Vec<String>, ApiError> {
     if out.is_empty() {
         return Err(ApiError::new(
             Kind::BadParameter,
-            format!(
-                "fields is empty: name the members you want, comma-separated, from {}",
-                MEMBERS.join(", ")
-            ),
+            t!("http-fields-empty", members = MEMBERS.join(", ")),
         ));
     }
     Ok(out)
@@ -287,7 +281,7 @@ fn address_query(p: &mut BTreeMap<&'static str, String>) -> Result<Option<Query>
     if (has_parts && has_address) || !others.is_empty() {
         return Err(ApiError::new(
             Kind::ConflictingParameters,
-            "give one of: address (free text), postcode and huisnummer (with optional huisletter, toevoeging), q, lat and lon, or x and y",
+            t!("http-address-conflicting"),
         ));
     }
     if let Some(text) = p.remove("address") {
@@ -301,18 +295,12 @@ fn address_query(p: &mut BTreeMap<&'static str, String>) -> Result<Option<Query>
         .into()
     };
     Ok(Some(Query::Parts {
-        postcode: p.remove("postcode").ok_or_else(|| {
-            missing(
-                "postcode",
-                "give the postcode with huisnummer, e.g. postcode=6216CG&huisnummer=45",
-            )
-        })?,
-        huisnummer: p.remove("huisnummer").ok_or_else(|| {
-            missing(
-                "huisnummer",
-                "give the house number with the postcode, e.g. postcode=6216CG&huisnummer=45",
-            )
-        })?,
+        postcode: p
+            .remove("postcode")
+            .ok_or_else(|| missing("postcode", &t!("http-postcode-missing")))?,
+        huisnummer: p
+            .remove("huisnummer")
+            .ok_or_else(|| missing("huisnummer", &t!("http-huisnummer-missing")))?,
         huisletter: p.remove("huisletter"),
         toevoeging: p.remove("toevoeging"),
     }))
@@ -334,8 +322,12 @@ fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
     let mut detail = failure.reason().to_string();
     if !meta.source.complete && !matches!(failure, Failure::Unreadable(_)) {
         detail.push_str(&format!(
-            " (the loaded address index holds {} addresses from {}, not the complete register)",
-            meta.count, meta.source.name
+            " ({})",
+            t!(
+                "http-incomplete-addresses",
+                count = meta.count,
+                source = &meta.source.name
+            )
         ));
     }
     ApiError::new(kind, detail)
@@ -375,7 +367,7 @@ pub(super) async fn suggest(
             .ok_or_else(|| {
                 ApiError::new(
                     Kind::BadLimit,
-                    format!("limit must be a whole number from 1 to 50, got '{l}'"),
+                    t!("http-suggest-limit", value = l, max = 50),
                 )
             })?,
     };
@@ -476,9 +468,10 @@ pub(super) async fn areas(
         let known: Vec<&str> = d.layers.iter().map(|l| l.info.id.as_str()).collect();
         return Err(ApiError::new(
             Kind::UnknownLayer,
-            format!(
-                "layer '{layer}' does not exist; use one of: {}",
-                known.join(", ")
+            t!(
+                "http-unknown-layer",
+                layer = layer,
+                known = known.join(", ")
             ),
         ));
     };
@@ -515,9 +508,7 @@ pub(super) async fn area(
     let Some(body) = s.area_feature(on, &id, caller.audience) else {
         return Err(ApiError::new(
             Kind::UnknownArea,
-            format!(
-                "no area has id '{id}'; GET /v1/layers lists every area id (e.g. lwa-noord-oost, WK093500, BU09350000)"
-            ),
+            t!("http-unknown-area", id = id),
         ));
     };
     Ok(geojson_response(

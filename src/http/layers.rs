@@ -13,6 +13,7 @@ use serde_json::json;
 use tower_http::request_id::RequestId;
 
 use crate::auth::Caller;
+use crate::t;
 use crate::text::{self, Lang};
 
 use super::client;
@@ -104,20 +105,12 @@ impl tower_http::request_id::MakeRequestId for RequestIds {
 
 pub(super) async fn overloaded_or_timed_out(err: tower::BoxError) -> ApiError {
     if err.is::<tower::timeout::error::Elapsed>() {
-        ApiError::new(
-            Kind::Timeout,
-            "the service did not answer in time; try again",
-        )
-        .retry_after(1)
+        ApiError::new(Kind::Timeout, t!("http-timeout")).retry_after(1)
     } else if err.is::<tower::load_shed::error::Overloaded>() {
-        ApiError::new(
-            Kind::Overloaded,
-            "the service is at its concurrency limit; try again shortly",
-        )
-        .retry_after(1)
+        ApiError::new(Kind::Overloaded, t!("http-overloaded")).retry_after(1)
     } else {
         tracing::error!(error = %err, "unexpected middleware error");
-        ApiError::new(Kind::Internal, "the error was logged")
+        ApiError::new(Kind::Internal, t!("http-internal-logged"))
     }
 }
 
@@ -235,7 +228,7 @@ pub(super) fn method_not_allowed(path: &str) -> Response {
     };
     let mut out = ApiError::new(
         Kind::MethodNotAllowed,
-        format!("this endpoint answers {methods}"),
+        t!("http-endpoint-answers", methods = methods),
     )
     .into_response();
     out.headers_mut()
@@ -248,9 +241,10 @@ fn query_too_long(s: &AppState, req: &Request) -> Option<Response> {
     (len > s.config.max_query_bytes).then(|| {
         ApiError::new(
             Kind::QueryTooLong,
-            format!(
-                "the query string has {len} bytes; at most {} are accepted",
-                s.config.max_query_bytes
+            t!(
+                "http-query-too-long",
+                bytes = len,
+                max = s.config.max_query_bytes
             ),
         )
         .into_response()
@@ -267,21 +261,20 @@ fn rate_limited(
     let verdict = match key {
         // A key holder has its own budget, whatever address it calls from.
         Some(name) => match s.keys.load().limiters.get(name) {
-            Some((rate, Some(limiter))) => limiter.check().err().map(|n| {
-                (
-                    n,
-                    format!("the key '{name}' sent more than {rate} requests per second"),
-                )
-            }),
+            Some((rate, Some(limiter))) => limiter
+                .check()
+                .err()
+                .map(|n| (n, t!("http-rate-key", key = name, rate = rate.to_string()))),
             _ => None,
         },
         None => s.limiter.as_ref().and_then(|l| {
             l.check_key(&ip).err().map(|n| {
                 (
                     n,
-                    format!(
-                        "the client address {ip} sent more than {} requests per second (callers without a key are limited per address; a key has its own limit)",
-                        s.config.rate_per_second
+                    t!(
+                        "http-rate-address",
+                        address = ip.to_string(),
+                        rate = s.config.rate_per_second.to_string()
                     ),
                 )
             })
@@ -293,16 +286,19 @@ fn rate_limited(
     ));
     let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
     Some(
-        ApiError::new(Kind::RateLimited, format!("{which}; retry after {secs} s"))
-            .with(
-                "limit",
-                json!(if key.is_some() {
-                    "key"
-                } else {
-                    "client-address"
-                }),
-            )
-            .retry_after(secs)
-            .into_response(),
+        ApiError::new(
+            Kind::RateLimited,
+            format!("{which}; {}", t!("http-retry-after", seconds = secs)),
+        )
+        .with(
+            "limit",
+            json!(if key.is_some() {
+                "key"
+            } else {
+                "client-address"
+            }),
+        )
+        .retry_after(secs)
+        .into_response(),
     )
 }

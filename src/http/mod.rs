@@ -54,6 +54,7 @@ use openapi::Problem;
 pub use problem::{ApiError, Kind};
 
 use crate::auth::Caller;
+use crate::t;
 
 pub use layers::DATA_VERSION;
 use layers::*;
@@ -193,10 +194,7 @@ async fn admin_reload(
             }
             None => Kind::Unauthorized,
         };
-        return Err(ApiError::new(
-            kind,
-            "an admin key is required: send 'Authorization: Bearer <key>' with a key whose scopes include \"admin\"",
-        ));
+        return Err(ApiError::new(kind, t!("http-admin-key-required")));
     }
     tracing::info!(
         key = caller.key_name.as_deref().unwrap_or("-"),
@@ -210,10 +208,10 @@ async fn admin_reload(
             tracing::error!(error = %e, "reload refused; still serving the previous data");
             Err(ApiError::new(
                 Kind::InvalidData,
-                format!(
-                    "{} problem(s) found; still serving version {}",
-                    e.problems.len(),
-                    s.current().version()
+                t!(
+                    "http-reload-refused",
+                    count = e.problems.len(),
+                    version = s.current().version().to_string()
                 ),
             )
             .with(

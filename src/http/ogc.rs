@@ -26,6 +26,7 @@ use crate::auth::Caller;
 use crate::crs::{Rd, Wgs84, transformer};
 use crate::geodata::{Area, Layer};
 use crate::resolve::On;
+use crate::t;
 
 /// The CRS of GeoJSON without a `crs` parameter: WGS84 longitude, latitude.
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -76,8 +77,12 @@ impl OutCrs {
             "HTTP://WWW.OPENGIS.NET/DEF/CRS/EPSG/0/28992" | "EPSG:28992" => Ok(OutCrs::Rd),
             _ => Err(ApiError::new(
                 Kind::BadParameter,
-                format!(
-                    "{param}: '{value}' is not a CRS this service serves; use {CRS84} (WGS84 longitude, latitude; the default) or {RD_NEW} (RD New)"
+                t!(
+                    "ogc-unknown-crs",
+                    param = param,
+                    value = value,
+                    crs84 = CRS84,
+                    rd = RD_NEW
                 ),
             )),
         }
@@ -126,9 +131,7 @@ fn json_only(f: Option<&String>) -> Result<(), ApiError> {
         None | Some("json") | Some("application/json") => Ok(()),
         Some(other) => Err(ApiError::new(
             Kind::BadParameter,
-            format!(
-                "f: '{other}' is not an encoding this service offers; use f=json or leave it out"
-            ),
+            t!("ogc-unknown-encoding", value = other),
         )),
     }
 }
@@ -199,10 +202,7 @@ fn layer<'a>(d: &'a crate::geodata::Geodata, id: &str) -> Result<(usize, &'a Lay
             let known: Vec<&str> = d.layers.iter().map(|l| l.info.id.as_str()).collect();
             ApiError::new(
                 Kind::UnknownCollection,
-                format!(
-                    "there is no collection '{id}'; the collections are {}",
-                    known.join(", ")
-                ),
+                t!("ogc-unknown-collection", id = id, known = known.join(", ")),
             )
         })
 }
@@ -357,23 +357,21 @@ fn geojson(body: Value, crs: OutCrs) -> Response {
 /// edges are followed with a point every tenth of the side.
 fn bbox_polygon(value: &str, crs: OutCrs) -> Result<geo::Polygon<f64>, ApiError> {
     let numbers: Result<Vec<f64>, _> = value.split(',').map(|v| v.trim().parse::<f64>()).collect();
-    let bad = |why: &str| {
+    let bad = |why: String| {
         ApiError::new(
             Kind::BadParameter,
-            format!(
-                "bbox: '{value}' {why}; give four numbers: minimum x, minimum y, maximum x, maximum y (in CRS84: west longitude, south latitude, east, north), e.g. bbox=5.68,50.84,5.70,50.86"
-            ),
+            t!("ogc-bad-bbox", value = value, why = why),
         )
     };
-    let n = numbers.map_err(|_| bad("is not a list of numbers"))?;
+    let n = numbers.map_err(|_| bad(t!("ogc-bbox-not-numbers")))?;
     let [x0, y0, x1, y1] = n[..] else {
-        return Err(bad(&format!("has {} numbers", n.len())));
+        return Err(bad(t!("ogc-bbox-count", count = n.len())));
     };
     if !(x0 <= x1 && y0 <= y1) || n.iter().any(|v| !v.is_finite()) {
-        return Err(bad("has a minimum above its maximum"));
+        return Err(bad(t!("ogc-bbox-inverted")));
     }
     if crs == OutCrs::Crs84 && (x0 < -180.0 || x1 > 180.0 || y0 < -90.0 || y1 > 90.0) {
-        return Err(bad("lies outside longitude -180..180, latitude -90..90"));
+        return Err(bad(t!("ogc-bbox-outside-the-world")));
     }
     let mut ring = Vec::new();
     let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)];
@@ -424,7 +422,7 @@ pub(super) async fn items(
                 .ok_or_else(|| {
                     ApiError::new(
                         Kind::BadParameter,
-                        format!("{name}: '{v}' is not a whole number of at least {min}"),
+                        t!("ogc-bad-number", name = name, value = v, min = min),
                     )
                 }),
         }
@@ -444,7 +442,7 @@ pub(super) async fn items(
     if bbox_crs.is_some() && !p.contains_key("bbox") {
         return Err(ApiError::new(
             Kind::BadParameter,
-            "bbox-crs is given without a bbox; give both, or neither",
+            t!("ogc-bbox-crs-without-bbox"),
         ));
     }
     let bbox = p
@@ -532,9 +530,7 @@ pub(super) async fn item(
     let Some(i) = l.areas.iter().position(|a| a.id == fid) else {
         return Err(ApiError::new(
             Kind::UnknownArea,
-            format!(
-                "collection '{id}' has no feature '{fid}'; /ogc/collections/{id}/items lists them"
-            ),
+            t!("ogc-unknown-feature", id = id, feature = fid),
         ));
     };
     Ok(geojson(feature(&s, on, li, i, crs, &caller), crs))

@@ -7,6 +7,7 @@ use super::problem::Kind;
 use crate::crs::{Crs, transformer};
 use crate::query::{self, QueryError};
 use crate::resolve::{AsOfError, On, Resolver};
+use crate::t;
 
 /// The day asked for with `as_of` (removed from `p`), as the resolver's answers for that day.
 pub fn as_of<'a>(
@@ -38,7 +39,7 @@ pub fn params(
         .map_err(|e| {
             ApiError::new(
                 Kind::MalformedQuery,
-                format!("the query string is not valid URL encoding: {e}"),
+                t!("http-malformed-query", error = e.to_string()),
             )
         })?;
     let mut out = BTreeMap::new();
@@ -64,7 +65,7 @@ pub fn params(
         if out.insert(*name, v).is_some() {
             return Err(ApiError::new(
                 Kind::RepeatedParameter,
-                format!("parameter '{name}' is given more than once; give it once"),
+                t!("http-repeated-parameter", name = *name),
             ));
         }
     }
@@ -90,19 +91,25 @@ pub fn point_from(p: &BTreeMap<&str, String>) -> Result<crate::crs::Rd, QueryErr
         (true, true) => Err(QueryError::Conflicting),
         (false, false) => Err(QueryError::Missing {
             param: "lat",
-            hint: "give lat and lon in WGS84 degrees (lat=50.8514&lon=5.6910) or x and y in RD New metres (x=176395&y=317996&crs=EPSG:28992)".into(),
+            hint: t!("http-point-missing"),
         }),
         (true, false) => {
             if p.contains_key("crs") {
-                let crs = Crs::parse(&p["crs"]).map_err(|e| QueryError::UnknownCrs { value: e.0 })?;
+                let crs =
+                    Crs::parse(&p["crs"]).map_err(|e| QueryError::UnknownCrs { value: e.0 })?;
                 if crs != Crs::Wgs84 {
                     return Err(QueryError::UnknownCrs {
-                        value: format!("{} (lat/lon are always WGS84; use x and y for {crs})", p["crs"]),
+                        value: format!(
+                            "{} ({})",
+                            p["crs"],
+                            t!("http-lat-lon-always-wgs84", crs = crs.to_string())
+                        ),
                     });
                 }
             }
-            let lat = query::parse_number("lat", required(p, "lat", "lat and lon go together")?)?;
-            let lon = query::parse_number("lon", required(p, "lon", "lat and lon go together")?)?;
+            let together = t!("http-lat-lon-together");
+            let lat = query::parse_number("lat", required(p, "lat", &together)?)?;
+            let lon = query::parse_number("lon", required(p, "lon", &together)?)?;
             Ok(transformer().wgs84_to_rd(query::check_wgs84(lat, lon)?))
         }
         (false, true) => {
@@ -110,8 +117,9 @@ pub fn point_from(p: &BTreeMap<&str, String>) -> Result<crate::crs::Rd, QueryErr
                 Some(c) => Crs::parse(c).map_err(|e| QueryError::UnknownCrs { value: e.0 })?,
                 None => Crs::RdNew,
             };
-            let x = query::parse_number("x", required(p, "x", "x and y go together")?)?;
-            let y = query::parse_number("y", required(p, "y", "x and y go together")?)?;
+            let together = t!("http-x-y-together");
+            let x = query::parse_number("x", required(p, "x", &together)?)?;
+            let y = query::parse_number("y", required(p, "y", &together)?)?;
             query::check_projected(x, y, crs)
         }
     }

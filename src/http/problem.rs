@@ -138,12 +138,7 @@ impl ApiError {
     /// detail for the client, the cause in the log.
     pub fn internal(what: &str, cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(cause = %cause, "{what}");
-        Self::new(
-            Kind::Internal,
-            format!(
-                "{what}; this is a fault of the service, not of the request, and it has been logged"
-            ),
-        )
+        Self::new(Kind::Internal, t!("http-internal", what = what))
     }
 
     /// Adds an extension member.

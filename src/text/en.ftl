@@ -184,3 +184,102 @@ address-spans-areas = '{ $text }' spans { $count } areas ({ $areas }): give a ho
 as-of-malformed = '{ $text }' is not a date; give it as YYYY-MM-DD, e.g. 2021-06-01 (default: today)
 as-of-before-the-data = { $day } is before the data, which covers { $from } onwards; give { $from } or a later date
 situation-unknown = unknown situation '{ $id }'; use one of: { $known }
+
+## The HTTP interface
+
+did-you-mean = did you mean '{ $name }'?
+http-not-found = see GET /v1 for the endpoints: /v1/lookup, /v1/situations, /v1/areas, /v1/areas/{"{"}id{"}"}, /v1/layers, /healthz; OGC API Features at /ogc; the page is at /
+http-method-not-allowed = this endpoint does not answer this method
+http-endpoint-answers = this endpoint answers { $methods }
+http-fields-unknown = fields: the answer has no member '{ $field }'; { $near }choose from { $members }
+http-fields-empty = fields is empty: name the members you want, comma-separated, from { $members }
+http-address-conflicting = give one of: address (free text), postcode and huisnummer (with optional huisletter, toevoeging), q, lat and lon, or x and y
+http-postcode-missing = give the postcode with huisnummer, e.g. postcode=6216CG&huisnummer=45
+http-huisnummer-missing = give the house number with the postcode, e.g. postcode=6216CG&huisnummer=45
+http-incomplete-addresses = the loaded address index holds { $count } addresses from { $source }, not the complete register
+http-suggest-limit = limit must be a whole number from 1 to { $max }, got '{ $value }'
+http-unknown-layer = layer '{ $layer }' does not exist; use one of: { $known }
+http-unknown-area = no area has id '{ $id }'; GET /v1/layers lists every area id (e.g. lwa-noord-oost, WK093500, BU09350000)
+http-timeout = the service did not answer in time; try again
+http-overloaded = the service is at its concurrency limit; try again shortly
+http-internal-logged = the error was logged
+http-internal = { $what }; this is a fault of the service, not of the request, and it has been logged
+http-query-too-long = the query string has { $bytes } bytes; at most { $max } are accepted
+http-rate-key = the key '{ $key }' sent more than { $rate } requests per second
+http-rate-address = the client address { $address } sent more than { $rate } requests per second (callers without a key are limited per address; a key has its own limit)
+http-retry-after = retry after { $seconds } s
+http-malformed-query = the query string is not valid URL encoding: { $error }
+http-repeated-parameter = parameter '{ $name }' is given more than once; give it once
+http-point-missing = give lat and lon in WGS84 degrees (lat=50.8514&lon=5.6910) or x and y in RD New metres (x=176395&y=317996&crs=EPSG:28992)
+http-lat-lon-always-wgs84 = lat/lon are always WGS84; use x and y for { $crs }
+http-lat-lon-together = lat and lon go together
+http-x-y-together = x and y go together
+http-admin-key-required = an admin key is required: send 'Authorization: Bearer <key>' with a key whose scopes include "admin"
+http-reload-refused = { $count ->
+    [one] 1 problem found
+   *[other] { $count } problems found
+}; still serving version { $version }
+
+## OGC API Features
+
+ogc-unknown-crs = { $param }: '{ $value }' is not a CRS this service serves; use { $crs84 } (WGS84 longitude, latitude; the default) or { $rd } (RD New)
+ogc-unknown-encoding = f: '{ $value }' is not an encoding this service offers; use f=json or leave it out
+ogc-unknown-collection = there is no collection '{ $id }'; the collections are { $known }
+ogc-bad-bbox = bbox: '{ $value }' { $why }; give four numbers: minimum x, minimum y, maximum x, maximum y (in CRS84: west longitude, south latitude, east, north), e.g. bbox=5.68,50.84,5.70,50.86
+ogc-bbox-not-numbers = is not a list of numbers
+ogc-bbox-count = has { $count } numbers
+ogc-bbox-inverted = has a minimum above its maximum
+ogc-bbox-outside-the-world = lies outside longitude -180..180, latitude -90..90
+ogc-bad-number = { $name }: '{ $value }' is not a whole number of at least { $min }
+ogc-bbox-crs-without-bbox = bbox-crs is given without a bbox; give both, or neither
+ogc-unknown-feature = collection '{ $id }' has no feature '{ $feature }'; /ogc/collections/{ $id }/items lists them
+crs-unknown = unknown CRS '{ $name }': use EPSG:4326 (WGS84 lat/lon), EPSG:28992 (RD New x/y) or EPSG:3857 (Web Mercator x/y)
+auth-malformed = the Authorization header must be 'Bearer <key>'
+auth-unknown-key = the API key is not valid
+
+## Classifying files
+
+classify-media-type = send text/csv, text/tab-separated-values, application/geo+json or application/x-ndjson as the body, or the file as multipart/form-data (curl -F file=@places.csv), not '{ $media }'
+classify-bad-form = the multipart/form-data body cannot be read: { $error }
+classify-form-two-files = it holds more than one file; send one file per request
+classify-form-no-file = it holds no file: send the file as a file part, e.g. curl -F file=@places.csv
+classify-parameter-twice = parameter '{ $name }' is given both in the query and in the form; give it once
+classify-empty = the input is empty: a CSV needs a header line
+classify-not-geojson = the input starts like JSON but is not a GeoJSON FeatureCollection or newline-delimited Features: { $error }
+classify-not-a-feature-collection = its type is not "FeatureCollection"
+classify-read = reading: { $error }
+classify-write = writing: { $error }
+classify-no-such-output-column = there is no column '{ $word }' to add; { $near }choose from all, codes, { $columns }
+columns-from = { $kind } from { $columns }
+columns-street-from = street from { $columns } (woonplaats '{ $woonplaats }')
+columns-no-place = cannot tell which columns hold the place: no lat/lon, x/y, postcode/huisnummer, straat/huisnummer or address columns among: { $columns }. Name them with { $options }
+columns-no-such-column = { $option } names column '{ $given }', but the header has no such column{ $near } (columns: { $columns })
+columns-half = { $have } is given without { $need }: name both columns
+columns-lat-lon-swapped = the columns '{ $lat }' and '{ $lon }' hold each other's values (latitudes near 50.85 are in '{ $lon }'): read swapped
+columns-other-crs = the values of '{ $x }' and '{ $y }' are { $crs } coordinates, not RD New: read as { $crs }
+columns-x-y-swapped = the columns '{ $x }' and '{ $y }' hold each other's values: read swapped
+row-outside = outside the covered area ({ $coverage })
+row-placed-from = placed from { $kind } ({ $reason }): { $note }
+row-column-half-empty = column '{ $empty }' is empty while '{ $full }' holds '{ $value }'
+row-no-place = no place in this row: { $columns } { $count ->
+    [one] is
+   *[other] are
+} empty
+list-and = { $first } and { $last }
+row-not-a-number = column '{ $column }' holds '{ $value }', which is not a number; it should look like { $example }
+row-the-latitude = the latitude
+row-the-longitude = the longitude
+row-place = place { $label }
+row-address = address { $label }
+row-out-of-range = '{ $name }' = { $value } is outside { $min }..{ $max } ({ $crs })
+row-swapped = '{ $a }' = { $va } and '{ $b }' = { $vb } look swapped in this row: Maastricht lies at latitude 50.85, longitude 5.69
+row-looks-like-rd = '{ $a }' = { $va } and '{ $b }' = { $vb } are RD New metres, not degrees; read such values as x/y in EPSG:28992
+row-looks-like-web-mercator = '{ $a }' = { $va } and '{ $b }' = { $vb } are Web Mercator metres, not degrees; read such values as x/y in EPSG:3857
+row-looks-like-degrees = '{ $a }' = { $va } and '{ $b }' = { $vb } are degrees, not { $crs } metres; read such values as lat/lon (WGS84)
+row-no-geometry = the feature has no geometry
+row-geometry-not-json = the geometry is not valid JSON: { $error }
+row-not-a-point = the geometry is a { $kind }; only Point features are placed
+row-geometry-without-type = the geometry has no type
+row-point-too-short = the Point has fewer than two numbers
+columns-geojson = GeoJSON FeatureCollection, Point geometry ({ $crs })
+columns-geojson-seq = newline-delimited GeoJSON, Point geometry ({ $crs })

@@ -184,3 +184,102 @@ address-spans-areas = '{ $text }' beslaat { $count } gebieden ({ $areas }): geef
 as-of-malformed = '{ $text }' is geen datum; geef die als JJJJ-MM-DD, bijv. 2021-06-01 (standaard: vandaag)
 as-of-before-the-data = { $day } ligt vóór de gegevens, die vanaf { $from } gelden; geef { $from } of een latere datum
 situation-unknown = onbekende situatie '{ $id }'; kies uit: { $known }
+
+## De HTTP-interface
+
+did-you-mean = bedoelt u '{ $name }'?
+http-not-found = zie GET /v1 voor de endpoints: /v1/lookup, /v1/situations, /v1/areas, /v1/areas/{"{"}id{"}"}, /v1/layers, /healthz; OGC API Features op /ogc; de pagina staat op /
+http-method-not-allowed = dit endpoint beantwoordt deze methode niet
+http-endpoint-answers = dit endpoint beantwoordt { $methods }
+http-fields-unknown = fields: het antwoord heeft geen onderdeel '{ $field }'; { $near }kies uit { $members }
+http-fields-empty = fields is leeg: noem de onderdelen die u wilt, gescheiden door komma's, uit { $members }
+http-address-conflicting = geef één van: address (vrije tekst), postcode en huisnummer (met eventueel huisletter, toevoeging), q, lat en lon, of x en y
+http-postcode-missing = geef de postcode samen met huisnummer, bijv. postcode=6216CG&huisnummer=45
+http-huisnummer-missing = geef het huisnummer samen met de postcode, bijv. postcode=6216CG&huisnummer=45
+http-incomplete-addresses = de geladen adresindex bevat { $count } adressen uit { $source }, niet de volledige registratie
+http-suggest-limit = limit moet een geheel getal van 1 tot { $max } zijn; ontvangen: '{ $value }'
+http-unknown-layer = laag '{ $layer }' bestaat niet; kies uit: { $known }
+http-unknown-area = geen gebied heeft id '{ $id }'; GET /v1/layers noemt elk gebieds-id (bijv. lwa-noord-oost, WK093500, BU09350000)
+http-timeout = de dienst antwoordde niet op tijd; probeer het opnieuw
+http-overloaded = de dienst verwerkt het maximale aantal verzoeken tegelijk; probeer het zo opnieuw
+http-internal-logged = de fout is vastgelegd
+http-internal = { $what }; dit is een fout van de dienst, niet van het verzoek, en ze is vastgelegd
+http-query-too-long = de querystring is { $bytes } bytes; er worden er hooguit { $max } aangenomen
+http-rate-key = de sleutel '{ $key }' stuurde meer dan { $rate } verzoeken per seconde
+http-rate-address = het clientadres { $address } stuurde meer dan { $rate } verzoeken per seconde (zonder sleutel geldt de limiet per adres; een sleutel heeft een eigen limiet)
+http-retry-after = probeer het over { $seconds } s opnieuw
+http-malformed-query = de querystring is geen geldige URL-codering: { $error }
+http-repeated-parameter = parameter '{ $name }' is meer dan eens opgegeven; geef hem één keer
+http-point-missing = geef lat en lon in WGS84-graden (lat=50.8514&lon=5.6910) of x en y in RD-meters (x=176395&y=317996&crs=EPSG:28992)
+http-lat-lon-always-wgs84 = lat/lon zijn altijd WGS84; gebruik x en y voor { $crs }
+http-lat-lon-together = lat en lon horen bij elkaar
+http-x-y-together = x en y horen bij elkaar
+http-admin-key-required = een beheersleutel is nodig: stuur 'Authorization: Bearer <sleutel>' met een sleutel waarvan de scopes "admin" bevatten
+http-reload-refused = { $count ->
+    [one] 1 probleem gevonden
+   *[other] { $count } problemen gevonden
+}; de dienst gebruikt nog versie { $version }
+
+## OGC API Features
+
+ogc-unknown-crs = { $param }: '{ $value }' is geen coördinaatstelsel dat deze dienst levert; gebruik { $crs84 } (WGS84 lengte-, breedtegraad; de standaard) of { $rd } (RD)
+ogc-unknown-encoding = f: '{ $value }' is geen codering die deze dienst biedt; gebruik f=json of laat f weg
+ogc-unknown-collection = er is geen collectie '{ $id }'; de collecties zijn { $known }
+ogc-bad-bbox = bbox: '{ $value }' { $why }; geef vier getallen: minimum x, minimum y, maximum x, maximum y (in CRS84: westelijke lengtegraad, zuidelijke breedtegraad, oost, noord), bijv. bbox=5.68,50.84,5.70,50.86
+ogc-bbox-not-numbers = is geen lijst van getallen
+ogc-bbox-count = heeft { $count } getallen
+ogc-bbox-inverted = heeft een minimum boven het maximum
+ogc-bbox-outside-the-world = ligt buiten lengtegraad -180..180, breedtegraad -90..90
+ogc-bad-number = { $name }: '{ $value }' is geen geheel getal van ten minste { $min }
+ogc-bbox-crs-without-bbox = bbox-crs is opgegeven zonder bbox; geef beide, of geen van beide
+ogc-unknown-feature = collectie '{ $id }' heeft geen feature '{ $feature }'; /ogc/collections/{ $id }/items noemt ze
+crs-unknown = onbekend coördinaatstelsel '{ $name }': gebruik EPSG:4326 (WGS84 lat/lon), EPSG:28992 (RD x/y) of EPSG:3857 (Web Mercator x/y)
+auth-malformed = de Authorization-header moet 'Bearer <sleutel>' zijn
+auth-unknown-key = de API-sleutel is niet geldig
+
+## Bestanden indelen
+
+classify-media-type = stuur text/csv, text/tab-separated-values, application/geo+json of application/x-ndjson als inhoud, of het bestand als multipart/form-data (curl -F file=@places.csv), niet '{ $media }'
+classify-bad-form = de multipart/form-data-inhoud is niet te lezen: { $error }
+classify-form-two-files = er zit meer dan één bestand in; stuur één bestand per verzoek
+classify-form-no-file = er zit geen bestand in: stuur het bestand als bestandsdeel, bijv. curl -F file=@places.csv
+classify-parameter-twice = parameter '{ $name }' staat zowel in de query als in het formulier; geef hem één keer
+classify-empty = de invoer is leeg: een CSV heeft een kopregel nodig
+classify-not-geojson = de invoer begint als JSON maar is geen GeoJSON-FeatureCollection of regel-voor-regel-Features: { $error }
+classify-not-a-feature-collection = het type is niet "FeatureCollection"
+classify-read = lezen: { $error }
+classify-write = schrijven: { $error }
+classify-no-such-output-column = er is geen kolom '{ $word }' om toe te voegen; { $near }kies uit all, codes, { $columns }
+columns-from = { $kind } uit { $columns }
+columns-street-from = straat uit { $columns } (woonplaats '{ $woonplaats }')
+columns-no-place = niet te zien welke kolommen de plaats bevatten: geen kolommen lat/lon, x/y, postcode/huisnummer, straat/huisnummer of adres onder: { $columns }. Noem ze met { $options }
+columns-no-such-column = { $option } noemt kolom '{ $given }', maar de kopregel heeft die kolom niet{ $near } (kolommen: { $columns })
+columns-half = { $have } is opgegeven zonder { $need }: noem beide kolommen
+columns-lat-lon-swapped = de kolommen '{ $lat }' en '{ $lon }' bevatten elkaars waarden (breedtegraden rond 50.85 staan in '{ $lon }'): omgedraaid gelezen
+columns-other-crs = de waarden van '{ $x }' en '{ $y }' zijn { $crs }-coördinaten, geen RD: gelezen als { $crs }
+columns-x-y-swapped = de kolommen '{ $x }' en '{ $y }' bevatten elkaars waarden: omgedraaid gelezen
+row-outside = buiten het gebied ({ $coverage })
+row-placed-from = geplaatst vanuit { $kind } ({ $reason }): { $note }
+row-column-half-empty = kolom '{ $empty }' is leeg terwijl '{ $full }' '{ $value }' bevat
+row-no-place = geen plaats in deze rij: { $columns } { $count ->
+    [one] is
+   *[other] zijn
+} leeg
+list-and = { $first } en { $last }
+row-not-a-number = kolom '{ $column }' bevat '{ $value }', en dat is geen getal; het zou eruit moeten zien als { $example }
+row-the-latitude = de breedtegraad
+row-the-longitude = de lengtegraad
+row-place = plaats { $label }
+row-address = adres { $label }
+row-out-of-range = '{ $name }' = { $value } ligt buiten { $min }..{ $max } ({ $crs })
+row-swapped = '{ $a }' = { $va } en '{ $b }' = { $vb } lijken in deze rij verwisseld: Maastricht ligt op breedtegraad 50.85, lengtegraad 5.69
+row-looks-like-rd = '{ $a }' = { $va } en '{ $b }' = { $vb } zijn RD-meters, geen graden; lees zulke waarden als x/y in EPSG:28992
+row-looks-like-web-mercator = '{ $a }' = { $va } en '{ $b }' = { $vb } zijn Web Mercator-meters, geen graden; lees zulke waarden als x/y in EPSG:3857
+row-looks-like-degrees = '{ $a }' = { $va } en '{ $b }' = { $vb } zijn graden, geen { $crs }-meters; lees zulke waarden als lat/lon (WGS84)
+row-no-geometry = de feature heeft geen geometrie
+row-geometry-not-json = de geometrie is geen geldige JSON: { $error }
+row-not-a-point = de geometrie is een { $kind }; alleen Point-features worden geplaatst
+row-geometry-without-type = de geometrie heeft geen type
+row-point-too-short = het Point heeft minder dan twee getallen
+columns-geojson = GeoJSON-FeatureCollection, Point-geometrie ({ $crs })
+columns-geojson-seq = GeoJSON regel voor regel, Point-geometrie ({ $crs })

@@ -24,15 +24,17 @@ const state = { lwa: [], buurt: [], home: null, view: null, tiles: null, drag: n
 
 // A key for the control room: kept in this tab only (sessionStorage), sent as Authorization.
 const KEY = "wijkwijzer.key";
+// The page is Dutch whatever the browser prefers: the service answers in Dutch too.
+const DUTCH = { "Accept-Language": "nl" };
 async function api(url) {
   const key = sessionStorage.getItem(KEY);
-  if (!key) return fetch(url);
-  const res = await fetch(url, { headers: { Authorization: "Bearer " + key } });
+  if (!key) return fetch(url, { headers: DUTCH });
+  const res = await fetch(url, { headers: { ...DUTCH, Authorization: "Bearer " + key } });
   // A key revoked meanwhile: drop it and carry on as the public page.
   if (res.status === 401) {
     sessionStorage.removeItem(KEY);
     showKeyState();
-    return fetch(url);
+    return fetch(url, { headers: DUTCH });
   }
   return res;
 }
@@ -44,7 +46,7 @@ function setupKey() {
     const key = $("key").value.trim();
     if (!key) return;
     // Checked once against the server before it is kept.
-    const res = await fetch("/v1/config", { headers: { Authorization: "Bearer " + key } });
+    const res = await fetch("/v1/config", { headers: { ...DUTCH, Authorization: "Bearer " + key } });
     if (!res.ok) {
       $("key-error").textContent = "Deze sleutel wordt niet aanvaard.";
       $("key-error").hidden = false;
