@@ -260,7 +260,9 @@ async fn the_page_in_a_real_browser() {
         "Wie handelt dit hier af",
         "14 043",
         "0900-8844",
-        "degrees, minutes, seconds",
+        // The service's own texts in the page's language.
+        "graden, minuten, seconden",
+        "In Centrum / Zuid-West (",
     ] {
         assert!(
             card.contains(needle),
@@ -297,6 +299,12 @@ async fn the_page_in_a_real_browser() {
     // A Google Maps link: station Maastricht, in Wyck.
     search(&client, "https://www.google.com/maps/place/Station/@50.8497,5.7053,17z/data=!3m1!4b1!8m2!3d50.8497!4d5.7053").await;
     wait_for_text(&client, "#result", "Wyck").await;
+
+    // A refusal reads in Dutch too, whatever the browser's own language.
+    search(&client, "Nergensstraat 12").await;
+    let card = wait_for_text(&client, "#result", "Adres niet gevonden").await;
+    assert!(card.contains("geen straat 'Nergensstraat'"), "{card}");
+    assert!(!card.contains("no street"), "{card}");
 
     // An address: the card names the matched address and its area.
     search(&client, "Brusselsepoort 45").await;

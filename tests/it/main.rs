@@ -16,6 +16,7 @@ mod geodata;
 mod http;
 mod index_oracle;
 mod landmarks;
+mod languages;
 mod notations;
 mod ogc;
 mod places;
