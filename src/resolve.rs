@@ -28,6 +28,7 @@ use crate::index::{Hit, Index, Position};
 use crate::roster::{self, Audience, Contact};
 use crate::situations::{Handling, UnknownSituation};
 use crate::t;
+use crate::text::{self, Lang};
 
 /// Validated geodata with its indexes: everything needed to answer.
 #[derive(Debug)]
@@ -48,6 +49,9 @@ pub struct Resolver {
     period: Period,
     /// How far outside the covered area a place is still answered with the nearest area.
     near_m: f64,
+    /// Per coverage area, the messages of a place inside it and on its boundary in each
+    /// language: rendered once, since most answers say one of them.
+    area_messages: Vec<AreaMessages>,
     /// Resolvers of the earlier periods, oldest first (empty in those themselves).
     earlier: Vec<Resolver>,
 }
@@ -339,6 +343,28 @@ fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date
     }
 }
 
+/// What an answer says of a place in one coverage area, per language ([`Lang::index`]).
+#[derive(Debug)]
+struct AreaMessages {
+    inside: [String; 2],
+    boundary: [String; 2],
+}
+
+fn area_messages(data: &Geodata, coverage: usize) -> Vec<AreaMessages> {
+    let coverage_name = &data.manifest.coverage_name;
+    let in_each = |say: &dyn Fn() -> String| Lang::ALL.map(|l| text::sync_scope(l, say));
+    data.layers
+        .get(coverage)
+        .map(|l| &l.areas[..])
+        .unwrap_or_default()
+        .iter()
+        .map(|a| AreaMessages {
+            inside: in_each(&|| t!("answer-inside", area = &a.name, coverage = coverage_name)),
+            boundary: in_each(&|| t!("answer-boundary", area = &a.name)),
+        })
+        .collect()
+}
+
 impl Resolver {
     /// Indexes every period of the data: the latest generations in this resolver, each
     /// earlier period in one of its own.
@@ -386,11 +412,13 @@ impl Resolver {
             Some(places) => AddressIndex::with_landmarks(AddressIndex::embedded(), places.clone()),
             None => AddressIndex::embedded(),
         };
+        let area_messages = area_messages(&data, coverage);
         Resolver {
             index,
             base,
             coverage,
             parents,
+            area_messages,
             contact_cache: RwLock::new(ContactCache::default()),
             meta: Rendered::new(data_meta(&data, &addresses, period, roster::today())),
             addresses,
@@ -633,10 +661,19 @@ impl Resolver {
                 area = &a.name,
                 coverage = coverage_name
             ),
-            (_, Some(a)) if position == Position::Boundary => {
-                t!("answer-boundary", area = &a.name)
+            (_, Some(_)) => {
+                let said = hits[self.coverage]
+                    .and_then(|h| self.area_messages.get(h.area as usize))
+                    .map(|m| {
+                        if position == Position::Boundary {
+                            &m.boundary
+                        } else {
+                            &m.inside
+                        }
+                    });
+                said.map(|m| m[text::current().index()].clone())
+                    .unwrap_or_default()
             }
-            (_, Some(a)) => t!("answer-inside", area = &a.name, coverage = coverage_name),
             (Some(n), None) => t!(
                 "answer-outside-nearest",
                 coverage = coverage_name,

@@ -147,6 +147,10 @@ pub(crate) struct Classifier<'a> {
     /// falls in it (a small file or HTTP body pays for its own areas only).
     people: Vec<OnceLock<[Made; 2]>>,
     outside_message: Made,
+    /// The words before a matched place's or address's label in a row's message, in the
+    /// run's language (rendered once: every address row says one).
+    said_place: String,
+    said_address: String,
 }
 
 impl<'a> Classifier<'a> {
@@ -203,6 +207,8 @@ impl<'a> Classifier<'a> {
                 .iter()
                 .map(|_| OnceLock::new())
                 .collect(),
+            said_place: t!("row-place"),
+            said_address: t!("row-address"),
             outside_message: Made::new(
                 t!("row-outside", coverage = &data.manifest.coverage_name),
                 delimiter,
@@ -583,10 +589,14 @@ impl<'a> Classifier<'a> {
                 wgs84: None,
                 source,
                 quality: f.best.quality.as_str(),
-                note: std::iter::once(match &f.best.place {
-                    Some(_) => t!("row-place", label = &f.best.address.label),
-                    None => t!("row-address", label = &f.best.address.label),
-                })
+                note: std::iter::once(format!(
+                    "{} {}",
+                    match &f.best.place {
+                        Some(_) => &self.said_place,
+                        None => &self.said_address,
+                    },
+                    f.best.address.label
+                ))
                 .chain(f.notes)
                 .collect::<Vec<_>>()
                 .join("; "),

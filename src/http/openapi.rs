@@ -174,6 +174,31 @@ impl utoipa::Modify for ApiKeyScheme {
     }
 }
 
+/// `Accept-Language` on every path: the texts of answers and problems follow it.
+struct Languages;
+
+impl utoipa::Modify for Languages {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{RefOr, Required};
+        let parameter = ParameterBuilder::new()
+            .name("Accept-Language")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "The language of the texts (problem title and detail, message, notes): `nl` (also `nl-NL`, `nl-BE`) for Dutch; English otherwise. Weights (`;q=`) are honoured. The response says which in `Content-Language`.",
+            ))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            item.parameters
+                .get_or_insert_with(Vec::new)
+                .push(RefOr::T(parameter.clone()));
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -201,7 +226,7 @@ impl utoipa::Modify for ApiKeyScheme {
         super::ogc::item,
     ),
     components(schemas(Answer, Problem, SituationList, SuggestList)),
-    modifiers(&ApiKeyScheme),
+    modifiers(&ApiKeyScheme, &Languages),
 )]
 pub struct ApiDoc;
 

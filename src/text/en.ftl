@@ -269,8 +269,8 @@ list-and = { $first } and { $last }
 row-not-a-number = column '{ $column }' holds '{ $value }', which is not a number; it should look like { $example }
 row-the-latitude = the latitude
 row-the-longitude = the longitude
-row-place = place { $label }
-row-address = address { $label }
+row-place = place
+row-address = address
 row-out-of-range = '{ $name }' = { $value } is outside { $min }..{ $max } ({ $crs })
 row-swapped = '{ $a }' = { $va } and '{ $b }' = { $vb } look swapped in this row: Maastricht lies at latitude 50.85, longitude 5.69
 row-looks-like-rd = '{ $a }' = { $va } and '{ $b }' = { $vb } are RD New metres, not degrees; read such values as x/y in EPSG:28992

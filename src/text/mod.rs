@@ -28,6 +28,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language, in [`Lang::index`] order.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Nl];
+
+    /// The position of the language in [`Lang::ALL`], for tables of texts per language.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The BCP 47 tag, as in `Content-Language`.
     pub fn tag(self) -> &'static str {
         match self {

@@ -269,8 +269,8 @@ list-and = { $first } en { $last }
 row-not-a-number = kolom '{ $column }' bevat '{ $value }', en dat is geen getal; het zou eruit moeten zien als { $example }
 row-the-latitude = de breedtegraad
 row-the-longitude = de lengtegraad
-row-place = plaats { $label }
-row-address = adres { $label }
+row-place = plaats
+row-address = adres
 row-out-of-range = '{ $name }' = { $value } ligt buiten { $min }..{ $max } ({ $crs })
 row-swapped = '{ $a }' = { $va } en '{ $b }' = { $vb } lijken in deze rij verwisseld: Maastricht ligt op breedtegraad 50.85, lengtegraad 5.69
 row-looks-like-rd = '{ $a }' = { $va } en '{ $b }' = { $vb } zijn RD-meters, geen graden; lees zulke waarden als x/y in EPSG:28992

@@ -849,18 +849,12 @@ fn a_street_alone_is_answered_at_its_representative_point() {
 async fn contradicting_parts_in_two_areas_are_ambiguous() {
     use geo::Contains;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
-    let fc: geojson::FeatureCollection = std::fs::read_to_string(dir.join("lwa.geojson"))
-        .unwrap()
-        .parse()
-        .unwrap();
+    let areas = crate::shipped_lwa_areas();
     let lwa_at = |x: f64, y: f64| -> String {
-        fc.features
+        areas
             .iter()
-            .find(|f| {
-                let g: geo::Geometry<f64> = f.geometry.clone().unwrap().try_into().unwrap();
-                g.contains(&geo::Point::new(x, y))
-            })
-            .map(|f| f.property("id").unwrap().as_str().unwrap().to_string())
+            .find(|(_, g)| g.contains(&geo::Point::new(x, y)))
+            .map(|(id, _)| id.clone())
             .unwrap()
     };
     let mut reader = csv::Reader::from_path(dir.join("addresses.csv")).unwrap();

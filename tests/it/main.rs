@@ -33,6 +33,23 @@ pub fn source_data(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The shipped LWA areas (`geodata/lwa.geojson`), id and geometry in RD New, read here with
+/// the geojson and geo crates: the independent oracle the tests compare answers with.
+pub fn shipped_lwa_areas() -> Vec<(String, geo::Geometry<f64>)> {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata/lwa.geojson"),
+    )
+    .unwrap();
+    let fc: geojson::FeatureCollection = text.parse().unwrap();
+    fc.features
+        .into_iter()
+        .map(|f| {
+            let id = f.property("id").unwrap().as_str().unwrap().to_string();
+            (id, f.geometry.unwrap().try_into().unwrap())
+        })
+        .collect()
+}
+
 /// Serves `state` on a free loopback port in the background; returns `http://127.0.0.1:PORT`.
 pub async fn spawn_server(state: std::sync::Arc<wijkwijzer::http::AppState>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -455,21 +455,7 @@ fn a_coarse_notation_states_its_precision_and_the_areas_it_may_mean() {
         panic!()
     };
     assert_eq!(u.precision_m, Some(930.0));
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/lwa.geojson"),
-    )
-    .unwrap();
-    let fc: geojson::FeatureCollection = text.parse().unwrap();
-    let areas: Vec<(String, geo::Geometry<f64>)> = fc
-        .features
-        .iter()
-        .map(|f| {
-            (
-                f.property("id").unwrap().as_str().unwrap().to_string(),
-                f.geometry.clone().unwrap().try_into().unwrap(),
-            )
-        })
-        .collect();
+    let areas = crate::shipped_lwa_areas();
     let mut within: Vec<String> = Vec::new();
     for i in -20..=20 {
         for j in -20..=20 {

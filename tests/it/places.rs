@@ -203,27 +203,10 @@ fn the_2022_stadsdelen_are_a_fourth_layer() {
 /// The distance from a point to each LWA area of the shipped file, by our own computation.
 fn lwa_distances(p: Rd) -> Vec<(String, f64)> {
     use geo::Distance;
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/lwa.geojson"),
-    )
-    .unwrap();
-    let fc: geojson::FeatureCollection = text.parse().unwrap();
     let point = geo::Point::new(p.x, p.y);
-    fc.features
-        .iter()
-        .map(|f| {
-            let g: geo::Geometry<f64> = f.geometry.clone().unwrap().try_into().unwrap();
-            let d = geo::Euclidean.distance(&g, &point);
-            (
-                f.id.as_ref()
-                    .map(|i| match i {
-                        geojson::feature::Id::String(s) => s.clone(),
-                        geojson::feature::Id::Number(n) => n.to_string(),
-                    })
-                    .unwrap(),
-                d,
-            )
-        })
+    crate::shipped_lwa_areas()
+        .into_iter()
+        .map(|(id, g)| (id, geo::Euclidean.distance(&g, &point)))
         .collect()
 }
 
