@@ -5,6 +5,7 @@
 //! responsible functions. Data flows one way:
 //! input ([`query`]) -> point in RD New ([`crs`]) -> areas ([`index`]) -> answer ([`resolve`]).
 //! The HTTP server ([`http`]) and the command line are thin shells over [`resolve`].
+//! What people read is in English or Dutch, from the messages of [`text`].
 //!
 //! ```
 //! use wijkwijzer::{geodata::Geodata, resolve::Resolver, roster::Audience, crs::{transformer, Wgs84}};

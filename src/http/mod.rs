@@ -11,10 +11,11 @@
 //! atomically, so a request sees the old data or the new, never a mix, and never an error.
 //! Every response carries the snapshot's `X-Data-Version`.
 //!
-//! Around the handlers, as tower layers: request ids, tracing, Prometheus metrics, a query
-//! length limit (414), per-client rate limiting (429 with `Retry-After`), a concurrency limit
-//! that sheds excess load (503) rather than queueing it, a per-request timeout (503), a body
-//! limit (413) and CORS for GET; a handler that panics becomes a 500 problem.
+//! Around the handlers, as tower layers: the language of the texts (`Accept-Language`, see
+//! [`crate::text`]), request ids, tracing, Prometheus metrics, a query length limit (414),
+//! per-client rate limiting (429 with `Retry-After`), a concurrency limit that sheds excess
+//! load (503) rather than queueing it, a per-request timeout (503), a body limit (413) and CORS
+//! for GET; a handler that panics becomes a 500 problem.
 //!
 //! Files by job: `state` (data source, snapshot, keys, reload), `layers` (the middleware),
 //! `metrics`, `area_json` (area GeoJSON), `handlers` and `classify` (the routes), [`params`],
