@@ -355,7 +355,7 @@ pub(super) async fn suggest(
     let q = p.get("q").ok_or_else(|| {
         ApiError::from(QueryError::Missing {
             param: "q",
-            hint: "the text typed so far, e.g. q=brusselsep or q=6216".into(),
+            hint: t!("http-suggest-q-missing"),
         })
     })?;
     let limit = match p.get("limit") {

@@ -198,6 +198,7 @@ http-postcode-missing = give the postcode with huisnummer, e.g. postcode=6216CG&
 http-huisnummer-missing = give the house number with the postcode, e.g. postcode=6216CG&huisnummer=45
 http-incomplete-addresses = the loaded address index holds { $count } addresses from { $source }, not the complete register
 http-suggest-limit = limit must be a whole number from 1 to { $max }, got '{ $value }'
+http-suggest-q-missing = the text typed so far, e.g. q=brusselsep or q=6216
 http-unknown-layer = layer '{ $layer }' does not exist; use one of: { $known }
 http-unknown-area = no area has id '{ $id }'; GET /v1/layers lists every area id (e.g. lwa-noord-oost, WK093500, BU09350000)
 http-timeout = the service did not answer in time; try again

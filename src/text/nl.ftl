@@ -198,6 +198,7 @@ http-postcode-missing = geef de postcode samen met huisnummer, bijv. postcode=62
 http-huisnummer-missing = geef het huisnummer samen met de postcode, bijv. postcode=6216CG&huisnummer=45
 http-incomplete-addresses = de geladen adresindex bevat { $count } adressen uit { $source }, niet de volledige registratie
 http-suggest-limit = limit moet een geheel getal van 1 tot { $max } zijn; ontvangen: '{ $value }'
+http-suggest-q-missing = de tekst die tot nu toe is getypt, bijv. q=brusselsep of q=6216
 http-unknown-layer = laag '{ $layer }' bestaat niet; kies uit: { $known }
 http-unknown-area = geen gebied heeft id '{ $id }'; GET /v1/layers noemt elk gebieds-id (bijv. lwa-noord-oost, WK093500, BU09350000)
 http-timeout = de dienst antwoordde niet op tijd; probeer het opnieuw
