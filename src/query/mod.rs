@@ -6,6 +6,8 @@
 //! mistakes before they become a silent "outside": latitude and longitude swapped, RD metres or
 //! Web Mercator metres passed as degrees, degrees passed as RD.
 
+mod angles;
+mod links;
 pub mod notation;
 pub mod pluscode;
 
