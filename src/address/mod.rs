@@ -13,6 +13,8 @@ pub mod bag;
 mod edits;
 pub mod landmarks;
 pub mod normalize;
+mod phrasing;
+mod ranking;
 pub mod records;
 pub mod search;
 pub mod suggest;

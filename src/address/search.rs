@@ -7,12 +7,16 @@
 //! one or two edits), `street_only` and `postcode_only` (no number given: the answer stands for
 //! the whole street or postcode, and is only given when they lie in one area; see
 //! `crate::resolve`). The score orders candidates; it is 1.0 only for exact matches.
+//!
+//! Named places join the candidates in `ranking`; ranges of numbers and words for "near" are
+//! read in `phrasing`.
 
 use super::edits::{Edits, within_edits};
 use fst::{IntoStreamer, Streamer};
 use serde::Serialize;
 
 use super::normalize::{HouseNumber, Postcode, Suffix, format_number, name_key, take_postcode};
+use super::phrasing::{number_range, strip_nearness};
 use super::{Address, AddressIndex};
 use crate::t;
 
@@ -162,11 +166,9 @@ struct Parsed {
 }
 
 const SUFFIX_WORDS: &[&str] = &["bis", "ter", "hs", "bg", "zw", "rd", "ii", "iii", "iv"];
-const MAX_CANDIDATES: usize = 5;
-/// Places sharing a name this close together count as one (a museum's two car-park entrances).
-const SAME_PLACE_M: f64 = 250.0;
+pub(super) const MAX_CANDIDATES: usize = 5;
 
-fn score_of(quality: MatchQuality, edits: usize) -> f64 {
+pub(super) fn score_of(quality: MatchQuality, edits: usize) -> f64 {
     let base = match quality {
         MatchQuality::Exact => 1.0,
         MatchQuality::ToevoegingIgnored => 0.8,
@@ -219,138 +221,6 @@ impl AddressIndex {
             Some((text, hits)) => self.rank_with_places(text, address, hits),
             None => address,
         }
-    }
-
-    /// A named place as a candidate.
-    fn place_candidate(&self, i: u32, quality: MatchQuality, edits: usize) -> Candidate {
-        let l = self.landmarks.get(i);
-        let number = l
-            .housenumber
-            .as_deref()
-            .map(|n| {
-                n.chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect::<String>()
-            })
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        Candidate {
-            address: Address {
-                id: None,
-                label: l.label(),
-                street: l.street.clone().unwrap_or_else(|| l.place.name.clone()),
-                number,
-                huisletter: None,
-                toevoeging: None,
-                postcode: l.postcode.clone(),
-                place: String::new(),
-                rd: l.rd,
-            },
-            quality,
-            score: score_of(quality, edits),
-            place: Some(l.place.clone()),
-        }
-    }
-
-    /// Addresses and named places in one candidate list (the README's rule): an address that
-    /// exists wins, and for a street or postcode without a number the places of that name are
-    /// listed; otherwise the place answers. A name shared by
-    /// places farther apart than [`SAME_PLACE_M`] that the text does not tell apart is
-    /// ambiguous.
-    fn rank_with_places(
-        &self,
-        text: &str,
-        address: Result<Found, Failure>,
-        hits: super::landmarks::PlaceHits,
-    ) -> Result<Found, Failure> {
-        use super::landmarks::PlaceMatch;
-        let (quality, edits) = match hits.how {
-            PlaceMatch::Exact | PlaceMatch::NameAndStreet => (MatchQuality::Place, 0),
-            PlaceMatch::Fuzzy { edits } => (MatchQuality::FuzzyPlace, edits),
-        };
-        let places: Vec<Candidate> = hits
-            .places
-            .iter()
-            .map(|&i| self.place_candidate(i, quality, edits))
-            .collect();
-        if let Ok(mut found) = address {
-            let label = places.first().map_or("", |p| p.address.label.as_str());
-            let (text, count) = (text.trim(), places.len());
-            found.notes.push(if quality == MatchQuality::Place {
-                t!(
-                    "note-address-wins-over-place",
-                    text = text,
-                    place = label,
-                    count = count
-                )
-            } else {
-                t!(
-                    "note-address-wins-over-similar-place",
-                    text = text,
-                    place = label,
-                    count = count
-                )
-            });
-            found
-                .alternatives
-                .extend(places.into_iter().take(MAX_CANDIDATES));
-            return Ok(found);
-        }
-        // Namesakes close together are one place (a museum's entrances); apart, the text does
-        // not say which is meant.
-        let first = places[0].address.rd;
-        let together = places
-            .iter()
-            .all(|c| (c.address.rd.x - first.x).hypot(c.address.rd.y - first.y) <= SAME_PLACE_M);
-        if !together {
-            return Err(Failure::Ambiguous {
-                reason: match places
-                    .iter()
-                    .find_map(|c| Some((c.place.as_ref()?, street_of(c)?)))
-                {
-                    Some((p, street)) => t!(
-                        "address-place-namesakes",
-                        text = text.trim(),
-                        count = places.len(),
-                        example = format!("{} {street}", p.name)
-                    ),
-                    None => t!(
-                        "address-place-namesakes-without-street",
-                        text = text.trim(),
-                        count = places.len()
-                    ),
-                },
-                candidates: places.into_iter().take(2 * MAX_CANDIDATES).collect(),
-            });
-        }
-        let mut places = places.into_iter();
-        let Some(best) = places.next() else {
-            return address;
-        };
-        let alternatives: Vec<Candidate> = places.collect();
-        let mut notes = Vec::new();
-        if !alternatives.is_empty() {
-            notes.push(t!(
-                "note-places-together",
-                count = alternatives.len() + 1,
-                metres = format!("{SAME_PLACE_M:.0}")
-            ));
-        }
-        if quality == MatchQuality::FuzzyPlace {
-            notes.push(t!(
-                "note-fuzzy-place",
-                text = text.trim(),
-                name = best.place.as_ref().map_or("", |p| p.name.as_str()),
-                edits = edits
-            ));
-        }
-        Ok(Found {
-            best,
-            alternatives,
-            members: Vec::new(),
-            notes,
-            ignored: None,
-        })
     }
 
     fn find_address(&self, query: &Query) -> Result<Found, Failure> {
@@ -1061,95 +931,6 @@ impl AddressIndex {
     }
 }
 
-/// A range of house numbers in an address text: "45-47", "45 - 47", "45 t/m 47", "45 tm 47",
-/// "45 tot en met 47", "45/47". Returns the text before the first number, the two numbers and
-/// the text after the second; only for a rising range of at most 50 numbers, so that "45-1"
-/// (number 45, toevoeging 1) and a postcode ("6216CG") are never read as ranges.
-fn number_range(text: &str) -> Option<(&str, u32, u32, &str)> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let starts_number =
-            bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
-        if !starts_number {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        let Ok(first) = text[start..i].parse::<u32>() else {
-            continue;
-        };
-        let rest = text[i..].trim_start();
-        for sep in ["tot en met", "t/m", "tm", "-", "\u{2013}", "/"] {
-            let Some(after) = rest
-                .get(..sep.len())
-                .filter(|p| p.eq_ignore_ascii_case(sep))
-                .map(|_| rest[sep.len()..].trim_start())
-            else {
-                continue;
-            };
-            // A word separator stands apart: "45 tm 47", not "45 tmx".
-            if sep.starts_with(char::is_alphabetic) && !rest[sep.len()..].starts_with(' ') {
-                continue;
-            }
-            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            if digits == 0 || after[digits..].starts_with(char::is_alphanumeric) {
-                continue;
-            }
-            let Ok(last) = after[..digits].parse::<u32>() else {
-                continue;
-            };
-            if last > first && last - first <= 50 {
-                return Some((&text[..start], first, last, &after[digits..]));
-            }
-        }
-    }
-    None
-}
-
-/// Words people put before a place to say "near it", with the rest of the text.
-/// The street of a named place's candidate, when its source gives one.
-fn street_of(c: &Candidate) -> Option<&str> {
-    (c.address.street != c.place.as_ref()?.name).then_some(c.address.street.as_str())
-}
-
-fn strip_nearness(text: &str) -> Option<(&str, &str)> {
-    const NEAR: &[&str] = &[
-        "ter hoogte van",
-        "in de buurt van",
-        "tegenover",
-        "naast",
-        "nabij",
-        "bij",
-        "t.h.v.",
-        "thv",
-        "near",
-    ];
-    let t = text.trim_start();
-    NEAR.iter().find_map(|w| {
-        let word = t.get(..w.len()).filter(|p| p.eq_ignore_ascii_case(w))?;
-        let rest = &t[w.len()..];
-        // A whole word, followed by more text ("bijlestraat" is a street, not "bij lestraat").
-        if !rest.starts_with(char::is_whitespace) || rest.trim().is_empty() {
-            return None;
-        }
-        // "bij de Markt 1", "naast het stadhuis": the article goes with the near-word.
-        let rest = rest.trim_start();
-        let rest = ["de ", "het ", "den "]
-            .iter()
-            .find_map(|a| {
-                rest.get(..a.len())
-                    .filter(|p| p.eq_ignore_ascii_case(a))
-                    .map(|_| &rest[a.len()..])
-            })
-            .unwrap_or(rest);
-        Some((word, rest.trim()))
-    })
-}
-
 /// The number fields of a form or file row: huisnummer, and optionally huisletter and
 /// toevoeging as their own fields.
 fn parse_number_fields(
@@ -1189,43 +970,4 @@ fn parse_number_fields(
         number: Some(hn),
         ..Parsed::default()
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_of_numbers_and_what_is_not_one() {
-        let r = |t| number_range(t).map(|(b, f, l, a)| (b.to_string(), f, l, a.to_string()));
-        for (text, before, after) in [
-            ("Brusselsepoort 45-47", "Brusselsepoort ", ""),
-            (
-                "Brusselsepoort 45 - 47 Maastricht",
-                "Brusselsepoort ",
-                " Maastricht",
-            ),
-            ("Brusselsepoort 45 t/m 47", "Brusselsepoort ", ""),
-            ("Brusselsepoort 45 T/M 47", "Brusselsepoort ", ""),
-            ("Brusselsepoort 45 tm 47", "Brusselsepoort ", ""),
-            ("Brusselsepoort 45 tot en met 47", "Brusselsepoort ", ""),
-            ("Brusselsepoort 45/47", "Brusselsepoort ", ""),
-            ("Brusselsepoort 45\u{2013}47", "Brusselsepoort ", ""),
-            ("6216CG 45-47", "6216CG ", ""),
-        ] {
-            let want = Some((before.to_string(), 45, 47, after.to_string()));
-            assert_eq!(r(text), want, "{text}");
-        }
-        for not_a_range in [
-            "Brusselsepoort 45-1",
-            "Brusselsepoort 45-47a",
-            "Brusselsepoort 45 tmx 47",
-            "Plein 1992 12",
-            "6216CG 45",
-            "Brusselsepoort 45-200",
-            "Brusselsepoort 45",
-        ] {
-            assert_eq!(r(not_a_range), None, "{not_a_range}");
-        }
-    }
 }
