@@ -12,23 +12,29 @@
 //! Layers are made consistent through the base layer: the point's buurt is found first (with
 //! the index's tie-break rule), and every layer the buurt nests in follows the buurt by parent
 //! link, so a point on a boundary never gets a buurt from one LWA area and the other LWA area.
+//!
+//! Files: this one builds the resolvers and answers; `answer` holds what an answer is made of,
+//! `on` the view of one day.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use jiff::civil::Date;
-use serde::Serialize;
 
-use crate::address::{
-    self, AddressIndex, AddressMeta, Candidate, Failure, Found, MatchQuality, Query,
-};
-use crate::crs::{Rd, Wgs84, transformer};
+use crate::address::{AddressIndex, Failure, Found, MatchQuality, Query};
+use crate::crs::Rd;
 use crate::geodata::{Area, Geodata, Period, SourceInfo};
 use crate::index::{Hit, Index, Position};
 use crate::roster::{self, Audience, Contact};
-use crate::situations::{Handling, UnknownSituation};
+use crate::situations::UnknownSituation;
 use crate::t;
 use crate::text::{self, Lang};
+
+mod answer;
+mod on;
+
+pub use answer::*;
+pub use on::On;
 
 /// Validated geodata with its indexes: everything needed to answer.
 #[derive(Debug)]
@@ -73,63 +79,6 @@ pub struct DayNotCovered {
     pub from: Date,
 }
 
-/// A shared value with its JSON written once. Most of an answer's bytes are its contacts and
-/// its `data` block, and the same few lists and one block serve every lookup: an answer holds
-/// two pointers and its serialisation copies bytes.
-#[derive(Debug)]
-pub struct Rendered<T> {
-    value: Arc<T>,
-    json: Arc<serde_json::value::RawValue>,
-}
-
-impl<T: Serialize> Rendered<T> {
-    fn new(value: T) -> Rendered<T> {
-        // Serialising plain data (strings, numbers, lists) cannot fail; `null` would say so.
-        let json = serde_json::value::to_raw_value(&value)
-            .map(Arc::from)
-            .unwrap_or_else(|_| {
-                Arc::from(
-                    serde_json::value::RawValue::from_string("null".into()).expect("valid JSON"),
-                )
-            });
-        Rendered {
-            value: Arc::new(value),
-            json,
-        }
-    }
-}
-
-impl<T> Clone for Rendered<T> {
-    fn clone(&self) -> Self {
-        Rendered {
-            value: self.value.clone(),
-            json: self.json.clone(),
-        }
-    }
-}
-
-impl<T> std::ops::Deref for Rendered<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-impl<T: PartialEq> PartialEq for Rendered<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-
-impl<T> Serialize for Rendered<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.json.serialize(serializer)
-    }
-}
-
-/// A contact list as answers carry it.
-pub type Contacts = Rendered<Vec<Contact>>;
-
 /// Who asks, and the area (index) hit in each layer.
 type ContactKey = (Audience, Vec<Option<u32>>);
 
@@ -141,156 +90,6 @@ struct ContactCache {
 
 /// Entries kept before the cache starts over: many days of many area combinations.
 const CACHE_LIMIT: usize = 20_000;
-
-/// An area as answers name it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct AreaRef {
-    pub id: String,
-    pub name: String,
-}
-
-/// A CBS area (wijk, buurt) as answers name it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct CodeRef {
-    pub code: String,
-    pub name: String,
-}
-
-/// The area of one layer that a point belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct LayerHit {
-    pub layer: String,
-    pub id: String,
-    pub name: String,
-    pub code: Option<String>,
-    pub position: Position,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct PointOut {
-    pub wgs84: Wgs84,
-    pub rd: Rd,
-}
-
-impl PointOut {
-    /// A point as every answer states it: WGS84 to 7 decimals (1 cm), RD to the millimetre.
-    pub fn of(p: Rd) -> PointOut {
-        PointOut::with_wgs84(p, transformer().rd_to_wgs84(p))
-    }
-
-    /// The same, for a point whose WGS84 position is known already.
-    pub fn with_wgs84(p: Rd, wgs84: Wgs84) -> PointOut {
-        PointOut {
-            wgs84: Wgs84 {
-                lat: round_to(wgs84.lat, 7),
-                lon: round_to(wgs84.lon, 7),
-            },
-            rd: Rd {
-                x: round_to(p.x, 3),
-                y: round_to(p.y, 3),
-            },
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct NearestOut {
-    pub lwa: AreaRef,
-    pub distance_m: f64,
-}
-
-/// Where the data comes from; part of every answer.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct DataMeta {
-    /// The day the answer is for (`as_of`, default today): which generation of the areas and
-    /// which roster entries hold.
-    #[schema(value_type = String, format = Date)]
-    pub as_of: Date,
-    /// First day the areas answered with hold (`null`: since always).
-    #[schema(value_type = Option<String>, format = Date, required = true)]
-    pub valid_from: Option<Date>,
-    /// Last day they hold (`null`: until the data says otherwise).
-    #[schema(value_type = Option<String>, format = Date, required = true)]
-    pub valid_until: Option<Date>,
-    /// How far outside the covered area a place is still answered with the nearest area
-    /// (position `near`): the boundaries' generalisation error; 0 for full resolution.
-    pub near_tolerance_m: f64,
-    pub version: String,
-    pub source: String,
-    pub year: u16,
-    pub generalized: bool,
-    pub attribution: String,
-    pub licence: String,
-    pub coverage: String,
-    /// The address index: how many addresses, from which source, how to load the full BAG.
-    #[schema(value_type = AddressMeta)]
-    pub addresses: Arc<AddressMeta>,
-}
-
-/// The answer for one place.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Answer {
-    /// `inside`, `boundary` (exactly on a boundary of one of the returned areas), `near` (just
-    /// outside the covered area, within `data.near_tolerance_m`: answered with the nearest
-    /// area) or `outside`.
-    pub position: Position,
-    pub point: PointOut,
-    /// Always present; `null` outside coverage.
-    #[schema(required = true)]
-    pub lwa: Option<AreaRef>,
-    /// Always present; `null` outside coverage.
-    #[schema(required = true)]
-    pub wijk: Option<CodeRef>,
-    /// Always present; `null` outside coverage.
-    #[schema(required = true)]
-    pub buurt: Option<CodeRef>,
-    /// Every layer's area, including schemes beyond lwa/wijk/buurt (e.g. the 2022 stadsdelen).
-    pub areas: Vec<LayerHit>,
-    #[schema(value_type = Vec<Contact>)]
-    pub contacts: Contacts,
-    /// Always present; set outside coverage only: the nearest coverage area and the distance
-    /// to its boundary, `null` inside.
-    #[schema(required = true)]
-    pub nearest: Option<NearestOut>,
-    pub message: String,
-    /// For free-text queries: how the text was read (notation, swapped or not).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub understood: Option<crate::query::Understood>,
-    /// When the place was written coarsely (whole minutes: ±930 m) and the areas within that
-    /// precision differ: the other coverage areas it may lie in.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub also_possible: Vec<AreaRef>,
-    /// With `situation=`: who handles it here and how to report it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub situation: Option<Handling>,
-    /// For address queries: the address matched, how sure the match is, and the alternatives.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<AddressMatch>,
-    /// When the text named a place (a museum, a shop, a school): which one, of what kind, from
-    /// which source. `address` then holds its position and its own address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub place: Option<crate::address::landmarks::PlaceRef>,
-    #[schema(value_type = DataMeta)]
-    pub data: Rendered<DataMeta>,
-}
-
-/// The address an address query was matched to.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct AddressMatch {
-    pub query: String,
-    pub matched: address::Address,
-    /// `exact`, `huisletter_ignored`, `toevoeging_ignored`, `number_range`, `fuzzy_street`,
-    /// `postcode_ignored`, `street_ignored`, `street_only`, `postcode_only`, `postcode_area`,
-    /// `place`, `fuzzy_place`: only `exact` means
-    /// every part given was found as given.
-    pub quality: MatchQuality,
-    pub score: f64,
-    /// The next candidates, best first.
-    pub alternatives: Vec<Candidate>,
-    /// How the text was read where words were left out ("'bij' read as near: …").
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-}
 
 /// Why an address query has no single answer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -895,130 +694,6 @@ impl Resolver {
     }
 }
 
-/// A resolver's answers as they hold on one day: [`Resolver::on`].
-#[derive(Debug, Clone, Copy)]
-pub struct On<'a> {
-    epoch: &'a Resolver,
-    day: Date,
-}
-
-impl<'a> On<'a> {
-    pub fn day(&self) -> Date {
-        self.day
-    }
-
-    /// The resolver of the period holding this day: its data are the generations of that day.
-    pub fn resolver(&self) -> &'a Resolver {
-        self.epoch
-    }
-
-    pub fn data(&self) -> &'a Geodata {
-        &self.epoch.data
-    }
-
-    /// The `data` block of answers for this day.
-    pub fn meta(&self) -> Rendered<DataMeta> {
-        self.epoch.meta_on(self.day)
-    }
-
-    /// The full answer for a point in RD New.
-    pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
-        self.epoch.resolve_at(p, audience, self.day)
-    }
-
-    /// The answer for a point, with who handles `situation` there (`None`: no situation).
-    pub fn resolve_situation(
-        &self,
-        p: Rd,
-        situation: Option<&str>,
-        audience: Audience,
-    ) -> Result<Answer, UnknownSituation> {
-        self.epoch
-            .resolve_situation_at(p, situation, audience, self.day)
-    }
-
-    /// The answer for an address: the address found, then the same answer as for its point.
-    pub fn resolve_address(
-        &self,
-        query: &Query,
-        situation: Option<&str>,
-        audience: Audience,
-    ) -> Result<Answer, AddressLookupError> {
-        self.epoch
-            .resolve_address_at(query, situation, audience, self.day)
-    }
-
-    /// The answer for a place read from text: the point's answer, saying how it was read, and
-    /// when the text was coarse (whole minutes), the other areas within its precision.
-    pub fn resolve_understood(
-        &self,
-        understood: crate::query::Understood,
-        situation: Option<&str>,
-        audience: Audience,
-    ) -> Result<Answer, UnknownSituation> {
-        let mut answer = self.resolve_situation(understood.rd, situation, audience)?;
-        if let Some(m) = understood.precision_m.filter(|m| *m >= 1.0) {
-            let r = self.epoch;
-            let own = answer.lwa.as_ref().map(|a| a.id.clone());
-            let mut seen: Vec<u32> = Vec::new();
-            // A 9 × 9 grid over the square the text may mean: enough to see every area that a
-            // square kilometre of this city reaches.
-            const N: i32 = 4;
-            for i in -N..=N {
-                for j in -N..=N {
-                    let p = Rd {
-                        x: understood.rd.x + m * f64::from(i) / f64::from(N),
-                        y: understood.rd.y + m * f64::from(j) / f64::from(N),
-                    };
-                    if let Some(h) = r.locate_all(p)[r.coverage]
-                        && !seen.contains(&h.area)
-                    {
-                        seen.push(h.area);
-                    }
-                }
-            }
-            let coverage = &r.data.layers[r.coverage];
-            answer.also_possible = seen
-                .iter()
-                .map(|&a| &coverage.areas[a as usize])
-                .filter(|a| Some(&a.id) != own.as_ref())
-                .map(|a| AreaRef {
-                    id: a.id.clone(),
-                    name: a.name.clone(),
-                })
-                .collect();
-            if !answer.also_possible.is_empty() {
-                let also = t!(
-                    "answer-also-possible",
-                    metres = format!("{m:.0}"),
-                    areas = answer
-                        .also_possible
-                        .iter()
-                        .map(|a| a.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                answer.message = format!("{} {also}", answer.message);
-            }
-        }
-        answer.understood = Some(understood);
-        Ok(answer)
-    }
-
-    /// The address decision of every door (see [`Resolver::find_address`]), with this day's
-    /// areas deciding whether a street spans more than one.
-    pub fn find_address(&self, query: &Query) -> Result<Found, Failure> {
-        self.epoch.find_address_here(query)
-    }
-
-    /// The contacts that a point inside `area` gets on this day (its own and its parents').
-    pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
-        let mut ids: Vec<&str> = vec![area.id.as_str()];
-        ids.extend(area.parents.values().map(String::as_str));
-        self.epoch.contacts_for_ids(&ids, self.day, audience)
-    }
-}
-
 /// A calendar date written `YYYY-MM-DD`, nothing else: `2021-6-1` or a timestamp is refused
 /// rather than guessed.
 fn parse_day(text: &str) -> Option<Date> {
@@ -1072,9 +747,4 @@ fn code_ref(a: &Area) -> CodeRef {
         code: a.code.clone().unwrap_or_else(|| a.id.clone()),
         name: a.name.clone(),
     }
-}
-
-fn round_to(v: f64, decimals: i32) -> f64 {
-    let f = 10f64.powi(decimals);
-    (v * f).round() / f
 }

@@ -1,0 +1,136 @@
+//! One day's view of a resolver: the period of the geodata and the roster entries that hold on
+//! that day, chosen once and carried through a request or a batch.
+
+use jiff::civil::Date;
+
+use super::{AddressLookupError, Answer, AreaRef, DataMeta, Rendered, Resolver};
+use crate::address::{Failure, Found, Query};
+use crate::crs::Rd;
+use crate::geodata::{Area, Geodata};
+use crate::roster::{Audience, Contact};
+use crate::situations::UnknownSituation;
+use crate::t;
+
+/// A resolver's answers as they hold on one day: [`Resolver::on`].
+#[derive(Debug, Clone, Copy)]
+pub struct On<'a> {
+    pub(super) epoch: &'a Resolver,
+    pub(super) day: Date,
+}
+
+impl<'a> On<'a> {
+    pub fn day(&self) -> Date {
+        self.day
+    }
+
+    /// The resolver of the period holding this day: its data are the generations of that day.
+    pub fn resolver(&self) -> &'a Resolver {
+        self.epoch
+    }
+
+    pub fn data(&self) -> &'a Geodata {
+        &self.epoch.data
+    }
+
+    /// The `data` block of answers for this day.
+    pub fn meta(&self) -> Rendered<DataMeta> {
+        self.epoch.meta_on(self.day)
+    }
+
+    /// The full answer for a point in RD New.
+    pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
+        self.epoch.resolve_at(p, audience, self.day)
+    }
+
+    /// The answer for a point, with who handles `situation` there (`None`: no situation).
+    pub fn resolve_situation(
+        &self,
+        p: Rd,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, UnknownSituation> {
+        self.epoch
+            .resolve_situation_at(p, situation, audience, self.day)
+    }
+
+    /// The answer for an address: the address found, then the same answer as for its point.
+    pub fn resolve_address(
+        &self,
+        query: &Query,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, AddressLookupError> {
+        self.epoch
+            .resolve_address_at(query, situation, audience, self.day)
+    }
+
+    /// The answer for a place read from text: the point's answer, saying how it was read, and
+    /// when the text was coarse (whole minutes), the other areas within its precision.
+    pub fn resolve_understood(
+        &self,
+        understood: crate::query::Understood,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, UnknownSituation> {
+        let mut answer = self.resolve_situation(understood.rd, situation, audience)?;
+        if let Some(m) = understood.precision_m.filter(|m| *m >= 1.0) {
+            let r = self.epoch;
+            let own = answer.lwa.as_ref().map(|a| a.id.clone());
+            let mut seen: Vec<u32> = Vec::new();
+            // A 9 × 9 grid over the square the text may mean: enough to see every area that a
+            // square kilometre of this city reaches.
+            const N: i32 = 4;
+            for i in -N..=N {
+                for j in -N..=N {
+                    let p = Rd {
+                        x: understood.rd.x + m * f64::from(i) / f64::from(N),
+                        y: understood.rd.y + m * f64::from(j) / f64::from(N),
+                    };
+                    if let Some(h) = r.locate_all(p)[r.coverage]
+                        && !seen.contains(&h.area)
+                    {
+                        seen.push(h.area);
+                    }
+                }
+            }
+            let coverage = &r.data.layers[r.coverage];
+            answer.also_possible = seen
+                .iter()
+                .map(|&a| &coverage.areas[a as usize])
+                .filter(|a| Some(&a.id) != own.as_ref())
+                .map(|a| AreaRef {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                })
+                .collect();
+            if !answer.also_possible.is_empty() {
+                let also = t!(
+                    "answer-also-possible",
+                    metres = format!("{m:.0}"),
+                    areas = answer
+                        .also_possible
+                        .iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                answer.message = format!("{} {also}", answer.message);
+            }
+        }
+        answer.understood = Some(understood);
+        Ok(answer)
+    }
+
+    /// The address decision of every door (see [`Resolver::find_address`]), with this day's
+    /// areas deciding whether a street spans more than one.
+    pub fn find_address(&self, query: &Query) -> Result<Found, Failure> {
+        self.epoch.find_address_here(query)
+    }
+
+    /// The contacts that a point inside `area` gets on this day (its own and its parents').
+    pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
+        let mut ids: Vec<&str> = vec![area.id.as_str()];
+        ids.extend(area.parents.values().map(String::as_str));
+        self.epoch.contacts_for_ids(&ids, self.day, audience)
+    }
+}
