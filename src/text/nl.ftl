@@ -35,7 +35,7 @@ title-address-not-found = Adres niet gevonden
 title-method-not-allowed = Methode niet toegestaan
 title-body-too-large = De inhoud is te groot
 title-query-too-long = Querystring te lang
-title-unsupported-media-type = Niet ondersteund mediatype
+title-unsupported-media-type = Mediatype niet ondersteund
 title-unclassifiable-file = Het bestand kan niet worden ingedeeld
 title-invalid-data = De nieuwe gegevens zijn geweigerd
 title-rate-limited = Te veel verzoeken
@@ -56,12 +56,12 @@ query-looks-like-degrees = x={ $x }, y={ $y } lijken WGS84-graden, geen geprojec
 query-unknown-crs = onbekend coördinaatstelsel '{ $value }': gebruik EPSG:28992 (RD), EPSG:3857 (Web Mercator) of EPSG:4326 (WGS84)
 query-conflicting = geef één van: q (vrije tekst), lat en lon (WGS84), of x en y (met crs)
 query-unknown-parameter = onbekende parameter '{ $name }' { $count ->
-    [0] (dit endpoint neemt geen parameters)
-   *[other] (dit endpoint neemt: { $known })
+    [0] (dit endpoint accepteert geen parameters)
+   *[other] (dit endpoint accepteert: { $known })
 }
 query-unknown-parameter-hint = onbekende parameter '{ $name }'; bedoelt u '{ $hint }'? { $count ->
-    [0] (dit endpoint neemt geen parameters)
-   *[other] (dit endpoint neemt: { $known })
+    [0] (dit endpoint accepteert geen parameters)
+   *[other] (dit endpoint accepteert: { $known })
 }
 query-unreadable = '{ $text }' is niet te lezen als plaats: { $detail }. Voorbeelden: 50.8514, 5.6910 · 50°51'05"N 5°41'28"E · 176395 317996 (RD) · een link van Google Maps of OpenStreetMap · geo:50.8514,5.6910
 query-empty = de tekst is leeg
@@ -73,7 +73,7 @@ query-number-count = { $count ->
     [1] één getal gevonden; een plaats heeft er twee nodig (breedte- en lengtegraad, of x en y)
    *[other] { $count } getallen gevonden; een plaats heeft er twee nodig (breedte- en lengtegraad, of x en y)
 }
-query-geo-uri = een geo:-URI schrijf je als geo:lat,lon (bijvoorbeeld geo:50.8514,5.6910)
+query-geo-uri = een geo:-URI heeft de vorm geo:lat,lon (bijvoorbeeld geo:50.8514,5.6910)
 query-short-link = verkorte kaartlinks zijn alleen via internet te volgen; open de link in een browser en plak de volledige link of de coördinaten
 query-google-link-without-place = deze Google Maps-link bevat geen coördinaten (een zoekopdracht naar een naam of adres); klik met de rechtermuisknop op de plaats op de kaart en kopieer de coördinaten
 query-osm-link-without-place = deze OpenStreetMap-link bevat geen coördinaten; gebruik de link van een kaartbeeld (#map=zoom/lat/lon) of van een markering (mlat/mlon)
@@ -176,7 +176,7 @@ answer-boundary = Op een gebiedsgrens; toegewezen aan { $area } volgens de vaste
 answer-inside = In { $area } ({ $coverage }).
 answer-outside-nearest = Buiten het gebied van wijkwijzer ({ $coverage }); het dichtstbijzijnde gebied is { $area }, op { $distance } m.
 answer-outside = Buiten het gebied van wijkwijzer ({ $coverage }).
-answer-also-possible = De tekst geeft de plaats op ±{ $metres } m; binnen die marge kan ze ook in { $areas } liggen: geef haar nauwkeuriger (seconden, of decimale minuten).
+answer-also-possible = De tekst geeft de plaats op ±{ $metres } m; binnen die marge kan ze ook in { $areas } liggen: geef de plaats nauwkeuriger op (seconden, of decimale minuten).
 outside-coverage = buiten het gebied
 address-contradiction-street = '{ $text }' spreekt zichzelf tegen: postcode en huisnummer liggen in { $here }, de straat in { $there }; zeg wat juist is
 address-contradiction-postcode = '{ $text }' spreekt zichzelf tegen: straat en huisnummer liggen in { $here }, de postcode in { $there }; zeg wat juist is
@@ -204,7 +204,7 @@ http-unknown-area = geen gebied heeft id '{ $id }'; GET /v1/layers noemt elk geb
 http-timeout = de dienst antwoordde niet op tijd; probeer het opnieuw
 http-overloaded = de dienst verwerkt het maximale aantal verzoeken tegelijk; probeer het zo opnieuw
 http-internal-logged = de fout is vastgelegd
-http-internal = { $what }; dit is een fout van de dienst, niet van het verzoek, en ze is vastgelegd
+http-internal = { $what }; dit is een fout van de dienst, niet van het verzoek, en is vastgelegd
 http-query-too-long = de querystring is { $bytes } bytes; er worden er hooguit { $max } aangenomen
 http-rate-key = de sleutel '{ $key }' stuurde meer dan { $rate } verzoeken per seconde
 http-rate-address = het clientadres { $address } stuurde meer dan { $rate } verzoeken per seconde (zonder sleutel geldt de limiet per adres; een sleutel heeft een eigen limiet)
