@@ -124,11 +124,15 @@ pub struct ApiError {
 impl ApiError {
     pub fn new(kind: Kind, detail: impl Into<String>) -> Self {
         let (status, slug) = kind.describe();
+        Self::titled(status, slug, kind.title(), detail.into())
+    }
+
+    fn titled(status: StatusCode, slug: &'static str, title: String, detail: String) -> Self {
         Self {
             status,
             kind: slug,
-            title: kind.title(),
-            detail: detail.into(),
+            title,
+            detail,
             extra: None,
             retry_after: None,
         }
@@ -157,14 +161,7 @@ impl ApiError {
 }
 impl From<QueryError> for ApiError {
     fn from(e: QueryError) -> Self {
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            kind: e.kind(),
-            title: e.title(),
-            detail: e.to_string(),
-            extra: None,
-            retry_after: None,
-        }
+        ApiError::titled(StatusCode::BAD_REQUEST, e.kind(), e.title(), e.to_string())
     }
 }
 impl IntoResponse for ApiError {

@@ -194,12 +194,9 @@ pub(super) fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
         (Some(false), _) | (_, Some(true)) => {
             with_precision(point_from_degrees(vb, va, notation, false))
         }
-        (None, None) => with_precision(match from_two_numbers(va, vb)? {
+        (None, None) => with_precision(match from_two_numbers(va, vb, notation)? {
             Input::Point(mut p) => {
                 p.notation = notation;
-                p.understood_as = p
-                    .understood_as
-                    .replace(&Notation::DecimalDegrees.describe(), &notation.describe());
                 Ok(Input::Point(p))
             }
             other => Ok(other),

@@ -183,7 +183,7 @@ pub(super) fn parse_inner(t: &str) -> Result<Input, QueryError> {
         });
     }
     let (a, b) = two_numbers(t).map_err(|d| unreadable(&d))?;
-    from_two_numbers(a, b)
+    from_two_numbers(a, b, Notation::DecimalDegrees)
 }
 
 /// Reads a degrees pair that has a known order (links, hemisphere letters, labels).
@@ -203,8 +203,9 @@ pub(super) fn point_from_degrees(
     }))
 }
 
-/// Two bare numbers: RD, Web Mercator or degrees in either order, by range.
-pub(super) fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
+/// Two bare numbers: RD, Web Mercator or degrees in either order, by range. Degrees are
+/// reported as `degrees` (plain decimal degrees, or the angle notation they were read from).
+pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Input, QueryError> {
     if looks_like_rd(a, b) {
         let (x, y, swapped) = if a <= b { (a, b, false) } else { (b, a, true) };
         let rd = check_projected(x, y, Crs::RdNew)?;
@@ -235,14 +236,14 @@ pub(super) fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
             understood_as: format!("{}: x {x}, y {y}", Notation::WebMercator.describe()),
         }));
     }
-    let degrees = |v: f64, max: f64| v.abs() <= max;
+    let is_degrees = |v: f64, max: f64| v.abs() <= max;
     let (lat, lon, swapped) = if within(a, NL_LAT) && within(b, NL_LON) {
         (a, b, false)
     } else if within(b, NL_LAT) && within(a, NL_LON) {
         (b, a, true)
-    } else if degrees(a, 90.0) && degrees(b, 180.0) {
+    } else if is_degrees(a, 90.0) && is_degrees(b, 180.0) {
         (a, b, false)
-    } else if degrees(b, 90.0) && degrees(a, 180.0) {
+    } else if is_degrees(b, 90.0) && is_degrees(a, 180.0) {
         (b, a, true)
     } else {
         return Err(QueryError::Unreadable {
@@ -258,12 +259,12 @@ pub(super) fn from_two_numbers(a: f64, b: f64) -> Result<Input, QueryError> {
     let w = check_wgs84(lat, lon)?;
     Ok(Input::Point(Understood {
         rd: transformer().wgs84_to_rd(w),
-        notation: Notation::DecimalDegrees,
+        notation: degrees,
         swapped,
         precision_m: None,
         understood_as: format!(
             "{}: lat {lat}, lon {lon}{}",
-            Notation::DecimalDegrees.describe(),
+            degrees.describe(),
             if swapped {
                 format!(" ({})", t!("understood-given-as-lon-lat"))
             } else {
