@@ -13,15 +13,16 @@
 //! the index's tie-break rule), and every layer the buurt nests in follows the buurt by parent
 //! link, so a point on a boundary never gets a buurt from one LWA area and the other LWA area.
 //!
-//! Files: this one builds the resolvers and answers; `answer` holds what an answer is made of,
-//! `on` the view of one day.
+//! Files: this one builds the resolvers and answers; `address` decides which address a query
+//! stands for (or why it is ambiguous), `answer` holds what an answer is made of, `on` the view
+//! of one day.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use jiff::civil::Date;
 
-use crate::address::{AddressIndex, Failure, Found, MatchQuality, Query};
+use crate::address::{AddressIndex, Failure};
 use crate::crs::Rd;
 use crate::geodata::{Area, Geodata, Period, SourceInfo};
 use crate::index::{Hit, Index, Position};
@@ -30,6 +31,7 @@ use crate::situations::UnknownSituation;
 use crate::t;
 use crate::text::{self, Lang};
 
+mod address;
 mod answer;
 mod on;
 
@@ -558,122 +560,6 @@ impl Resolver {
         Ok(answer)
     }
 
-    /// The answer for an address: the address found, then the same answer as for its point.
-    ///
-    /// A street or postcode without a number stands for all its addresses; it is answered only
-    /// when they all lie in one coverage area, and is ambiguous otherwise (one candidate per
-    /// area), so that a street crossing a boundary never gets a confident wrong answer.
-    pub fn resolve_address(
-        &self,
-        query: &Query,
-        situation: Option<&str>,
-        audience: Audience,
-    ) -> Result<Answer, AddressLookupError> {
-        self.today().resolve_address(query, situation, audience)
-    }
-
-    fn resolve_address_at(
-        &self,
-        query: &Query,
-        situation: Option<&str>,
-        audience: Audience,
-        day: Date,
-    ) -> Result<Answer, AddressLookupError> {
-        let found = self
-            .find_address_here(query)
-            .map_err(AddressLookupError::Address)?;
-        let mut answer =
-            self.resolve_situation_at(found.best.address.rd, situation, audience, day)?;
-        answer.place = found.best.place.clone();
-        answer.address = Some(AddressMatch {
-            query: query_text(query),
-            quality: found.best.quality,
-            score: (found.best.score * 100.0).round() / 100.0,
-            matched: found.best.address,
-            alternatives: found.alternatives,
-            notes: found.notes,
-        });
-        Ok(answer)
-    }
-
-    /// The address decision every interface uses (lookup, batch, the page): the address found,
-    /// or why there is none. A street or postcode without a number stands for all its
-    /// addresses and is ambiguous when they lie in more than one coverage area (one candidate
-    /// per area), so that no interface answers it with one area's people.
-    pub fn find_address(&self, query: &Query) -> Result<Found, Failure> {
-        self.today().find_address(query)
-    }
-
-    fn find_address_here(&self, query: &Query) -> Result<Found, Failure> {
-        let found = self.addresses.find(query)?;
-        // A part left out as contradicting the rest must not move the answer to another
-        // area's people silently: then neither reading is certain.
-        if let Some(other) = &found.ignored {
-            let area = |rd: Rd| self.locate_all(rd)[self.coverage].map(|h| h.area);
-            let (here, there) = (area(found.best.address.rd), area(other.address.rd));
-            if here != there {
-                let name = |a: Option<u32>| match a {
-                    Some(a) => self.data.layers[self.coverage].areas[a as usize]
-                        .name
-                        .clone(),
-                    None => t!("outside-coverage"),
-                };
-                let (text, here, there) = (query_text(query), name(here), name(there));
-                return Err(Failure::Ambiguous {
-                    reason: match found.best.quality {
-                        MatchQuality::StreetIgnored => t!(
-                            "address-contradiction-street",
-                            text = text,
-                            here = here,
-                            there = there
-                        ),
-                        _ => t!(
-                            "address-contradiction-postcode",
-                            text = text,
-                            here = here,
-                            there = there
-                        ),
-                    },
-                    candidates: vec![found.best.clone(), other.clone()],
-                });
-            }
-        }
-        if found.members.is_empty() {
-            return Ok(found);
-        }
-        let mut by_area: Vec<(Option<u32>, u32)> = Vec::new();
-        for &row in &found.members {
-            let area = self.locate_all(self.addresses.row_rd(row))[self.coverage].map(|h| h.area);
-            if !by_area.iter().any(|(a, _)| *a == area) {
-                by_area.push((area, row));
-            }
-        }
-        if by_area.len() <= 1 {
-            return Ok(found);
-        }
-        let names: Vec<String> = by_area
-            .iter()
-            .map(|(a, _)| match a {
-                Some(a) => self.data.layers[self.coverage].areas[*a as usize]
-                    .name
-                    .clone(),
-                None => t!("outside-coverage"),
-            })
-            .collect();
-        Err(Failure::Ambiguous {
-            reason: t!(
-                "address-spans-areas",
-                text = query_text(query),
-                count = names.len(),
-                areas = names.join(", ")
-            ),
-            candidates: by_area
-                .iter()
-                .map(|(_, row)| self.addresses.row_candidate(*row, found.best.quality))
-                .collect(),
-        })
-    }
-
     /// The contacts that a point inside `area` would get today (its own and its parents').
     pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
         self.today().contacts_for_area(area, audience)
@@ -705,41 +591,6 @@ fn parse_day(text: &str) -> Option<Date> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     shape.then(|| text.parse::<Date>().ok()).flatten()
-}
-
-fn query_text(q: &Query) -> String {
-    match q {
-        Query::Text(t) => t.trim().to_string(),
-        Query::Parts {
-            postcode,
-            huisnummer,
-            huisletter,
-            toevoeging,
-        } => {
-            let mut s = format!("{postcode} {huisnummer}");
-            for part in [huisletter, toevoeging].into_iter().flatten() {
-                s.push(' ');
-                s.push_str(part);
-            }
-            s
-        }
-        Query::Street {
-            street,
-            huisnummer,
-            huisletter,
-            toevoeging,
-            woonplaats,
-        } => {
-            let mut s = format!("{} {}", street.trim(), huisnummer.trim());
-            for part in [huisletter, toevoeging, woonplaats].into_iter().flatten() {
-                if !part.trim().is_empty() {
-                    s.push(' ');
-                    s.push_str(part.trim());
-                }
-            }
-            s
-        }
-    }
 }
 
 fn code_ref(a: &Area) -> CodeRef {

@@ -1,0 +1,182 @@
+//! The address decision: which address (or named place) a text or a set of fields stands for,
+//! and when the answer must be "ambiguous" instead. The search itself is [`crate::address`];
+//! what is decided here needs the areas: a contradiction between parts that lead to different
+//! coverage areas, and a street or postcode whose addresses lie in more than one.
+
+use jiff::civil::Date;
+
+use super::{AddressLookupError, AddressMatch, Answer, Resolver};
+use crate::address::{Failure, Found, MatchQuality, Query};
+use crate::crs::Rd;
+use crate::index::Hit;
+use crate::roster::Audience;
+use crate::t;
+
+impl Resolver {
+    /// The answer for an address: the address found, then the same answer as for its point.
+    ///
+    /// A street or postcode without a number stands for all its addresses; it is answered only
+    /// when they all lie in one coverage area, and is ambiguous otherwise (one candidate per
+    /// area), so that a street crossing a boundary never gets a confident wrong answer.
+    pub fn resolve_address(
+        &self,
+        query: &Query,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, AddressLookupError> {
+        self.today().resolve_address(query, situation, audience)
+    }
+
+    pub(super) fn resolve_address_at(
+        &self,
+        query: &Query,
+        situation: Option<&str>,
+        audience: Audience,
+        day: Date,
+    ) -> Result<Answer, AddressLookupError> {
+        let found = self
+            .find_address_here(query)
+            .map_err(AddressLookupError::Address)?;
+        let mut answer =
+            self.resolve_situation_at(found.best.address.rd, situation, audience, day)?;
+        answer.place = found.best.place.clone();
+        answer.address = Some(AddressMatch {
+            query: query_text(query),
+            quality: found.best.quality,
+            score: (found.best.score * 100.0).round() / 100.0,
+            matched: found.best.address,
+            alternatives: found.alternatives,
+            notes: found.notes,
+        });
+        Ok(answer)
+    }
+
+    /// The address decision every interface uses (lookup, batch, the page): the address found,
+    /// or why there is none. A street or postcode without a number stands for all its
+    /// addresses and is ambiguous when they lie in more than one coverage area (one candidate
+    /// per area), so that no interface answers it with one area's people.
+    pub fn find_address(&self, query: &Query) -> Result<Found, Failure> {
+        self.today().find_address(query)
+    }
+
+    pub(super) fn find_address_here(&self, query: &Query) -> Result<Found, Failure> {
+        let found = self.addresses.find(query)?;
+        // A part left out as contradicting the rest must not move the answer to another
+        // area's people silently: then neither reading is certain.
+        if let Some(other) = &found.ignored {
+            let mut hits = self.hits_buffer();
+            let here = self.coverage_area(found.best.address.rd, &mut hits);
+            let there = self.coverage_area(other.address.rd, &mut hits);
+            if here != there {
+                let (text, here, there) = (
+                    query_text(query),
+                    self.coverage_name(here),
+                    self.coverage_name(there),
+                );
+                return Err(Failure::Ambiguous {
+                    reason: match found.best.quality {
+                        MatchQuality::StreetIgnored => t!(
+                            "address-contradiction-street",
+                            text = text,
+                            here = here,
+                            there = there
+                        ),
+                        _ => t!(
+                            "address-contradiction-postcode",
+                            text = text,
+                            here = here,
+                            there = there
+                        ),
+                    },
+                    candidates: vec![found.best.clone(), other.clone()],
+                });
+            }
+        }
+        if found.members.is_empty() {
+            return Ok(found);
+        }
+        let mut hits = self.hits_buffer();
+        let mut by_area: Vec<(Option<u32>, u32)> = Vec::new();
+        for &row in &found.members {
+            let area = self.coverage_area(self.addresses.row_rd(row), &mut hits);
+            if !by_area.iter().any(|(a, _)| *a == area) {
+                by_area.push((area, row));
+            }
+        }
+        if by_area.len() <= 1 {
+            return Ok(found);
+        }
+        let names: Vec<String> = by_area
+            .iter()
+            .map(|(a, _)| self.coverage_name(*a))
+            .collect();
+        Err(Failure::Ambiguous {
+            reason: t!(
+                "address-spans-areas",
+                text = query_text(query),
+                count = names.len(),
+                areas = names.join(", ")
+            ),
+            candidates: by_area
+                .iter()
+                .map(|(_, row)| self.addresses.row_candidate(*row, found.best.quality))
+                .collect(),
+        })
+    }
+
+    fn hits_buffer(&self) -> Vec<Option<Hit>> {
+        vec![None; self.index.len()]
+    }
+
+    /// The coverage area a point is answered with (inside, on the boundary or near), with the
+    /// same layer consistency as an answer; `hits` is scratch space of one slot per layer.
+    fn coverage_area(&self, p: Rd, hits: &mut [Option<Hit>]) -> Option<u32> {
+        hits.fill(None);
+        self.locate_into(p, hits);
+        hits[self.coverage].map(|h| h.area)
+    }
+
+    fn coverage_name(&self, area: Option<u32>) -> String {
+        match area {
+            Some(a) => self.data.layers[self.coverage].areas[a as usize]
+                .name
+                .clone(),
+            None => t!("outside-coverage"),
+        }
+    }
+}
+
+fn query_text(q: &Query) -> String {
+    match q {
+        Query::Text(t) => t.trim().to_string(),
+        Query::Parts {
+            postcode,
+            huisnummer,
+            huisletter,
+            toevoeging,
+        } => {
+            let mut s = format!("{postcode} {huisnummer}");
+            for part in [huisletter, toevoeging].into_iter().flatten() {
+                s.push(' ');
+                s.push_str(part);
+            }
+            s
+        }
+        Query::Street {
+            street,
+            huisnummer,
+            huisletter,
+            toevoeging,
+            woonplaats,
+        } => {
+            let mut s = format!("{} {}", street.trim(), huisnummer.trim());
+            for part in [huisletter, toevoeging, woonplaats].into_iter().flatten() {
+                if !part.trim().is_empty() {
+                    s.push(' ');
+                    s.push_str(part.trim());
+                }
+            }
+            s
+        }
+    }
+}
