@@ -7,8 +7,6 @@ use jiff::civil::Date;
 
 use super::{AddressLookupError, AddressMatch, Answer, Resolver};
 use crate::address::{Failure, Found, MatchQuality, Query};
-use crate::crs::Rd;
-use crate::index::Hit;
 use crate::roster::Audience;
 use crate::t;
 
@@ -122,18 +120,6 @@ impl Resolver {
                 .map(|(_, row)| self.addresses.row_candidate(*row, found.best.quality))
                 .collect(),
         })
-    }
-
-    fn hits_buffer(&self) -> Vec<Option<Hit>> {
-        vec![None; self.index.len()]
-    }
-
-    /// The coverage area a point is answered with (inside, on the boundary or near), with the
-    /// same layer consistency as an answer; `hits` is scratch space of one slot per layer.
-    fn coverage_area(&self, p: Rd, hits: &mut [Option<Hit>]) -> Option<u32> {
-        hits.fill(None);
-        self.locate_into(p, hits);
-        hits[self.coverage].map(|h| h.area)
     }
 
     fn coverage_name(&self, area: Option<u32>) -> String {

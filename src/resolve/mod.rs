@@ -383,6 +383,19 @@ impl Resolver {
         }
     }
 
+    /// Scratch space for [`Resolver::coverage_area`]: one slot per layer.
+    pub(super) fn hits_buffer(&self) -> Vec<Option<Hit>> {
+        vec![None; self.index.len()]
+    }
+
+    /// The coverage area a point is answered with (inside, on the boundary or near), with the
+    /// same layer consistency as an answer, located into the caller's `hits` so that a loop
+    /// over many points does not allocate per point.
+    pub(super) fn coverage_area(&self, p: Rd, hits: &mut [Option<Hit>]) -> Option<u32> {
+        self.locate_into(p, hits);
+        hits[self.coverage].map(|h| h.area)
+    }
+
     /// The base layer's entry of [`Resolver::locate_all`]'s answer.
     pub fn base_hit(&self, hits: &[Option<Hit>]) -> Option<Hit> {
         hits.get(self.base).copied().flatten()

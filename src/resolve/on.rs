@@ -77,6 +77,7 @@ impl<'a> On<'a> {
             let r = self.epoch;
             let own = answer.lwa.as_ref().map(|a| a.id.clone());
             let mut seen: Vec<u32> = Vec::new();
+            let mut hits = r.hits_buffer();
             // A 9 × 9 grid over the square the text may mean: enough to see every area that a
             // square kilometre of this city reaches.
             const N: i32 = 4;
@@ -86,10 +87,10 @@ impl<'a> On<'a> {
                         x: understood.rd.x + m * f64::from(i) / f64::from(N),
                         y: understood.rd.y + m * f64::from(j) / f64::from(N),
                     };
-                    if let Some(h) = r.locate_all(p)[r.coverage]
-                        && !seen.contains(&h.area)
+                    if let Some(area) = r.coverage_area(p, &mut hits)
+                        && !seen.contains(&area)
                     {
-                        seen.push(h.area);
+                        seen.push(area);
                     }
                 }
             }
