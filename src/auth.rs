@@ -23,6 +23,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::geodata::{FileError, Problem};
 use crate::roster::Audience;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -118,8 +119,12 @@ fn hash(salt: &[u8], key: &str) -> [u8; 32] {
 }
 
 impl ApiKeys {
-    pub fn parse(text: &str) -> Result<ApiKeys, String> {
-        let file: KeyFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<ApiKeys, FileError> {
+        let file: KeyFile = crate::geodata::parse_toml(text)?;
+        Self::from_entries(file).map_err(FileError::new)
+    }
+
+    fn from_entries(file: KeyFile) -> Result<ApiKeys, String> {
         let mut keys = Vec::new();
         for e in file.key {
             let salt =
@@ -157,9 +162,13 @@ impl ApiKeys {
         Ok(ApiKeys { keys })
     }
 
-    pub fn load(path: &Path) -> Result<ApiKeys, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    /// Reads a key file. The problem names the file and may quote it (a `hash = …` line): it
+    /// is for the log and admin keys, never for other callers.
+    pub fn load(path: &Path) -> Result<ApiKeys, Problem> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Problem::new(&file, None, format!("cannot read: {e}")))?;
+        Self::parse(&text).map_err(|e| Problem::parse(&file, e))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -176,10 +185,11 @@ impl ApiKeys {
         let Some(value) = authorization else {
             return Ok(Caller::PUBLIC);
         };
+        // The scheme is case-insensitive (RFC 9110 section 11.1): `BEARER` is `Bearer`.
         let key = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .map(str::trim)
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, key)| key.trim())
             .filter(|k| !k.is_empty())
             .ok_or(AuthError::Malformed)?;
         let mut found: Option<&KeyEntry> = None;
@@ -277,6 +287,15 @@ mod tests {
             (Audience::Internal, false, Some("meldkamer"))
         );
         let a = keys.caller(Some(&format!("Bearer {admin_key}"))).unwrap();
+        assert_eq!(
+            keys.caller(Some(&format!("BEARER {admin_key}"))).unwrap(),
+            a,
+            "the scheme is case-insensitive"
+        );
+        assert_eq!(
+            keys.caller(Some(&format!("Basic {admin_key}"))),
+            Err(AuthError::Malformed)
+        );
         assert!(a.admin);
         assert_eq!(keys.caller(None).unwrap(), Caller::PUBLIC);
         assert_eq!(

@@ -258,8 +258,8 @@ impl fmt::Display for Contact {
 
 impl Roster {
     /// Parses `roster.toml`; unknown keys are errors so that typos do not silently drop data.
-    pub fn parse(text: &str) -> Result<Roster, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+    pub fn parse(text: &str) -> Result<Roster, crate::geodata::FileError> {
+        crate::geodata::parse_toml(text)
     }
 
     /// The contacts for a place inside the areas `area_ids` (one per layer), valid on `day`,
@@ -383,7 +383,10 @@ valid_until = "2020-01-01"
             "function = \"x\"\nfuncton = \"typo\"",
         );
         let err = Roster::parse(&text).unwrap_err();
-        assert!(err.contains("funct"), "{err}");
+        assert!(err.reason.contains("funct"), "{err}");
+        // The parser's line is where the unknown key stands, so the log and an admin can go to it.
+        let line = text.lines().position(|l| l.starts_with("functon")).unwrap() + 1;
+        assert_eq!(err.line, Some(line), "{err}");
     }
 }
 

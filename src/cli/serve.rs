@@ -37,7 +37,7 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let o = options.or(file).resolve();
     let keys = match &o.keys {
-        Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(anyhow::Error::msg)?,
+        Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(|p| anyhow::anyhow!("{p}"))?,
         None => wijkwijzer::auth::ApiKeys::default(),
     };
     if print_config {

@@ -67,12 +67,18 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
-/// One problem found in a geodata file. `feature` is the feature id (or roster entry) when the
-/// problem belongs to one.
+/// One problem found in a data file. `feature` is the feature id (or roster entry) when the
+/// problem belongs to one; `line` the line of the file when the parser said where.
+///
+/// The reason may quote the file (a TOML parser shows the offending line, which in a roster or
+/// key file can hold internal numbers or a key's hash) and `file` may be an absolute path: the
+/// whole problem is for the log and for admin keys only. Anyone else gets [`Problem::public`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub file: String,
     pub feature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub reason: String,
 }
 
@@ -90,9 +96,70 @@ impl Problem {
         Self {
             file: file.to_string(),
             feature: feature.map(str::to_string),
+            line: None,
             reason: reason.into(),
         }
     }
+
+    /// A problem from a file that could not be parsed, at the line the parser named.
+    pub fn parse(file: &str, e: FileError) -> Self {
+        Self {
+            line: e.line,
+            ..Self::new(file, None, e.reason)
+        }
+    }
+
+    /// What may be said to any caller: the file's name (never its directory) and the line,
+    /// never the reason, which can quote the file.
+    pub fn public(&self) -> String {
+        let name = std::path::Path::new(&self.file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "a data file".into());
+        match self.line {
+            Some(line) => format!("{name} refused at line {line}"),
+            None => format!("{name} refused"),
+        }
+    }
+}
+
+/// A file that could not be read as its format, with the line where the parser stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+impl FileError {
+    /// A problem with the file's content as a whole (no line to point at).
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            line: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// A TOML parse or schema error, with its line (from the byte span the parser reports).
+    pub fn toml(text: &str, e: &toml::de::Error) -> Self {
+        let line = e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        Self {
+            line,
+            reason: e.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// Parses TOML, keeping the line of an error.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, FileError> {
+    toml::from_str(text).map_err(|e| FileError::toml(text, &e))
 }
 
 /// Geodata that was refused, with every problem found.
@@ -106,7 +173,7 @@ impl fmt::Display for GeodataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "geodata in {} refused ({} problem{}):",
+            "data in {} refused ({} problem{}):",
             self.origin,
             self.problems.len(),
             if self.problems.len() == 1 { "" } else { "s" }
@@ -365,8 +432,8 @@ impl Geodata {
         };
 
         let manifest_text = read_hashed("manifest.toml").map_err(|p| refuse(vec![p]))?;
-        let manifest: Manifest = toml::from_str(&manifest_text)
-            .map_err(|e| refuse(vec![Problem::new("manifest.toml", None, e.to_string())]))?;
+        let manifest: Manifest = parse_toml(&manifest_text)
+            .map_err(|e| refuse(vec![Problem::parse("manifest.toml", e)]))?;
 
         let mut problems = Vec::new();
         let mut layers = Vec::new();
@@ -386,7 +453,7 @@ impl Geodata {
             Ok(text) => match Roster::parse(&text) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    problems.push(Problem::new("roster.toml", None, e));
+                    problems.push(Problem::parse("roster.toml", e));
                     None
                 }
             },
@@ -399,7 +466,7 @@ impl Geodata {
             Ok(text) => match Situations::parse(&text) {
                 Ok(s) => Some(s),
                 Err(e) => {
-                    problems.push(Problem::new("situations.toml", None, e));
+                    problems.push(Problem::parse("situations.toml", e));
                     None
                 }
             },

@@ -128,16 +128,23 @@ async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
 pub(super) async fn healthz(
     State(app): State<Arc<AppState>>,
     Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
 ) -> Json<Value> {
     let d = s.resolver.data();
     let gaps = d.roster_gaps(crate::roster::today());
-    let refused = app.last_reload_error.lock().ok().and_then(|e| e.clone());
+    let refused = app.last_reload_refused(caller.admin);
+    // Where the data lies on disk is for administrators; anyone may know its kind.
+    let origin = match (&app.source, caller.admin) {
+        (_, true) => d.origin.clone(),
+        (crate::http::DataSource::Embedded, false) => "embedded".to_string(),
+        (crate::http::DataSource::Dir(_), false) => "directory".to_string(),
+    };
     Json(json!({
         "status": if gaps.is_empty() && refused.is_none() { "ok" } else { "degraded" },
         "roster_gaps": gaps,
         "last_reload_refused": refused,
         "data_version": d.version,
-        "data_origin": d.origin,
+        "data_origin": origin,
         "layers": d.layers.iter().map(|l| json!({"id": l.info.id, "areas": l.areas.len()})).collect::<Vec<_>>(),
     }))
 }

@@ -189,6 +189,10 @@ async fn with_snapshot(
             }
         }
         Err(e) => {
+            s.metrics.auth_failure(match e {
+                crate::auth::AuthError::Malformed => "malformed",
+                crate::auth::AuthError::UnknownKey => "unknown-key",
+            });
             tracing::warn!(key = "unknown key", reason = %e, "401: the presented key is not valid");
             ApiError::new(Kind::Unauthorized, e.to_string()).into_response()
         }
@@ -208,8 +212,16 @@ async fn with_snapshot(
         if let Ok(v) = HeaderValue::from_str(&private) {
             res.headers_mut().insert(header::CACHE_CONTROL, v);
         }
+    }
+    // Every answer behind the gate may differ by key (channels, names, the detail of /healthz),
+    // the anonymous one included: a cache must not hand it to a key holder, nor the reverse.
+    let varies = res.headers().get_all(header::VARY).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("authorization"))
+    });
+    if !varies {
         res.headers_mut()
-            .insert(header::VARY, HeaderValue::from_static("Authorization"));
+            .append(header::VARY, HeaderValue::from_static("Authorization"));
     }
     res.headers_mut()
         .insert(DATA_VERSION, served.version_header.clone());
@@ -281,6 +293,11 @@ fn rate_limited(
         }),
     };
     let (not_until, which) = verdict?;
+    s.metrics.rate_limited(if key.is_some() {
+        "key"
+    } else {
+        "client-address"
+    });
     let wait = not_until.wait_time_from(governor::clock::Clock::now(
         &governor::clock::DefaultClock::default(),
     ));

@@ -20,6 +20,9 @@ pub struct Metrics {
     latency: HistogramVec,
     lookups: IntCounterVec,
     data: IntGaugeVec,
+    reloads: IntCounterVec,
+    auth_failures: IntCounterVec,
+    rate_limited: IntCounterVec,
 }
 
 impl Metrics {
@@ -71,9 +74,48 @@ impl Metrics {
             &["version"],
         )
         .expect("valid metric");
+        let build = IntGaugeVec::new(
+            Opts::new(
+                "wijkwijzer_build_info",
+                "The running build (value 1): crate version",
+            ),
+            &["version"],
+        )
+        .expect("valid metric");
+        build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
+        // Labels are fixed words: nothing read from a file or a request (a path, a key's name)
+        // becomes a label.
+        let reloads = IntCounterVec::new(
+            Opts::new(
+                "wijkwijzer_reloads_total",
+                "Reloads of keys and data by outcome (ok, refused)",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
+        let auth_failures = IntCounterVec::new(
+            Opts::new(
+                "wijkwijzer_auth_failures_total",
+                "Requests refused for their key (unknown key, malformed header, missing right)",
+            ),
+            &["reason"],
+        )
+        .expect("valid metric");
+        let rate_limited = IntCounterVec::new(
+            Opts::new(
+                "wijkwijzer_rate_limited_total",
+                "Requests refused with 429 by the limit that applied (key, client-address)",
+            ),
+            &["limit"],
+        )
+        .expect("valid metric");
         let registry = Registry::new();
         for c in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(build) as Box<dyn prometheus::core::Collector>,
+            Box::new(reloads.clone()),
+            Box::new(auth_failures.clone()),
+            Box::new(rate_limited.clone()),
+            Box::new(requests.clone()),
             Box::new(latency.clone()),
             Box::new(lookups.clone()),
             Box::new(data.clone()),
@@ -86,7 +128,26 @@ impl Metrics {
             latency,
             lookups,
             data,
+            reloads,
+            auth_failures,
+            rate_limited,
         }
+    }
+
+    pub(super) fn reload_outcome(&self, ok: bool) {
+        self.reloads
+            .with_label_values(&[if ok { "ok" } else { "refused" }])
+            .inc();
+    }
+
+    /// `reason`: `unknown-key`, `malformed` or `forbidden`.
+    pub(super) fn auth_failure(&self, reason: &'static str) {
+        self.auth_failures.with_label_values(&[reason]).inc();
+    }
+
+    /// `limit`: `key` or `client-address`.
+    pub(super) fn rate_limited(&self, limit: &'static str) {
+        self.rate_limited.with_label_values(&[limit]).inc();
     }
 
     pub(super) fn set_version(&self, version: &str) {

@@ -190,6 +190,7 @@ async fn admin_reload(
         // No key at all is a 401 (who are you?); a valid key without the right a 403.
         let kind = match &caller.key_name {
             Some(name) => {
+                s.metrics.auth_failure("forbidden");
                 tracing::warn!(key = %name, "403: the key may not reload the data");
                 Kind::Forbidden
             }

@@ -283,8 +283,9 @@ pub struct AppState {
     pub(super) reloading: tokio::sync::Mutex<()>,
     /// Set when shutdown begins: `/readyz` then says not ready so no new traffic is sent.
     pub(super) shutting_down: std::sync::atomic::AtomicBool,
-    /// Why the last reload was refused, until one succeeds: `/healthz` reports it.
-    pub last_reload_error: std::sync::Mutex<Option<String>>,
+    /// Why the last reload was refused, until one succeeds: `/healthz` reports it (see
+    /// [`AppState::last_reload_refused`] for who sees what).
+    pub(super) last_reload_error: std::sync::Mutex<Option<GeodataError>>,
 }
 
 impl AppState {
@@ -321,39 +322,66 @@ impl AppState {
         self.served.load_full()
     }
 
-    /// Loads and validates the data source again and swaps it in; on failure the old data
-    /// stays. Returns (previous version, new version).
+    /// Re-reads the key file, then loads and validates the data source again and swaps it in;
+    /// whatever is refused keeps its previous state. Returns (previous version, new version).
+    ///
+    /// The keys go first and on their own: a revoked key stops working at this reload even when
+    /// the data is refused (a broken `buurt.geojson` must not keep a removed key valid), and a
+    /// refused key file keeps the previous keys without holding back good data.
     pub async fn reload(&self) -> Result<(String, String), GeodataError> {
         let _one_at_a_time = self.reloading.lock().await;
-        let result = self.reload_inner().await;
+        let mut problems = Vec::new();
+        if let Some(path) = &self.config.keys_file {
+            match ApiKeys::load(path) {
+                Ok(keys) => {
+                    tracing::info!(keys = ?keys, "key file re-read");
+                    self.keys.store(Arc::new(KeyState::new(keys, &self.config)));
+                }
+                Err(p) => {
+                    tracing::error!(problem = %p, "key file refused; the previous keys stay");
+                    problems.push(p);
+                }
+            }
+        }
+        let result = match self.reload_data().await {
+            Ok(versions) if problems.is_empty() => Ok(versions),
+            Ok((_, version)) => Err(GeodataError {
+                origin: format!("the key file (the data was reloaded: version {version})"),
+                problems,
+            }),
+            Err(mut e) => {
+                problems.append(&mut e.problems);
+                Err(GeodataError {
+                    origin: e.origin,
+                    problems,
+                })
+            }
+        };
+        self.metrics.reload_outcome(result.is_ok());
         if let Ok(mut last) = self.last_reload_error.lock() {
-            *last = result.as_ref().err().map(|e| {
-                format!(
-                    "{} problem(s), first: {}",
-                    e.problems.len(),
-                    e.problems
-                        .first()
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
-                )
-            });
+            *last = result.as_ref().err().cloned();
         }
         result
     }
 
-    async fn reload_inner(&self) -> Result<(String, String), GeodataError> {
-        // The key file first: a refused file refuses the reload, and the old keys stay.
-        let new_keys = match &self.config.keys_file {
-            Some(path) => Some(ApiKeys::load(path).map_err(|reason| GeodataError {
-                origin: path.display().to_string(),
-                problems: vec![crate::geodata::Problem::new(
-                    &path.display().to_string(),
-                    None,
-                    reason,
-                )],
-            })?),
-            None => None,
-        };
+    /// The refusal of the last reload, as `/healthz` may show it to `caller`: everything for
+    /// admin keys; for anyone else which files were refused and where, never what they hold
+    /// (a parser quotes the offending line) nor where they lie.
+    pub fn last_reload_refused(&self, admin: bool) -> Option<Value> {
+        let last = self.last_reload_error.lock().ok()?;
+        let e = last.as_ref()?;
+        if admin {
+            return Some(json!({
+                "summary": format!("{} problem(s) in {}", e.problems.len(), e.origin),
+                "problems": e.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            }));
+        }
+        let mut files: Vec<String> = e.problems.iter().map(|p| p.public()).collect();
+        files.dedup();
+        Some(Value::String(files.join("; ")))
+    }
+
+    async fn reload_data(&self) -> Result<(String, String), GeodataError> {
         let source = self.source.clone();
         let address_file = self.config.addresses.clone();
         let current_addresses = self.current().resolver.addresses().clone();
@@ -387,10 +415,6 @@ impl AppState {
         })??;
         let new = served.version().to_string();
         let old = self.served.swap(Arc::new(served));
-        if let Some(keys) = new_keys {
-            tracing::info!(keys = ?keys, "key file re-read");
-            self.keys.store(Arc::new(KeyState::new(keys, &self.config)));
-        }
         self.metrics.set_version(&new);
         tracing::info!(previous = %old.version(), version = %new, ms = started.elapsed().as_millis() as u64, "data reloaded");
         Ok((old.version().to_string(), new))

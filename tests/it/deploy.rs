@@ -353,7 +353,9 @@ fn an_unknown_key_in_the_config_file_is_refused_by_name() {
     );
 }
 
-/// Debian's nginx in front, on its own loopback addresses; clients on others.
+/// Debian's nginx in front, configured by the shipped `deploy/nginx.conf` itself (only its
+/// listen address and upstream are put in place), on its own loopback address; clients on
+/// others. Neither `X-Forwarded-For` nor `Forwarded` sent by a client lets it choose its bucket.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_a_real_nginx_each_client_has_its_own_limit() {
     let Some(nginx) = ["/usr/sbin/nginx", "/usr/bin/nginx"]
@@ -370,15 +372,26 @@ async fn through_a_real_nginx_each_client_has_its_own_limit() {
     let base = server(ServeConfig {
         rate_per_second: 1,
         rate_burst: 3,
-        trusted_proxies: vec!["127.0.0.3/32".parse().unwrap()],
+        // nginx reaches the service from 127.0.0.1; the clients call from other addresses.
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
         ..ServeConfig::default()
     })
     .await;
     let upstream = base.trim_start_matches("http://").to_string();
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
+    let shipped = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx.conf"),
+    )
+    .unwrap();
+    assert_eq!(shipped.matches("listen 80;").count(), 1);
+    assert_eq!(shipped.matches("http://wijkwijzer:8080").count(), 1);
+    let site = shipped
+        .replace("listen 80;", &format!("listen 127.0.0.2:{port};"))
+        .replace("http://wijkwijzer:8080", &format!("http://{upstream}"));
+    std::fs::write(dir.path().join("site.conf"), site).unwrap();
     let conf = format!(
-        "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n  server {{\n    listen 127.0.0.2:{port};\n    location / {{\n      proxy_pass http://{upstream};\n      proxy_bind 127.0.0.3;\n      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n    }}\n  }}\n}}\n",
+        "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n  include {d}/site.conf;\n}}\n",
         d = dir.path().display()
     );
     std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
@@ -409,13 +422,21 @@ async fn through_a_real_nginx_each_client_has_its_own_limit() {
     let url = format!("http://127.0.0.2:{port}/v1/lookup?lat=50.85&lon=5.69");
     let a = client_from("127.0.0.10");
     let b = client_from("127.0.0.11");
+    let c = client_from("127.0.0.12");
     // Client A goes over its rate, and writes a spoofed address to try to escape it.
     let codes_a = statuses(&a, &url, 10, &[("x-forwarded-for", "198.51.100.77")]).await;
     let codes_b = statuses(&b, &url, 3, &[]).await;
+    // Client C names a new address in `Forwarded` on every request, to get a new bucket each.
+    let mut codes_c = Vec::new();
+    for n in 0..10 {
+        let forwarded = format!("for=9.9.8.{n}");
+        codes_c.extend(statuses(&c, &url, 1, &[("forwarded", &forwarded)]).await);
+    }
     let _ = child.kill();
     let _ = child.wait();
     assert!(limited(&codes_a) >= 5, "A is limited: {codes_a:?}");
     assert_eq!(limited(&codes_b), 0, "B is not: {codes_b:?}");
+    assert!(limited(&codes_c) >= 5, "C is limited: {codes_c:?}");
     // Without the proxy, A's spoofed header changes nothing either: A is an untrusted peer.
     let direct = format!("{base}/v1/lookup?lat=50.85&lon=5.69");
     let codes = statuses(&a, &direct, 6, &[("x-forwarded-for", "203.0.113.50")]).await;

@@ -655,3 +655,233 @@ fn the_roster_command_shows_a_hand_over_before_it_happens() {
         "{text}"
     );
 }
+
+/// Issue 24, blocker: a refused file is never quoted to a caller without an admin key. A typo on
+/// a roster line that holds internal channels, a key file whose `hash` line is broken, and the
+/// data directory's path reach the log and admin keys only; anyone else learns which file was
+/// refused and at which line.
+#[tokio::test]
+async fn a_refused_file_is_not_quoted_to_anonymous_callers() {
+    let dir = geodata_with_internal_channels();
+    let keys_file = dir.path().join("keys.toml");
+    let (admin, admin_entry) = generate("beheer", true).unwrap();
+    std::fs::write(&keys_file, format!("{admin_entry}\n")).unwrap();
+    let s = start(
+        dir.path(),
+        ServeConfig {
+            keys: ApiKeys::load(&keys_file).unwrap(),
+            keys_file: Some(keys_file.clone()),
+            ..no_rate_limit()
+        },
+    )
+    .await;
+    let dir_text = dir.path().display().to_string();
+    let health = |key: Option<String>| {
+        let mut req = s.client.get(format!("{}/healthz", s.base));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    let public = health(None).await;
+    assert!(!public.contains(&dir_text), "{public}");
+    assert!(health(Some(admin.clone())).await.contains(&dir_text));
+
+    // An unclosed string on the line of the internal channels.
+    let roster_path = dir.path().join("roster.toml");
+    let roster = std::fs::read_to_string(&roster_path).unwrap();
+    let broken = roster.replacen(
+        &format!("value = \"{INTERNAL_EMAIL}\""),
+        &format!("value = \"{INTERNAL_EMAIL}"),
+        1,
+    );
+    assert_ne!(broken, roster);
+    let line = broken
+        .lines()
+        .position(|l| l.contains(INTERNAL_EMAIL))
+        .unwrap()
+        + 1;
+    std::fs::write(&roster_path, &broken).unwrap();
+    assert!(s.state.reload().await.is_err());
+    let public = health(None).await;
+    let v: Value = serde_json::from_str(&public).unwrap();
+    assert_eq!(v["status"], "degraded");
+    assert_eq!(
+        v["last_reload_refused"],
+        format!("roster.toml refused at line {line}"),
+        "{public}"
+    );
+    for secret in [INTERNAL_EMAIL, INTERNAL_PHONE, PERSON, &dir_text] {
+        assert!(!public.contains(secret), "{secret} in {public}");
+    }
+    // The admin key sees what the parser said, to go and fix it.
+    let full = health(Some(admin.clone())).await;
+    assert!(full.contains(INTERNAL_EMAIL), "{full}");
+    // The admin endpoint's problem details are for admin keys only as well.
+    let res = s
+        .client
+        .post(format!("{}/admin/reload", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(!res.text().await.unwrap().contains(INTERNAL_EMAIL));
+    // Metrics count the refusal under a fixed label, and name no file.
+    let m = s.text("/metrics").await;
+    assert!(
+        m.contains("wijkwijzer_reloads_total{outcome=\"refused\"} 1"),
+        "{m}"
+    );
+    assert!(!m.contains("roster.toml") && !m.contains(&dir_text));
+    std::fs::write(&roster_path, &roster).unwrap();
+
+    // A key file broken on its hash line: neither the hash nor the path is shown.
+    let keys_text = std::fs::read_to_string(&keys_file).unwrap();
+    let hash = keys_text
+        .lines()
+        .find_map(|l| l.strip_prefix("hash = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_string();
+    let broken = keys_text.replacen(
+        &format!("hash = \"{hash}\""),
+        &format!("hash = \"{hash}"),
+        1,
+    );
+    let line = broken.lines().position(|l| l.contains(&hash)).unwrap() + 1;
+    std::fs::write(&keys_file, &broken).unwrap();
+    assert!(s.state.reload().await.is_err());
+    let public = health(None).await;
+    let v: Value = serde_json::from_str(&public).unwrap();
+    assert_eq!(
+        v["last_reload_refused"],
+        format!("keys.toml refused at line {line}"),
+        "{public}"
+    );
+    assert!(
+        !public.contains(&hash[..16]) && !public.contains(&dir_text),
+        "{public}"
+    );
+    // The previous keys stay, and the data (which was fine) was reloaded.
+    assert_eq!(
+        s.client
+            .post(format!("{}/admin/reload", s.base))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    std::fs::write(&keys_file, &keys_text).unwrap();
+    s.state.reload().await.unwrap();
+    let v: Value = serde_json::from_str(&health(None).await).unwrap();
+    assert_eq!(v["status"], "ok");
+    assert!(v["last_reload_refused"].is_null());
+}
+
+/// Issue 24: a revocation never waits for the data. With `buurt.geojson` broken, a key removed
+/// from the key file stops working at the reload that refuses the data.
+#[tokio::test]
+async fn a_key_is_revoked_even_when_the_data_is_refused() {
+    let dir = geodata_with_internal_channels();
+    let keys_file = dir.path().join("keys.toml");
+    let (admin, admin_entry) = generate("beheer", true).unwrap();
+    let (reader, reader_entry) = generate("meldkamer", false).unwrap();
+    std::fs::write(&keys_file, format!("{admin_entry}\n{reader_entry}\n")).unwrap();
+    let s = start(
+        dir.path(),
+        ServeConfig {
+            keys: ApiKeys::load(&keys_file).unwrap(),
+            keys_file: Some(keys_file.clone()),
+            ..no_rate_limit()
+        },
+    )
+    .await;
+    let lookup = |key: &str| {
+        s.client
+            .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
+            .bearer_auth(key.to_string())
+            .send()
+    };
+    assert_eq!(lookup(&reader).await.unwrap().status(), StatusCode::OK);
+    let version = s.state.current().version().to_string();
+    std::fs::write(dir.path().join("buurt.geojson"), "{ not geojson").unwrap();
+    std::fs::write(&keys_file, format!("{admin_entry}\n")).unwrap();
+    let res = s
+        .client
+        .post(format!("{}/admin/reload", s.base))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await.unwrap();
+    assert!(
+        p["problems"][0].as_str().unwrap().contains("buurt.geojson"),
+        "{p}"
+    );
+    assert_eq!(
+        lookup(&reader).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "the revoked key still worked"
+    );
+    assert_eq!(lookup(&admin).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(s.state.current().version(), version, "the old data serves");
+}
+
+/// RFC 9110: the authentication scheme is case-insensitive; and every answer behind the gate
+/// varies by `Authorization`, the anonymous one included, so a shared cache keeps them apart.
+#[tokio::test]
+async fn bearer_in_any_case_and_vary_on_anonymous_answers() {
+    let dir = geodata_with_internal_channels();
+    let (keys, internal, _) = keys();
+    let s = start(
+        dir.path(),
+        ServeConfig {
+            keys,
+            ..no_rate_limit()
+        },
+    )
+    .await;
+    let res = s
+        .client
+        .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
+        .header("authorization", format!("BEARER {internal}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains(PERSON));
+    for path in [
+        "/healthz",
+        "/v1/areas/lwa-noord-oost",
+        "/v1/situations",
+        "/ogc/collections/lwa/items",
+    ] {
+        let res = s.get(path).await;
+        let vary: Vec<String> = res
+            .headers()
+            .get_all("vary")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+            .collect();
+        assert!(
+            vary.iter().any(|v| v.contains("authorization")),
+            "{path}: {vary:?}"
+        );
+    }
+    // A wrong key is counted under a fixed reason.
+    s.client
+        .get(format!("{}/v1/layers", s.base))
+        .bearer_auth("ww_nope")
+        .send()
+        .await
+        .unwrap();
+    let m = s.text("/metrics").await;
+    assert!(
+        m.contains("wijkwijzer_auth_failures_total{reason=\"unknown-key\"} 1"),
+        "{m}"
+    );
+    assert!(m.contains("wijkwijzer_build_info{version=\""), "{m}");
+}
