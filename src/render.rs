@@ -54,9 +54,39 @@ pub fn answer(a: &Answer) -> String {
         Position::Outside => "outside coverage",
     };
     let _ = writeln!(out, "Position   {position}");
-    if !a.also_possible.is_empty() {
-        let names: Vec<&str> = a.also_possible.iter().map(|x| x.name.as_str()).collect();
-        let _ = writeln!(out, "Or maybe   {} (the text is coarse)", names.join(", "));
+    let c = &a.certainty;
+    let shares: Vec<String> = c
+        .areas
+        .iter()
+        .map(|s| format!("{} {:.0} %", s.name, s.share * 100.0))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Certainty  {} (±{:.0} m{}){}",
+        c.level.words(),
+        c.radius_m,
+        c.boundary_distance_m
+            .map(|d| format!(", {d:.0} m from a boundary"))
+            .unwrap_or_default(),
+        if c.level == crate::resolve::Level::Certain {
+            String::new()
+        } else {
+            format!(": {}", shares.join(", "))
+        }
+    );
+    if c.level != crate::resolve::Level::Certain {
+        for s in &c.areas {
+            let people: Vec<String> = s
+                .contacts
+                .iter()
+                .flat_map(|list| list.iter())
+                .filter(|p| p.role.is_required())
+                .map(|p| p.to_string())
+                .collect();
+            if !people.is_empty() {
+                let _ = writeln!(out, "  call     {}: {}", s.name, people.join("; "));
+            }
+        }
     }
     let d = &a.data;
     let period = crate::geodata::Period {

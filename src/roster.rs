@@ -79,6 +79,11 @@ pub enum Role {
 }
 
 impl Role {
+    /// One of the roles every coverage area must have ([`REQUIRED`]): the first to call.
+    pub fn is_required(self) -> bool {
+        REQUIRED.iter().any(|(r, _)| *r == self)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Role::SeniorWijkgebondenMedewerker => "senior wijkgebonden medewerker",

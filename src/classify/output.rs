@@ -21,6 +21,9 @@ pub(crate) enum Added {
     Lon,
     X,
     Y,
+    Certainty,
+    CertaintyRadius,
+    AlsoPossible,
     Message,
 }
 
@@ -55,6 +58,9 @@ impl Output {
             (Added::Lon, "point_lon"),
             (Added::X, "point_x"),
             (Added::Y, "point_y"),
+            (Added::Certainty, "certainty"),
+            (Added::CertaintyRadius, "certainty_radius_m"),
+            (Added::AlsoPossible, "also_possible"),
             (Added::Message, "message"),
         ] {
             out.push((a, n.to_string()));
@@ -145,7 +151,7 @@ mod tests {
         let all = Output::parse(None, &layers, 0).unwrap();
         let names: Vec<&str> = all.columns.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(&names[..4], ["lwa", "lwa_name", "wijk", "wijk_name"]);
-        assert_eq!(names.len(), 8 + 11);
+        assert_eq!(names.len(), 8 + 14);
         let codes = Output::parse(Some("codes"), &layers, 0).unwrap();
         let names: Vec<&str> = codes.columns.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(names, ["lwa", "wijk", "buurt", "stadsdeel", "status"]);

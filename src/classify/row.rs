@@ -15,7 +15,7 @@ use crate::address::{Failure, Query};
 use crate::crs::{Crs, LocalWgs84ToRd, Rd};
 use crate::index::{Hit, Position};
 use crate::query::{QueryError, check_projected, check_wgs84, parse_number};
-use crate::resolve::{On, PointOut, Resolver};
+use crate::resolve::{AreaCertainty, Level, On, PointOut, Resolver, Uncertainty};
 use crate::roster::{Audience, Contact, Role};
 use crate::t;
 
@@ -84,6 +84,8 @@ pub(crate) struct Located {
     pub quality: &'static str,
     /// How the place was read, e.g. `address Markt 1, 6211CH Maastricht`.
     pub note: String,
+    /// Half the step of the notation's last digit, for a place read from text.
+    pub notation_m: Option<f64>,
 }
 
 /// The answer for one row, ready to be written by the CSV or GeoJSON writer.
@@ -95,6 +97,8 @@ pub(crate) struct Answer<'r> {
     pub boundary: bool,
     pub hits: &'r [Option<Hit>],
     pub message: String,
+    /// How sure the answer is of its coverage area (none for a refused row).
+    pub certainty: Option<AreaCertainty>,
 }
 
 /// One added value.
@@ -267,9 +271,16 @@ impl<'a> Classifier<'a> {
                 boundary: false,
                 hits: &[],
                 message: r.message,
+                certainty: None,
             },
             Ok(mut located) => {
                 self.resolver.locate_into(located.point, hits);
+                let own = hits[self.coverage].map(|h| h.area);
+                let u = Uncertainty {
+                    notation_m: located.notation_m.filter(|m| *m >= 1.0),
+                    ..self.resolver.data_uncertainty()
+                };
+                let certainty = Some(self.resolver.area_certainty(located.point, own, &u));
                 let base = self
                     .resolver
                     .base_hit(hits)
@@ -285,6 +296,7 @@ impl<'a> Classifier<'a> {
                         message: std::mem::take(&mut located.note),
                         located: Some(located),
                         hits,
+                        certainty,
                     },
                     None => Answer {
                         status: Status::Outside,
@@ -294,6 +306,7 @@ impl<'a> Classifier<'a> {
                         hits: &[],
                         // Written from the cached cell (see `cells`).
                         message: String::new(),
+                        certainty,
                     },
                 }
             }
@@ -359,6 +372,30 @@ impl<'a> Classifier<'a> {
                     None => Cell::Empty,
                 },
                 // One line per record: a message quoting a value with a line break stays on one.
+                Added::Certainty => match &a.certainty {
+                    Some(c) => Cell::Word(c.level.as_str()),
+                    None => Cell::Empty,
+                },
+                Added::CertaintyRadius => match &a.certainty {
+                    // To the decimetre, as a lookup states it.
+                    Some(c) => Cell::Number((c.radius_m * 10.0).round() / 10.0),
+                    None => Cell::Empty,
+                },
+                Added::AlsoPossible => match &a.certainty {
+                    Some(c) if c.level != Level::Certain => {
+                        let own = a.hits.get(self.coverage).copied().flatten().map(|h| h.area);
+                        let names: Vec<&str> = c
+                            .others(own)
+                            .map(|o| self.names[self.coverage][o as usize][1].text.as_str())
+                            .collect();
+                        if names.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(names.join(", ").into())
+                        }
+                    }
+                    _ => Cell::Empty,
+                },
                 Added::Message if a.message.contains(['\r', '\n']) => {
                     Cell::Text(a.message.replace(['\r', '\n'], " ").into())
                 }
@@ -491,6 +528,7 @@ impl<'a> Classifier<'a> {
             source,
             quality: "coordinates",
             note: String::new(),
+            notation_m: None,
         };
         match place {
             Place::LatLon { lat, lon } => {
@@ -566,6 +604,7 @@ impl<'a> Classifier<'a> {
                 source: SourceKind::Text,
                 quality: "coordinates",
                 note: u.understood_as,
+                notation_m: u.precision_m,
             }),
             Ok(crate::query::Input::Address(t)) => self.address(&Query::Text(t), SourceKind::Text),
             Err(e @ QueryError::Unreadable { .. }) => {
@@ -600,6 +639,7 @@ impl<'a> Classifier<'a> {
                 .chain(f.notes)
                 .collect::<Vec<_>>()
                 .join("; "),
+                notation_m: None,
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),
@@ -628,6 +668,7 @@ impl<'a> Classifier<'a> {
             source: SourceKind::Geometry,
             quality: "coordinates",
             note: String::new(),
+            notation_m: None,
         })
     }
 }

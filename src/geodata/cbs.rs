@@ -435,6 +435,7 @@ mod gpkg {
                 name: format!("CBS Wijk- en buurtkaart ({file}, layer {table})"),
                 year: 0,
                 generalized: false,
+                accuracy_m: None,
                 attribution: "Bron: CBS/Kadaster".into(),
                 licence: "CC BY 4.0".into(),
             }),

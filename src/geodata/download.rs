@@ -338,6 +338,7 @@ pub fn download_buurten(
         ),
         year: opts.year,
         generalized: false,
+        accuracy_m: None,
         attribution: "Bron: CBS/Kadaster (PDOK)".into(),
         licence: "CC BY 4.0".into(),
     };

@@ -516,6 +516,7 @@ impl Outputs {
             valid_until: generation.period.until,
             source: generation.source.clone(),
             year: generation.source.as_ref().map(|_| generation.year),
+            accuracy_m: None,
         });
     }
 }

@@ -209,6 +209,10 @@ pub struct SourceInfo {
     pub year: u16,
     /// True when the boundaries are generalised (simplified) rather than full resolution.
     pub generalized: bool,
+    /// How far the boundaries may lie from where they are on the ground, in metres (default:
+    /// 25 when generalised, 1 otherwise): part of every answer's certainty radius.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_m: Option<f64>,
     pub attribution: String,
     pub licence: String,
 }
@@ -233,6 +237,9 @@ pub struct LayerInfo {
     /// The source's reference year when it is not the manifest's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<u16>,
+    /// This generation's positional accuracy in metres when it is not the source's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_m: Option<f64>,
 }
 
 impl LayerInfo {

@@ -143,6 +143,10 @@ pub struct DataMeta {
     /// How far outside the covered area a place is still answered with the nearest area
     /// (position `near`): the boundaries' generalisation error; 0 for full resolution.
     pub near_tolerance_m: f64,
+    /// How far the coverage boundaries may lie from where they are on the ground (declared in
+    /// the manifest, or 25 m for generalised and 1 m for full-resolution boundaries): part of
+    /// every answer's `certainty.radius_m`.
+    pub boundary_accuracy_m: f64,
     pub version: String,
     pub source: String,
     pub year: u16,
@@ -184,8 +188,11 @@ pub struct Answer {
     /// For free-text queries: how the text was read (notation, swapped or not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub understood: Option<crate::query::Understood>,
-    /// When the place was written coarsely (whole minutes: ±930 m) and the areas within that
-    /// precision differ: the other coverage areas it may lie in.
+    /// How sure the answer is of its coverage area: the place's uncertainty as a disc, the
+    /// areas that disc touches with their shares, and why.
+    pub certainty: super::Certainty,
+    /// When the answer is not `certain`: the other coverage areas the place may lie in (the
+    /// areas of `certainty` beside the one answered).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also_possible: Vec<AreaRef>,
     /// With `situation=`: who handles it here and how to report it.

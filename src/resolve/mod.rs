@@ -33,9 +33,11 @@ use crate::text::{self, Lang};
 
 mod address;
 mod answer;
+mod certainty;
 mod on;
 
 pub use answer::*;
+pub use certainty::{AreaCertainty, AreaShare, Certainty, LIKELY_SHARE, Level, Uncertainty};
 pub use on::On;
 
 /// Validated geodata with its indexes: everything needed to answer.
@@ -57,6 +59,9 @@ pub struct Resolver {
     period: Period,
     /// How far outside the covered area a place is still answered with the nearest area.
     near_m: f64,
+    /// The positional accuracy of this period's coverage boundaries, in metres: part of every
+    /// answer's certainty radius.
+    accuracy_m: f64,
     /// Per coverage area, the messages of a place inside it and on its boundary in each
     /// language: rendered once, since most answers say one of them.
     area_messages: Vec<AreaMessages>,
@@ -107,6 +112,24 @@ pub enum AddressLookupError {
 /// as drawn.
 pub const NEAR_GENERALISED_M: f64 = 25.0;
 
+/// Full-resolution boundaries (BRK, the municipality's own): about a metre.
+pub const ACCURACY_FULL_RESOLUTION_M: f64 = 1.0;
+
+/// The positional accuracy of the coverage boundaries of a generation: declared in the
+/// manifest (per layer generation, or for the whole source), else judged from whether they are
+/// generalised.
+fn accuracy_m(data: &Geodata, coverage: usize) -> f64 {
+    data.layers
+        .get(coverage)
+        .and_then(|l| l.info.accuracy_m)
+        .or(data.manifest.source.accuracy_m)
+        .unwrap_or(if data.manifest.source.generalized {
+            NEAR_GENERALISED_M
+        } else {
+            ACCURACY_FULL_RESOLUTION_M
+        })
+}
+
 fn near_tolerance_m(data: &Geodata) -> f64 {
     if data.manifest.source.generalized {
         NEAR_GENERALISED_M
@@ -120,6 +143,7 @@ fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date
         mut name,
         mut year,
         generalized,
+        accuracy_m: _,
         attribution,
         licence,
     } = data.manifest.source.clone();
@@ -133,6 +157,11 @@ fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date
         valid_from: period.from,
         valid_until: period.until,
         near_tolerance_m: near_tolerance_m(data),
+        boundary_accuracy_m: accuracy_m(
+            data,
+            data.layer_index(&data.manifest.coverage_layer)
+                .unwrap_or_default(),
+        ),
         version: data.version.clone(),
         source: name,
         year,
@@ -224,6 +253,7 @@ impl Resolver {
             meta: Rendered::new(data_meta(&data, &addresses, period, roster::today())),
             addresses,
             near_m: near_tolerance_m(&data),
+            accuracy_m: accuracy_m(&data, coverage),
             data,
             period,
             earlier: Vec::new(),
@@ -384,7 +414,7 @@ impl Resolver {
     }
 
     /// Scratch space for [`Resolver::coverage_area`]: one slot per layer.
-    pub(super) fn hits_buffer(&self) -> Vec<Option<Hit>> {
+    pub fn hits_buffer(&self) -> Vec<Option<Hit>> {
         vec![None; self.index.len()]
     }
 
@@ -415,7 +445,7 @@ impl Resolver {
         self.today().resolve(p, audience)
     }
 
-    fn resolve_at(&self, p: Rd, audience: Audience, day: Date) -> Answer {
+    fn resolve_at(&self, p: Rd, u: &Uncertainty, audience: Audience, day: Date) -> Answer {
         let hits = self.locate_all(p);
         let by_layer = |id: &str| {
             self.data
@@ -448,9 +478,30 @@ impl Resolver {
             Position::Inside
         };
         let contacts = if covered {
-            self.contacts(&hits, &areas, audience, day)
+            let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
+            self.contacts_cached(&hits, &ids, audience, day)
         } else {
             Contacts::new(Vec::new())
+        };
+        let own = hits[self.coverage].map(|h| h.area);
+        let certainty = self.certainty_at(p, own, u, audience, day);
+        let also_possible: Vec<AreaRef> = if certainty.level == Level::Certain {
+            Vec::new()
+        } else {
+            let own_id = own.map(|a| {
+                self.data.layers[self.coverage].areas[a as usize]
+                    .id
+                    .as_str()
+            });
+            certainty
+                .areas
+                .iter()
+                .filter(|a| Some(a.id.as_str()) != own_id)
+                .map(|a| AreaRef {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                })
+                .collect()
         };
         let nearest = if covered && position != Position::Near {
             None
@@ -496,6 +547,22 @@ impl Resolver {
             ),
             (None, None) => t!("answer-outside", coverage = coverage_name),
         };
+        // The notation's own words say it when the text was coarse (see `On::resolve_understood`).
+        let message = if also_possible.is_empty() || u.notation_m.is_some() {
+            message
+        } else {
+            let also = t!(
+                "answer-uncertain",
+                level = certainty.level.words(),
+                metres = format!("{:.0}", certainty.radius_m),
+                areas = also_possible
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            format!("{message} {also}")
+        };
         Answer {
             position,
             point: PointOut::of(p),
@@ -510,7 +577,8 @@ impl Resolver {
             nearest,
             message,
             understood: None,
-            also_possible: Vec::new(),
+            certainty,
+            also_possible,
             situation: None,
             address: None,
             place: None,
@@ -518,10 +586,12 @@ impl Resolver {
         }
     }
 
-    fn contacts(
+    /// The contacts for the areas `ids`, which `hits` located: built once per combination of
+    /// areas, day and audience.
+    fn contacts_cached(
         &self,
         hits: &[Option<Hit>],
-        areas: &[LayerHit],
+        ids: &[&str],
         audience: Audience,
         day: Date,
     ) -> Contacts {
@@ -537,8 +607,7 @@ impl Resolver {
         {
             return list.clone();
         }
-        let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
-        let list = Contacts::new(self.contacts_for_ids(&ids, day, audience));
+        let list = Contacts::new(self.contacts_for_ids(ids, day, audience));
         if let Ok(mut cache) = self.contact_cache.write() {
             if cache.lists.len() > CACHE_LIMIT {
                 cache.lists.clear();
@@ -568,7 +637,7 @@ impl Resolver {
         let s = situation
             .map(|id| self.data.situations.get(id))
             .transpose()?;
-        let mut answer = self.resolve_at(p, audience, day);
+        let mut answer = self.resolve_at(p, &self.data_uncertainty(), audience, day);
         answer.situation = s.map(|s| self.data.situations.for_place(s, &answer.contacts));
         Ok(answer)
     }

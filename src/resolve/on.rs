@@ -3,7 +3,7 @@
 
 use jiff::civil::Date;
 
-use super::{AddressLookupError, Answer, AreaRef, DataMeta, Rendered, Resolver};
+use super::{AddressLookupError, Answer, DataMeta, Rendered, Resolver, Uncertainty};
 use crate::address::{Failure, Found, Query};
 use crate::crs::Rd;
 use crate::geodata::{Area, Geodata};
@@ -39,7 +39,8 @@ impl<'a> On<'a> {
 
     /// The full answer for a point in RD New.
     pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
-        self.epoch.resolve_at(p, audience, self.day)
+        self.epoch
+            .resolve_at(p, &self.epoch.data_uncertainty(), audience, self.day)
     }
 
     /// The answer for a point, with who handles `situation` there (`None`: no situation).
@@ -72,51 +73,30 @@ impl<'a> On<'a> {
         situation: Option<&str>,
         audience: Audience,
     ) -> Result<Answer, UnknownSituation> {
-        let mut answer = self.resolve_situation(understood.rd, situation, audience)?;
-        if let Some(m) = understood.precision_m.filter(|m| *m >= 1.0) {
-            let r = self.epoch;
-            let own = answer.lwa.as_ref().map(|a| a.id.clone());
-            let mut seen: Vec<u32> = Vec::new();
-            let mut hits = r.hits_buffer();
-            // A 9 × 9 grid over the square the text may mean: enough to see every area that a
-            // square kilometre of this city reaches.
-            const N: i32 = 4;
-            for i in -N..=N {
-                for j in -N..=N {
-                    let p = Rd {
-                        x: understood.rd.x + m * f64::from(i) / f64::from(N),
-                        y: understood.rd.y + m * f64::from(j) / f64::from(N),
-                    };
-                    if let Some(area) = r.coverage_area(p, &mut hits)
-                        && !seen.contains(&area)
-                    {
-                        seen.push(area);
-                    }
-                }
-            }
-            let coverage = &r.data.layers[r.coverage];
-            answer.also_possible = seen
-                .iter()
-                .map(|&a| &coverage.areas[a as usize])
-                .filter(|a| Some(&a.id) != own.as_ref())
-                .map(|a| AreaRef {
-                    id: a.id.clone(),
-                    name: a.name.clone(),
-                })
-                .collect();
-            if !answer.also_possible.is_empty() {
-                let also = t!(
-                    "answer-also-possible",
-                    metres = format!("{m:.0}"),
-                    areas = answer
-                        .also_possible
-                        .iter()
-                        .map(|a| a.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                answer.message = format!("{} {also}", answer.message);
-            }
+        let s = situation
+            .map(|id| self.epoch.data.situations.get(id))
+            .transpose()?;
+        let notation_m = understood.precision_m.filter(|m| *m >= 1.0);
+        let u = Uncertainty {
+            notation_m,
+            ..self.epoch.data_uncertainty()
+        };
+        let mut answer = self.epoch.resolve_at(understood.rd, &u, audience, self.day);
+        answer.situation = s.map(|s| self.epoch.data.situations.for_place(s, &answer.contacts));
+        if let Some(m) = notation_m
+            && !answer.also_possible.is_empty()
+        {
+            let also = t!(
+                "answer-also-possible",
+                metres = format!("{m:.0}"),
+                areas = answer
+                    .also_possible
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            answer.message = format!("{} {also}", answer.message);
         }
         answer.understood = Some(understood);
         Ok(answer)

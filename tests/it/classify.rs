@@ -48,7 +48,7 @@ fn appended(input: &[(String, &str)], header: &str, output: &[u8]) -> Vec<String
 }
 
 /// The added columns, in the documented order, for the shipped layers.
-const ADDED: &str = "lwa,lwa_name,wijk,wijk_name,buurt,buurt_name,stadsdeel,stadsdeel_name,position,thor_senior,police_coordinator,status,quality,source,point_lat,point_lon,point_x,point_y,message";
+const ADDED: &str = "lwa,lwa_name,wijk,wijk_name,buurt,buurt_name,stadsdeel,stadsdeel_name,position,thor_senior,police_coordinator,status,quality,source,point_lat,point_lon,point_x,point_y,certainty,certainty_radius_m,also_possible,message";
 
 fn row_strategy() -> impl Strategy<Value = (String, &'static str)> {
     let point = (50.80f64..50.90, 5.62f64..5.78, "[a-z ]{0,8}")
@@ -110,7 +110,9 @@ fn dutch_excel_semicolons_bom_and_decimal_commas() {
     assert!(out.contains(";BU09350000;Binnenstad;"), "{out}");
     // The resolved point: WGS84 as given (to 7 decimals), RD to the millimetre.
     assert!(
-        out.contains(";ok;coordinates;lat/lon;50.8489;5.6879;176177.969;317717.186;\r\n"),
+        out.contains(
+            ";ok;coordinates;lat/lon;50.8489;5.6879;176177.969;317717.186;certain;25;;\r\n"
+        ),
         "{out}"
     );
     assert_eq!(summary.delimiter, ";");
@@ -601,19 +603,22 @@ fn make_doors_resolver() -> Resolver {
 }
 
 /// What lookup says for a text, in batch's terms: status, LWA id, wijk and buurt codes, the
-/// THOR senior and police coordinator cells, the match quality and the point (RD x, y).
+/// THOR senior and police coordinator cells, the match quality, the point (RD x, y), and the
+/// certainty: level, radius and the other areas the place may lie in.
 fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
     use wijkwijzer::address::{Failure, Query};
     use wijkwijzer::resolve::AddressLookupError;
     let audience = wijkwijzer::roster::Audience::Public;
     let refused = |status: &str| {
         let mut row = vec![status.to_string()];
-        row.resize(9, String::new());
+        row.resize(12, String::new());
         row
     };
     let answer = match wijkwijzer::query::parse(text) {
         Err(_) => return refused("bad_address"),
-        Ok(wijkwijzer::query::Input::Point(u)) => Ok(r.resolve(u.rd, audience)),
+        Ok(wijkwijzer::query::Input::Point(u)) => {
+            Ok(r.today().resolve_understood(u, None, audience).unwrap())
+        }
         Ok(wijkwijzer::query::Input::Address(t)) => {
             r.resolve_address(&Query::Text(t), None, audience)
         }
@@ -634,10 +639,21 @@ fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
         .map_or("coordinates", |a| a.quality.as_str())
         .to_string();
     let point = [answer.point.rd.x.to_string(), answer.point.rd.y.to_string()];
+    let certainty = [
+        answer.certainty.level.as_str().to_string(),
+        answer.certainty.radius_m.to_string(),
+        answer
+            .also_possible
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    ];
     if answer.position == wijkwijzer::index::Position::Outside {
         let mut row = refused("outside");
         row[6] = quality;
         row[7..9].clone_from_slice(&point);
+        row[9..12].clone_from_slice(&certainty);
         return row;
     }
     let person = |role: wijkwijzer::roster::Role| {
@@ -649,6 +665,7 @@ fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
             .unwrap_or_default()
     };
     let [x, y] = point;
+    let [level, radius, also] = certainty;
     vec![
         "ok".into(),
         answer
@@ -671,6 +688,9 @@ fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
         quality,
         x,
         y,
+        level,
+        radius,
+        also,
     ]
 }
 
@@ -690,6 +710,8 @@ fn door_input() -> impl Strategy<Value = String> {
         (170_000f64..185_000.0, 310_000f64..325_000.0).prop_map(|(x, y)| format!("{x:.0} {y:.0}")),
         // Outside the city.
         (52.0f64..53.0, 4.5f64..6.5).prop_map(|(lat, lon)| format!("{lat:.4}, {lon:.4}")),
+        // Whole minutes: ±930 m, often across a boundary.
+        (47u32..54, 38u32..46).prop_map(|(m, n)| format!("50°{m}'N 5°{n}'E")),
         prop::sample::select(vec![
             "Grensstraat 1",
             "Grensstraat 2",
@@ -730,7 +752,7 @@ proptest! {
         let mut rows = csv::ReaderBuilder::new().delimiter(b';').from_reader(out.as_bytes());
         let header = rows.headers().unwrap().clone();
         let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-        let columns: Vec<usize> = ["status", "lwa", "wijk", "buurt", "thor_senior", "police_coordinator", "quality", "point_x", "point_y"]
+        let columns: Vec<usize> = ["status", "lwa", "wijk", "buurt", "thor_senior", "police_coordinator", "quality", "point_x", "point_y", "certainty", "certainty_radius_m", "also_possible"]
             .iter()
             .map(|n| col(n))
             .collect();
@@ -752,6 +774,7 @@ proptest! {
 async fn http_and_cli_batch_rows_equal_their_lookups() {
     let inputs = [
         "50.8514, 5.6910",
+        "50°51'N 5°41'E",
         "176040 317960",
         "geo:50.8497,5.7053",
         "52.37, 4.89",
@@ -824,6 +847,13 @@ async fn http_and_cli_batch_rows_equal_their_lookups() {
                 serde_json::from_str(&out).unwrap_or(serde_json::Value::Null)
             };
             let lookup_lwa = looked_up["lwa"]["id"].as_str().unwrap_or_default();
+            if status == "ok" || status == "outside" {
+                assert_eq!(
+                    looked_up["certainty"]["level"].as_str().unwrap_or_default(),
+                    &row[col("certainty")],
+                    "{name}: {text}: {looked_up}"
+                );
+            }
             if status == "ok" {
                 assert_eq!(lookup_lwa, lwa, "{name}: {text}: {looked_up}");
             } else {

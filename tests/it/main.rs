@@ -8,6 +8,7 @@ mod as_of;
 mod bag_import;
 mod batch_files;
 mod browser;
+mod certainty;
 mod classify;
 mod cli;
 mod crs_validation;
