@@ -300,11 +300,49 @@ async fn the_page_in_a_real_browser() {
     search(&client, "https://www.google.com/maps/place/Station/@50.8497,5.7053,17z/data=!3m1!4b1!8m2!3d50.8497!4d5.7053").await;
     wait_for_text(&client, "#result", "Wyck").await;
 
-    // A refusal reads in Dutch too, whatever the browser's own language.
+    // Whole minutes (±930 m) straddle two LWA areas: the card says it is uncertain, gives the
+    // people of both areas, and the map draws the disc.
+    search(&client, "50°51'N 5°41'E").await;
+    let card = wait_for_text(&client, "#result", "Zekerheid: onzeker").await;
+    for needle in [
+        "Bel bij twijfel beide gebieden",
+        "Centrum / Zuid-West (",
+        "Noord-West (",
+        "LWA-gebied Noord-West",
+    ] {
+        assert!(
+            card.contains(needle),
+            "result card lacks '{needle}':\n{card}"
+        );
+    }
+    let disc = client
+        .execute(
+            "return document.querySelectorAll('#marker-disc').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(disc, json!(1));
+    screenshot(&client, "uncertain-whole-minutes.png").await;
+
+    // A refusal reads in Dutch too, whatever the browser's own language, and clears the
+    // previous answer from the map.
     search(&client, "Nergensstraat 12").await;
     let card = wait_for_text(&client, "#result", "Adres niet gevonden").await;
     assert!(card.contains("geen straat 'Nergensstraat'"), "{card}");
     assert!(!card.contains("no street"), "{card}");
+    let left = client
+        .execute(
+            "return document.querySelectorAll('#lwa path.selected, #buurt path.selected, #marker circle').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        left,
+        json!(0),
+        "a failed search left the previous answer on the map"
+    );
 
     // An address: the card names the matched address and its area.
     search(&client, "Brusselsepoort 45").await;
@@ -335,7 +373,20 @@ async fn the_page_in_a_real_browser() {
     )
     .await;
 
-    // A click on the map at MUMC+ looks it up: Randwyck, Zuid-Oost.
+    // The map zoomed to that answer; a click on the map at MUMC+ (after showing the whole
+    // city again) looks it up: Randwyck, Zuid-Oost.
+    let width = client
+        .execute("return state.view.w < state.home.w", vec![])
+        .await
+        .unwrap();
+    assert_eq!(width, json!(true), "the map did not zoom to the answer");
+    client
+        .find(Locator::Id("zoom-reset"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let offset = client
         .execute(
             "const [x, y] = project(5.7127, 50.8327);

@@ -181,13 +181,23 @@ function drawAreas() {
   }
 }
 
-function showMarker(lon, lat) {
+function showMarker(lon, lat, radiusM) {
   const [x, y] = project(lon, lat);
   const r = state.view.w / 120;
+  // The disc of the answer's uncertainty, in map metres (Web Mercator stretches by 1/cos(lat)).
+  const disc = radiusM ? [svgEl("circle", { cx: x, cy: y, r: radiusM / Math.cos(lat * Math.PI / 180), class: "uncertainty", id: "marker-disc" })] : [];
   $("marker").replaceChildren(
+    ...disc,
     svgEl("circle", { cx: x, cy: y, r: r * 1.6, fill: "#fff", "fill-opacity": 0.8 }),
     svgEl("circle", { cx: x, cy: y, r, fill: "#c81e1e", id: "marker-dot" }),
   );
+}
+
+/// Zooms to an answer: its disc with room around it, never closer than a few streets.
+function zoomTo(lon, lat, radiusM) {
+  const [x, y] = project(lon, lat);
+  const w = Math.max(1200, 8 * radiusM / Math.cos(lat * Math.PI / 180));
+  setView({ cx: x, cy: y, w: Math.min(state.home.w, w) });
 }
 
 function highlight(answer) {
@@ -245,7 +255,7 @@ function renderAnswer(a) {
     row("Wijk", `${a.wijk.name} (${a.wijk.code})`);
     for (const h of a.areas.filter((h) => !["lwa", "wijk", "buurt"].includes(h.layer))) row(h.layer[0].toUpperCase() + h.layer.slice(1), h.name);
     if (a.position === "boundary") row("Ligging", "op een grens; toegewezen volgens de vaste regel");
-    if (a.also_possible && a.also_possible.length) row("Misschien ook", a.also_possible.map((x) => x.name).join(", ") + " (de plaats is grof opgegeven)");
+    if (a.also_possible && a.also_possible.length) row("Misschien ook", a.also_possible.map((x) => x.name).join(", "));
     if (a.position === "near") row("Ligging", `net buiten de vereenvoudigde gebiedsgrens (${Math.round(a.nearest.distance_m)} m): het dichtstbijzijnde gebied`);
   } else if (a.nearest) {
     row("Dichtstbij", `${a.nearest.lwa.name}, ${Math.round(a.nearest.distance_m).toLocaleString("nl-NL")} m`);
@@ -258,6 +268,23 @@ function renderAnswer(a) {
   }
   card.appendChild(dl);
   card.appendChild(el("p", { class: "note" }, a.message));
+  const c = a.certainty;
+  if (c) {
+    const shares = c.areas.map((s) => `${s.name} ${Math.round(s.share * 100)} %`).join(", ");
+    const p = el("p", { class: "certainty " + c.level, "data-level": c.level },
+      `Zekerheid: ${LEVEL[c.level]} (±${Math.round(c.radius_m)} m` + (c.level === "certain" ? ")" : `; ${shares})`));
+    card.insertBefore(p, card.children[1] || null);
+    if (c.level !== "certain") {
+      // The people to call in every area the place may lie in, first on the card.
+      const box = el("div", { class: "call-each" });
+      box.appendChild(el("h3", {}, "Bel bij twijfel beide gebieden"));
+      for (const s of c.areas) {
+        box.appendChild(el("h4", {}, `${s.name} (${Math.round(s.share * 100)} %)`));
+        for (const person of (s.contacts || []).filter((x) => ["senior_wijkgebonden_medewerker", "coordinator"].includes(x.role))) box.appendChild(personBlock(person));
+      }
+      card.insertBefore(box, p.nextSibling);
+    }
+  }
 
   if (a.situation) {
     const s = a.situation;
@@ -291,6 +318,8 @@ function renderAnswer(a) {
   const d = a.data;
   card.appendChild(el("p", { class: "note" }, `Gegevens: ${d.source}${d.generalized ? " — vereenvoudigde grenzen" : ""}; versie ${d.version}.`));
 }
+
+const LEVEL = { certain: "zeker", likely: "waarschijnlijk", ambiguous: "onzeker" };
 
 const QUALITY = {
   exact: "exact",
@@ -359,11 +388,15 @@ async function lookup(q, pushUrl = true) {
   const body = await res.json();
   if (res.headers.get("content-type").startsWith("application/problem+json")) {
     renderProblem(body);
+    // A failed search leaves nothing of the previous answer on the map.
     $("marker").replaceChildren();
+    highlight({});
     return;
   }
   renderAnswer(body);
-  showMarker(body.point.wgs84.lon, body.point.wgs84.lat);
+  const radius = body.certainty ? body.certainty.radius_m : 0;
+  zoomTo(body.point.wgs84.lon, body.point.wgs84.lat, radius);
+  showMarker(body.point.wgs84.lon, body.point.wgs84.lat, radius);
   highlight(body);
   $("result").setAttribute("data-state", body.position);
 }
