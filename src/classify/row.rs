@@ -86,6 +86,8 @@ pub(crate) struct Located {
     pub note: String,
     /// Half the step of the notation's last digit, for a place read from text.
     pub notation_m: Option<f64>,
+    /// The uncertainty the text states (`±25 m`, an AML push's radius).
+    pub stated_m: Option<f64>,
 }
 
 /// The answer for one row, ready to be written by the CSV or GeoJSON writer.
@@ -278,6 +280,7 @@ impl<'a> Classifier<'a> {
                 let own = hits[self.coverage].map(|h| h.area);
                 let u = Uncertainty {
                     notation_m: located.notation_m.filter(|m| *m >= 1.0),
+                    stated_m: located.stated_m.filter(|m| *m > 0.0),
                     ..self.resolver.data_uncertainty()
                 };
                 let certainty = Some(self.resolver.area_certainty(located.point, own, &u));
@@ -529,6 +532,7 @@ impl<'a> Classifier<'a> {
             quality: "coordinates",
             note: String::new(),
             notation_m: None,
+            stated_m: None,
         };
         match place {
             Place::LatLon { lat, lon } => {
@@ -605,6 +609,7 @@ impl<'a> Classifier<'a> {
                 quality: "coordinates",
                 note: u.understood_as,
                 notation_m: u.precision_m,
+                stated_m: u.stated_m,
             }),
             Ok(crate::query::Input::Address(t)) => self.address(&Query::Text(t), SourceKind::Text),
             Err(e @ QueryError::Unreadable { .. }) => {
@@ -640,6 +645,7 @@ impl<'a> Classifier<'a> {
                 .collect::<Vec<_>>()
                 .join("; "),
                 notation_m: None,
+                stated_m: None,
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),
@@ -669,6 +675,7 @@ impl<'a> Classifier<'a> {
             quality: "coordinates",
             note: String::new(),
             notation_m: None,
+            stated_m: None,
         })
     }
 }

@@ -10,8 +10,10 @@ mod angles;
 mod links;
 pub mod notation;
 pub mod pluscode;
+mod received;
 
 pub use notation::{Input, Notation, Understood, is_postcode_area, parse};
+pub use received::AmlInfo;
 
 use std::fmt;
 

@@ -44,10 +44,12 @@ pub enum Notation {
     AppleMapsLink,
     /// A plus code (Open Location Code): a cell of about 14 × 9 m, or finer.
     PlusCode,
+    /// The AML push of a 112 caller's phone (ETSI TS 103 625).
+    Aml,
 }
 
 impl Notation {
-    pub const ALL: [Notation; 10] = [
+    pub const ALL: [Notation; 11] = [
         Notation::DecimalDegrees,
         Notation::DegreesMinutesSeconds,
         Notation::DegreesDecimalMinutes,
@@ -58,6 +60,7 @@ impl Notation {
         Notation::OpenStreetMapLink,
         Notation::AppleMapsLink,
         Notation::PlusCode,
+        Notation::Aml,
     ];
 
     /// The notation's name for people, in the current language.
@@ -73,6 +76,7 @@ impl Notation {
             Notation::OpenStreetMapLink => t!("notation-osm-link"),
             Notation::AppleMapsLink => t!("notation-apple-link"),
             Notation::PlusCode => t!("notation-plus-code"),
+            Notation::Aml => t!("notation-aml"),
         }
     }
 }
@@ -90,6 +94,13 @@ pub struct Understood {
     /// step of its last digit (whole minutes: about 930 m). Set for angle notations.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision_m: Option<f64>,
+    /// The uncertainty the input itself states, in metres: `u=` of a `geo:` URI, `±25 m`,
+    /// `radius=`, `accuracy=`, an AML push's `rd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated_m: Option<f64>,
+    /// For an AML push: when and how the phone fixed its position, and with what confidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aml: Option<super::received::AmlInfo>,
 }
 
 /// What a text turned out to be.
@@ -140,6 +151,43 @@ pub(super) fn parse_inner(t: &str) -> Result<Input, QueryError> {
     if t.len() > 2048 {
         return Err(unreadable(&t!("query-too-long", max = 2048)));
     }
+    if let Some(aml) = super::received::read_aml(t) {
+        return aml;
+    }
+    let unwrapped = super::received::unwrap(t);
+    if unwrapped.text == t {
+        return parse_unwrapped(t);
+    }
+    let mut input = parse_unwrapped(&unwrapped.text)?;
+    match &mut input {
+        Input::Point(u) => {
+            u.stated_m = u.stated_m.or(unwrapped.stated_m);
+            if let Some(m) = unwrapped.stated_m {
+                u.understood_as = format!(
+                    "{}; {}",
+                    u.understood_as,
+                    t!("understood-stated-radius", metres = format!("{m:.0}"))
+                );
+            }
+            if !unwrapped.ignored.is_empty() {
+                u.understood_as = format!(
+                    "{}; {}",
+                    u.understood_as,
+                    t!("understood-ignored", words = unwrapped.ignored.join(", "))
+                );
+            }
+        }
+        Input::Address(_) => {}
+    }
+    Ok(input)
+}
+
+/// The grammar proper, on a text whose surroundings are taken off.
+fn parse_unwrapped(t: &str) -> Result<Input, QueryError> {
+    let unreadable = |detail: &str| QueryError::Unreadable {
+        text: t.to_string(),
+        detail: detail.to_string(),
+    };
     if let Some(link) = parse_link(t) {
         let (lat, lon, notation, note) = link?;
         let mut point = point_from_degrees(lat, lon, notation, false)?;
@@ -152,6 +200,8 @@ pub(super) fn parse_inner(t: &str) -> Result<Input, QueryError> {
         let code = code.map_err(|d| unreadable(&d))?;
         let mut point = point_from_degrees(code.lat, code.lon, Notation::PlusCode, false)?;
         if let Input::Point(u) = &mut point {
+            // The code names a cell: its half size is how far the place may lie from the centre.
+            u.precision_m = Some(code.half_cell_m);
             let cell = t!(
                 "understood-plus-code-cell",
                 metres = format!("{:.0}", code.half_cell_m)
@@ -200,6 +250,8 @@ pub(super) fn point_from_degrees(
         swapped,
         understood_as: format!("{}: lat {lat:.6}, lon {lon:.6}", notation.describe()),
         precision_m: None,
+        stated_m: None,
+        aml: None,
     }))
 }
 
@@ -214,6 +266,8 @@ pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Inpu
             notation: Notation::RdNew,
             swapped,
             precision_m: None,
+            stated_m: None,
+            aml: None,
             understood_as: format!(
                 "{}: x {x}, y {y}{}",
                 Notation::RdNew.describe(),
@@ -233,6 +287,8 @@ pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Inpu
             notation: Notation::WebMercator,
             swapped,
             precision_m: None,
+            stated_m: None,
+            aml: None,
             understood_as: format!("{}: x {x}, y {y}", Notation::WebMercator.describe()),
         }));
     }
@@ -262,6 +318,8 @@ pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Inpu
         notation: degrees,
         swapped,
         precision_m: None,
+        stated_m: None,
+        aml: None,
         understood_as: format!(
             "{}: lat {lat}, lon {lon}{}",
             degrees.describe(),
@@ -288,6 +346,12 @@ fn two_numbers(t: &str) -> Result<(f64, f64), String> {
     };
     let pair =
         |parts: &[&str]| -> Result<(f64, f64), String> { Ok((num(parts[0])?, num(parts[1])?)) };
+    // `x/y`, as some registration systems write RD.
+    if let Some((a, b)) = t.split_once('/')
+        && !b.contains('/')
+    {
+        return pair(&[a, b]);
+    }
     if t.contains(';') {
         let parts: Vec<&str> = t
             .split(';')
@@ -335,7 +399,7 @@ fn two_numbers(t: &str) -> Result<(f64, f64), String> {
 // Labelled values: "lat 50.85 lon 5.69", "x=176395, y=317996".
 
 fn parse_labelled(t: &str) -> Option<Result<Input, QueryError>> {
-    let lower = t.to_ascii_lowercase();
+    let lower = decimal_commas(&t.to_ascii_lowercase());
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || matches!(c, '=' | ':' | ',' | ';' | '&'))
         .filter(|w| !w.is_empty())
@@ -348,8 +412,10 @@ fn parse_labelled(t: &str) -> Option<Result<Input, QueryError>> {
     let mut i = 0;
     while i < words.len() {
         let slot = match words[i] {
-            "lat" | "latitude" | "breedte" | "noorderbreedte" => Some(&mut lat),
-            "lon" | "lng" | "long" | "longitude" | "lengte" | "oosterlengte" => Some(&mut lon),
+            "lat" | "latitude" | "breedte" | "breedtegraad" | "noorderbreedte" => Some(&mut lat),
+            "lon" | "lng" | "long" | "longitude" | "lengte" | "lengtegraad" | "oosterlengte" => {
+                Some(&mut lon)
+            }
             "x" => Some(&mut x),
             "y" => Some(&mut y),
             _ => None,
@@ -393,10 +459,30 @@ fn parse_labelled(t: &str) -> Option<Result<Input, QueryError>> {
                 notation,
                 swapped: false,
                 precision_m: None,
+                stated_m: None,
+                aml: None,
                 understood_as: format!("{}: x {x}, y {y}", notation.describe()),
             }))
         }
     })())
+}
+
+/// In a text without decimal points, a comma between two digits is a decimal comma
+/// (`lat 50,8489 lon 5,6879`): written as a point, so that the comma can separate labels.
+fn decimal_commas(t: &str) -> String {
+    if t.contains('.') {
+        return t.to_string();
+    }
+    let b = t.as_bytes();
+    let mut out = String::with_capacity(t.len());
+    for (i, c) in t.char_indices() {
+        let between_digits = c == ','
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit);
+        out.push(if between_digits { '.' } else { c });
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -478,5 +564,9 @@ pub fn format(p: Wgs84, notation: Notation) -> String {
             p.lat, p.lon
         ),
         Notation::PlusCode => super::pluscode::encode(p.lat, p.lon),
+        Notation::Aml => format!(
+            "A\"ML=1;lt={:+.6};lg={:+.6};rd=10;top=20261203142501;lc=68;pm=G;mcc=204;mnc=08;ml=80",
+            p.lat, p.lon
+        ),
     }
 }

@@ -79,6 +79,7 @@ impl<'a> On<'a> {
         let notation_m = understood.precision_m.filter(|m| *m >= 1.0);
         let u = Uncertainty {
             notation_m,
+            stated_m: understood.stated_m.filter(|m| *m > 0.0),
             ..self.epoch.data_uncertainty()
         };
         let mut answer = self.epoch.resolve_at(understood.rd, &u, audience, self.day);

@@ -186,6 +186,12 @@ certainty-reason-notation = The text gives the place to ±{ $metres } m.
 certainty-reason-stated = The input states an uncertainty of { $metres } m.
 certainty-reason-spread = The candidates for what was asked lie up to { $metres } m apart.
 answer-uncertain = The area is { $level }: within { $metres } m the place may also lie in { $areas }; the people of each area are in certainty.
+notation-aml = AML push (112 caller's phone)
+query-aml-no-location = the AML push carries no location (pm=N): ask the caller where they are
+query-aml-incomplete = the AML push lacks its latitude (lt) or longitude (lg)
+understood-aml = the phone's position within { $radius } m at { $confidence } % confidence, by { $method }, fixed at { $at }
+understood-stated-radius = the input states an uncertainty of { $metres } m
+understood-ignored = ignored: { $words }
 outside-coverage = outside coverage
 address-contradiction-street = '{ $text }' contradicts itself: the postcode and number lie in { $here }, the street in { $there }; say which is right
 address-contradiction-postcode = '{ $text }' contradicts itself: the street and number lie in { $here }, the postcode in { $there }; say which is right

@@ -186,6 +186,12 @@ certainty-reason-notation = De tekst geeft de plaats op ±{ $metres } m.
 certainty-reason-stated = De invoer geeft een onzekerheid van { $metres } m.
 certainty-reason-spread = De kandidaten voor wat gevraagd is liggen tot { $metres } m uit elkaar.
 answer-uncertain = Het gebied is { $level }: binnen { $metres } m kan de plaats ook in { $areas } liggen; de mensen van elk gebied staan bij certainty.
+notation-aml = AML-bericht (telefoon van de 112-beller)
+query-aml-no-location = het AML-bericht bevat geen locatie (pm=N): vraag de beller waar die is
+query-aml-incomplete = het AML-bericht mist de breedtegraad (lt) of lengtegraad (lg)
+understood-aml = de positie van de telefoon binnen { $radius } m met { $confidence } % zekerheid, via { $method }, bepaald op { $at }
+understood-stated-radius = de invoer geeft een onzekerheid van { $metres } m
+understood-ignored = genegeerd: { $words }
 outside-coverage = buiten het gebied
 address-contradiction-street = '{ $text }' spreekt zichzelf tegen: postcode en huisnummer liggen in { $here }, de straat in { $there }; zeg wat juist is
 address-contradiction-postcode = '{ $text }' spreekt zichzelf tegen: straat en huisnummer liggen in { $here }, de postcode in { $there }; zeg wat juist is

@@ -499,3 +499,171 @@ fn a_coarse_notation_states_its_precision_and_the_areas_it_may_mean() {
         .unwrap();
     assert!(answer.also_possible.is_empty());
 }
+
+/// What control rooms receive (issue 23): every form reads as the same place, with the radius
+/// it states, and says so in English and Dutch.
+#[test]
+fn what_control_rooms_receive() {
+    use wijkwijzer::text::{Lang, sync_scope};
+    let here = rd_of(50.8489, 5.6879);
+    // (text, stated radius, notation, a fragment of how it was understood in en, in nl)
+    let forms: [(&str, Option<f64>, Notation, &str, &str); 16] = [
+        (
+            "A\"ML=1;lt=+50.84890;lg=+005.68790;rd=25;top=20261203142501;lc=68;pm=G;si=204081234567890;ei=356938035643809;mcc=204;mnc=08;ml=124",
+            Some(25.0),
+            Aml,
+            "within 25 m at 68 % confidence, by gnss, fixed at 2026-12-03T14:25:01Z",
+            "binnen 25 m met 68 % zekerheid",
+        ),
+        (
+            "geo:50.8489,5.6879;u=2500",
+            Some(2500.0),
+            GeoUri,
+            "states an uncertainty of 2500 m",
+            "onzekerheid van 2500 m",
+        ),
+        (
+            "lat=50.8489;lon=5.6879;radius=2500",
+            Some(2500.0),
+            DecimalDegrees,
+            "2500 m",
+            "2500 m",
+        ),
+        (
+            "lat=50.8489&lon=5.6879&accuracy=30",
+            Some(30.0),
+            DecimalDegrees,
+            "30 m",
+            "30 m",
+        ),
+        (
+            "50.8489, 5.6879 ±25 m",
+            Some(25.0),
+            DecimalDegrees,
+            "25 m",
+            "25 m",
+        ),
+        (
+            "50.8489, 5.6879 nauwkeurigheid 40 meter",
+            Some(40.0),
+            DecimalDegrees,
+            "40 m",
+            "40 m",
+        ),
+        (
+            "lat 50,8489 lon 5,6879",
+            None,
+            DecimalDegrees,
+            "lat 50.848900",
+            "lat 50.848900",
+        ),
+        (
+            "Latitude: 50,8489 Longitude: 5,6879",
+            None,
+            DecimalDegrees,
+            "lon 5.687900",
+            "lon 5.687900",
+        ),
+        (
+            "breedtegraad 50.8489 lengtegraad 5.6879",
+            None,
+            DecimalDegrees,
+            "lat 50.848900",
+            "lat 50.848900",
+        ),
+        ("RD: 176178, 317717", None, RdNew, "x 176178", "x 176178"),
+        ("RD 176178 317717", None, RdNew, "x 176178", "x 176178"),
+        (
+            "RD-coördinaten 176178 317717",
+            None,
+            RdNew,
+            "y 317717",
+            "y 317717",
+        ),
+        (
+            "EPSG:28992 176178 317717",
+            None,
+            RdNew,
+            "x 176178",
+            "x 176178",
+        ),
+        ("176178/317717", None, RdNew, "x 176178", "x 176178"),
+        (
+            "50.8489 NB 5.6879 OL",
+            None,
+            DegreesDecimalMinutes,
+            "lat 50.8489",
+            "lat 50.8489",
+        ),
+        (
+            "50.8489,5.6879,17z",
+            None,
+            DecimalDegrees,
+            "lat 50.8489",
+            "lat 50.8489",
+        ),
+    ];
+    for (text, stated, notation, en, nl) in forms {
+        for (lang, fragment) in [(Lang::En, en), (Lang::Nl, nl)] {
+            let got = sync_scope(lang, || parse(text));
+            let Ok(Input::Point(u)) = got else {
+                panic!("{text:?} ({lang:?}): {got:?}")
+            };
+            // RD is given to the metre, degrees to 1e-4 (about 7 m).
+            assert!(dist(u.rd, here) < 8.0, "{text:?}: {u:?}");
+            assert_eq!(u.stated_m, stated, "{text:?}");
+            if notation != DegreesDecimalMinutes {
+                assert_eq!(u.notation, notation, "{text:?}");
+            }
+            assert!(
+                u.understood_as.contains(fragment),
+                "{text:?} ({lang:?}): '{}' lacks '{fragment}'",
+                u.understood_as
+            );
+        }
+    }
+    // Degrees-minutes-seconds with the Dutch abbreviations.
+    let Ok(Input::Point(u)) = parse("50°50'56\" N.B. 5°41'16\" O.L.") else {
+        panic!()
+    };
+    assert!(dist(u.rd, here) < 10.0, "{u:?}");
+    // The stated radius reaches the answer's certainty, and the AML's details the answer.
+    let resolver =
+        wijkwijzer::resolve::Resolver::new(wijkwijzer::geodata::Geodata::embedded().unwrap());
+    let Ok(Input::Point(u)) = parse("geo:50.8489,5.6879;u=2500") else {
+        panic!()
+    };
+    let a = resolver
+        .today()
+        .resolve_understood(u, None, wijkwijzer::roster::Audience::Public)
+        .unwrap();
+    assert!(a.certainty.radius_m >= 2500.0);
+    assert_ne!(a.certainty.level, wijkwijzer::resolve::Level::Certain);
+    assert!(
+        a.certainty.reasons.iter().any(|r| r.contains("2500 m")),
+        "{:?}",
+        a.certainty.reasons
+    );
+    let Ok(Input::Point(u)) =
+        parse("A\"ML=1;lt=+50.84890;lg=+005.68790;rd=25;top=20261203142501;lc=68;pm=G")
+    else {
+        panic!()
+    };
+    let json = serde_json::to_value(
+        resolver
+            .today()
+            .resolve_understood(u, None, wijkwijzer::roster::Audience::Public)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["understood"]["aml"]["confidence_pct"], 68, "{json}");
+    assert_eq!(json["understood"]["stated_m"], 25.0);
+    // An AML push without a location is a clear refusal, not a place.
+    let e = parse("A\"ML=1;lt=;lg=;rd=;top=20261203142501;lc=0;pm=N").unwrap_err();
+    assert!(e.to_string().contains("no location"), "{e}");
+    // A country after a place is left out, and said to be.
+    let Ok(Input::Address(a)) = parse("Vrijthof 16, 6211 LD Maastricht, Nederland") else {
+        panic!()
+    };
+    assert_eq!(a, "Vrijthof 16, 6211 LD Maastricht");
+}
