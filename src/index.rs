@@ -136,6 +136,10 @@ pub struct LayerIndex {
     edges: RTree<GeomWithData<Line<f64>, u32>>,
     envelopes: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
     geometries: Vec<MultiPolygon<f64>>,
+    /// Per cell: how many cells (8-neighbour steps) away the nearest cell a boundary touches
+    /// is; 0 for such cells. A point in a cell `k` steps away lies at least `(k - 1)` cells
+    /// from every boundary.
+    clearance: Vec<u16>,
 }
 
 impl std::fmt::Debug for LayerIndex {
@@ -195,10 +199,34 @@ impl LayerIndex {
                     .collect(),
             ),
             geometries: geometries.to_vec(),
+            clearance: Vec::new(),
         };
         index.build_strips(geometries.len(), &segs);
         index.build_cells(&segs);
+        index.clearance = clearance(&index.cells, grid.nx, grid.ny);
         index
+    }
+
+    /// Whether every point within `r` metres of `p` is further than that from every boundary
+    /// of the layer, judged from the grid alone (one read): `false` means "perhaps not", and
+    /// the exact distance ([`LayerIndex::nearest`]) decides.
+    #[inline]
+    pub fn clear_of_boundaries(&self, p: Rd, r: f64) -> bool {
+        let g = &self.grid;
+        match g.cell_of(Coord { x: p.x, y: p.y }) {
+            Some(cell) => {
+                let k = self.clearance[cell];
+                k > 0 && f64::from(k - 1) * g.cell > r
+            }
+            // Off the grid: every boundary lies inside it, so its distance is a lower bound.
+            None => {
+                let (x0, y0) = (g.origin.x, g.origin.y);
+                let (x1, y1) = (x0 + g.nx as f64 * g.cell, y0 + g.ny as f64 * g.cell);
+                let dx = (x0 - p.x).max(p.x - x1).max(0.0);
+                let dy = (y0 - p.y).max(p.y - y1).max(0.0);
+                dx.hypot(dy) > r
+            }
+        }
     }
 
     fn row_of(&self, y: f64) -> isize {
@@ -458,6 +486,37 @@ impl LayerIndex {
             },
         )
     }
+}
+
+/// Steps (8-neighbour) from every cell to the nearest mixed cell: a breadth-first search from
+/// all mixed cells at once, O(cells).
+fn clearance(cells: &[u32], nx: usize, ny: usize) -> Vec<u16> {
+    let mut out = vec![u16::MAX; cells.len()];
+    let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+    for (i, v) in cells.iter().enumerate() {
+        if *v != EMPTY && v & MIXED != 0 {
+            out[i] = 0;
+            queue.push_back(i);
+        }
+    }
+    while let Some(i) = queue.pop_front() {
+        let (c, r) = ((i % nx) as isize, (i / nx) as isize);
+        let next = out[i].saturating_add(1);
+        for dr in -1..=1isize {
+            for dc in -1..=1isize {
+                let (cc, rr) = (c + dc, r + dr);
+                if cc < 0 || rr < 0 || cc as usize >= nx || rr as usize >= ny {
+                    continue;
+                }
+                let j = rr as usize * nx + cc as usize;
+                if out[j] > next {
+                    out[j] = next;
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Several layers on one shared grid, cells interleaved, so that locating a point in all of

@@ -266,7 +266,7 @@ impl Landmarks {
                 let Ok(k) = std::str::from_utf8(k) else {
                     continue;
                 };
-                let d = strsim::levenshtein(&key, k);
+                let d = strsim::osa_distance(&key, k);
                 let group = &self.groups[g as usize];
                 match &mut best {
                     Some((bd, places)) if *bd == d => {

@@ -66,6 +66,9 @@ pub enum MatchQuality {
     Place,
     /// A named place whose name was found within one or two typing errors.
     FuzzyPlace,
+    /// The name of an area (a buurt, wijk, stadsdeel or LWA area): answered at a point inside
+    /// it.
+    Area,
     /// Only in the candidates of a not-found answer: the same street or postcode, another number.
     OtherNumber,
 }
@@ -85,6 +88,7 @@ impl MatchQuality {
             MatchQuality::PostcodeArea => "postcode_area",
             MatchQuality::Place => "place",
             MatchQuality::FuzzyPlace => "fuzzy_place",
+            MatchQuality::Area => "area",
             MatchQuality::OtherNumber => "other_number",
         }
     }
@@ -168,7 +172,8 @@ struct Parsed {
 const SUFFIX_WORDS: &[&str] = &["bis", "ter", "hs", "bg", "zw", "rd", "ii", "iii", "iv"];
 pub(super) const MAX_CANDIDATES: usize = 5;
 
-pub(super) fn score_of(quality: MatchQuality, edits: usize) -> f64 {
+/// The score of a candidate of this quality found with `edits` typing errors.
+pub fn score_of(quality: MatchQuality, edits: usize) -> f64 {
     let base = match quality {
         MatchQuality::Exact => 1.0,
         MatchQuality::ToevoegingIgnored => 0.8,
@@ -182,6 +187,7 @@ pub(super) fn score_of(quality: MatchQuality, edits: usize) -> f64 {
         MatchQuality::PostcodeArea => 0.3,
         MatchQuality::Place => 0.95,
         MatchQuality::FuzzyPlace => 0.95,
+        MatchQuality::Area => 0.9,
         MatchQuality::OtherNumber => 0.3,
     };
     base - 0.1 * edits as f64
@@ -437,6 +443,17 @@ impl AddressIndex {
                 parsed.number = Some(HouseNumber::parse(&number).map_err(Failure::Unreadable)?);
                 parsed.street = words(&tokens[..n]);
                 parsed.place = words(&tokens[j..]);
+                // "6211CH 1 Vrijthof": words after the number that are no woonplaats are the
+                // street, written last; they must be checked against the postcode, not dropped.
+                if parsed.street.is_none()
+                    && let Some(after) = parsed.place.take()
+                {
+                    if self.is_place(&after) {
+                        parsed.place = Some(after);
+                    } else {
+                        parsed.street = Some(after);
+                    }
+                }
             }
             None => {
                 // Trailing words may be the woonplaats: "Brusselsepoort Maastricht".
@@ -471,6 +488,11 @@ impl AddressIndex {
         self.place_keys.contains_key(&name_key(text))
     }
 
+    /// Whether the text names a woonplaats of the loaded addresses (exactly, as written).
+    pub fn is_woonplaats(&self, text: &str) -> bool {
+        self.is_place(text)
+    }
+
     /// Place ids a woonplaats text names, exactly or within one edit; `None` when none does.
     fn places_named(&self, text: &str) -> Option<Vec<u32>> {
         let key = name_key(text);
@@ -480,7 +502,7 @@ impl AddressIndex {
         let near: Vec<u32> = self
             .place_keys
             .iter()
-            .filter(|(k, _)| key.len() > 4 && strsim::levenshtein(k, &key) <= 1)
+            .filter(|(k, _)| key.len() > 4 && strsim::osa_distance(k, &key) <= 1)
             .flat_map(|(_, ids)| ids.iter().copied())
             .collect();
         (!near.is_empty()).then_some(near)
@@ -578,6 +600,13 @@ impl AddressIndex {
     }
 
     /// The rows (from `list`, sorted by number) with `number`, and the closest other numbers.
+    /// Whether a street's rows (sorted by number) hold this number, with any suffix.
+    fn has_number(&self, list: &[u32], number: u32) -> bool {
+        let num = |r: &u32| self.rows[*r as usize].number;
+        let lo = list.partition_point(|r| num(r) < number);
+        list.get(lo).is_some_and(|r| num(r) == number)
+    }
+
     fn same_and_near(&self, list: &[u32], number: u32) -> (Vec<u32>, Vec<u32>) {
         let num = |r: &u32| self.rows[*r as usize].number;
         let lo = list.partition_point(|r| num(r) < number);
@@ -668,9 +697,17 @@ impl AddressIndex {
     /// Street keys that a street text may mean, with their edit distance, closest first.
     fn street_candidates(&self, street: &str) -> Vec<(u32, usize)> {
         let key = name_key(street);
-        if let Some(id) = self.street_keys.get(&key) {
+        // A key whose addresses were all merged into another spelling's is not a street here.
+        if let Some(id) = self.street_keys.get(&key)
+            && self.key_size(id as u32) > 0
+        {
             return vec![(id as u32, 0)];
         }
+        self.streets_within_edits(&key)
+    }
+
+    /// Street keys within the typing errors a name of this length allows (not the key itself).
+    fn streets_within_edits(&self, key: &str) -> Vec<(u32, usize)> {
         let n = key.chars().count();
         let max = match n {
             0..=3 => return Vec::new(),
@@ -679,11 +716,14 @@ impl AddressIndex {
         };
         let mut out = Vec::new();
         for d in 1..=max {
-            let dfa = within_edits(&key, d);
+            let dfa = within_edits(key, d);
             let mut stream = self.street_keys.search(Edits(&dfa)).into_stream();
             while let Some((k, id)) = stream.next() {
                 let k = String::from_utf8_lossy(k);
-                out.push((id as u32, strsim::levenshtein(&k, &key)));
+                let d = strsim::osa_distance(&k, key);
+                if d > 0 && self.key_size(id as u32) > 0 {
+                    out.push((id as u32, d));
+                }
             }
             if !out.is_empty() {
                 break;
@@ -722,9 +762,28 @@ impl AddressIndex {
 
     fn find_on_street(&self, parsed: &Parsed, hn: &HouseNumber) -> Result<Found, Failure> {
         let street = parsed.street.as_deref().unwrap_or_default();
-        let (groups, place_penalty) = self.groups_for(street, parsed.place.as_deref());
+        let (mut groups, place_penalty) = self.groups_for(street, parsed.place.as_deref());
         if groups.is_empty() {
             return Err(self.no_street(street, parsed.place.as_deref()));
+        }
+        // A street the register spells two ways (Dominikaner-, Dominicanerkerkstraat): when
+        // the spelling given lacks the number, the other spelling's houses are looked at too.
+        if groups.iter().all(|(_, d)| *d == 0)
+            && !groups
+                .iter()
+                .any(|&(g, _)| self.has_number(self.group_rows(g), hn.number))
+        {
+            let places = parsed.place.as_deref().and_then(|p| self.places_named(p));
+            for (key, d) in self.streets_within_edits(&name_key(street)) {
+                for &g in &self.key_groups[key as usize] {
+                    let in_place = places
+                        .as_ref()
+                        .is_none_or(|p| p.contains(&self.groups[g as usize].place));
+                    if in_place && d == 1 {
+                        groups.push((g, d));
+                    }
+                }
+            }
         }
         let mut hits: Vec<Candidate> = Vec::new();
         let mut missing = None;

@@ -277,13 +277,12 @@ impl<'a> Classifier<'a> {
             },
             Ok(mut located) => {
                 self.resolver.locate_into(located.point, hits);
-                let own = hits[self.coverage].map(|h| h.area);
                 let u = Uncertainty {
                     notation_m: located.notation_m.filter(|m| *m >= 1.0),
                     stated_m: located.stated_m.filter(|m| *m > 0.0),
                     ..self.resolver.data_uncertainty()
                 };
-                let certainty = Some(self.resolver.area_certainty(located.point, own, &u));
+                let certainty = Some(self.resolver.area_certainty(located.point, &u));
                 let base = self
                     .resolver
                     .base_hit(hits)

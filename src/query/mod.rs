@@ -227,7 +227,7 @@ pub fn closest_name<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) ->
     let word = name_form(word);
     names
         .into_iter()
-        .map(|n| (strsim::levenshtein(&name_form(n), &word), n))
+        .map(|n| (strsim::osa_distance(&name_form(n), &word), n))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n)

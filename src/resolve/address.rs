@@ -6,7 +6,20 @@
 use jiff::civil::Date;
 
 use super::{AddressLookupError, AddressMatch, Answer, Resolver};
-use crate::address::{Failure, Found, MatchQuality, Query};
+use crate::address::{Candidate, Failure, Found, MatchQuality, Query};
+
+/// Kinds of named place that are part of or beside a landmark rather than the landmark itself:
+/// a parking entrance named "Bonnefantenmuseum" is not the museum.
+const MINOR_KINDS: [&str; 8] = [
+    "parking_entrance",
+    "parking",
+    "entrance",
+    "bicycle_parking",
+    "bus_stop",
+    "atm",
+    "vending_machine",
+    "charging_station",
+];
 use crate::roster::Audience;
 use crate::t;
 
@@ -58,7 +71,20 @@ impl Resolver {
     }
 
     pub(super) fn find_address_here(&self, query: &Query) -> Result<Found, Failure> {
-        let found = self.addresses.find(query)?;
+        if let Query::Text(text) = query
+            && let Some(named) = self.area_named(text)
+        {
+            return named;
+        }
+        let found = match self.addresses.find(query) {
+            Ok(found) => self.namesakes_apart(query, found)?,
+            // Candidates that differ only in what does not change the answer (a letter, which
+            // of two entrances) are one answer: a 300 only when their areas differ.
+            Err(Failure::Ambiguous { reason, candidates }) => {
+                return self.one_area_or(reason, candidates);
+            }
+            Err(other) => return Err(other),
+        };
         // A part left out as contradicting the rest must not move the answer to another
         // area's people silently: then neither reading is certain.
         if let Some(other) = &found.ignored {
@@ -119,6 +145,88 @@ impl Resolver {
                 .iter()
                 .map(|(_, row)| self.addresses.row_candidate(*row, found.best.quality))
                 .collect(),
+        })
+    }
+
+    /// Ambiguous candidates that all lie in one coverage area answer for it, the first
+    /// standing for them and the others listed, with the reason as a note.
+    fn one_area_or(&self, reason: String, candidates: Vec<Candidate>) -> Result<Found, Failure> {
+        let mut hits = self.hits_buffer();
+        let areas: Vec<Option<u32>> = candidates
+            .iter()
+            .map(|c| self.coverage_area(c.address.rd, &mut hits))
+            .collect();
+        let one = areas.first().copied().flatten();
+        if one.is_none() || areas.iter().any(|a| *a != one) {
+            return Err(Failure::Ambiguous { reason, candidates });
+        }
+        let mut rest = candidates.into_iter();
+        let Some(best) = rest.next() else {
+            return Err(Failure::Ambiguous {
+                reason,
+                candidates: Vec::new(),
+            });
+        };
+        let note = t!(
+            "note-candidates-one-area",
+            reason = reason,
+            area = self.coverage_name(one)
+        );
+        Ok(Found {
+            best,
+            alternatives: rest.collect(),
+            members: Vec::new(),
+            notes: vec![note],
+            ignored: None,
+        })
+    }
+
+    /// A named place with namesakes (two entrances called after a museum) is one answer only
+    /// when they lie in one coverage area; and a place of a minor kind is said to be what it
+    /// is, not the landmark it is named after.
+    fn namesakes_apart(&self, query: &Query, mut found: Found) -> Result<Found, Failure> {
+        let Some(place) = found.best.place.clone() else {
+            return Ok(found);
+        };
+        if MINOR_KINDS.contains(&place.kind.as_str()) {
+            found.notes.push(t!(
+                "note-minor-kind",
+                name = place.name.as_str(),
+                kind = place.kind.as_str()
+            ));
+        }
+        let namesakes: Vec<Candidate> = std::iter::once(found.best.clone())
+            .chain(
+                found
+                    .alternatives
+                    .iter()
+                    .filter(|c| c.place.as_ref().is_some_and(|p| p.name == place.name))
+                    .cloned(),
+            )
+            .collect();
+        let mut hits = self.hits_buffer();
+        let mut areas: Vec<Option<u32>> = Vec::new();
+        for c in &namesakes {
+            let a = self.coverage_area(c.address.rd, &mut hits);
+            if !areas.contains(&a) {
+                areas.push(a);
+            }
+        }
+        if areas.len() <= 1 {
+            return Ok(found);
+        }
+        Err(Failure::Ambiguous {
+            reason: t!(
+                "address-namesakes-in-areas",
+                text = query_text(query),
+                count = namesakes.len(),
+                areas = areas
+                    .iter()
+                    .map(|a| self.coverage_name(*a))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            candidates: namesakes,
         })
     }
 

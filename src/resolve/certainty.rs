@@ -100,7 +100,7 @@ pub struct AreaCertainty {
     pub level: Level,
     pub radius_m: f64,
     pub boundary_distance_m: Option<f64>,
-    /// (coverage area index, share of the disc), largest first.
+    /// (coverage area index, share of the disc), largest first; empty when certain.
     pub shares: Vec<(u32, f64)>,
 }
 
@@ -225,19 +225,31 @@ impl Resolver {
         shares
     }
 
-    /// How sure an answer at `p`, answered with coverage area `own` (by index), is of that
-    /// area: the decision every door makes, with the areas as indexes (batch writes them from
-    /// its own cache of names; [`Resolver::certainty_at`] names them for an answer).
-    pub fn area_certainty(&self, p: Rd, own: Option<u32>, u: &Uncertainty) -> AreaCertainty {
+    /// How sure an answer at `p` is of its coverage area: the decision every door makes, with
+    /// the areas as indexes (batch writes them from its own cache of names;
+    /// [`Resolver::certainty_at`] names them for an answer).
+    ///
+    /// Most places lie well inside an area, and the grid says so in one read; only near a
+    /// boundary is the exact distance computed. `boundary_distance_m` is `None` when the grid
+    /// alone decided (it is then more than the radius); `shares` is empty when certain.
+    pub fn area_certainty(&self, p: Rd, u: &Uncertainty) -> AreaCertainty {
         let radius_m = u.radius_m();
+        let certain = |boundary_distance_m| AreaCertainty {
+            level: Level::Certain,
+            radius_m,
+            boundary_distance_m,
+            shares: Vec::new(),
+        };
+        if self
+            .index
+            .layer(self.coverage)
+            .clear_of_boundaries(p, radius_m)
+        {
+            return certain(None);
+        }
         let boundary_distance_m = self.boundary_distance_m(p);
         if boundary_distance_m.is_none_or(|d| d > radius_m) {
-            return AreaCertainty {
-                level: Level::Certain,
-                radius_m,
-                boundary_distance_m,
-                shares: own.map(|a| vec![(a, 1.0)]).unwrap_or_default(),
-            };
+            return certain(boundary_distance_m);
         }
         let shares = self.disc_shares(p, radius_m);
         let top = shares.first().map_or(0.0, |s| s.1);
@@ -267,8 +279,15 @@ impl Resolver {
             level,
             radius_m,
             boundary_distance_m,
-            shares,
-        } = self.area_certainty(p, own, u);
+            mut shares,
+        } = self.area_certainty(p, u);
+        // An answer states the distance even where the grid alone was enough to decide.
+        let boundary_distance_m = boundary_distance_m.or_else(|| self.boundary_distance_m(p));
+        if level == Level::Certain
+            && let Some(a) = own
+        {
+            shares = vec![(a, 1.0)];
+        }
         let coverage = &self.data.layers[self.coverage];
         let areas = shares
             .into_iter()

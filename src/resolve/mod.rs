@@ -34,6 +34,7 @@ use crate::text::{self, Lang};
 mod address;
 mod answer;
 mod certainty;
+mod names;
 mod on;
 
 pub use answer::*;

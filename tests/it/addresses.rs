@@ -432,9 +432,18 @@ async fn http_address_lookup() {
             .contains("not the complete register"),
         "{p}"
     );
-    let (status, _, p) = get(&base, "/v1/lookup?address=Spilstraat%204").await;
-    assert_eq!(status, 300);
-    assert_eq!(p["candidates"].as_array().unwrap().len(), 2);
+    // 4C and 4D, one building in one area: the area is certain, the letter is not.
+    let (status, _, a) = get(&base, "/v1/lookup?address=Spilstraat%204").await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(a["address"]["quality"], "huisletter_ignored");
+    assert_eq!(a["address"]["alternatives"].as_array().unwrap().len(), 1);
+    assert!(
+        a["address"]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("all lie in Centrum / Zuid-West"),
+        "{a}"
+    );
     let (status, _, p) = get(&base, "/v1/lookup?postcode=6216&huisnummer=45").await;
     assert_eq!(status, 400);
     assert!(
@@ -492,12 +501,19 @@ fn cli_address_lookup() {
     let (code, out, _) = crate::cli::wijkwijzer(&["lookup", "Brusselsepoot", "45"]);
     assert_eq!(code, 0);
     assert!(out.contains("(fuzzy_street"), "{out}");
-    let (code, _, err) = crate::cli::wijkwijzer(&["lookup", "Spilstraat 4"]);
-    assert_eq!(code, 1);
+    let (code, out, err) = crate::cli::wijkwijzer(&["lookup", "Spilstraat 4"]);
+    assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("Spilstraat 4C") && err.contains("Spilstraat 4D"),
-        "{err}"
+        out.contains("Spilstraat 4C") && out.contains("Spilstraat 4D"),
+        "{out}"
     );
+    // The whole municipality is every area: a refusal with each of them.
+    let (code, _, err) = crate::cli::wijkwijzer(&["lookup", "Maastricht"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the whole municipality"), "{err}");
+    for area in ["Centrum / Zuid-West", "Noord-Oost", "Noord-West", "Zuid-Oost"] {
+        assert!(err.contains(area), "{err}");
+    }
     let (code, _, err) = crate::cli::wijkwijzer(&["lookup", "Nergensstraat 12"]);
     assert_eq!(code, 1);
     assert!(err.contains("not the complete register"), "{err}");

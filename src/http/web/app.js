@@ -235,7 +235,7 @@ function renderAnswer(a) {
   const inside = a.position !== "outside";
   card.appendChild(el("h2", {}, inside ? "LWA-gebied " + a.lwa.name : "Buiten Maastricht"));
   if (a.understood) card.appendChild(el("p", { class: "note" }, "Gelezen als " + a.understood.understood_as));
-  if (a.place) card.appendChild(el("p", { class: "place", "data-kind": a.place.kind }, `Plaats: ${a.place.name} (${a.place.kind})`));
+  if (a.place) card.appendChild(el("p", { class: "place", "data-kind": a.place.kind }, `Plaats: ${a.place.name} (${KIND[a.place.kind] || a.place.kind.replace(/_/g, " ")})`));
   if (a.address && !a.place) {
     const m = a.address;
     const exact = m.quality === "exact";
@@ -321,7 +321,18 @@ function renderAnswer(a) {
 
 const LEVEL = { certain: "zeker", likely: "waarschijnlijk", ambiguous: "onzeker" };
 
+// Place kinds as OpenStreetMap names them, in Dutch for the card.
+const KIND = {
+  parking_entrance: "ingang parkeergarage", parking: "parkeerplaats", museum: "museum", school: "school",
+  supermarket: "supermarkt", restaurant: "restaurant", cafe: "café", bar: "bar", pharmacy: "apotheek",
+  hotel: "hotel", clothes: "kledingwinkel", gift: "cadeauwinkel", florist: "bloemist", bakery: "bakker",
+  place_of_worship: "gebedshuis", hospital: "ziekenhuis", library: "bibliotheek", theatre: "theater",
+  fast_food: "snackbar", bank: "bank", townhall: "stadhuis", police: "politie",
+  lwa: "LWA-gebied", buurt: "buurt", wijk: "wijk", stadsdeel: "stadsdeel",
+};
+
 const QUALITY = {
+  area: "gebied",
   exact: "exact",
   huisletter_ignored: "huisletter genegeerd",
   toevoeging_ignored: "toevoeging genegeerd",
@@ -342,7 +353,9 @@ function candidateList(candidates) {
   for (const c of candidates) {
     const li = el("li");
     const a = c.address;
-    const q = a.postcode ? `${a.postcode} ${a.number}${a.huisletter || ""}${a.toevoeging ? "-" + a.toevoeging : ""}` : a.label;
+    // An address by postcode and number; a place or area by its own point (RD), which names
+    // exactly that candidate where its name would not (namesakes, part of an area).
+    const q = a.postcode && a.number ? `${a.postcode} ${a.number}${a.huisletter || ""}${a.toevoeging ? "-" + a.toevoeging : ""}` : `${a.rd.x.toFixed(1)} ${a.rd.y.toFixed(1)}`;
     const b = el("button", { type: "button", class: "link" }, a.label);
     b.addEventListener("click", () => { $("q").value = q; lookup(q); });
     li.appendChild(b);
