@@ -146,6 +146,7 @@ impl AddressIndex {
             members: Vec::new(),
             notes,
             ignored: None,
+            spread_m: None,
         })
     }
 }

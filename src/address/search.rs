@@ -16,7 +16,7 @@ use fst::{IntoStreamer, Streamer};
 use serde::Serialize;
 
 use super::normalize::{HouseNumber, Postcode, Suffix, format_number, name_key, take_postcode};
-use super::phrasing::{number_range, strip_nearness};
+use super::phrasing::{corner, letter_form, number_range, strip_nearness};
 use super::{Address, AddressIndex};
 use crate::t;
 
@@ -71,6 +71,8 @@ pub enum MatchQuality {
     Area,
     /// Only in the candidates of a not-found answer: the same street or postcode, another number.
     OtherNumber,
+    /// The corner of two streets ("hoek A / B"): between their nearest addresses.
+    Corner,
 }
 
 impl MatchQuality {
@@ -89,6 +91,7 @@ impl MatchQuality {
             MatchQuality::Place => "place",
             MatchQuality::FuzzyPlace => "fuzzy_place",
             MatchQuality::Area => "area",
+            MatchQuality::Corner => "corner",
             MatchQuality::OtherNumber => "other_number",
         }
     }
@@ -123,6 +126,9 @@ pub struct Found {
     /// `street_ignored`): where that part alone points, so that the caller can tell whether it
     /// names another area.
     pub ignored: Option<Candidate>,
+    /// How far the place may lie from the answer's point because of the match itself (a
+    /// corner between two houses), in metres.
+    pub spread_m: Option<f64>,
 }
 
 /// A query that does not lead to one address.
@@ -172,6 +178,9 @@ struct Parsed {
 const SUFFIX_WORDS: &[&str] = &["bis", "ter", "hs", "bg", "zw", "rd", "ii", "iii", "iv"];
 pub(super) const MAX_CANDIDATES: usize = 5;
 
+/// Two streets whose nearest addresses lie further apart than this do not meet.
+const CORNER_APART_M: f64 = 250.0;
+
 /// The score of a candidate of this quality found with `edits` typing errors.
 pub fn score_of(quality: MatchQuality, edits: usize) -> f64 {
     let base = match quality {
@@ -188,6 +197,7 @@ pub fn score_of(quality: MatchQuality, edits: usize) -> f64 {
         MatchQuality::Place => 0.95,
         MatchQuality::FuzzyPlace => 0.95,
         MatchQuality::Area => 0.9,
+        MatchQuality::Corner => 0.8,
         MatchQuality::OtherNumber => 0.3,
     };
     base - 0.1 * edits as f64
@@ -230,6 +240,113 @@ impl AddressIndex {
     }
 
     fn find_address(&self, query: &Query) -> Result<Found, Failure> {
+        if let Query::Text(t) = query {
+            // "hoek Wycker Brugstraat / Rechtstraat": the corner of two streets.
+            if let Some((a, b)) = corner(t)
+                && let Some(found) = self.find_corner(&a, &b)
+            {
+                return found;
+            }
+            // As written on a letter or a web page: read without what is not the address, and
+            // say what was left out.
+            if let Some((rewritten, ignored)) = letter_form(t, |w| self.is_place(w)) {
+                let mut found = self.find_address_as_written(&Query::Text(rewritten))?;
+                if !ignored.is_empty() {
+                    found
+                        .notes
+                        .push(t!("note-ignored-words", words = ignored.join(", ")));
+                }
+                return Ok(found);
+            }
+        }
+        self.find_address_as_written(query)
+    }
+
+    /// The corner of two streets: the middle of the closest pair of their addresses, as far
+    /// from either as the two lie apart. `None` when a name is no street here.
+    fn find_corner(&self, a: &str, b: &str) -> Option<Result<Found, Failure>> {
+        let rows_of = |street: &str| -> Vec<u32> {
+            let candidates = self.street_candidates(street);
+            let Some(&(_, best)) = candidates.first() else {
+                return Vec::new();
+            };
+            candidates
+                .iter()
+                .filter(|(_, d)| *d == best)
+                .flat_map(|(key, _)| self.key_groups[*key as usize].iter())
+                .flat_map(|g| self.group_rows(*g).iter().copied())
+                .collect()
+        };
+        let (ra, rb) = (rows_of(a), rows_of(b));
+        if ra.is_empty() || rb.is_empty() {
+            return None;
+        }
+        let mut best: Option<(f64, u32, u32)> = None;
+        for &x in &ra {
+            let p = self.row_rd(x);
+            for &y in &rb {
+                let q = self.row_rd(y);
+                let d = (p.x - q.x).hypot(p.y - q.y);
+                if best.is_none_or(|(bd, _, _)| d < bd) {
+                    best = Some((d, x, y));
+                }
+            }
+        }
+        let (d, x, y) = best?;
+        let (ax, by) = (
+            self.candidate(x, MatchQuality::Corner, 0),
+            self.candidate(y, MatchQuality::Corner, 0),
+        );
+        let label = format!("{} / {}", ax.address.street, by.address.street);
+        if d > CORNER_APART_M {
+            return Some(Err(Failure::NotFound {
+                reason: t!(
+                    "address-corner-apart",
+                    corner = label,
+                    metres = format!("{d:.0}")
+                ),
+                candidates: vec![ax, by],
+            }));
+        }
+        let (p, q) = (ax.address.rd, by.address.rd);
+        let rd = crate::crs::Rd {
+            x: (p.x + q.x) / 2.0,
+            y: (p.y + q.y) / 2.0,
+        };
+        let best = Candidate {
+            address: Address {
+                id: None,
+                label: label.clone(),
+                street: label.clone(),
+                number: 0,
+                huisletter: None,
+                toevoeging: None,
+                postcode: None,
+                place: ax.address.place.clone(),
+                rd,
+            },
+            quality: MatchQuality::Corner,
+            score: score_of(MatchQuality::Corner, 0),
+            place: None,
+        };
+        Some(Ok(Found {
+            best,
+            notes: vec![t!(
+                "note-corner",
+                a = ax.address.label.as_str(),
+                b = by.address.label.as_str(),
+                metres = format!("{d:.0}")
+            )],
+            alternatives: vec![ax, by],
+            members: Vec::new(),
+            ignored: None,
+            // Where exactly the streets meet is not known from two houses: as far as they
+            // lie apart, and never less than a house's width.
+            spread_m: Some((d / 2.0).max(10.0)),
+        }))
+    }
+
+    fn find_address_as_written(&self, query: &Query) -> Result<Found, Failure> {
         // "bij Markt 1", "tegenover het Vrijthof 5": a word for "near" before the address.
         if let Query::Text(t) = query
             && let Some((word, rest)) = strip_nearness(t)
@@ -644,6 +761,7 @@ impl AddressIndex {
                 members: Vec::new(),
                 notes: Vec::new(),
                 ignored: None,
+                spread_m: None,
             }),
             None => {
                 let list: Vec<u32> = (range.start as u32..range.end as u32).collect();
@@ -869,6 +987,7 @@ impl AddressIndex {
             members: Vec::new(),
             notes: Vec::new(),
             ignored: None,
+            spread_m: None,
         })
     }
 
@@ -931,6 +1050,7 @@ impl AddressIndex {
             members,
             notes: Vec::new(),
             ignored: None,
+            spread_m: None,
         })
     }
 
@@ -949,6 +1069,7 @@ impl AddressIndex {
             members,
             notes: Vec::new(),
             ignored: None,
+            spread_m: None,
         })
     }
 
@@ -986,6 +1107,7 @@ impl AddressIndex {
             members,
             notes: Vec::new(),
             ignored: None,
+            spread_m: None,
         })
     }
 }

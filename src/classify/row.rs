@@ -88,6 +88,8 @@ pub(crate) struct Located {
     pub notation_m: Option<f64>,
     /// The uncertainty the text states (`±25 m`, an AML push's radius).
     pub stated_m: Option<f64>,
+    /// The spread of the address match (a corner between two houses).
+    pub spread_m: Option<f64>,
 }
 
 /// The answer for one row, ready to be written by the CSV or GeoJSON writer.
@@ -280,6 +282,7 @@ impl<'a> Classifier<'a> {
                 let u = Uncertainty {
                     notation_m: located.notation_m.filter(|m| *m >= 1.0),
                     stated_m: located.stated_m.filter(|m| *m > 0.0),
+                    spread_m: located.spread_m,
                     ..self.resolver.data_uncertainty()
                 };
                 let certainty = Some(self.resolver.area_certainty(located.point, &u));
@@ -532,6 +535,7 @@ impl<'a> Classifier<'a> {
             note: String::new(),
             notation_m: None,
             stated_m: None,
+            spread_m: None,
         };
         match place {
             Place::LatLon { lat, lon } => {
@@ -609,6 +613,7 @@ impl<'a> Classifier<'a> {
                 note: u.understood_as,
                 notation_m: u.precision_m,
                 stated_m: u.stated_m,
+                spread_m: None,
             }),
             Ok(crate::query::Input::Address(t)) => self.address(&Query::Text(t), SourceKind::Text),
             Err(e @ QueryError::Unreadable { .. }) => {
@@ -645,6 +650,7 @@ impl<'a> Classifier<'a> {
                 .join("; "),
                 notation_m: None,
                 stated_m: None,
+                spread_m: None,
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),
@@ -675,6 +681,7 @@ impl<'a> Classifier<'a> {
             note: String::new(),
             notation_m: None,
             stated_m: None,
+            spread_m: None,
         })
     }
 }

@@ -420,12 +420,20 @@ fn parse_labelled(t: &str) -> Option<Result<Input, QueryError>> {
             "y" => Some(&mut y),
             _ => None,
         };
-        if let (Some(slot), Some(value)) = (slot, words.get(i + 1)) {
-            labelled = true;
-            *slot = Some(super::parse_number(words[i], value));
-            i += 2;
-        } else {
-            i += 1;
+        // A label stands before a number: "Rechtstraat x Wycker Brugstraat" is a corner. A
+        // label before another word counts once some label stands before a number ("lat 50.85
+        // lon abc" is a coordinate with a mistake in it).
+        let numeric =
+            |v: &&&str| v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'));
+        match (slot, words.get(i + 1)) {
+            (Some(slot), Some(value)) => {
+                labelled |= numeric(&value);
+                if slot.is_none() || numeric(&value) {
+                    *slot = Some(super::parse_number(words[i], value));
+                }
+                i += 2;
+            }
+            _ => i += 1,
         }
     }
     if !labelled {

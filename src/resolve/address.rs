@@ -48,8 +48,12 @@ impl Resolver {
         let found = self
             .find_address_here(query)
             .map_err(AddressLookupError::Address)?;
+        let u = super::Uncertainty {
+            spread_m: found.spread_m,
+            ..self.data_uncertainty()
+        };
         let mut answer =
-            self.resolve_situation_at(found.best.address.rd, situation, audience, day)?;
+            self.resolve_situation_at(found.best.address.rd, &u, situation, audience, day)?;
         answer.place = found.best.place.clone();
         answer.address = Some(AddressMatch {
             query: query_text(query),
@@ -178,6 +182,7 @@ impl Resolver {
             members: Vec::new(),
             notes: vec![note],
             ignored: None,
+            spread_m: None,
         })
     }
 

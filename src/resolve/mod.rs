@@ -631,6 +631,7 @@ impl Resolver {
     fn resolve_situation_at(
         &self,
         p: Rd,
+        u: &Uncertainty,
         situation: Option<&str>,
         audience: Audience,
         day: Date,
@@ -638,7 +639,7 @@ impl Resolver {
         let s = situation
             .map(|id| self.data.situations.get(id))
             .transpose()?;
-        let mut answer = self.resolve_at(p, &self.data_uncertainty(), audience, day);
+        let mut answer = self.resolve_at(p, u, audience, day);
         answer.situation = s.map(|s| self.data.situations.for_place(s, &answer.contacts));
         Ok(answer)
     }

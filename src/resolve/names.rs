@@ -90,6 +90,7 @@ impl Resolver {
                         alternatives: Vec::new(),
                         members: Vec::new(),
                         ignored: None,
+                        spread_m: None,
                     })
                 }
                 several => Err(Failure::Ambiguous {
@@ -160,7 +161,12 @@ impl Resolver {
     }
 
     /// A candidate standing for an area, at a point inside `part` of it.
-    fn area_candidate(&self, area: &Area, kind: &str, part: &geo::MultiPolygon<f64>) -> Option<Candidate> {
+    fn area_candidate(
+        &self,
+        area: &Area,
+        kind: &str,
+        part: &geo::MultiPolygon<f64>,
+    ) -> Option<Candidate> {
         let rd = inside_point(part)?;
         Some(Candidate {
             address: Address {
@@ -179,10 +185,7 @@ impl Resolver {
             place: Some(PlaceRef {
                 name: area.name.clone(),
                 kind: kind.to_string(),
-                source: area
-                    .code
-                    .clone()
-                    .unwrap_or_else(|| area.id.clone()),
+                source: area.code.clone().unwrap_or_else(|| area.id.clone()),
             }),
         })
     }

@@ -50,8 +50,13 @@ impl<'a> On<'a> {
         situation: Option<&str>,
         audience: Audience,
     ) -> Result<Answer, UnknownSituation> {
-        self.epoch
-            .resolve_situation_at(p, situation, audience, self.day)
+        self.epoch.resolve_situation_at(
+            p,
+            &self.epoch.data_uncertainty(),
+            situation,
+            audience,
+            self.day,
+        )
     }
 
     /// The answer for an address: the address found, then the same answer as for its point.

@@ -511,7 +511,12 @@ fn cli_address_lookup() {
     let (code, _, err) = crate::cli::wijkwijzer(&["lookup", "Maastricht"]);
     assert_eq!(code, 1);
     assert!(err.contains("the whole municipality"), "{err}");
-    for area in ["Centrum / Zuid-West", "Noord-Oost", "Noord-West", "Zuid-Oost"] {
+    for area in [
+        "Centrum / Zuid-West",
+        "Noord-Oost",
+        "Noord-West",
+        "Zuid-Oost",
+    ] {
         assert!(err.contains(area), "{err}");
     }
     let (code, _, err) = crate::cli::wijkwijzer(&["lookup", "Nergensstraat 12"]);
@@ -934,4 +939,175 @@ async fn contradicting_parts_in_two_areas_are_ambiguous() {
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[1].ends_with(",ambiguous_address"), "{csv}");
     assert!(lines[2].ends_with(&format!("{},ok", postcode[0])), "{csv}");
+}
+
+/// Issue 23: text as people type it, names they give to areas, and ambiguity only where it
+/// changes the answer; on the shipped data, through the one address decision of every door.
+#[test]
+fn what_people_type_and_the_names_they_give() {
+    use wijkwijzer::address::{Failure, Query};
+    use wijkwijzer::resolve::{AddressLookupError, Level};
+    use wijkwijzer::roster::Audience;
+    use wijkwijzer::text::{Lang, sync_scope};
+    let r = wijkwijzer::resolve::Resolver::new(Geodata::embedded().unwrap());
+    let on = r.today();
+    let ask = |t: &str| on.resolve_address(&Query::Text(t.into()), None, Audience::Public);
+    let answered = |t: &str| ask(t).unwrap_or_else(|e| panic!("{t}: {e:?}"));
+    // (text, LWA area, matched label, quality)
+    for (text, lwa, label, quality) in [
+        // A swap of two neighbouring letters is one typing error.
+        (
+            "Linchreie",
+            "Centrum / Zuid-West",
+            "Lincherie",
+            "fuzzy_place",
+        ),
+        ("Hendrkis", "Noord-West", "Hendriks", "fuzzy_place"),
+        // The register spells the street both ways; number 3 is on the other spelling.
+        (
+            "Dominikanerkerkstraat 3",
+            "Centrum / Zuid-West",
+            "Dominicanerkerkstraat 3",
+            "fuzzy_street",
+        ),
+        // Written as on a letter or a web page.
+        (
+            "Maastricht, Vrijthof 16",
+            "Centrum / Zuid-West",
+            "Vrijthof 16",
+            "exact",
+        ),
+        (
+            "Vrijthof 16 te Maastricht",
+            "Centrum / Zuid-West",
+            "Vrijthof 16",
+            "exact",
+        ),
+        (
+            "Markt 1 (stadhuis)",
+            "Centrum / Zuid-West",
+            "Markt 1",
+            "exact",
+        ),
+        (
+            "Vrijthof nummer 16",
+            "Centrum / Zuid-West",
+            "Vrijthof 16",
+            "exact",
+        ),
+        // Names of areas.
+        ("Borgharen", "Noord-Oost", "Borgharen", "area"),
+        ("Wyck", "Centrum / Zuid-West", "Wyck", "area"),
+        ("Randwyck", "Zuid-Oost", "Randwyck", "area"),
+        ("Heer", "Zuid-Oost", "Heer", "area"),
+        ("Amby", "Noord-Oost", "Amby", "area"),
+        ("Malberg", "Noord-West", "Malberg", "area"),
+        ("Noord-Oost", "Noord-Oost", "Noord-Oost", "area"),
+        // Candidates that all lie in one area: the area is certain, the letter is not.
+        (
+            "Spilstraat 4",
+            "Centrum / Zuid-West",
+            "Spilstraat 4C",
+            "huisletter_ignored",
+        ),
+        ("6227CT 7", "Zuid-Oost", "De Leim 7A", "huisletter_ignored"),
+        // The contradiction between postcode and street is found in every order.
+        (
+            "6211CH 1 Vrijthof",
+            "Centrum / Zuid-West",
+            "Markt 1",
+            "street_ignored",
+        ),
+        (
+            "Vrijthof 6211CH 1",
+            "Centrum / Zuid-West",
+            "Markt 1",
+            "street_ignored",
+        ),
+        (
+            "Vrijthof 1 6211CH",
+            "Centrum / Zuid-West",
+            "Markt 1",
+            "street_ignored",
+        ),
+        // Corners.
+        (
+            "hoek Wycker Brugstraat / Rechtstraat",
+            "Centrum / Zuid-West",
+            "Wycker Brugstraat / Rechtstraat",
+            "corner",
+        ),
+        (
+            "Rechtstraat hoek Wycker Brugstraat",
+            "Centrum / Zuid-West",
+            "Rechtstraat / Wycker Brugstraat",
+            "corner",
+        ),
+        (
+            "kruising Rechtstraat en Wycker Brugstraat",
+            "Centrum / Zuid-West",
+            "Rechtstraat / Wycker Brugstraat",
+            "corner",
+        ),
+        (
+            "Rechtstraat x Wycker Brugstraat",
+            "Centrum / Zuid-West",
+            "Rechtstraat / Wycker Brugstraat",
+            "corner",
+        ),
+    ] {
+        let a = answered(text);
+        assert_eq!(a.lwa.as_ref().unwrap().name, lwa, "{text}");
+        let m = a.address.as_ref().unwrap();
+        assert!(
+            m.matched.label.starts_with(label),
+            "{text}: {}",
+            m.matched.label
+        );
+        assert_eq!(m.quality.as_str(), quality, "{text}");
+    }
+    // A corner's certainty includes how far apart its two houses are.
+    let corner = answered("hoek Wycker Brugstraat / Rechtstraat");
+    assert!(corner.certainty.radius_m > 25.0, "{:?}", corner.certainty);
+    assert!(
+        corner.certainty.reasons.iter().any(|r| r.contains("apart")),
+        "{:?}",
+        corner.certainty.reasons
+    );
+    // What was left out is said, in English and in Dutch.
+    let notes =
+        |lang, t: &str| sync_scope(lang, || ask(t).unwrap().address.unwrap().notes.join(" "));
+    assert!(
+        notes(Lang::En, "Markt 1 (stadhuis)")
+            .contains("left out as not part of the address: (stadhuis)")
+    );
+    assert!(notes(Lang::Nl, "Markt 1 (stadhuis)").contains("weggelaten"));
+    assert!(notes(Lang::En, "Spilstraat 4").contains("all lie in Centrum / Zuid-West"));
+    assert!(notes(Lang::Nl, "Spilstraat 4").contains("liggen allemaal in Centrum / Zuid-West"));
+    assert!(notes(Lang::Nl, "Wyck").contains("is de naam van een gebied"));
+    // The municipality's own name is every area, never a shop named after it.
+    let Err(AddressLookupError::Address(Failure::Ambiguous { reason, candidates })) =
+        ask("Maastricht")
+    else {
+        panic!("Maastricht is not every area")
+    };
+    assert!(reason.contains("the whole municipality"), "{reason}");
+    assert_eq!(candidates.len(), 4);
+    assert!(candidates.iter().all(|c| c.quality.as_str() == "area"));
+    // Namesakes in two areas: which one is not said by the text.
+    let Err(AddressLookupError::Address(Failure::Ambiguous { candidates, .. })) =
+        ask("Bonnefantenmuseum")
+    else {
+        panic!("the two entrances lie in two areas")
+    };
+    assert_eq!(candidates.len(), 2);
+    // Two streets that do not meet are not a corner.
+    let Err(AddressLookupError::Address(Failure::NotFound { reason, .. })) =
+        ask("hoek Rechtstraat / Brusselsepoort")
+    else {
+        panic!()
+    };
+    assert!(reason.contains("do not meet"), "{reason}");
+    // The corner's radius reaches no boundary here: its area is certain.
+    assert_eq!(corner.certainty.level, Level::Certain);
 }

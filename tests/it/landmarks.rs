@@ -155,10 +155,7 @@ async fn places_as_dispatchers_name_them_in_every_door() {
     // "Bonnefantenmuseum" names two parking entrances (the museum itself is not in the data),
     // 150 m apart but in two LWA areas: by name, with "bij het" before it, and with a typo, the
     // answer is ambiguous between them, never one of them in silence.
-    let entrances: Vec<_> = rows
-        .iter()
-        .filter(|r| r.0 == "Bonnefantenmuseum")
-        .collect();
+    let entrances: Vec<_> = rows.iter().filter(|r| r.0 == "Bonnefantenmuseum").collect();
     assert_eq!(entrances.len(), 2);
     assert!(entrances.iter().all(|r| r.1 == "parking_entrance"));
     for text in [
