@@ -59,17 +59,20 @@ impl Status {
     }
 }
 
-/// A row that could not be placed: its status and what to fix.
+/// A row that could not be placed: its status and what to fix, and for an ambiguous address
+/// how sure the answer is of the area among its candidates (as a lookup's 300 says).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Refusal {
     pub status: Status,
     pub message: String,
+    pub certainty: Option<AreaCertainty>,
 }
 
 fn refuse(status: Status, message: impl Into<String>) -> Refusal {
     Refusal {
         status,
         message: message.into(),
+        certainty: None,
     }
 }
 
@@ -275,7 +278,7 @@ impl<'a> Classifier<'a> {
                 boundary: false,
                 hits: &[],
                 message: r.message,
-                certainty: None,
+                certainty: r.certainty,
             },
             Ok(mut located) => {
                 self.resolver.locate_into(located.point, hits);
@@ -654,7 +657,10 @@ impl<'a> Classifier<'a> {
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),
-            Err(Failure::Ambiguous { reason, .. }) => Err(refuse(Status::AmbiguousAddress, reason)),
+            Err(Failure::Ambiguous { reason, candidates }) => Err(Refusal {
+                certainty: Some(self.resolver.candidates_area_certainty(&candidates)),
+                ..refuse(Status::AmbiguousAddress, reason)
+            }),
         }
     }
 

@@ -114,8 +114,40 @@ fn lookup_address(
         Err(AddressLookupError::Address(f)) => {
             let meta = on.resolver().addresses().meta();
             eprintln!("wijkwijzer: {}", f.reason());
-            for c in f.candidates() {
-                eprintln!("  - {} ({})", c.address.label, c.quality.as_str());
+            let ambiguous =
+                matches!(f, address::Failure::Ambiguous { .. }) && !f.candidates().is_empty();
+            let areas = if ambiguous {
+                let (certainty, areas) =
+                    on.candidates_certainty(f.candidates(), Audience::Internal);
+                eprintln!(
+                    "certainty: {} (±{:.0} m)",
+                    certainty.level.words(),
+                    certainty.radius_m
+                );
+                for a in &certainty.areas {
+                    let people: Vec<String> = a
+                        .contacts
+                        .iter()
+                        .flat_map(|list| list.iter())
+                        .filter(|p| p.role.is_required())
+                        .map(ToString::to_string)
+                        .collect();
+                    eprintln!("  call {}: {}", a.name, people.join("; "));
+                }
+                areas
+            } else {
+                Vec::new()
+            };
+            for (i, c) in f.candidates().iter().enumerate() {
+                match areas.get(i).cloned().flatten() {
+                    Some(area) => eprintln!(
+                        "  - {} ({}) in {}",
+                        c.address.label,
+                        c.quality.as_str(),
+                        area.name
+                    ),
+                    None => eprintln!("  - {} ({})", c.address.label, c.quality.as_str()),
+                }
             }
             if !meta.source.complete {
                 eprintln!(

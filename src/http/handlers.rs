@@ -179,7 +179,7 @@ pub(super) async fn lookup(
     if let Some(q) = address_query(&mut p)? {
         let answer = on
             .resolve_address(&q, situation.as_deref(), caller.audience)
-            .map_err(|e| address_error(e, &s))?;
+            .map_err(|e| address_error(e, &s, on, caller.audience))?;
         return Ok(lookup_response(&app, answer));
     }
     let point = match p.get("q") {
@@ -194,7 +194,7 @@ pub(super) async fn lookup(
             query::Input::Address(text) => {
                 let answer = on
                     .resolve_address(&Query::Text(text), situation.as_deref(), caller.audience)
-                    .map_err(|e| address_error(e, &s))?;
+                    .map_err(|e| address_error(e, &s, on, caller.audience))?;
                 return Ok(lookup_response(&app, answer));
             }
         },
@@ -315,7 +315,12 @@ fn address_query(p: &mut BTreeMap<&'static str, String>) -> Result<Option<Query>
 
 /// Not found: 404 with the nearest candidates; ambiguous: 300 with every candidate; unreadable:
 /// 400. All RFC 9457 problems that carry the address source, so an empty answer is never silent.
-fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
+fn address_error(
+    e: AddressLookupError,
+    s: &Served,
+    on: crate::resolve::On<'_>,
+    audience: crate::roster::Audience,
+) -> ApiError {
     let failure = match e {
         AddressLookupError::Situation(e) => return unknown_situation(&e),
         AddressLookupError::Address(f) => f,
@@ -337,9 +342,37 @@ fn address_error(e: AddressLookupError, s: &Served) -> ApiError {
             )
         ));
     }
-    ApiError::new(kind, detail)
-        .with("candidates", json!(failure.candidates()))
-        .with("addresses", json!(meta))
+    // Each candidate with its position in WGS84 (for a map) and, for a 300, its area.
+    let (certainty, areas) = match &failure {
+        Failure::Ambiguous { candidates, .. } if !candidates.is_empty() => {
+            let (c, areas) = on.candidates_certainty(candidates, audience);
+            (Some(c), areas)
+        }
+        _ => (None, Vec::new()),
+    };
+    let candidates: Vec<Value> = failure
+        .candidates()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut v = json!(c);
+            let w = crate::crs::transformer().rd_to_wgs84(c.address.rd);
+            v["wgs84"] =
+                json!({"lat": (w.lat * 1e7).round() / 1e7, "lon": (w.lon * 1e7).round() / 1e7});
+            if let Some(area) = areas.get(i) {
+                v["area"] = json!(area);
+            }
+            v
+        })
+        .collect();
+    let error = ApiError::new(kind, detail)
+        .with("candidates", json!(candidates))
+        .with("addresses", json!(meta));
+    // A 300 says, like every answer, how sure it is: the candidates' areas and their people.
+    match certainty {
+        Some(c) => error.with("certainty", json!(c)),
+        None => error,
+    }
 }
 
 #[utoipa::path(get, path = "/v1/addresses/suggest", tag = "lookup",

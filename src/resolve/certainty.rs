@@ -311,6 +311,104 @@ impl Resolver {
         }
     }
 
+    /// The coverage area (by index) of each candidate of an ambiguous answer, in order.
+    pub fn candidate_areas(&self, candidates: &[crate::address::Candidate]) -> Vec<Option<u32>> {
+        let mut hits = self.hits_buffer();
+        candidates
+            .iter()
+            .map(|c| self.coverage_area(c.address.rd, &mut hits))
+            .collect()
+    }
+
+    /// The certainty decision of an ambiguous answer (a 300), with areas as indexes: the
+    /// candidates' coverage areas, each with the share of the candidates in it, largest first;
+    /// the radius is how far the candidates lie from their middle. Batch writes it as lookup.
+    pub fn candidates_area_certainty(
+        &self,
+        candidates: &[crate::address::Candidate],
+    ) -> AreaCertainty {
+        let areas = self.candidate_areas(candidates);
+        let mut counts: Vec<(u32, usize)> = Vec::new();
+        for a in areas.iter().flatten() {
+            match counts.iter_mut().find(|(x, _)| x == a) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((*a, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let n = candidates.len().max(1) as f64;
+        let (cx, cy) = candidates.iter().fold((0.0, 0.0), |(x, y), c| {
+            (x + c.address.rd.x / n, y + c.address.rd.y / n)
+        });
+        let spread = candidates
+            .iter()
+            .map(|c| (c.address.rd.x - cx).hypot(c.address.rd.y - cy))
+            .fold(0.0, f64::max);
+        let u = Uncertainty {
+            spread_m: Some(spread),
+            ..self.data_uncertainty()
+        };
+        AreaCertainty {
+            // One area among the candidates is the area of all of them, but which of them is
+            // meant is still open: never certain.
+            level: if counts.len() <= 1 {
+                Level::Likely
+            } else {
+                Level::Ambiguous
+            },
+            radius_m: u.radius_m(),
+            boundary_distance_m: None,
+            shares: counts.iter().map(|&(a, k)| (a, k as f64 / n)).collect(),
+        }
+    }
+
+    /// [`Resolver::candidates_area_certainty`] as a 300 carries it, areas named with their
+    /// people, and the area of each candidate in order.
+    pub(super) fn candidates_certainty_at(
+        &self,
+        candidates: &[crate::address::Candidate],
+        audience: Audience,
+        day: Date,
+    ) -> (Certainty, Vec<Option<super::AreaRef>>) {
+        let c = self.candidates_area_certainty(candidates);
+        let coverage = &self.data.layers[self.coverage];
+        let spread = Uncertainty {
+            spread_m: Some(
+                (c.radius_m.powi(2) - self.accuracy_m.powi(2))
+                    .max(0.0)
+                    .sqrt(),
+            ),
+            ..self.data_uncertainty()
+        };
+        let certainty = Certainty {
+            level: c.level,
+            radius_m: round_to(c.radius_m, 1),
+            boundary_distance_m: None,
+            areas: c
+                .shares
+                .iter()
+                .map(|&(a, share)| AreaShare {
+                    id: coverage.areas[a as usize].id.clone(),
+                    name: coverage.areas[a as usize].name.clone(),
+                    share: round_to(share, 3),
+                    contacts: Some(self.coverage_contacts(a, audience, day)),
+                })
+                .collect(),
+            reasons: spread.reasons(self.data.manifest.source.generalized),
+        };
+        let named = self
+            .candidate_areas(candidates)
+            .iter()
+            .map(|a| {
+                a.map(|a| super::AreaRef {
+                    id: coverage.areas[a as usize].id.clone(),
+                    name: coverage.areas[a as usize].name.clone(),
+                })
+            })
+            .collect();
+        (certainty, named)
+    }
+
     /// The contacts of a place inside coverage area `a` (by index), cached like an answer's.
     fn coverage_contacts(&self, a: u32, audience: Audience, day: Date) -> Contacts {
         let mut hits = self.hits_buffer();

@@ -114,6 +114,17 @@ impl<'a> On<'a> {
         self.epoch.find_address_here(query)
     }
 
+    /// For an ambiguous answer (a 300): its certainty (the candidates' areas, with the share
+    /// of the candidates and the people of each) and the area of each candidate, in order.
+    pub fn candidates_certainty(
+        &self,
+        candidates: &[crate::address::Candidate],
+        audience: Audience,
+    ) -> (super::Certainty, Vec<Option<super::AreaRef>>) {
+        self.epoch
+            .candidates_certainty_at(candidates, audience, self.day)
+    }
+
     /// The contacts that a point inside `area` gets on this day (its own and its parents').
     pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
         let mut ids: Vec<&str> = vec![area.id.as_str()];

@@ -286,6 +286,44 @@ async fn the_page_in_a_real_browser() {
         .unwrap();
     assert_eq!(marker, json!(1));
     screenshot(&client, "dms-geluidsoverlast.png").await;
+    // A dispatcher's screen, 1366 × 900: the people to call are in view without scrolling.
+    client.set_window_size(1366, 900).await.unwrap();
+    let in_view = client
+        .execute(
+            "const who = document.querySelector('#result .who');
+             return who !== null && who.getBoundingClientRect().bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        in_view,
+        json!(true),
+        "the first person to call is below the fold"
+    );
+    screenshot(&client, "dispatcher-1366x900.png").await;
+    // On a phone the area labels keep a legible size.
+    client.set_window_size(390, 844).await.unwrap();
+    client
+        .find(Locator::Id("zoom-reset"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let label_px = client
+        .execute(
+            "return document.querySelector('#labels text').getBoundingClientRect().height",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        label_px.as_f64().unwrap() >= 12.0,
+        "area labels are {label_px} px high on a phone"
+    );
+    screenshot(&client, "phone-labels.png").await;
+    client.set_window_size(1280, 900).await.unwrap();
 
     // The shared URL reproduces the answer.
     let violations = client
@@ -305,7 +343,7 @@ async fn the_page_in_a_real_browser() {
     search(&client, "50°51'N 5°41'E").await;
     let card = wait_for_text(&client, "#result", "Zekerheid: onzeker").await;
     for needle in [
-        "Bel bij twijfel beide gebieden",
+        "Bel bij twijfel elk gebied",
         "Centrum / Zuid-West (",
         "Noord-West (",
         "LWA-gebied Noord-West",
@@ -357,10 +395,37 @@ async fn the_page_in_a_real_browser() {
     search(&client, "Brusselsepoot 45").await;
     let card = wait_for_text(&client, "#result", "geen exacte match").await;
     assert!(card.contains("straatnaam verbeterd"), "{card}");
+    // Namesakes in two areas: each candidate with its area, numbered on the map.
+    search(&client, "Bonnefantenmuseum").await;
+    let card = wait_for_text(&client, "#result", "Bedoelt u").await;
+    for needle in [
+        "in Zuid-Oost",
+        "in Centrum / Zuid-West",
+        "ingang parkeergarage",
+        "Zekerheid: onzeker",
+    ] {
+        assert!(
+            card.contains(needle),
+            "result card lacks '{needle}':\n{card}"
+        );
+    }
+    let marks = client
+        .execute(
+            "return document.querySelectorAll('#marker circle.candidate').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(marks, json!(2));
+    screenshot(&client, "namesakes.png").await;
+
     // The city's own name is every area: a choice of the four, each a click away.
     search(&client, "Maastricht").await;
-    let card = wait_for_text(&client, "#result", "Bedoelt u").await;
-    assert!(card.contains("Noord-Oost (gebied)"), "{card}");
+    let card = wait_for_text(&client, "#result", "is de hele gemeente").await;
+    assert!(
+        card.contains("(LWA-gebied, gebied) — in Noord-Oost"),
+        "{card}"
+    );
     client
         .find(fantoccini::Locator::Css("#result .candidates button"))
         .await

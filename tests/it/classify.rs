@@ -632,8 +632,21 @@ fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
         Err(AddressLookupError::Address(Failure::NotFound { .. })) => {
             return refused("address_not_found");
         }
-        Err(AddressLookupError::Address(Failure::Ambiguous { .. })) => {
-            return refused("ambiguous_address");
+        Err(AddressLookupError::Address(Failure::Ambiguous { candidates, .. })) => {
+            // A 300 says how sure it is from its candidates' areas, as a batch row does.
+            let (c, _) = r
+                .today()
+                .candidates_certainty(&candidates, wijkwijzer::roster::Audience::Public);
+            let mut row = refused("ambiguous_address");
+            row[9] = c.level.as_str().to_string();
+            row[10] = c.radius_m.to_string();
+            row[11] = c
+                .areas
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return row;
         }
         Err(_) => return refused("bad_address"),
     };

@@ -109,8 +109,10 @@ function setView(v) {
   const w = v.w, h = w / aspect;
   state.view = v;
   svg.setAttribute("viewBox", `${v.cx - w / 2} ${v.cy - h / 2} ${w} ${h}`);
-  // Labels are drawn in map metres, so their size follows the zoom.
-  $("labels").setAttribute("font-size", (v.w / 55).toFixed(0));
+  // Labels are drawn in map metres, so their size follows the zoom; never below 13 screen
+  // pixels, so that they stay legible on a phone.
+  const metresPerPixel = w / Math.max(1, rect.width);
+  $("labels").setAttribute("font-size", Math.max(v.w / 55, 13 * metresPerPixel).toFixed(0));
   $("labels").setAttribute("stroke-width", (v.w / 500).toFixed(1));
   const zoomed = state.home && v.w < state.home.w / 1.9;
   $("buurt").style.display = zoomed ? "" : "none";
@@ -196,7 +198,7 @@ function showMarker(lon, lat, radiusM) {
 /// Zooms to an answer: its disc with room around it, never closer than a few streets.
 function zoomTo(lon, lat, radiusM) {
   const [x, y] = project(lon, lat);
-  const w = Math.max(1200, 8 * radiusM / Math.cos(lat * Math.PI / 180));
+  const w = Math.max(2500, 8 * radiusM / Math.cos(lat * Math.PI / 180));
   setView({ cx: x, cy: y, w: Math.min(state.home.w, w) });
 }
 
@@ -248,6 +250,22 @@ function renderAnswer(a) {
       card.appendChild(det);
     }
   }
+  // A dispatcher's screen: the people to call come before the details of the place.
+  if (inside) {
+    const uncertain = a.certainty && a.certainty.level !== "certain";
+    card.appendChild(el("h3", {}, "Verantwoordelijk in dit gebied"));
+    const pick = (role) => a.contacts.filter((c) => c.role === role);
+    // When the area is not certain, the first two of each area are in the box above.
+    const first = uncertain ? pick("wijkagent") : [...pick("senior_wijkgebonden_medewerker"), ...pick("coordinator"), ...pick("wijkagent")];
+    for (const c of first) card.appendChild(personBlock(c));
+    const rest = a.contacts.filter((c) => !["senior_wijkgebonden_medewerker", "coordinator", "wijkagent"].includes(c.role));
+    if (rest.length) {
+      const det = el("details");
+      det.appendChild(el("summary", {}, `Thema's en partners (${rest.length})`));
+      for (const c of rest) det.appendChild(personBlock(c));
+      card.appendChild(det);
+    }
+  }
   const dl = el("dl");
   const row = (k, v) => { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", {}, v)); };
   if (inside) {
@@ -268,23 +286,7 @@ function renderAnswer(a) {
   }
   card.appendChild(dl);
   card.appendChild(el("p", { class: "note" }, a.message));
-  const c = a.certainty;
-  if (c) {
-    const shares = c.areas.map((s) => `${s.name} ${Math.round(s.share * 100)} %`).join(", ");
-    const p = el("p", { class: "certainty " + c.level, "data-level": c.level },
-      `Zekerheid: ${LEVEL[c.level]} (±${Math.round(c.radius_m)} m` + (c.level === "certain" ? ")" : `; ${shares})`));
-    card.insertBefore(p, card.children[1] || null);
-    if (c.level !== "certain") {
-      // The people to call in every area the place may lie in, first on the card.
-      const box = el("div", { class: "call-each" });
-      box.appendChild(el("h3", {}, "Bel bij twijfel beide gebieden"));
-      for (const s of c.areas) {
-        box.appendChild(el("h4", {}, `${s.name} (${Math.round(s.share * 100)} %)`));
-        for (const person of (s.contacts || []).filter((x) => ["senior_wijkgebonden_medewerker", "coordinator"].includes(x.role))) box.appendChild(personBlock(person));
-      }
-      card.insertBefore(box, p.nextSibling);
-    }
-  }
+  if (a.certainty) certaintyBlock(card, a.certainty);
 
   if (a.situation) {
     const s = a.situation;
@@ -301,18 +303,6 @@ function renderAnswer(a) {
     if (s.handlers.length) {
       card.appendChild(el("h3", {}, "Wie handelt dit hier af"));
       for (const c of s.handlers) card.appendChild(personBlock(c, s.urgency === "emergency" ? "emergency" : ""));
-    }
-  }
-  if (inside) {
-    card.appendChild(el("h3", {}, "Verantwoordelijk in dit gebied"));
-    const pick = (role) => a.contacts.filter((c) => c.role === role);
-    for (const c of [...pick("senior_wijkgebonden_medewerker"), ...pick("coordinator"), ...pick("wijkagent")]) card.appendChild(personBlock(c));
-    const rest = a.contacts.filter((c) => !["senior_wijkgebonden_medewerker", "coordinator", "wijkagent"].includes(c.role));
-    if (rest.length) {
-      const det = el("details");
-      det.appendChild(el("summary", {}, `Thema's en partners (${rest.length})`));
-      for (const c of rest) det.appendChild(personBlock(c));
-      card.appendChild(det);
     }
   }
   const d = a.data;
@@ -349,7 +339,7 @@ const QUALITY = {
 };
 
 function candidateList(candidates) {
-  const ul = el("ul", { class: "candidates" });
+  const ul = el("ol", { class: "candidates" });
   for (const c of candidates) {
     const li = el("li");
     const a = c.address;
@@ -359,18 +349,58 @@ function candidateList(candidates) {
     const b = el("button", { type: "button", class: "link" }, a.label);
     b.addEventListener("click", () => { $("q").value = q; lookup(q); });
     li.appendChild(b);
-    li.appendChild(document.createTextNode(` (${QUALITY[c.quality] || c.quality})`));
+    const kind = c.place && c.place.kind ? `${KIND[c.place.kind] || c.place.kind.replace(/_/g, " ")}, ` : "";
+    li.appendChild(document.createTextNode(` (${kind}${QUALITY[c.quality] || c.quality})` + (c.area ? ` — in ${c.area.name}` : "")));
     ul.appendChild(li);
   }
   return ul;
 }
 
+/// How sure the answer is, right under its heading: the level in words, and when it is not
+/// certain, the people of every area the place may lie in.
+function certaintyBlock(card, c) {
+  const shares = c.areas.map((s) => `${s.name} ${Math.round(s.share * 100)} %`).join(", ");
+  const p = el("p", { class: "certainty " + c.level, "data-level": c.level },
+    `Zekerheid: ${LEVEL[c.level]} (±${Math.round(c.radius_m)} m` + (c.level === "certain" ? ")" : `; ${shares})`));
+  card.insertBefore(p, card.children[1] || null);
+  if (c.level === "certain") return;
+  const box = el("div", { class: "call-each" });
+  box.appendChild(el("h3", {}, c.areas.length > 1 ? "Bel bij twijfel elk gebied" : "Bel bij twijfel"));
+  for (const s of c.areas) {
+    box.appendChild(el("h4", {}, `${s.name} (${Math.round(s.share * 100)} %)`));
+    for (const person of (s.contacts || []).filter((x) => ["senior_wijkgebonden_medewerker", "coordinator"].includes(x.role))) box.appendChild(personBlock(person));
+  }
+  card.insertBefore(box, p.nextSibling);
+}
+
 function renderProblem(p) {
   const card = $("result");
   card.replaceChildren(el("h2", {}, p.title || "Niet gevonden"), el("p", { class: "error" }, p.detail || ""));
+  if (p.certainty) certaintyBlock(card, p.certainty);
   if (p.candidates && p.candidates.length) {
     card.appendChild(el("h3", {}, p.status === 300 ? "Bedoelt u" : "Wel bekend"));
     card.appendChild(candidateList(p.candidates));
+  }
+}
+
+/// The candidates of a 300 on the map, numbered as in the list; the map shows them all.
+function showCandidates(candidates) {
+  const marks = [];
+  let box = null;
+  candidates.forEach((c, i) => {
+    if (!c.wgs84) return;
+    const [x, y] = project(c.wgs84.lon, c.wgs84.lat);
+    box = box ? [Math.min(box[0], x), Math.min(box[1], y), Math.max(box[2], x), Math.max(box[3], y)] : [x, y, x, y];
+    const r = state.view.w / 110;
+    marks.push(svgEl("circle", { cx: x, cy: y, r, class: "candidate" }));
+    const t = svgEl("text", { x, y: y + r * 0.45, class: "candidate-label", "text-anchor": "middle", "font-size": (r * 1.3).toFixed(0) });
+    t.textContent = String(i + 1);
+    marks.push(t);
+  });
+  $("marker").replaceChildren(...marks);
+  if (box) {
+    const aspect = svg.getBoundingClientRect().width / Math.max(1, svg.getBoundingClientRect().height);
+    setView({ cx: (box[0] + box[2]) / 2, cy: (box[1] + box[3]) / 2, w: Math.min(state.home.w, Math.max(1500, (box[2] - box[0]) * 1.6, (box[3] - box[1]) * 1.6 * aspect)) });
   }
 }
 
@@ -401,9 +431,11 @@ async function lookup(q, pushUrl = true) {
   const body = await res.json();
   if (res.headers.get("content-type").startsWith("application/problem+json")) {
     renderProblem(body);
-    // A failed search leaves nothing of the previous answer on the map.
+    // A failed search leaves nothing of the previous answer on the map; a 300 shows its
+    // candidates instead.
     $("marker").replaceChildren();
     highlight({});
+    if (res.status === 300 && body.candidates) showCandidates(body.candidates);
     return;
   }
   renderAnswer(body);
