@@ -61,11 +61,24 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("roster.toml", include_str!("../../geodata/roster.toml")),
     ("places.csv", crate::address::landmarks::EMBEDDED),
+    ("towns-elsewhere.txt", TOWNS_ELSEWHERE),
     (
         "situations.toml",
         include_str!("../../geodata/situations.toml"),
     ),
 ];
+
+/// The built-in list of towns outside the coverage (see `geodata/towns-elsewhere.txt`).
+pub const TOWNS_ELSEWHERE: &str = include_str!("../../geodata/towns-elsewhere.txt");
+
+/// The names of a towns file, one a line, `#` comments left out.
+fn towns_elsewhere(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
 
 /// One problem found in a data file. `feature` is the feature id (or roster entry) when the
 /// problem belongs to one; `line` the line of the file when the parser said where.
@@ -328,6 +341,9 @@ pub struct Geodata {
     /// The directory's named places (`places.csv`, plus the municipality's `places-own.csv`
     /// when there is one); `None`: the places built into the binary.
     pub places: Option<std::sync::Arc<crate::address::landmarks::Landmarks>>,
+    /// Towns outside the coverage that callers name (`towns-elsewhere.txt`, or the built-in
+    /// list): their name alone is never answered as a place inside.
+    pub elsewhere: std::sync::Arc<Vec<String>>,
     /// Hash of every file that was loaded: changes whenever the data changes.
     pub version: String,
     /// Where it was loaded from (`embedded` or a directory).
@@ -513,6 +529,13 @@ impl Geodata {
                 }
             }
         };
+        // Optional: towns outside the coverage; the built-in list where the directory has none.
+        let elsewhere = std::sync::Arc::new(towns_elsewhere(
+            read_hashed("towns-elsewhere.txt")
+                .ok()
+                .as_deref()
+                .unwrap_or(TOWNS_ELSEWHERE),
+        ));
         let version = hex::encode(&hasher.finalize()[..8]);
         let (Some(roster), Some(situations), true) = (roster, situations, problems.is_empty())
         else {
@@ -525,6 +548,7 @@ impl Geodata {
             roster,
             situations,
             places,
+            elsewhere,
             version,
             origin: origin.to_string(),
         };
@@ -606,6 +630,7 @@ impl Geodata {
             roster: self.roster.clone(),
             situations: self.situations.clone(),
             places: self.places.clone(),
+            elsewhere: self.elsewhere.clone(),
             version: self.version.clone(),
             origin: self.origin.clone(),
         })

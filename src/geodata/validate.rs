@@ -10,6 +10,7 @@
 //!   buurt lies inside exactly one LWA area;
 //! - the roster names only known organisations and areas, every channel has a value, and every
 //!   coverage area has a THOR senior wijkgebonden medewerker and a police coordinator;
+//! - a declared positional accuracy (`accuracy_m`) is a distance of 0 m or more;
 //! - the generations of one layer follow each other without gap or overlap, only the latest is
 //!   open-ended, and the nesting and coverage rules hold in every period of the timeline (each
 //!   period's generations are checked together, as the service will answer with them).
@@ -37,6 +38,24 @@ pub fn validate(data: &Geodata) -> Vec<Problem> {
         }
     }
     check_generations(m, &mut problems);
+    // A positional accuracy is a distance: a negative or unreadable one would make every
+    // certainty radius meaningless.
+    let accuracies = std::iter::once((None, m.source.accuracy_m)).chain(
+        m.layers
+            .iter()
+            .map(|l| (Some(l.file.as_str()), l.accuracy_m)),
+    );
+    for (file, accuracy) in accuracies {
+        if let Some(a) = accuracy
+            && !(a.is_finite() && a >= 0.0)
+        {
+            problems.push(Problem::new(
+                "manifest.toml",
+                file,
+                format!("accuracy_m = {a}: give the boundaries' positional accuracy in metres, 0 or more"),
+            ));
+        }
+    }
     for layer in data.generations() {
         let file = layer.info.file.as_str();
         for area in &layer.areas {

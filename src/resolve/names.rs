@@ -120,6 +120,29 @@ impl Resolver {
                 }),
             });
         }
+        // Another town's name alone is not a place here, whatever shop is named like it; a
+        // street of the city with that very name still is.
+        if self.data.elsewhere.iter().any(|t| name_key(t) == key) {
+            let street = self
+                .addresses
+                .find(&crate::address::Query::Text(text.to_string()));
+            let exact_street = street.is_ok_and(|f| {
+                matches!(
+                    f.best.quality,
+                    MatchQuality::Exact | MatchQuality::StreetOnly
+                )
+            });
+            if !exact_street {
+                return Some(Err(Failure::NotFound {
+                    reason: t!(
+                        "address-other-town",
+                        town = text.trim(),
+                        coverage = self.data.manifest.coverage_name.as_str()
+                    ),
+                    candidates: Vec::new(),
+                }));
+            }
+        }
         None
     }
 

@@ -1101,6 +1101,15 @@ fn what_people_type_and_the_names_they_give() {
         panic!("the two entrances lie in two areas")
     };
     assert_eq!(candidates.len(), 2);
+    // Another town's name is never a 200, whatever shop is named like it ("Heeren").
+    for town in ["Heerlen", "Amsterdam", "Valkenburg aan de Geul", "Lanaken"] {
+        let Err(AddressLookupError::Address(Failure::NotFound { reason, .. })) = ask(town) else {
+            panic!("{town} was answered as a place")
+        };
+        assert!(reason.contains("is another town"), "{reason}");
+    }
+    let nl = sync_scope(Lang::Nl, || ask("Heerlen").unwrap_err().to_string());
+    assert!(nl.contains("is een andere plaats"), "{nl}");
     // Two streets that do not meet are not a corner.
     let Err(AddressLookupError::Address(Failure::NotFound { reason, .. })) =
         ask("hoek Rechtstraat / Brusselsepoort")
