@@ -653,7 +653,7 @@ impl<'a> Classifier<'a> {
                 .join("; "),
                 notation_m: None,
                 stated_m: None,
-                spread_m: None,
+                spread_m: f.spread_m,
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),

@@ -80,7 +80,7 @@ impl Resolver {
         {
             return named;
         }
-        let found = match self.addresses.find(query) {
+        let mut found = match self.addresses.find(query) {
             Ok(found) => self.namesakes_apart(query, found)?,
             // Candidates that differ only in what does not change the answer (a letter, which
             // of two entrances) are one answer: a 300 only when their areas differ.
@@ -132,6 +132,18 @@ impl Resolver {
             }
         }
         if by_area.len() <= 1 {
+            // One area, but the place is somewhere along the street or in the postcode: as far
+            // as its addresses lie from the point answered.
+            let at = found.best.address.rd;
+            let spread = found
+                .members
+                .iter()
+                .map(|&r| {
+                    let p = self.addresses.row_rd(r);
+                    (p.x - at.x).hypot(p.y - at.y)
+                })
+                .fold(0.0, f64::max);
+            found.spread_m = Some(found.spread_m.map_or(spread, |s| s.max(spread)));
             return Ok(found);
         }
         let names: Vec<String> = by_area
@@ -218,6 +230,15 @@ impl Resolver {
             }
         }
         if areas.len() <= 1 {
+            // Namesakes in one area (a museum's entrances): the place is any of them.
+            let at = found.best.address.rd;
+            let spread = namesakes
+                .iter()
+                .map(|c| (c.address.rd.x - at.x).hypot(c.address.rd.y - at.y))
+                .fold(0.0, f64::max);
+            if spread > 0.0 {
+                found.spread_m = Some(found.spread_m.map_or(spread, |s| s.max(spread)));
+            }
             return Ok(found);
         }
         Err(Failure::Ambiguous {

@@ -184,7 +184,7 @@ certainty-reason-generalised = The boundaries are generalised and may lie up to 
 certainty-reason-boundaries = The boundaries are accurate to about { $metres } m.
 certainty-reason-notation = The text gives the place to ±{ $metres } m.
 certainty-reason-stated = The input states an uncertainty of { $metres } m.
-certainty-reason-spread = The candidates for what was asked lie up to { $metres } m apart.
+certainty-reason-spread = What was asked for may lie up to { $metres } m from the point answered (the addresses of a street, a corner between two houses, namesakes, candidates).
 answer-uncertain = The area is { $level }: within { $metres } m the place may also lie in { $areas }; the people of each area are in certainty.
 notation-aml = AML push (112 caller's phone)
 query-aml-no-location = the AML push carries no location (pm=N): ask the caller where they are

@@ -184,7 +184,7 @@ certainty-reason-generalised = De grenzen zijn vereenvoudigd en kunnen tot ongev
 certainty-reason-boundaries = De grenzen zijn nauwkeurig tot ongeveer { $metres } m.
 certainty-reason-notation = De tekst geeft de plaats op ±{ $metres } m.
 certainty-reason-stated = De invoer geeft een onzekerheid van { $metres } m.
-certainty-reason-spread = De kandidaten voor wat gevraagd is liggen tot { $metres } m uit elkaar.
+certainty-reason-spread = Wat gevraagd is kan tot { $metres } m van het beantwoorde punt liggen (de adressen van een straat, een hoek tussen twee huizen, naamgenoten, kandidaten).
 answer-uncertain = Het gebied is { $level }: binnen { $metres } m kan de plaats ook in { $areas } liggen; de mensen van elk gebied staan bij certainty.
 notation-aml = AML-bericht (telefoon van de 112-beller)
 query-aml-no-location = het AML-bericht bevat geen locatie (pm=N): vraag de beller waar die is

@@ -1070,7 +1070,11 @@ fn what_people_type_and_the_names_they_give() {
     let corner = answered("hoek Wycker Brugstraat / Rechtstraat");
     assert!(corner.certainty.radius_m > 25.0, "{:?}", corner.certainty);
     assert!(
-        corner.certainty.reasons.iter().any(|r| r.contains("apart")),
+        corner
+            .certainty
+            .reasons
+            .iter()
+            .any(|r| r.contains("from the point answered")),
         "{:?}",
         corner.certainty.reasons
     );
@@ -1119,4 +1123,19 @@ fn what_people_type_and_the_names_they_give() {
     assert!(reason.contains("do not meet"), "{reason}");
     // The corner's radius reaches no boundary here: its area is certain.
     assert_eq!(corner.certainty.level, Level::Certain);
+    // A street without a number is anywhere along it: its addresses' reach is in the radius.
+    let street = answered("Wycker Brugstraat");
+    assert_eq!(
+        street.address.as_ref().unwrap().quality.as_str(),
+        "street_only"
+    );
+    assert!(street.certainty.radius_m > 100.0, "{:?}", street.certainty);
+    // A plus code with the town and the country after it.
+    let Ok(wijkwijzer::query::Input::Point(u)) =
+        wijkwijzer::query::parse("VM64+JC Maastricht, Nederland")
+    else {
+        panic!()
+    };
+    assert!(u.understood_as.contains("Nederland"), "{}", u.understood_as);
+    assert_eq!(u.precision_m.map(f64::round), Some(7.0));
 }
