@@ -46,6 +46,10 @@ struct KeyFileEntry {
     /// Requests this key may send at once before the rate applies.
     #[serde(default)]
     rate_burst: Option<u32>,
+    /// The last day the key works (Europe/Amsterdam): `2027-01-01` or `"2027-01-01"`; from the
+    /// next day it is refused as unknown, without a reload.
+    #[serde(default, deserialize_with = "crate::roster::date_or_text")]
+    expires: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +66,7 @@ struct KeyEntry {
     hash: [u8; 32],
     scopes: Vec<KeyScope>,
     rate: KeyRate,
+    expires: Option<jiff::civil::Date>,
 }
 
 /// A key's own rate limit; `None` fields take the server's.
@@ -157,6 +162,7 @@ impl ApiKeys {
                     per_second: e.rate_per_second,
                     burst: e.rate_burst,
                 },
+                expires: e.expires,
             });
         }
         Ok(ApiKeys { keys })
@@ -166,6 +172,7 @@ impl ApiKeys {
     /// is for the log and admin keys, never for other callers.
     pub fn load(path: &Path) -> Result<ApiKeys, Problem> {
         let file = path.display().to_string();
+        warn_if_others_may_read(path);
         let text = std::fs::read_to_string(path)
             .map_err(|e| Problem::new(&file, None, format!("cannot read: {e}")))?;
         Self::parse(&text).map_err(|e| Problem::parse(&file, e))
@@ -201,6 +208,14 @@ impl ApiKeys {
             }
         }
         let entry = found.ok_or(AuthError::UnknownKey)?;
+        // An expired key is a wrong key: the caller learns no more than for any other.
+        if entry
+            .expires
+            .is_some_and(|last| crate::roster::today() > last)
+        {
+            tracing::warn!(key = %entry.name, "401: the key has expired");
+            return Err(AuthError::UnknownKey);
+        }
         Ok(Caller {
             audience: if entry.scopes.contains(&KeyScope::Internal)
                 || entry.scopes.contains(&KeyScope::Admin)
@@ -215,7 +230,23 @@ impl ApiKeys {
     }
 }
 
-/// Adds an entry to a key file, creating it readable by its owner only (0600). The result is
+/// Warns when a key file may be read by users other than its owner and group: the hashes are
+/// salted, but a readable file helps no one but an attacker.
+fn warn_if_others_may_read(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.permissions().mode() & 0o004 != 0
+    {
+        tracing::warn!(
+            file = %path.display(),
+            mode = format!("{:o}", meta.permissions().mode() & 0o777),
+            "the key file is readable by every user: chmod o-r it"
+        );
+    }
+}
+
+/// Adds an entry to a key file. A new file is readable by its owner only (0600); an existing
+/// one keeps its owner, group and mode (a container's user must still read it). The result is
 /// parsed as `serve` would before it replaces the file, so a bad entry never breaks it.
 pub fn append_entry(path: &Path, entry: &str) -> Result<usize, String> {
     let existing = match std::fs::read_to_string(path) {
@@ -246,6 +277,18 @@ pub fn append_entry(path: &Path, entry: &str) -> Result<usize, String> {
             .map_err(|e| format!("{}: {e}", tmp.display()))?;
         f.write_all(text.as_bytes())
             .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    }
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(meta.mode() & 0o7777))
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+        // The new file is ours; give it the old one's owner where that differs (only root may,
+        // and only root rewrites another user's key file).
+        let ours = std::fs::metadata(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        if (meta.uid(), meta.gid()) != (ours.uid(), ours.gid()) {
+            std::os::unix::fs::chown(&tmp, Some(meta.uid()), Some(meta.gid()))
+                .map_err(|e| format!("{}: keeping its owner: {e}", path.display()))?;
+        }
     }
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(keys.keys.len())

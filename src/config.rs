@@ -7,6 +7,7 @@
 //! refused with its name, so a typo never silently falls back to a default.
 
 use std::net::SocketAddr;
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -51,18 +52,24 @@ pub struct ServeOptions {
     /// client's address; repeat for several (environment: comma-separated) [default: none].
     #[arg(long, env = "WIJKWIJZER_TRUSTED_PROXY", value_delimiter = ',', value_parser = parse_net)]
     pub trusted_proxy: Option<Vec<ipnet::IpNet>>,
-    /// Requests handled at once; beyond this the service answers 503 at once [default: 512].
+    /// Requests handled at once, 1 or more; beyond this the service answers 503 at once
+    /// [default: 512].
     #[arg(long, env = "WIJKWIJZER_MAX_CONCURRENT")]
-    pub max_concurrent: Option<usize>,
-    /// Seconds a request may take before it is answered with 503 [default: 10].
+    pub max_concurrent: Option<NonZeroUsize>,
+    /// Seconds a request may take before it is answered with 503, 1 or more [default: 10].
     #[arg(long, env = "WIJKWIJZER_TIMEOUT_SECS")]
-    pub timeout_secs: Option<u64>,
+    pub timeout_secs: Option<NonZeroU64>,
     /// Log format [default: text].
     #[arg(long, env = "WIJKWIJZER_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
-    /// Largest file `POST /v1/classify` accepts, in MiB (larger: 413) [default: 64].
+    /// One log line per request at info (method, path, status, duration, request id, client,
+    /// the key's name): the record of who retrieved what [default: true].
+    #[arg(long, env = "WIJKWIJZER_ACCESS_LOG")]
+    pub access_log: Option<bool>,
+    /// Largest file `POST /v1/classify` accepts, in MiB, 1 or more (larger: 413)
+    /// [default: 64].
     #[arg(long, env = "WIJKWIJZER_MAX_CLASSIFY_MIB")]
-    pub max_classify_mib: Option<usize>,
+    pub max_classify_mib: Option<NonZeroUsize>,
 }
 
 /// An address is a network of one.
@@ -89,6 +96,7 @@ pub struct Resolved {
     pub max_concurrent: usize,
     pub timeout_secs: u64,
     pub log_format: LogFormat,
+    pub access_log: bool,
     pub max_classify_mib: usize,
 }
 
@@ -113,6 +121,7 @@ impl ServeOptions {
             max_concurrent: self.max_concurrent.or(lower.max_concurrent),
             timeout_secs: self.timeout_secs.or(lower.timeout_secs),
             log_format: self.log_format.or(lower.log_format),
+            access_log: self.access_log.or(lower.access_log),
             max_classify_mib: self.max_classify_mib.or(lower.max_classify_mib),
         }
     }
@@ -130,10 +139,13 @@ impl ServeOptions {
             rate_limit: self.rate_limit.unwrap_or(100),
             rate_burst: self.rate_burst.unwrap_or(200),
             trusted_proxy: self.trusted_proxy.unwrap_or_default(),
-            max_concurrent: self.max_concurrent.unwrap_or(512),
-            timeout_secs: self.timeout_secs.unwrap_or(10),
+            // A limit of 0 would leave a service that answers nothing while it says it is
+            // ready: the types refuse it, with the option's name.
+            max_concurrent: self.max_concurrent.map_or(512, NonZeroUsize::get),
+            timeout_secs: self.timeout_secs.map_or(10, NonZeroU64::get),
             log_format: self.log_format.unwrap_or(LogFormat::Text),
-            max_classify_mib: self.max_classify_mib.unwrap_or(64),
+            access_log: self.access_log.unwrap_or(true),
+            max_classify_mib: self.max_classify_mib.map_or(64, NonZeroUsize::get),
         }
     }
 }
@@ -158,6 +170,16 @@ mod tests {
         assert_eq!(r.listen, "0.0.0.0:9000".parse().unwrap());
         assert_eq!(r.trusted_proxy, vec!["10.0.0.0/8".parse().unwrap()]);
         assert_eq!(r.rate_burst, 200);
+    }
+
+    #[test]
+    fn limits_of_zero_are_refused_by_name() {
+        let err = toml::from_str::<ServeOptions>("max-concurrent = 0\n").unwrap_err();
+        assert!(err.to_string().contains("max-concurrent"), "{err}");
+        let err = toml::from_str::<ServeOptions>("max-classify-mib = 0\n").unwrap_err();
+        assert!(err.to_string().contains("max-classify-mib"), "{err}");
+        let err = toml::from_str::<ServeOptions>("timeout-secs = 0\n").unwrap_err();
+        assert!(err.to_string().contains("timeout-secs"), "{err}");
     }
 
     #[test]

@@ -173,7 +173,9 @@ fn internal() -> Visibility {
 }
 
 /// A date as people write it in TOML: a native date (`2026-01-01`) or a string.
-fn date_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+pub(crate) fn date_or_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Date>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Input {

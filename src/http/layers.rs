@@ -28,6 +28,32 @@ pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id"
 /// Runs the request in the language its `Accept-Language` asks for ([`crate::text`]): every
 /// text rendered while answering it, problems included, is in that language. Responses say
 /// which (`Content-Language` on JSON) and that they vary by the header.
+/// The longest `X-Request-Id` kept as the caller sent it.
+const REQUEST_ID_MAX: usize = 128;
+
+/// Whether a caller's `X-Request-Id` may be kept: 1 to 128 visible ASCII characters of the
+/// kinds ids are made of (letters, digits, `-._:/+=`). Anything else (empty, 8,000 characters,
+/// raw bytes, spaces that split a log line) is dropped, and the service makes its own.
+fn usable_request_id(v: &HeaderValue) -> bool {
+    let b = v.as_bytes();
+    !b.is_empty()
+        && b.len() <= REQUEST_ID_MAX
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"-._:/+=".contains(c))
+}
+
+/// Drops an unusable `X-Request-Id` before the request-id layer, which then makes one.
+pub(super) async fn request_id_usable(mut req: Request, next: Next) -> Response {
+    if req
+        .headers()
+        .get(REQUEST_ID)
+        .is_some_and(|v| !usable_request_id(v))
+    {
+        req.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(req).await
+}
+
 pub(super) async fn language(req: Request, next: Next) -> Response {
     let lang = req
         .headers()
@@ -140,6 +166,9 @@ pub(super) async fn gate(State(s): State<Arc<AppState>>, req: Request, next: Nex
         .unwrap_or("-")
         .to_string();
     let span = tracing::info_span!("request", request_id = %id, %client);
+    // The path without its query: a query may hold an address someone asked about.
+    let path = req.uri().path().to_string();
+    let mut key_name: Option<String> = None;
     let res = async {
         if let Some(refused) = query_too_long(&s, &req) {
             return refused;
@@ -149,6 +178,7 @@ pub(super) async fn gate(State(s): State<Arc<AppState>>, req: Request, next: Nex
             .get(header::AUTHORIZATION)
             .map(|v| v.to_str().unwrap_or("\u{0}"));
         let caller = s.keys.load().keys.caller(authorization);
+        key_name = caller.as_ref().ok().and_then(|c| c.key_name.clone());
         if let Some(refused) = rate_limited(&s, client, &caller) {
             return refused;
         }
@@ -159,10 +189,14 @@ pub(super) async fn gate(State(s): State<Arc<AppState>>, req: Request, next: Nex
     let elapsed = started.elapsed();
     let status = res.status();
     s.metrics.observe(&route, status, elapsed);
+    let key = key_name.as_deref().unwrap_or("-");
     if status.is_server_error() {
-        tracing::error!(request_id = %id, %client, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request failed");
+        tracing::error!(request_id = %id, %client, %method, path, route, status = status.as_u16(), us = elapsed.as_micros() as u64, key, "request failed");
+    } else if s.config.access_log {
+        // The audit trail: which key (by name, never the key) retrieved what, and when.
+        tracing::info!(request_id = %id, %client, %method, path, route, status = status.as_u16(), us = elapsed.as_micros() as u64, key, "request");
     } else {
-        tracing::debug!(request_id = %id, %client, %method, route, status = status.as_u16(), us = elapsed.as_micros() as u64, "request");
+        tracing::debug!(request_id = %id, %client, %method, path, route, status = status.as_u16(), us = elapsed.as_micros() as u64, key, "request");
     }
     res
 }

@@ -87,6 +87,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             header::CONTENT_SECURITY_POLICY,
             content_security_policy(config.tiles.as_deref()),
         ))
+        .layer(middleware::from_fn(request_id_usable))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         // Outside the limits, so a browser on another origin can read a 429 or 503 too.

@@ -373,6 +373,19 @@ fn bbox_polygon(value: &str, crs: OutCrs) -> Result<geo::Polygon<f64>, ApiError>
     if crs == OutCrs::Crs84 && (x0 < -180.0 || x1 > 180.0 || y0 < -90.0 || y1 > 90.0) {
         return Err(bad(t!("ogc-bbox-outside-the-world")));
     }
+    // RD New is defined over the Netherlands only: a box in degrees is cut to a generous
+    // envelope of the country first, so that `-180,-90,180,90` holds every area instead of
+    // folding into nonsense far outside RD's domain. A box that misses it holds none.
+    let (x0, y0, x1, y1) = if crs == OutCrs::Crs84 {
+        let (lon, lat) = ((2.0, 8.0), (49.5, 54.0));
+        let cut = (x0.max(lon.0), y0.max(lat.0), x1.min(lon.1), y1.min(lat.1));
+        if cut.0 > cut.2 || cut.1 > cut.3 {
+            return Ok(geo::Polygon::new(geo::LineString::new(Vec::new()), vec![]));
+        }
+        cut
+    } else {
+        (x0, y0, x1, y1)
+    };
     let mut ring = Vec::new();
     let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)];
     for w in corners.windows(2) {
@@ -479,9 +492,10 @@ pub(super) async fn items(
         json!({"rel": "self", "type": "application/geo+json", "href": page(offset)}),
         json!({"rel": "collection", "type": "application/json", "href": format!("{base}/collections/{id}")}),
     ];
-    if offset + limit < matched.len() {
+    // An offset near the largest number must not wrap round to a `next` link back to the start.
+    if offset.saturating_add(limit) < matched.len() {
         links.push(
-            json!({"rel": "next", "type": "application/geo+json", "href": page(offset + limit)}),
+            json!({"rel": "next", "type": "application/geo+json", "href": page(offset.saturating_add(limit))}),
         );
     }
     if offset > 0 {

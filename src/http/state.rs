@@ -60,6 +60,8 @@ pub struct ServeConfig {
     pub addresses: Option<std::path::PathBuf>,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// One info line per request (the access log and audit trail).
+    pub access_log: bool,
 }
 
 impl ServeConfig {
@@ -80,6 +82,7 @@ impl ServeConfig {
             max_classify_bytes: o.max_classify_mib.saturating_mul(1 << 20),
             addresses: o.addresses.clone(),
             trusted_proxies: o.trusted_proxy.clone(),
+            access_log: o.access_log,
         }
     }
 }

@@ -117,3 +117,24 @@ fn a_closed_pipe_ends_output_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Issue 24, 15: a limit of 0 would leave a service that answers nothing while `/readyz` says
+/// ready: refused at start, naming the option.
+#[test]
+fn limits_of_zero_are_refused_at_start() {
+    for (flag, env) in [
+        ("--max-concurrent", "WIJKWIJZER_MAX_CONCURRENT"),
+        ("--max-classify-mib", "WIJKWIJZER_MAX_CLASSIFY_MIB"),
+        ("--timeout-secs", "WIJKWIJZER_TIMEOUT_SECS"),
+    ] {
+        let (code, _, err) = wijkwijzer(&["serve", flag, "0", "--print-config"]);
+        assert_eq!(code, 2, "{flag}: {err}");
+        assert!(err.contains(flag), "{err}");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+            .args(["serve", "--print-config"])
+            .env(env, "0")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{env}");
+    }
+}

@@ -307,3 +307,41 @@ async fn paging_bbox_crs_and_problems() {
         assert!(p["detail"].as_str().unwrap().contains(says), "{path}: {p}");
     }
 }
+
+/// Issue 24, 14: a box around the whole world holds every area (RD is not defined there, so a
+/// box in degrees is cut to the country first), and an offset near the largest number gives no
+/// `next` link that wraps round to the start.
+#[tokio::test]
+async fn the_world_box_and_the_largest_offset() {
+    let (base, state) = serve().await;
+    let buurten = state
+        .current()
+        .resolver
+        .data()
+        .layer("buurt")
+        .unwrap()
+        .areas
+        .len();
+    let (status, _, page) = get(
+        &base,
+        "/ogc/collections/buurt/items?bbox=-180,-90,180,90&limit=1000",
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["numberMatched"], buurten, "{}", page["numberMatched"]);
+    let (status, _, page) = get(&base, "/ogc/collections/buurt/items?bbox=100,-10,120,10").await;
+    assert_eq!(status, 200);
+    assert_eq!(page["numberMatched"], 0);
+    let (status, _, page) = get(
+        &base,
+        "/ogc/collections/buurt/items?offset=18446744073709551615&limit=1",
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let links = page["links"].as_array().unwrap();
+    assert!(
+        links.iter().all(|l| l["rel"] != "next"),
+        "a next link after the last item: {links:?}"
+    );
+    assert_eq!(page["numberReturned"], 0);
+}

@@ -240,6 +240,24 @@ async fn request_ids_and_metrics() {
         .await
         .unwrap();
     assert_eq!(res.headers()["x-request-id"], "abc-123");
+    // An unusable id is replaced by one of the service's own (issue 24, 23).
+    let long = "a".repeat(8000);
+    for bad in [
+        reqwest::header::HeaderValue::from_static(""),
+        reqwest::header::HeaderValue::from_str(&long).unwrap(),
+        reqwest::header::HeaderValue::from_bytes(b"id\xff\xfe").unwrap(),
+        reqwest::header::HeaderValue::from_static("two words"),
+    ] {
+        let res = s
+            .client
+            .get(format!("{}/healthz", s.base))
+            .header("x-request-id", bad.clone())
+            .send()
+            .await
+            .unwrap();
+        let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert!(id.starts_with(prefix), "{bad:?} gave {id}");
+    }
     s.get("/v1/lookup?lat=50.8466&lon=4.3528").await;
     let m = s.text("/metrics").await;
     assert!(
@@ -590,6 +608,51 @@ fn keygen_appends_to_a_private_key_file_and_stderr_is_toml() {
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str(&String::from_utf8(out.stderr).unwrap());
     assert_eq!(ApiKeys::parse(&text).unwrap().rates().count(), 3);
+
+    // An existing file keeps its owner and mode (issue 24, 9): a container's user (uid 10001)
+    // must still read the file that root appended to.
+    let shared = dir.path().join("shared.toml");
+    std::fs::write(&shared, "").unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let root = rustix_free_is_root();
+    if root {
+        std::os::unix::fs::chown(&shared, Some(10001), Some(10001)).unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .args(["keygen", "--name", "compose", "--append"])
+        .arg(&shared)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta = std::fs::metadata(&shared).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    if root {
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!((meta.uid(), meta.gid()), (10001, 10001));
+    }
+}
+
+/// Whether the tests run as root (CI does): only root can give a file to another user.
+fn rustix_free_is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    probe.as_file().metadata().unwrap().uid() == 0
+}
+
+/// Keys expire (issue 24, 19): the day after `expires` a key is refused like any wrong key.
+#[test]
+fn an_expired_key_is_refused() {
+    let (key, entry) = generate("tijdelijk", false).unwrap();
+    let yesterday = wijkwijzer::roster::today().yesterday().unwrap();
+    let today = wijkwijzer::roster::today();
+    let expired = ApiKeys::parse(&format!("{entry}expires = {yesterday}\n")).unwrap();
+    assert!(expired.caller(Some(&format!("Bearer {key}"))).is_err());
+    let valid = ApiKeys::parse(&format!("{entry}expires = {today}\n")).unwrap();
+    assert!(valid.caller(Some(&format!("Bearer {key}"))).is_ok());
 }
 
 #[test]
@@ -884,4 +947,83 @@ async fn bearer_in_any_case_and_vary_on_anonymous_answers() {
         "{m}"
     );
     assert!(m.contains("wijkwijzer_build_info{version=\""), "{m}");
+}
+
+/// Issue 24, 10: at the default level every request leaves one line naming the key by its
+/// name, never the key itself, and never the query (which may hold an address); switchable.
+#[test]
+fn every_request_leaves_an_access_log_line_with_the_key_name() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let keys_file = dir.path().join("keys.toml");
+    let (key, entry) = generate("meldkamer-noord", false).unwrap();
+    std::fs::write(&keys_file, entry).unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let run = |access_log: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+            .args([
+                "serve",
+                "--log-format",
+                "json",
+                "--access-log",
+                access_log,
+                "--listen",
+            ])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--keys")
+            .arg(&keys_file)
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut up = false;
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                up = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(up, "serve did not start");
+        let out = std::process::Command::new("curl")
+            .args(["-fsS", "-H", &format!("Authorization: Bearer {key}")])
+            .arg(format!("http://127.0.0.1:{port}/v1/lookup?q=Vrijthof%2016"))
+            .output();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(out.is_ok_and(|o| o.status.success()), "curl failed");
+        let mut log = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut log)
+            .unwrap();
+        log
+    };
+    let log = run("true");
+    let line = log
+        .lines()
+        .find(|l| l.contains("\"route\":\"/v1/lookup\""))
+        .unwrap_or_else(|| panic!("no access line in:\n{log}"));
+    for needle in [
+        "\"level\":\"INFO\"",
+        "\"key\":\"meldkamer-noord\"",
+        "\"status\":200",
+        "\"path\":\"/v1/lookup\"",
+        "\"method\":\"GET\"",
+    ] {
+        assert!(line.contains(needle), "{needle} not in {line}");
+    }
+    assert!(!log.contains(&key), "the key itself was logged");
+    assert!(!log.contains("Vrijthof"), "the query was logged: {line}");
+    let quiet = run("false");
+    assert!(
+        !quiet.contains("\"route\":\"/v1/lookup\""),
+        "switched off, yet: {quiet}"
+    );
 }
