@@ -15,7 +15,10 @@ image = "wijkwijzer:latest"
 exposed = set(re.findall(r"^EXPOSE (\d+)", docker, re.M))
 installed = set(re.findall(r"/out(/\S+)", docker))
 volumes = set(re.findall(r'^VOLUME \["([^"]+)"\]', docker, re.M))
-env_keys = re.search(r"WIJKWIJZER_KEYS=(\S+)", docker).group(1)
+if re.search(r"^ENV\s+WIJKWIJZER_", docker, re.M):
+    problems.append("Dockerfile: WIJKWIJZER_* in the image's environment would beat every mounted config")
+container = (root / "container.toml").read_text()
+env_keys = re.search(r'^keys = "([^"]+)"', container, re.M).group(1)
 docs = {}
 for path in sorted(root.rglob("*.yaml")):
     try:
@@ -53,9 +56,17 @@ config = docs["kubernetes/configmap.yaml"][0]["data"]["wijkwijzer.toml"]
 if f'keys = "{env_keys}"' not in config:
     problems.append("configmap.yaml: the key file path differs from the image's")
 kinds = sorted(d["kind"] for docs_ in docs.values() for d in docs_ if isinstance(d, dict) and "kind" in d)
-for kind in ("ConfigMap", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Secret", "Service"):
+for kind in ("ConfigMap", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"):
     if kind not in kinds:
         problems.append(f"kubernetes/: no {kind}")
+# `kubectl apply -f deploy/kubernetes/` must never replace the real key Secret with an example.
+for name, docs_ in docs.items():
+    if name.startswith("kubernetes/") and any(isinstance(d, dict) and d.get("kind") == "Secret" for d in docs_):
+        problems.append(f"{name}: a Secret in the applied directory would overwrite the real keys")
+secret = docs["keys/secret.example.yaml"][0]
+mounted = {v["secret"]["secretName"] for v in deployment["spec"]["template"]["spec"]["volumes"] if "secret" in v}
+if secret["metadata"]["name"] not in mounted:
+    problems.append("keys/secret.example.yaml: names a Secret the Deployment does not mount")
 for p in problems:
     print(f"check-deploy: {p}", file=sys.stderr)
 if problems:

@@ -260,7 +260,7 @@ fn the_shipped_command_lines_start_the_service_with_the_example_config() {
     );
     assert!(
         docker.contains(
-            "install -D -m 0644 deploy/wijkwijzer.toml /out/etc/wijkwijzer/wijkwijzer.toml"
+            "install -D -m 0644 deploy/container.toml /out/etc/wijkwijzer/wijkwijzer.toml"
         )
     );
     let cmd = docker.lines().find_map(|l| l.strip_prefix("CMD ")).unwrap();
@@ -441,4 +441,118 @@ async fn through_a_real_nginx_each_client_has_its_own_limit() {
     let direct = format!("{base}/v1/lookup?lat=50.85&lon=5.69");
     let codes = statuses(&a, &direct, 6, &[("x-forwarded-for", "203.0.113.50")]).await;
     assert!(limited(&codes) >= 2, "{codes:?}");
+}
+
+/// Issue 24, 5: the image keeps its defaults in its config file, not in its environment, so the
+/// Kubernetes ConfigMap (mounted over that file) is what runs: its listen address and its
+/// trusted proxies, and `trusted-proxy = []` switches trust off.
+#[test]
+fn the_configmap_is_what_runs_in_the_image() {
+    let docker = std::fs::read_to_string(repo("deploy/Dockerfile")).unwrap();
+    assert!(
+        !docker
+            .lines()
+            .any(|l| l.trim_start().starts_with("ENV") && l.contains("WIJKWIJZER_")),
+        "the image's environment would beat every mounted config"
+    );
+    // The ConfigMap's file, as Kubernetes mounts it.
+    let cm = std::fs::read_to_string(repo("deploy/kubernetes/configmap.yaml")).unwrap();
+    let body: String = cm
+        .split_once("wijkwijzer.toml: |\n")
+        .unwrap()
+        .1
+        .lines()
+        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wijkwijzer.toml");
+    std::fs::write(&file, &body).unwrap();
+    // The Secret's mount, here: an empty key file (print-config reads it).
+    std::fs::write(dir.path().join("keys.toml"), "").unwrap();
+    let env = [(
+        "WIJKWIJZER_KEYS",
+        dir.path().join("keys.toml").display().to_string(),
+    )];
+    let args: Vec<String> = ["serve", "--config", file.to_str().unwrap()]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let (code, out, err) = print_config(&args, &env);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("listen = \"0.0.0.0:8080\""), "{out}");
+    assert!(out.contains("trusted-proxy = [\"10.0.0.0/8\"]"), "{out}");
+    // Trust switched off in the file is off.
+    std::fs::write(
+        &file,
+        body.replace("trusted-proxy = [\"10.0.0.0/8\"]", "trusted-proxy = []"),
+    )
+    .unwrap();
+    let (code, out, err) = print_config(&args, &env);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("trusted-proxy = []"), "{out}");
+    // The image's own file, where nothing is mounted over it.
+    let own: Vec<String> = [
+        "serve",
+        "--config",
+        repo("deploy/container.toml").to_str().unwrap(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (_, out, _) = print_config(&own, &env);
+    assert!(out.contains("listen = \"0.0.0.0:8080\""), "{out}");
+    assert!(out.contains("\"192.168.0.0/16\""), "{out}");
+}
+
+/// Issue 24, 4: under the shipped unit the key file is read where it lies (no credential copy,
+/// which systemd keeps unchanged while the service runs), so `systemctl reload` (SIGHUP, the
+/// unit's ExecReload) revokes a key. Run with the unit's command line and a real signal.
+#[test]
+fn reload_revokes_a_key_under_the_shipped_unit() {
+    let unit = std::fs::read_to_string(repo("deploy/wijkwijzer.service")).unwrap();
+    assert!(
+        !unit.lines().any(|l| l.starts_with("LoadCredential")),
+        "a credential is a copy that a reload does not refresh"
+    );
+    assert!(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"));
+    let exec = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("ExecStart="))
+        .unwrap();
+    let args = shipped(exec.split_once(' ').unwrap().1);
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let env = local_env(dir.path(), port);
+    let keys_file = dir.path().join("keys.toml");
+    let (gone, gone_entry) = generate("vertrokken", false).unwrap();
+    let (stays, stays_entry) = generate("blijft", false).unwrap();
+    std::fs::write(&keys_file, format!("{gone_entry}\n{stays_entry}")).unwrap();
+    let running = start(&args, &env, port);
+    let status = |key: &str| {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H"])
+            .arg(format!("Authorization: Bearer {key}"))
+            .arg(format!("http://127.0.0.1:{port}/v1/layers"))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert_eq!(status(&gone), "200");
+    std::fs::write(&keys_file, stays_entry).unwrap();
+    let hup = Command::new("kill")
+        .args(["-HUP", &running.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(hup.success());
+    let mut revoked = false;
+    for _ in 0..100 {
+        if status(&gone) == "401" {
+            revoked = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(revoked, "the removed key still works after SIGHUP");
+    assert_eq!(status(&stays), "200");
 }
