@@ -73,6 +73,14 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .init();
     }
     let (geodata, addresses, listen) = (o.geodata.clone(), o.addresses.clone(), o.listen);
+    let runtime = tokio::runtime::Runtime::new()?;
+    // SIGHUP's default action ends the process: a reload asked for while a large address file
+    // is still being read must not kill the service. Listening for it first replaces that
+    // action for the rest of the process; what is being loaded is the newest data anyway.
+    #[cfg(unix)]
+    let early_hup = runtime.block_on(async {
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    })?;
     let source = super::source(geodata.as_ref());
     let data = source.load()?;
     let address_index = super::DataArgs {
@@ -82,13 +90,17 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     .addresses()?;
     let config = http::ServeConfig::from_options(&o, keys);
     tracing::info!(version = %data.version, origin = %data.origin, "geodata loaded");
+    for warning in data.roster_warnings(wijkwijzer::roster::today()) {
+        tracing::warn!("roster: {warning}");
+    }
     tracing::info!(addresses = address_index.len(), source = %address_index.meta().source.name, "address index loaded");
     let state = Arc::new(http::AppState::with_config(
         source,
         Resolver::new(data).with_addresses(address_index),
         config,
     ));
-    let runtime = tokio::runtime::Runtime::new()?;
+    #[cfg(unix)]
+    drop(early_hup);
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await

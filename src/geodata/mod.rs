@@ -394,6 +394,37 @@ impl Geodata {
             .unwrap_or_default()
     }
 
+    /// Warnings for an operator about the roster on `day`: every required role that dates leave
+    /// empty in a coverage area, and a roster whose every assignment has ended (a file that
+    /// was not kept up to date). The service starts and serves; these go to the log as WARN.
+    pub fn roster_warnings(&self, day: jiff::civil::Date) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .roster_gaps(day)
+            .iter()
+            .map(|g| {
+                format!(
+                    "{} has no {} today ({}): answers name {}'s general channels",
+                    g.area, g.role_label, g.entry, g.organisation
+                )
+            })
+            .collect();
+        let assignments = &self.roster.assignments;
+        if !assignments.is_empty()
+            && assignments
+                .iter()
+                .all(|a| a.valid_until.is_some_and(|u| u < day))
+        {
+            out.insert(
+                0,
+                format!(
+                    "every one of the roster's {} assignments has ended: is roster.toml up to date?",
+                    assignments.len()
+                ),
+            );
+        }
+        out
+    }
+
     /// Required roles left empty at some time in a period of the data (one of
     /// [`Geodata::periods`]), in that period's coverage areas: each with the first day it is
     /// empty. Gaps only begin on a day an assignment or the period begins or the day after one

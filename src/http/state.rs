@@ -416,6 +416,13 @@ impl AppState {
                 format!("reload task failed: {e}"),
             )],
         })??;
+        for warning in served
+            .resolver
+            .data()
+            .roster_warnings(crate::roster::today())
+        {
+            tracing::warn!("roster: {warning}");
+        }
         let new = served.version().to_string();
         let old = self.served.swap(Arc::new(served));
         self.metrics.set_version(&new);

@@ -556,3 +556,39 @@ fn reload_revokes_a_key_under_the_shipped_unit() {
     assert!(revoked, "the removed key still works after SIGHUP");
     assert_eq!(status(&stays), "200");
 }
+
+/// Issue 24, 16: a SIGHUP while the service is still loading its data (a large address file
+/// takes seconds) does not kill it: it comes up and serves.
+#[test]
+fn a_reload_asked_for_during_start_up_does_not_kill_the_service() {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // After the process has started, well before its index is built.
+    std::thread::sleep(std::time::Duration::from_millis(40));
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut up = false;
+    for _ in 0..200 {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the service died on SIGHUP during start-up: {status}");
+        }
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(up, "the service never came up");
+}

@@ -446,3 +446,28 @@ fn a_position_with_one_number_is_refused_not_a_panic() {
         "{problems:#?}"
     );
 }
+
+/// Issue 24, 21: a roster whose every assignment has ended is warned about (not only INFO
+/// lines), and so is every required role it leaves empty.
+#[test]
+fn a_roster_that_has_all_ended_is_warned_about() {
+    let mut data = Geodata::embedded().unwrap();
+    let today = wijkwijzer::roster::today();
+    assert!(
+        !data
+            .roster_warnings(today)
+            .iter()
+            .any(|w| w.contains("has ended")),
+        "the shipped roster is current"
+    );
+    let ended = jiff::civil::date(2020, 1, 1);
+    for a in &mut data.roster.assignments {
+        a.valid_from = None;
+        a.valid_until = Some(ended);
+    }
+    let warnings = data.roster_warnings(today);
+    assert!(warnings[0].contains("has ended"), "{warnings:?}");
+    let lwa = data.layer("lwa").unwrap().areas.len();
+    // Per LWA area: the THOR senior and the police coordinator.
+    assert_eq!(warnings.len(), 1 + 2 * lwa, "{warnings:?}");
+}
