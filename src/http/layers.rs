@@ -54,6 +54,52 @@ pub(super) async fn request_id_usable(mut req: Request, next: Next) -> Response 
     next.run(req).await
 }
 
+/// Errors made below the handlers (a body limit's 413, a path that is not UTF-8) come as plain
+/// text; every error of the service is a problem (RFC 9457), so they are rewritten as one,
+/// keeping what they said as the detail and every header (`Allow`, `Retry-After`).
+pub(super) async fn problems_everywhere(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/plain"));
+    if !status.is_client_error() || !plain {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let said = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let kind = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => Kind::BodyTooLarge,
+        StatusCode::URI_TOO_LONG => Kind::QueryTooLong,
+        StatusCode::NOT_FOUND => Kind::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Kind::MethodNotAllowed,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Kind::UnsupportedMediaType,
+        _ => Kind::MalformedQuery,
+    };
+    let detail = if said.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("bad request")
+            .to_string()
+    } else {
+        said
+    };
+    let mut out = ApiError::new(kind, detail).into_response();
+    // The status as made below, even where the kind's own would differ.
+    *out.status_mut() = status;
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
 pub(super) async fn language(req: Request, next: Next) -> Response {
     let lang = req
         .headers()

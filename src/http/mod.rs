@@ -75,6 +75,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let stack = ServiceBuilder::new()
         // Outermost, so that problems made by any layer inside are in the client's language.
         .layer(middleware::from_fn(language))
+        .layer(middleware::from_fn(problems_everywhere))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

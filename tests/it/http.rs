@@ -527,3 +527,42 @@ async fn fields_trims_the_answer_to_what_is_asked() {
         "{d}"
     );
 }
+
+/// Issue 24, 13: errors made below the handlers are problems too: a body over the limit (known
+/// from its Content-Length, refused before any handler) and a path that is not UTF-8.
+#[tokio::test]
+async fn errors_below_the_handlers_are_problems() {
+    let state = Arc::new(AppState::with_config(
+        wijkwijzer::http::DataSource::Embedded,
+        Resolver::new(Geodata::embedded().unwrap()),
+        wijkwijzer::http::ServeConfig {
+            max_classify_bytes: 1024,
+            max_body_bytes: 1024,
+            rate_per_second: 0,
+            ..wijkwijzer::http::ServeConfig::default()
+        },
+    ));
+    let base = crate::spawn_server(state).await;
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{base}/v1/classify"))
+        .header("content-type", "text/csv")
+        .body("x".repeat(4096))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["status"], 413, "{p}");
+    let res = client
+        .get(format!("{base}/v1/areas/%ff%fe"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["status"], 400, "{p}");
+    assert!(!p["detail"].as_str().unwrap().is_empty(), "{p}");
+}
