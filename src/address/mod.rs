@@ -396,6 +396,20 @@ impl AddressIndex {
         }
     }
 
+    /// A checksum of every address (postcode, number, suffix, position): part of the service's
+    /// data version, so that replacing the address file changes it even when the areas stay.
+    pub fn fingerprint(&self) -> u32 {
+        let mut h = crc32fast::Hasher::new();
+        h.update(&(self.rows.len() as u64).to_le_bytes());
+        for r in &self.rows {
+            for v in [r.postcode, r.number, r.group, r.x as u32, r.y as u32] {
+                h.update(&v.to_le_bytes());
+            }
+        }
+        h.update(self.info.name.as_bytes());
+        h.finalize()
+    }
+
     /// Bytes of memory held by the index (its own arrays, not the allocator's slack).
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;

@@ -143,7 +143,7 @@ pub(super) async fn healthz(
         "status": if gaps.is_empty() && refused.is_none() { "ok" } else { "degraded" },
         "roster_gaps": gaps,
         "last_reload_refused": refused,
-        "data_version": d.version,
+        "data_version": s.version(),
         "data_origin": origin,
         "layers": d.layers.iter().map(|l| json!({"id": l.info.id, "areas": l.areas.len()})).collect::<Vec<_>>(),
     }))
@@ -517,7 +517,7 @@ pub(super) async fn areas(
     };
     Ok(geojson_response(
         &headers,
-        format!("\"{}-{layer}-{k}-{}\"", d.version, on.day()),
+        format!("\"{}-{layer}-{k}-{}\"", s.version(), on.day()),
         &body,
     ))
 }
@@ -553,7 +553,7 @@ pub(super) async fn area(
     };
     Ok(geojson_response(
         &headers,
-        format!("\"{}-{id}-{k}-{}\"", s.resolver.data().version, on.day()),
+        format!("\"{}-{id}-{k}-{}\"", s.version(), on.day()),
         &body,
     ))
 }

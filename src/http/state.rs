@@ -105,6 +105,7 @@ pub struct Served {
     /// Per audience, per area id: the Feature, as of `prepared`.
     area_features: [BTreeMap<String, String>; 2],
     pub(super) version_header: HeaderValue,
+    version: String,
     /// The day the collections and features were made for.
     prepared: jiff::civil::Date,
     /// The period whose areas `wgs84` holds.
@@ -159,14 +160,17 @@ impl Served {
                 layer_collections[k].insert(layer.info.id.clone(), fc.to_string());
             }
         }
-        let version_header = HeaderValue::from_str(&resolver.data().version)
-            .unwrap_or(HeaderValue::from_static("unknown"));
+        // The version every answer's `data` block states: the areas' files and the addresses.
+        let version = resolver.meta().version.clone();
+        let version_header =
+            HeaderValue::from_str(&version).unwrap_or(HeaderValue::from_static("unknown"));
         let (prepared, prepared_period) = (today.day(), today.resolver().period());
         Served {
             resolver,
             layer_collections,
             area_features,
             version_header,
+            version,
             prepared,
             prepared_period,
             wgs84: geometries,
@@ -234,8 +238,9 @@ impl Served {
         ))
     }
 
+    /// The version of what is served: the geodata's files and the address index together.
     pub fn version(&self) -> &str {
-        &self.resolver.data().version
+        &self.version
     }
 }
 
@@ -300,7 +305,8 @@ impl AppState {
 
     pub fn with_config(source: DataSource, resolver: Resolver, config: ServeConfig) -> AppState {
         let metrics = Metrics::new();
-        metrics.set_version(&resolver.data().version);
+        let served = Served::new(resolver);
+        metrics.set_version(served.version());
         let limiter = NonZeroU32::new(config.rate_per_second).map(|rate| {
             let burst =
                 NonZeroU32::new(config.rate_burst.max(config.rate_per_second)).unwrap_or(rate);
@@ -308,7 +314,7 @@ impl AppState {
         });
         let keys = ArcSwap::from_pointee(KeyState::new(config.keys.clone(), &config));
         AppState {
-            served: ArcSwap::from_pointee(Served::new(resolver)),
+            served: ArcSwap::from_pointee(served),
             source,
             config,
             metrics,

@@ -163,7 +163,8 @@ fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date
             data.layer_index(&data.manifest.coverage_layer)
                 .unwrap_or_default(),
         ),
-        version: data.version.clone(),
+        // The areas' files and the addresses' checksum: either changing is new data.
+        version: format!("{}-{:08x}", data.version, addresses.fingerprint()),
         source: name,
         year,
         generalized,

@@ -1027,3 +1027,35 @@ fn every_request_leaves_an_access_log_line_with_the_key_name() {
         "switched off, yet: {quiet}"
     );
 }
+
+/// Issue 24, 31: the data version covers the address file: other addresses over the same areas
+/// are another version (in `X-Data-Version`, `/healthz` and `/readyz`).
+#[test]
+fn the_data_version_changes_with_the_addresses() {
+    use wijkwijzer::http::Served;
+    let areas = || Resolver::new(Geodata::embedded().unwrap());
+    let shipped = Served::new(areas());
+    let again = Served::new(areas());
+    assert_eq!(shipped.version(), again.version());
+    let info = wijkwijzer::address::AddressSourceInfo {
+        name: "generated".into(),
+        licence: "-".into(),
+        attribution: String::new(),
+        complete: false,
+        note: String::new(),
+        date: None,
+    };
+    let (other, _) = wijkwijzer::address::AddressIndex::build(
+        wijkwijzer::address::synthetic::addresses(2000, 7),
+        info,
+    )
+    .unwrap();
+    let replaced = Served::new(areas().with_addresses(std::sync::Arc::new(other)));
+    assert_ne!(shipped.version(), replaced.version());
+    assert!(
+        replaced
+            .version()
+            .starts_with(&Geodata::embedded().unwrap().version),
+        "the areas' own version is kept in front"
+    );
+}
