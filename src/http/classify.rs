@@ -99,7 +99,7 @@ async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), Api
         (status = 400, description = "Unknown parameter, or a form upload without a file", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not CSV or GeoJSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not CSV or GeoJSON, or a compressed body (Content-Encoding)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No columns hold a place, or not GeoJSON", body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json"),
@@ -123,6 +123,20 @@ pub(super) async fn classify(
         .trim()
         .to_string();
     let format = format_of(&media)?;
+    // A compressed body read as the file itself would be refused for its "columns", in bytes
+    // nobody can read: say what it is instead.
+    if let Some(encoding) = req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty() && v != "identity")
+    {
+        return Err(ApiError::new(
+            Kind::UnsupportedMediaType,
+            t!("http-classify-compressed", encoding = encoding),
+        ));
+    }
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<ColumnArgs>);
     let names: &[&'static str] = &NAMES;
     let mut query = params(raw, names)?;

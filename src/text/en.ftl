@@ -203,6 +203,7 @@ note-ignored-words = left out as not part of the address: { $words }
 note-corner = the corner between { $a } and { $b } ({ $metres } m apart)
 address-corner-apart = { $corner }: the two streets do not meet here (their nearest addresses are { $metres } m apart); name a house number or another street
 address-other-town = '{ $town }' is another town, outside the coverage of wijkwijzer ({ $coverage }): give a place in the covered area, or contact that town's own services
+http-classify-compressed = the body is compressed (Content-Encoding: { $encoding }), which the classification does not read: send the file uncompressed
 outside-coverage = outside coverage
 address-contradiction-street = '{ $text }' contradicts itself: the postcode and number lie in { $here }, the street in { $there }; say which is right
 address-contradiction-postcode = '{ $text }' contradicts itself: the street and number lie in { $here }, the postcode in { $there }; say which is right

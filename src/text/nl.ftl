@@ -203,6 +203,7 @@ note-ignored-words = weggelaten omdat het niet bij het adres hoort: { $words }
 note-corner = de hoek tussen { $a } en { $b } ({ $metres } m uit elkaar)
 address-corner-apart = { $corner }: de twee straten komen hier niet samen (hun dichtstbijzijnde adressen liggen { $metres } m uit elkaar); noem een huisnummer of een andere straat
 address-other-town = '{ $town }' is een andere plaats, buiten het gebied van wijkwijzer ({ $coverage }): geef een plaats in het gebied, of neem contact op met de diensten van die plaats
+http-classify-compressed = de inhoud is gecomprimeerd (Content-Encoding: { $encoding }), wat de classificatie niet leest: stuur het bestand ongecomprimeerd
 outside-coverage = buiten het gebied
 address-contradiction-street = '{ $text }' spreekt zichzelf tegen: postcode en huisnummer liggen in { $here }, de straat in { $there }; zeg wat juist is
 address-contradiction-postcode = '{ $text }' spreekt zichzelf tegen: straat en huisnummer liggen in { $here }, de postcode in { $there }; zeg wat juist is

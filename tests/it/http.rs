@@ -568,3 +568,29 @@ async fn errors_below_the_handlers_are_problems() {
     assert_eq!(p["status"], 400, "{p}");
     assert!(!p["detail"].as_str().unwrap().is_empty(), "{p}");
 }
+
+/// Issue 24, 25: a compressed upload is not read as the file itself (a 422 about "columns" made
+/// of compressed bytes): a 415 that says what it is and what to send.
+#[tokio::test]
+async fn a_compressed_upload_is_refused_as_such() {
+    use std::io::Write;
+    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    let base = crate::spawn_server(state).await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"lat,lon\n50.8489,5.6879\n").unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{base}/v1/classify"))
+        .header("content-type", "text/csv")
+        .header("content-encoding", "gzip")
+        .body(gz.finish().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let p: Value = res.json().await.unwrap();
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("Content-Encoding: gzip") && detail.contains("uncompressed"),
+        "{p}"
+    );
+}
