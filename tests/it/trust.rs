@@ -614,7 +614,7 @@ fn keygen_appends_to_a_private_key_file_and_stderr_is_toml() {
     let shared = dir.path().join("shared.toml");
     std::fs::write(&shared, "").unwrap();
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).unwrap();
-    let root = rustix_free_is_root();
+    let root = running_as_root();
     if root {
         std::os::unix::fs::chown(&shared, Some(10001), Some(10001)).unwrap();
     }
@@ -637,7 +637,7 @@ fn keygen_appends_to_a_private_key_file_and_stderr_is_toml() {
 }
 
 /// Whether the tests run as root (CI does): only root can give a file to another user.
-fn rustix_free_is_root() -> bool {
+fn running_as_root() -> bool {
     use std::os::unix::fs::MetadataExt;
     let probe = tempfile::NamedTempFile::new().unwrap();
     probe.as_file().metadata().unwrap().uid() == 0
