@@ -76,13 +76,7 @@ pub fn answer(a: &Answer) -> String {
     );
     if c.level != crate::resolve::Level::Certain {
         for s in &c.areas {
-            let people: Vec<String> = s
-                .contacts
-                .iter()
-                .flat_map(|list| list.iter())
-                .filter(|p| p.role.is_required())
-                .map(|p| p.to_string())
-                .collect();
+            let people = s.people_to_call();
             if !people.is_empty() {
                 let _ = writeln!(out, "  call     {}: {}", s.name, people.join("; "));
             }

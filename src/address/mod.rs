@@ -365,6 +365,8 @@ impl AddressIndex {
         self.rows.is_empty()
     }
 
+    /// A hash of every record, made when the index is built: part of the service's data
+    /// version, so that replacing the address file changes it even when the areas stay.
     pub fn version(&self) -> &str {
         &self.version
     }
@@ -394,20 +396,6 @@ impl AddressIndex {
             source: self.info.clone(),
             how_to_load_bag: HOW_TO_LOAD_BAG,
         }
-    }
-
-    /// A checksum of every address (postcode, number, suffix, position): part of the service's
-    /// data version, so that replacing the address file changes it even when the areas stay.
-    pub fn fingerprint(&self) -> u32 {
-        let mut h = crc32fast::Hasher::new();
-        h.update(&(self.rows.len() as u64).to_le_bytes());
-        for r in &self.rows {
-            for v in [r.postcode, r.number, r.group, r.x as u32, r.y as u32] {
-                h.update(&v.to_le_bytes());
-            }
-        }
-        h.update(self.info.name.as_bytes());
-        h.finalize()
     }
 
     /// Bytes of memory held by the index (its own arrays, not the allocator's slack).

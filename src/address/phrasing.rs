@@ -113,19 +113,9 @@ pub(super) fn letter_form(
         .to_string();
     }
     // The country last: "…, Nederland".
-    let lower = t.to_ascii_lowercase();
-    for c in ["the netherlands", "netherlands", "nederland", "holland"] {
-        if let Some(before) = lower.strip_suffix(c)
-            && (before.ends_with(' ') || before.ends_with(','))
-        {
-            ignored.push(t[before.len()..].to_string());
-            t = t[..before.len()]
-                .trim_end()
-                .trim_end_matches(',')
-                .trim_end()
-                .to_string();
-            break;
-        }
+    if let Some((kept, country)) = crate::query::split_country(&t) {
+        ignored.push(country.to_string());
+        t = kept.to_string();
     }
     let mut words: Vec<String> = t
         .split(|c: char| c.is_whitespace() || c == ',')

@@ -125,14 +125,7 @@ fn lookup_address(
                     certainty.radius_m
                 );
                 for a in &certainty.areas {
-                    let people: Vec<String> = a
-                        .contacts
-                        .iter()
-                        .flat_map(|list| list.iter())
-                        .filter(|p| p.role.is_required())
-                        .map(ToString::to_string)
-                        .collect();
-                    eprintln!("  call {}: {}", a.name, people.join("; "));
+                    eprintln!("  call {}: {}", a.name, a.people_to_call().join("; "));
                 }
                 areas
             } else {

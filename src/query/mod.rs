@@ -14,6 +14,7 @@ mod received;
 
 pub use notation::{Input, Notation, Understood, is_postcode_area, parse};
 pub use received::AmlInfo;
+pub(crate) use received::split_country;
 
 use std::fmt;
 

@@ -154,22 +154,26 @@ pub(super) fn unwrap(t: &str) -> Unwrapped {
 }
 
 fn strip_country(out: &mut Unwrapped) {
-    let lower = out.text.to_ascii_lowercase();
-    for c in COUNTRIES {
-        if let Some(before) = lower.strip_suffix(c) {
-            let kept = before.trim_end();
-            // Only as its own word after a place: "…, Nederland" or "… Maastricht Nederland".
-            if kept.len() < before.len() || kept.ends_with(',') {
-                let cut = kept.trim_end_matches(',').trim_end().len();
-                let word = out.text[before.len()..].to_string();
-                if cut > 0 {
-                    out.text.truncate(cut);
-                    out.ignored.push(word);
-                }
-                return;
-            }
-        }
+    if let Some((kept, country)) = split_country(&out.text) {
+        let (kept, country) = (kept.to_string(), country.to_string());
+        out.text = kept;
+        out.ignored.push(country);
     }
+}
+
+/// A country named after a place, as its own word ("…, Nederland", "… Maastricht Nederland"):
+/// the place without it, and the country as written. Addresses read it the same way.
+pub(crate) fn split_country(text: &str) -> Option<(&str, &str)> {
+    let lower = text.to_ascii_lowercase();
+    COUNTRIES.iter().find_map(|c| {
+        let before = lower.strip_suffix(c)?;
+        let kept = before.trim_end();
+        if kept.len() == before.len() && !kept.ends_with(',') {
+            return None;
+        }
+        let cut = kept.trim_end_matches(',').trim_end().len();
+        (cut > 0).then(|| (&text[..cut], &text[before.len()..]))
+    })
 }
 
 /// The number at the start of `s` (digits, one `.` or `,`), and the bytes it takes.

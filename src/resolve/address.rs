@@ -167,11 +167,7 @@ impl Resolver {
     /// Ambiguous candidates that all lie in one coverage area answer for it, the first
     /// standing for them and the others listed, with the reason as a note.
     fn one_area_or(&self, reason: String, candidates: Vec<Candidate>) -> Result<Found, Failure> {
-        let mut hits = self.hits_buffer();
-        let areas: Vec<Option<u32>> = candidates
-            .iter()
-            .map(|c| self.coverage_area(c.address.rd, &mut hits))
-            .collect();
+        let areas = self.candidate_areas(&candidates);
         let one = areas.first().copied().flatten();
         if one.is_none() || areas.iter().any(|a| *a != one) {
             return Err(Failure::Ambiguous { reason, candidates });
@@ -221,10 +217,8 @@ impl Resolver {
                     .cloned(),
             )
             .collect();
-        let mut hits = self.hits_buffer();
         let mut areas: Vec<Option<u32>> = Vec::new();
-        for c in &namesakes {
-            let a = self.coverage_area(c.address.rd, &mut hits);
+        for a in self.candidate_areas(&namesakes) {
             if !areas.contains(&a) {
                 areas.push(a);
             }

@@ -78,6 +78,19 @@ pub struct AreaShare {
     pub contacts: Option<Contacts>,
 }
 
+impl AreaShare {
+    /// The people to call first in this area (the roles every area must have), as one line
+    /// each; none when the answer is certain (then the answer's own contacts stand).
+    pub fn people_to_call(&self) -> Vec<String> {
+        self.contacts
+            .iter()
+            .flat_map(|list| list.iter())
+            .filter(|p| p.role.is_required())
+            .map(ToString::to_string)
+            .collect()
+    }
+}
+
 /// How sure the answer is of its area, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Certainty {
@@ -327,6 +340,15 @@ impl Resolver {
         &self,
         candidates: &[crate::address::Candidate],
     ) -> AreaCertainty {
+        self.candidates_decision(candidates).0
+    }
+
+    /// The decision of [`Resolver::candidates_area_certainty`], with what it was made from:
+    /// the uncertainty (for its reasons) and each candidate's area.
+    fn candidates_decision(
+        &self,
+        candidates: &[crate::address::Candidate],
+    ) -> (AreaCertainty, Uncertainty, Vec<Option<u32>>) {
         let areas = self.candidate_areas(candidates);
         let mut counts: Vec<(u32, usize)> = Vec::new();
         for a in areas.iter().flatten() {
@@ -348,7 +370,7 @@ impl Resolver {
             spread_m: Some(spread),
             ..self.data_uncertainty()
         };
-        AreaCertainty {
+        let decision = AreaCertainty {
             // One area among the candidates is the area of all of them, but which of them is
             // meant is still open: never certain.
             level: if counts.len() <= 1 {
@@ -359,7 +381,8 @@ impl Resolver {
             radius_m: u.radius_m(),
             boundary_distance_m: None,
             shares: counts.iter().map(|&(a, k)| (a, k as f64 / n)).collect(),
-        }
+        };
+        (decision, u, areas)
     }
 
     /// [`Resolver::candidates_area_certainty`] as a 300 carries it, areas named with their
@@ -370,16 +393,8 @@ impl Resolver {
         audience: Audience,
         day: Date,
     ) -> (Certainty, Vec<Option<super::AreaRef>>) {
-        let c = self.candidates_area_certainty(candidates);
+        let (c, u, areas) = self.candidates_decision(candidates);
         let coverage = &self.data.layers[self.coverage];
-        let spread = Uncertainty {
-            spread_m: Some(
-                (c.radius_m.powi(2) - self.accuracy_m.powi(2))
-                    .max(0.0)
-                    .sqrt(),
-            ),
-            ..self.data_uncertainty()
-        };
         let certainty = Certainty {
             level: c.level,
             radius_m: round_to(c.radius_m, 1),
@@ -394,10 +409,9 @@ impl Resolver {
                     contacts: Some(self.coverage_contacts(a, audience, day)),
                 })
                 .collect(),
-            reasons: spread.reasons(self.data.manifest.source.generalized),
+            reasons: u.reasons(self.data.manifest.source.generalized),
         };
-        let named = self
-            .candidate_areas(candidates)
+        let named = areas
             .iter()
             .map(|a| {
                 a.map(|a| super::AreaRef {

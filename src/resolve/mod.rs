@@ -163,8 +163,8 @@ fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date
             data.layer_index(&data.manifest.coverage_layer)
                 .unwrap_or_default(),
         ),
-        // The areas' files and the addresses' checksum: either changing is new data.
-        version: format!("{}-{:08x}", data.version, addresses.fingerprint()),
+        // The areas' files and the addresses' own hash: either changing is new data.
+        version: format!("{}-{}", data.version, addresses.version()),
         source: name,
         year,
         generalized,

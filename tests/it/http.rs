@@ -85,9 +85,9 @@ async fn vrijthof_by_wgs84_rd_and_web_mercator() {
             .iter()
             .any(|c| c["role"] == "task_focus" && c["theme"] == "verkeer")
     );
-    // The areas' version (16 hex digits) and the addresses' checksum (8).
+    // The areas' version (16 hex digits) and the address index's own (12).
     let version = a["data"]["version"].as_str().unwrap();
-    assert_eq!(version.len(), 16 + 1 + 8, "{version}");
+    assert_eq!(version.len(), 16 + 1 + 12, "{version}");
     assert_eq!(a["data"]["generalized"], true);
     assert_eq!(a["data"]["year"], 2024);
 
