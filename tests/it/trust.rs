@@ -75,6 +75,19 @@ async fn start(dir: &Path, config: ServeConfig) -> Server {
     }
 }
 
+/// The service on `dir` with the key file `keys_file`, re-read on every reload; no rate limit.
+async fn start_with_key_file(dir: &Path, keys_file: &Path) -> Server {
+    start(
+        dir,
+        ServeConfig {
+            keys: ApiKeys::load(keys_file).unwrap(),
+            keys_file: Some(keys_file.to_path_buf()),
+            ..no_rate_limit()
+        },
+    )
+    .await
+}
+
 fn keys() -> (ApiKeys, String, String) {
     let (internal, e1) = generate("meldkamer", false).unwrap();
     let (admin, e2) = generate("beheer", true).unwrap();
@@ -513,15 +526,7 @@ async fn keys_are_reread_on_reload_and_rights_are_403() {
     let (admin, admin_entry) = generate("beheer", true).unwrap();
     let (reader, reader_entry) = generate("meldkamer", false).unwrap();
     std::fs::write(&keys_file, format!("{admin_entry}\n{reader_entry}")).unwrap();
-    let s = start(
-        dir.path(),
-        ServeConfig {
-            keys: ApiKeys::load(&keys_file).unwrap(),
-            keys_file: Some(keys_file.clone()),
-            ..no_rate_limit()
-        },
-    )
-    .await;
+    let s = start_with_key_file(dir.path(), &keys_file).await;
     let get = |key: &str| {
         s.client
             .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
@@ -729,15 +734,7 @@ async fn a_refused_file_is_not_quoted_to_anonymous_callers() {
     let keys_file = dir.path().join("keys.toml");
     let (admin, admin_entry) = generate("beheer", true).unwrap();
     std::fs::write(&keys_file, format!("{admin_entry}\n")).unwrap();
-    let s = start(
-        dir.path(),
-        ServeConfig {
-            keys: ApiKeys::load(&keys_file).unwrap(),
-            keys_file: Some(keys_file.clone()),
-            ..no_rate_limit()
-        },
-    )
-    .await;
+    let s = start_with_key_file(dir.path(), &keys_file).await;
     let dir_text = dir.path().display().to_string();
     let health = |key: Option<String>| {
         let mut req = s.client.get(format!("{}/healthz", s.base));
@@ -852,15 +849,7 @@ async fn a_key_is_revoked_even_when_the_data_is_refused() {
     let (admin, admin_entry) = generate("beheer", true).unwrap();
     let (reader, reader_entry) = generate("meldkamer", false).unwrap();
     std::fs::write(&keys_file, format!("{admin_entry}\n{reader_entry}\n")).unwrap();
-    let s = start(
-        dir.path(),
-        ServeConfig {
-            keys: ApiKeys::load(&keys_file).unwrap(),
-            keys_file: Some(keys_file.clone()),
-            ..no_rate_limit()
-        },
-    )
-    .await;
+    let s = start_with_key_file(dir.path(), &keys_file).await;
     let lookup = |key: &str| {
         s.client
             .get(format!("{}/v1/lookup?lat=50.8489&lon=5.6879", s.base))
