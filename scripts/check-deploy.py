@@ -14,6 +14,8 @@ docker = (root / "Dockerfile").read_text()
 image = "wijkwijzer:latest"
 exposed = set(re.findall(r"^EXPOSE (\d+)", docker, re.M))
 installed = set(re.findall(r"/out(/\S+)", docker))
+# Every image has /tmp; the service spools large classification answers there ($TMPDIR).
+installed.add("/tmp")
 volumes = set(re.findall(r'^VOLUME \["([^"]+)"\]', docker, re.M))
 if re.search(r"^ENV\s+WIJKWIJZER_", docker, re.M):
     problems.append("Dockerfile: WIJKWIJZER_* in the image's environment would beat every mounted config")

@@ -70,6 +70,52 @@ pub struct ServeOptions {
     /// [default: 64].
     #[arg(long, env = "WIJKWIJZER_MAX_CLASSIFY_MIB")]
     pub max_classify_mib: Option<NonZeroUsize>,
+    /// Seconds a connection may take to send a request's headers, and may stay silent between
+    /// requests, before the service closes it, 1 or more [default: 10].
+    #[arg(long, env = "WIJKWIJZER_HEADER_TIMEOUT_SECS")]
+    pub header_timeout_secs: Option<NonZeroU64>,
+    /// Connections held open at once, 1 or more; beyond this a new connection is answered 503
+    /// and closed [default: 1024].
+    #[arg(long, env = "WIJKWIJZER_MAX_CONNECTIONS")]
+    pub max_connections: Option<NonZeroUsize>,
+    /// Seconds shutdown waits for requests in flight before it closes what is left, 1 or more
+    /// [default: 20].
+    #[arg(long, env = "WIJKWIJZER_SHUTDOWN_GRACE_SECS")]
+    pub shutdown_grace_secs: Option<NonZeroU64>,
+    /// The address clients reach the service at (e.g. https://wijkwijzer.example.nl), for the
+    /// links of the OGC API; without it they come from the request's Host header (and a trusted
+    /// proxy's X-Forwarded-Host / -Proto) [default: none].
+    #[arg(long, env = "WIJKWIJZER_PUBLIC_URL", value_parser = parse_public_url)]
+    #[serde(default, deserialize_with = "public_url_in_file")]
+    pub public_url: Option<String>,
+    /// Seconds between looks at the key file and the data files for changes, which are then
+    /// reloaded as on SIGHUP (for Kubernetes, where Secrets and ConfigMaps change in place);
+    /// 0: only on SIGHUP or `POST /admin/reload` [default: 0].
+    #[arg(long, env = "WIJKWIJZER_WATCH_SECS")]
+    pub watch_secs: Option<u64>,
+}
+
+/// An absolute http(s) address without a query; a trailing `/` is dropped.
+fn parse_public_url(s: &str) -> Result<String, String> {
+    let t = s.trim().trim_end_matches('/');
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or_else(|| format!("'{s}' must start with https:// or http://"))?;
+    if rest.is_empty() || rest.starts_with('/') || t.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "'{s}' must be an address like https://wijkwijzer.example.nl (a host, optionally a path, no query)"
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// The config file's `public-url`, checked as the flag is.
+fn public_url_in_file<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_public_url(&s)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 /// An address is a network of one.
@@ -98,6 +144,11 @@ pub struct Resolved {
     pub log_format: LogFormat,
     pub access_log: bool,
     pub max_classify_mib: usize,
+    pub header_timeout_secs: u64,
+    pub max_connections: usize,
+    pub shutdown_grace_secs: u64,
+    pub public_url: Option<String>,
+    pub watch_secs: u64,
 }
 
 impl ServeOptions {
@@ -123,6 +174,11 @@ impl ServeOptions {
             log_format: self.log_format.or(lower.log_format),
             access_log: self.access_log.or(lower.access_log),
             max_classify_mib: self.max_classify_mib.or(lower.max_classify_mib),
+            header_timeout_secs: self.header_timeout_secs.or(lower.header_timeout_secs),
+            max_connections: self.max_connections.or(lower.max_connections),
+            shutdown_grace_secs: self.shutdown_grace_secs.or(lower.shutdown_grace_secs),
+            public_url: self.public_url.or(lower.public_url),
+            watch_secs: self.watch_secs.or(lower.watch_secs),
         }
     }
 
@@ -146,6 +202,12 @@ impl ServeOptions {
             log_format: self.log_format.unwrap_or(LogFormat::Text),
             access_log: self.access_log.unwrap_or(true),
             max_classify_mib: self.max_classify_mib.map_or(64, NonZeroUsize::get),
+            header_timeout_secs: self.header_timeout_secs.map_or(10, NonZeroU64::get),
+            max_connections: self.max_connections.map_or(1024, NonZeroUsize::get),
+            // Inside Kubernetes' default 30 s termination grace and systemd's 90 s stop timeout.
+            shutdown_grace_secs: self.shutdown_grace_secs.map_or(20, NonZeroU64::get),
+            public_url: self.public_url,
+            watch_secs: self.watch_secs.unwrap_or(0),
         }
     }
 }

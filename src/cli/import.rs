@@ -177,7 +177,10 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
                 note: "hoofd- and nevenadressen of current verblijfsobjecten, ligplaatsen and standplaatsen".into(),
                 date: s.stand.or(Some(today)),
             };
-            let written = address::records::write_file(&out, &mut records, &info)?;
+            let written = match address::records::write_file(&out, &mut records, &info) {
+                Ok(w) => w,
+                Err(e) => return Ok(import_failed(&out, &e)),
+            };
             out!(
                 "{} XML files; read {}",
                 s.files,
@@ -264,7 +267,10 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
                 note: format!("imported from {}", input.display()),
                 date: None,
             };
-            let written = address::records::write_file(&out, &mut records, &info)?;
+            let written = match address::records::write_file(&out, &mut records, &info) {
+                Ok(w) => w,
+                Err(e) => return Ok(import_failed(&out, &e)),
+            };
             out!(
                 "wrote {} ({} addresses, {} rows skipped{})",
                 out.display(),
@@ -279,6 +285,27 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// An import whose result could not be written (exit 2): what went wrong, that the previous data is as it
+/// was (imports write beside it and swap only a checked result in), and, when the disk is
+/// full, how much room there is and how much the data takes.
+fn import_failed(target: &std::path::Path, error: &dyn std::fmt::Display) -> ExitCode {
+    let text = error.to_string();
+    eprintln!("wijkwijzer: {text}");
+    let kept = if target.exists() {
+        format!("{} is as it was", target.display())
+    } else {
+        format!("Nothing was written to {}", target.display())
+    };
+    if let Some(room) = wijkwijzer::geodata::staging::no_room(&text, target) {
+        eprintln!(
+            "wijkwijzer: the disk is full: {room}. {kept}, and the partly written copy was removed. Make room and run the import again."
+        );
+    } else {
+        eprintln!("wijkwijzer: {kept}.");
+    }
+    ExitCode::from(2)
 }
 
 fn download_buurten(
@@ -499,6 +526,15 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     let report = match wijkwijzer::geodata::import::import_dir(&opts, osm.as_deref()) {
         Ok(r) => r,
+        // Writing failed (a full disk, no permission): the run could not be done.
+        Err(e)
+            if matches!(e, wijkwijzer::geodata::import::DirImportError::Io { .. })
+                || wijkwijzer::geodata::staging::no_room(&e.to_string(), &out).is_some() =>
+        {
+            return Ok(import_failed(&out, &e));
+        }
+        // The input was read and refused (it does not pass `check`, the mapping does not
+        // match): a finding, exit 1, like `check`'s own.
         Err(e) => {
             eprintln!("wijkwijzer: {e}");
             return Ok(ExitCode::from(1));

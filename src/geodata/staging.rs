@@ -8,6 +8,64 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// When an error's text is a full disk or quota (ENOSPC, EDQUOT; Rust prints the OS's code), a
+/// sentence on the room there is: free bytes on the filesystem that holds `target`, and what the
+/// data there takes now (an import needs about that much again, beside it, while it writes).
+///
+/// The errors of imports reach the command line as text (they name a file and a feature), so
+/// the code is read from the text rather than from an `io::Error` long gone.
+pub fn no_room(error: &str, target: &Path) -> Option<String> {
+    if !(error.contains("(os error 28)") || error.contains("(os error 122)")) {
+        return None;
+    }
+    let mut dir = target;
+    while !dir.exists() {
+        dir = dir.parent().filter(|p| !p.as_os_str().is_empty())?;
+    }
+    let free = rustix::fs::statvfs(dir)
+        .ok()
+        .map(|s| s.f_bavail.saturating_mul(s.f_frsize));
+    let mut out = format!(
+        "{} free on the filesystem holding {}",
+        free.map_or_else(|| "nothing known".into(), human),
+        dir.display()
+    );
+    let used = size_of(target);
+    if used > 0 {
+        out.push_str(&format!(
+            "; {} takes {} now, and an import needs about that much free beside it",
+            target.display(),
+            human(used)
+        ));
+    }
+    Some(out)
+}
+
+/// The bytes of a file, or of every file under a directory.
+fn size_of(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return 0;
+    };
+    if !meta.is_dir() {
+        return meta.len();
+    }
+    std::fs::read_dir(path)
+        .map(|entries| entries.flatten().map(|e| size_of(&e.path())).sum())
+        .unwrap_or(0)
+}
+
+fn human(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KIB * KIB * KIB {
+        format!("{:.1} GiB", b / (KIB * KIB * KIB))
+    } else if b >= KIB * KIB {
+        format!("{:.1} MiB", b / (KIB * KIB))
+    } else {
+        format!("{:.0} KiB", b / KIB)
+    }
+}
+
 /// A directory being prepared to replace `target`.
 #[derive(Debug)]
 pub struct Staging {

@@ -7,11 +7,12 @@
 //! parameters (`lat=`), never as flags. The limit is `ServeConfig::max_classify_bytes` (413
 //! beyond it); the summary comes in the `X-Classify-Summary` header as JSON.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use axum::Extension;
-use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, RawQuery, Request};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
@@ -19,7 +20,7 @@ use super::openapi::{Problem, query_names};
 use super::params::params;
 use super::problem::ApiError;
 use super::problem::Kind;
-use super::state::Served;
+use super::state::{AppState, Served};
 use crate::auth::Caller;
 use crate::classify::{ColumnArgs, Door, Options};
 use crate::t;
@@ -61,7 +62,7 @@ fn bad_form(e: impl std::fmt::Display) -> ApiError {
 }
 
 /// The file of a form upload and its text fields (as parameter pairs).
-async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), ApiError> {
+async fn read_form(req: Request) -> Result<(Bytes, Vec<(String, String)>), ApiError> {
     let mut form = Multipart::from_request(req, &()).await.map_err(bad_form)?;
     let mut file = None;
     let mut fields = Vec::new();
@@ -79,7 +80,7 @@ async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), Api
             if file.is_some() {
                 return Err(bad_form(t!("classify-form-two-files")));
             }
-            file = Some(bytes.to_vec());
+            file = Some(bytes);
         } else {
             fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
         }
@@ -105,6 +106,7 @@ async fn read_form(req: Request) -> Result<(Vec<u8>, Vec<(String, String)>), Api
         (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub(super) async fn classify(
+    State(app): State<Arc<AppState>>,
     Extension(s): Extension<Arc<Served>>,
     Extension(caller): Extension<Caller>,
     RawQuery(raw): RawQuery,
@@ -152,12 +154,9 @@ pub(super) async fn classify(
                 ));
             }
         }
-        file
+        Frames::from(vec![file])
     } else {
-        axum::body::to_bytes(req.into_body(), usize::MAX)
-            .await
-            .map_err(|e| ApiError::new(Kind::BodyTooLarge, e.to_string()))?
-            .to_vec()
+        read_body(req).await?
     };
     let columns: ColumnArgs =
         serde_json::from_value(serde_json::to_value(&query).unwrap_or_default())
@@ -165,8 +164,9 @@ pub(super) async fn classify(
     let geojson = match format {
         Format::GeoJson => true,
         Format::Sniff => body
+            .head()
             .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(&body)
+            .unwrap_or(body.head())
             .iter()
             .find(|b| !b.is_ascii_whitespace() && **b != 0x1e)
             .is_some_and(|b| *b == b'{'),
@@ -188,28 +188,54 @@ pub(super) async fn classify(
     };
     let served = s.clone();
     let lang = crate::text::current();
+    let app = app.clone();
+    // Dropped when this handler's future is: by the timeout layer, or when the client leaves.
+    // The classification then stops at its next write instead of running on unseen.
+    let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
+    let cancelled = cancel.0.clone();
     let result = tokio::task::spawn_blocking(move || {
         crate::text::sync_scope(lang, || {
-            let mut out = Vec::with_capacity(body.len() * 2);
+            let mut out = Spool::new(cancelled);
             let run = if geojson {
                 crate::classify::classify_geojson
             } else {
                 crate::classify::classify_csv
             };
-            run(
-                &served.resolver,
-                body.as_slice(),
-                &mut out,
-                &opts,
-                |_, _| {},
-            )
-            .map(|summary| (out, summary))
+            let summary = run(&served.resolver, body, &mut out, &opts, |_, _| {});
+            if summary.is_err() && out.cancelled.load(Ordering::Relaxed) {
+                // Nobody waits for this answer any more: the client has its 503, or has left.
+                app.metrics.classify_cancelled();
+                tracing::info!("classification stopped: its request timed out or its client left");
+            }
+            (out, summary)
         })
     })
     .await
     .map_err(|e| ApiError::internal("the classification task stopped", &e))?;
-    let (out, summary) =
-        result.map_err(|e| ApiError::new(Kind::UnclassifiableFile, e.detail(Door::Http)))?;
+    let (out, summary) = match result {
+        (out, Ok(summary)) => (out, summary),
+        (_, Err(crate::classify::ClassifyError::Write(e))) => {
+            tracing::error!(error = %e, "no room to hold a classification's answer");
+            return Err(ApiError::new(
+                Kind::NoRoom,
+                t!("http-classify-no-room", error = e.kind().to_string()),
+            ));
+        }
+        (_, Err(e)) => {
+            return Err(ApiError::new(
+                Kind::UnclassifiableFile,
+                e.detail(Door::Http),
+            ));
+        }
+    };
+    drop(cancel);
+    let body = out.into_body().await.map_err(|e| {
+        tracing::error!(error = %e, "the spooled answer could not be read back");
+        ApiError::new(
+            Kind::NoRoom,
+            t!("http-classify-no-room", error = e.kind().to_string()),
+        )
+    })?;
     let summary_json = serde_json::to_string(&summary).unwrap_or_default();
     Ok(Response::builder()
         .header(
@@ -223,6 +249,135 @@ pub(super) async fn classify(
                 .unwrap_or(HeaderValue::from_static("{}")),
         )
         .header(header::VARY, "Authorization")
-        .body(Body::from(out))
+        .body(body)
         .unwrap_or_default())
+}
+
+/// Sets its flag when dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Answers up to this size stay in memory; larger ones go to an unlinked temporary file.
+const SPOOL_IN_MEMORY: usize = 8 << 20;
+
+/// Where a classification's answer is written until it is complete.
+///
+/// The summary goes in a header, so the answer cannot be sent while it is made; held in memory
+/// it was about ten times the upload (645 MB for 63 MiB). Spooled, memory stays at the upload
+/// plus [`SPOOL_IN_MEMORY`] whatever the file's size; the disk holds the rest (`$TMPDIR`), and
+/// the file is gone when the answer has been sent or dropped. A write fails once the request
+/// is cancelled, which is how the classification learns to stop.
+struct Spool {
+    file: tempfile::SpooledTempFile,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Spool {
+    fn new(cancelled: Arc<AtomicBool>) -> Spool {
+        Spool {
+            file: tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY),
+            cancelled,
+        }
+    }
+
+    /// The answer as a response body: the bytes themselves, or the file read in pieces.
+    async fn into_body(self) -> std::io::Result<Body> {
+        match self.file.into_inner() {
+            tempfile::SpooledData::InMemory(cursor) => Ok(Body::from(cursor.into_inner())),
+            tempfile::SpooledData::OnDisk(mut file) => {
+                use std::io::Seek;
+                file.seek(std::io::SeekFrom::Start(0))?;
+                let file = tokio::fs::File::from_std(file);
+                Ok(Body::from_stream(
+                    tokio_util::io::ReaderStream::with_capacity(file, 1 << 16),
+                ))
+            }
+        }
+    }
+}
+
+impl std::io::Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.cancelled.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("the request was cancelled"));
+        }
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// A body as it arrived: the pieces hyper read, kept as they are and read one after another.
+/// Joining them into one buffer held the upload twice while it was copied, and a body without a
+/// length grew its buffer by doubling (96 MiB for a 64 MiB upload).
+struct Frames {
+    parts: std::collections::VecDeque<Bytes>,
+}
+
+impl From<Vec<Bytes>> for Frames {
+    fn from(parts: Vec<Bytes>) -> Frames {
+        Frames {
+            parts: parts.into_iter().filter(|p| !p.is_empty()).collect(),
+        }
+    }
+}
+
+impl Frames {
+    /// The first piece, where a format is judged from (a BOM and `{` or not).
+    fn head(&self) -> &[u8] {
+        self.parts.front().map_or(&[], |b| &b[..])
+    }
+}
+
+impl std::io::Read for Frames {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(front) = self.parts.front_mut() else {
+            return Ok(0);
+        };
+        let n = front.len().min(buf.len());
+        buf[..n].copy_from_slice(&front[..n]);
+        // A cheap slice of the same allocation, not a copy.
+        *front = front.slice(n..);
+        if front.is_empty() {
+            self.parts.pop_front();
+        }
+        Ok(n)
+    }
+}
+
+/// The body, in the pieces it came in; a body over the limit is a 413, one that breaks off or is
+/// malformed (bad chunked encoding) a 400.
+async fn read_body(req: Request) -> Result<Frames, ApiError> {
+    use http_body_util::BodyExt;
+    let mut parts = Vec::new();
+    let mut body = req.into_body();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            let mut too_large = false;
+            while let Some(c) = cause {
+                too_large |= c.is::<http_body_util::LengthLimitError>();
+                cause = c.source();
+            }
+            if too_large {
+                ApiError::new(Kind::BodyTooLarge, e.to_string())
+            } else {
+                ApiError::new(
+                    Kind::UnreadableBody,
+                    t!("classify-bad-body", error = e.to_string()),
+                )
+            }
+        })?;
+        if let Ok(data) = frame.into_data() {
+            parts.push(data);
+        }
+    }
+    Ok(Frames::from(parts))
 }

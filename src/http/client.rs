@@ -18,6 +18,20 @@ fn trusted(ip: IpAddr, proxies: &[IpNet]) -> bool {
     proxies.iter().any(|net| net.contains(&ip))
 }
 
+/// The unit a client's rate is counted per: an IPv4 address, or an IPv6 address's /64 network.
+///
+/// One IPv6 host is normally given a whole /64 and may use any address in it, so counting per
+/// address would let it pick a fresh budget (and a fresh entry in the limiter) per request.
+pub fn rate_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !(u128::MAX >> 64);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
+    }
+}
+
 /// The client's address: the peer itself unless it is a trusted proxy.
 pub fn client_addr(peer: IpAddr, headers: &HeaderMap, proxies: &[IpNet]) -> IpAddr {
     if proxies.is_empty() || !trusted(peer, proxies) {
@@ -98,6 +112,20 @@ mod tests {
 
     fn nets(list: &[&str]) -> Vec<IpNet> {
         list.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64_and_ipv4_per_address() {
+        let a = rate_key(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+        let b = rate_key(ip("2001:db8:1:2::1"));
+        let other = rate_key(ip("2001:db8:1:3::1"));
+        assert_eq!(a, b);
+        assert_eq!(a, ip("2001:db8:1:2::"));
+        assert_ne!(a, other);
+        assert_eq!(rate_key(ip("192.0.2.7")), ip("192.0.2.7"));
+        assert_ne!(rate_key(ip("192.0.2.7")), rate_key(ip("192.0.2.8")));
+        // An IPv4-mapped address is its IPv4 address, not a /64 shared by all of IPv4.
+        assert_eq!(rate_key(ip("::ffff:192.0.2.7")), ip("192.0.2.7"));
     }
 
     #[test]

@@ -360,7 +360,7 @@ fn rate_limited(
             _ => None,
         },
         None => s.limiter.as_ref().and_then(|l| {
-            l.check_key(&ip).err().map(|n| {
+            l.check_key(&client::rate_key(ip)).err().map(|n| {
                 (
                     n,
                     t!(

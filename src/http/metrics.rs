@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry,
 };
 
 use super::openapi::Problem;
@@ -23,6 +24,10 @@ pub struct Metrics {
     reloads: IntCounterVec,
     auth_failures: IntCounterVec,
     rate_limited: IntCounterVec,
+    connections: IntGauge,
+    connections_refused: IntCounter,
+    rate_limit_clients: IntGauge,
+    classify_cancelled: IntCounter,
 }
 
 impl Metrics {
@@ -109,6 +114,26 @@ impl Metrics {
             &["limit"],
         )
         .expect("valid metric");
+        let connections = IntGauge::new(
+            "wijkwijzer_http_connections",
+            "Connections open now (at most max-connections)",
+        )
+        .expect("valid metric");
+        let connections_refused = IntCounter::new(
+            "wijkwijzer_http_connections_refused_total",
+            "Connections answered 503 and closed because max-connections were open",
+        )
+        .expect("valid metric");
+        let rate_limit_clients = IntGauge::new(
+            "wijkwijzer_rate_limit_clients",
+            "Client addresses (IPv6: /64 networks) the rate limiter holds state for",
+        )
+        .expect("valid metric");
+        let classify_cancelled = IntCounter::new(
+            "wijkwijzer_classify_cancelled_total",
+            "Classifications stopped because their request timed out or its client left",
+        )
+        .expect("valid metric");
         let registry = Registry::new();
         for c in [
             Box::new(build) as Box<dyn prometheus::core::Collector>,
@@ -119,6 +144,10 @@ impl Metrics {
             Box::new(latency.clone()),
             Box::new(lookups.clone()),
             Box::new(data.clone()),
+            Box::new(connections.clone()),
+            Box::new(connections_refused.clone()),
+            Box::new(rate_limit_clients.clone()),
+            Box::new(classify_cancelled.clone()),
         ] {
             registry.register(c).expect("metric registered once");
         }
@@ -131,7 +160,32 @@ impl Metrics {
             reloads,
             auth_failures,
             rate_limited,
+            connections,
+            connections_refused,
+            rate_limit_clients,
+            classify_cancelled,
         }
+    }
+
+    /// A connection opened (`true`) or closed.
+    pub(super) fn connection(&self, opened: bool) {
+        if opened {
+            self.connections.inc();
+        } else {
+            self.connections.dec();
+        }
+    }
+
+    pub(super) fn connection_refused(&self) {
+        self.connections_refused.inc();
+    }
+
+    pub(super) fn rate_limit_clients(&self, n: usize) {
+        self.rate_limit_clients.set(n as i64);
+    }
+
+    pub(super) fn classify_cancelled(&self) {
+        self.classify_cancelled.inc();
     }
 
     pub(super) fn reload_outcome(&self, ok: bool) {

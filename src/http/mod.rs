@@ -33,9 +33,10 @@ mod layers;
 mod metrics;
 mod ogc;
 mod only;
+mod server;
 mod state;
+mod watch;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -244,12 +245,22 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> s
             }
         });
     }
+    {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                state.sweep_rate_limits();
+            }
+        });
+    }
+    if let Some(every) = state.config.watch {
+        tokio::spawn(watch::watch(state.clone(), every));
+    }
     let flag = state.clone();
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    server::run(listener, router(state.clone()), state, async move {
         shutdown_signal().await;
         flag.shutting_down
             .store(true, std::sync::atomic::Ordering::Relaxed);

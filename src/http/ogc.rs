@@ -90,7 +90,13 @@ impl OutCrs {
 }
 
 /// The service's own address as the client reached it.
+///
+/// A configured `public-url` is the answer whenever it is set: otherwise a `Host` header, which
+/// any client writes, decides the links of the answer (and of any cache in front of us).
 fn base_url(app: &AppState, peer: Option<IpAddr>, headers: &HeaderMap) -> String {
+    if let Some(public) = &app.config.public_url {
+        return format!("{public}/ogc");
+    }
     let header_str = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let trusted = peer.is_some_and(|ip| {
         let ip = ip.to_canonical();

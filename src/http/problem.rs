@@ -20,6 +20,7 @@ pub enum Kind {
     UnknownLayer,
     UnknownSituation,
     MalformedForm,
+    UnreadableBody,
     UnreadableAddress,
     AmbiguousAddress,
     Unauthorized,
@@ -39,6 +40,7 @@ pub enum Kind {
     Internal,
     Overloaded,
     Timeout,
+    NoRoom,
 }
 
 impl Kind {
@@ -54,6 +56,7 @@ impl Kind {
             Kind::UnknownLayer => (S::BAD_REQUEST, "unknown-layer"),
             Kind::UnknownSituation => (S::BAD_REQUEST, "unknown-situation"),
             Kind::MalformedForm => (S::BAD_REQUEST, "malformed-form"),
+            Kind::UnreadableBody => (S::BAD_REQUEST, "unreadable-body"),
             Kind::UnreadableAddress => (S::BAD_REQUEST, "unreadable-address"),
             Kind::AmbiguousAddress => (S::MULTIPLE_CHOICES, "ambiguous-address"),
             Kind::Unauthorized => (S::UNAUTHORIZED, "unauthorized"),
@@ -73,6 +76,7 @@ impl Kind {
             Kind::Internal => (S::INTERNAL_SERVER_ERROR, "internal-error"),
             Kind::Overloaded => (S::SERVICE_UNAVAILABLE, "overloaded"),
             Kind::Timeout => (S::SERVICE_UNAVAILABLE, "timeout"),
+            Kind::NoRoom => (S::INSUFFICIENT_STORAGE, "no-room"),
         }
     }
 
@@ -87,6 +91,7 @@ impl Kind {
             Kind::UnknownLayer => t!("title-unknown-layer"),
             Kind::UnknownSituation => t!("title-unknown-situation"),
             Kind::MalformedForm => t!("title-malformed-form"),
+            Kind::UnreadableBody => t!("title-unreadable-body"),
             Kind::UnreadableAddress => t!("title-unreadable-address"),
             Kind::AmbiguousAddress => t!("title-ambiguous-address"),
             Kind::Unauthorized => t!("title-unauthorized"),
@@ -106,6 +111,7 @@ impl Kind {
             Kind::Internal => t!("title-internal-error"),
             Kind::Overloaded => t!("title-overloaded"),
             Kind::Timeout => t!("title-timeout"),
+            Kind::NoRoom => t!("title-no-room"),
         }
     }
 }

@@ -62,6 +62,16 @@ pub struct ServeConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// One info line per request (the access log and audit trail).
     pub access_log: bool,
+    /// How long a connection may take to send its headers or stay silent between requests.
+    pub header_timeout: Duration,
+    /// Connections held open at once; beyond it a new one gets a 503 and is closed.
+    pub max_connections: usize,
+    /// How long shutdown waits for requests in flight.
+    pub shutdown_grace: Duration,
+    /// The address clients reach the service at, for links (no trailing `/`).
+    pub public_url: Option<String>,
+    /// How often the key file and data files are looked at for changes; `None`: never.
+    pub watch: Option<Duration>,
 }
 
 impl ServeConfig {
@@ -83,6 +93,11 @@ impl ServeConfig {
             addresses: o.addresses.clone(),
             trusted_proxies: o.trusted_proxy.clone(),
             access_log: o.access_log,
+            header_timeout: Duration::from_secs(o.header_timeout_secs),
+            max_connections: o.max_connections,
+            shutdown_grace: Duration::from_secs(o.shutdown_grace_secs),
+            public_url: o.public_url.clone(),
+            watch: (o.watch_secs > 0).then(|| Duration::from_secs(o.watch_secs)),
         }
     }
 }
@@ -326,6 +341,22 @@ impl AppState {
         }
     }
 
+    /// Forgets the clients whose budget is full again, so that the limiter holds state only
+    /// for those seen in the last few seconds: without this, every new address (an IPv6
+    /// client can pick from 2^64) stayed in memory for the life of the process.
+    pub fn sweep_rate_limits(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+            self.metrics.rate_limit_clients(limiter.len());
+        }
+    }
+
+    /// How many clients the rate limiter holds state for.
+    pub fn rate_limit_clients(&self) -> usize {
+        self.limiter.as_ref().map_or(0, |l| l.len())
+    }
+
     /// The current snapshot.
     pub fn current(&self) -> Arc<Served> {
         self.served.load_full()
@@ -340,17 +371,8 @@ impl AppState {
     pub async fn reload(&self) -> Result<(String, String), GeodataError> {
         let _one_at_a_time = self.reloading.lock().await;
         let mut problems = Vec::new();
-        if let Some(path) = &self.config.keys_file {
-            match ApiKeys::load(path) {
-                Ok(keys) => {
-                    tracing::info!(keys = ?keys, "key file re-read");
-                    self.keys.store(Arc::new(KeyState::new(keys, &self.config)));
-                }
-                Err(p) => {
-                    tracing::error!(problem = %p, "key file refused; the previous keys stay");
-                    problems.push(p);
-                }
-            }
+        if let Err(p) = self.read_keys() {
+            problems.push(p);
         }
         let result = match self.reload_data().await {
             Ok(versions) if problems.is_empty() => Ok(versions),
@@ -371,6 +393,37 @@ impl AppState {
             *last = result.as_ref().err().cloned();
         }
         result
+    }
+
+    /// Re-reads the key file alone (the data unchanged); a refused file keeps the previous keys.
+    pub async fn reload_keys(&self) -> Result<(), GeodataError> {
+        let _one_at_a_time = self.reloading.lock().await;
+        let result = self.read_keys().map_err(|p| GeodataError {
+            origin: "the key file".into(),
+            problems: vec![p],
+        });
+        self.metrics.reload_outcome(result.is_ok());
+        if let Ok(mut last) = self.last_reload_error.lock() {
+            *last = result.as_ref().err().cloned();
+        }
+        result
+    }
+
+    fn read_keys(&self) -> Result<(), crate::geodata::Problem> {
+        let Some(path) = &self.config.keys_file else {
+            return Ok(());
+        };
+        match ApiKeys::load(path) {
+            Ok(keys) => {
+                tracing::info!(keys = ?keys, "key file re-read");
+                self.keys.store(Arc::new(KeyState::new(keys, &self.config)));
+                Ok(())
+            }
+            Err(p) => {
+                tracing::error!(problem = %p, "key file refused; the previous keys stay");
+                Err(p)
+            }
+        }
     }
 
     /// The refusal of the last reload, as `/healthz` may show it to `caller`: everything for

@@ -23,6 +23,7 @@ title-bad-limit = Bad limit
 title-unknown-layer = Unknown layer
 title-unknown-situation = Unknown situation
 title-malformed-form = Malformed form upload
+title-unreadable-body = The request body could not be read
 title-unreadable-address = The address cannot be read
 title-ambiguous-address = Several addresses match
 title-unauthorized = Missing or invalid credentials
@@ -42,6 +43,7 @@ title-rate-limited = Too many requests
 title-internal-error = Internal error
 title-overloaded = Too many requests in flight
 title-timeout = The request took too long
+title-no-room = No room for the answer
 
 ## Reading a place from parameters and text
 
@@ -204,6 +206,9 @@ note-corner = the corner between { $a } and { $b } ({ $metres } m apart)
 address-corner-apart = { $corner }: the two streets do not meet here (their nearest addresses are { $metres } m apart); name a house number or another street
 address-other-town = '{ $town }' is another town, outside the coverage of wijkwijzer ({ $coverage }): give a place in the covered area, or contact that town's own services
 http-classify-compressed = the body is compressed (Content-Encoding: { $encoding }), which the classification does not read: send the file uncompressed
+http-too-many-connections = The service holds as many connections as it allows. Close idle connections, or try again in a moment.
+http-classify-no-room = The server has no room to hold this file's answer ({ $error }). Try again later or with a smaller file; the operator has been told in the log.
+classify-bad-body = The request body could not be read ({ $error }). Send the file again, whole, with a correct Content-Length or chunked encoding.
 outside-coverage = outside coverage
 address-contradiction-street = '{ $text }' contradicts itself: the postcode and number lie in { $here }, the street in { $there }; say which is right
 address-contradiction-postcode = '{ $text }' contradicts itself: the street and number lie in { $here }, the postcode in { $there }; say which is right

@@ -23,6 +23,7 @@ title-bad-limit = Ongeldige limiet
 title-unknown-layer = Onbekende laag
 title-unknown-situation = Onbekende situatie
 title-malformed-form = Onleesbaar formulier
+title-unreadable-body = De inhoud van het verzoek kon niet worden gelezen
 title-unreadable-address = Het adres is niet te lezen
 title-ambiguous-address = Meerdere adressen passen
 title-unauthorized = Geen of ongeldige sleutel
@@ -42,6 +43,7 @@ title-rate-limited = Te veel verzoeken
 title-internal-error = Interne fout
 title-overloaded = Te veel verzoeken tegelijk
 title-timeout = Het verzoek duurde te lang
+title-no-room = Geen ruimte voor het antwoord
 
 ## Een plaats lezen uit parameters en tekst
 
@@ -204,6 +206,9 @@ note-corner = de hoek tussen { $a } en { $b } ({ $metres } m uit elkaar)
 address-corner-apart = { $corner }: de twee straten komen hier niet samen (hun dichtstbijzijnde adressen liggen { $metres } m uit elkaar); noem een huisnummer of een andere straat
 address-other-town = '{ $town }' is een andere plaats, buiten het gebied van wijkwijzer ({ $coverage }): geef een plaats in het gebied, of neem contact op met de diensten van die plaats
 http-classify-compressed = de inhoud is gecomprimeerd (Content-Encoding: { $encoding }), wat de classificatie niet leest: stuur het bestand ongecomprimeerd
+http-too-many-connections = De dienst heeft zoveel verbindingen open als hij toestaat. Sluit verbindingen die niets doen, of probeer het zo opnieuw.
+http-classify-no-room = De server heeft geen ruimte om het antwoord op dit bestand te bewaren ({ $error }). Probeer het later opnieuw of met een kleiner bestand; de beheerder ziet het in het logboek.
+classify-bad-body = De inhoud van het verzoek kon niet worden gelezen ({ $error }). Stuur het bestand opnieuw, in zijn geheel, met een juiste Content-Length of chunked-codering.
 outside-coverage = buiten het gebied
 address-contradiction-street = '{ $text }' spreekt zichzelf tegen: postcode en huisnummer liggen in { $here }, de straat in { $there }; zeg wat juist is
 address-contradiction-postcode = '{ $text }' spreekt zichzelf tegen: straat en huisnummer liggen in { $here }, de postcode in { $there }; zeg wat juist is

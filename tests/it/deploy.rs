@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use crate::{free_port, start};
 use wijkwijzer::auth::{ApiKeys, generate};
 use wijkwijzer::geodata::Geodata;
 use wijkwijzer::http::{AppState, DataSource, ServeConfig};
@@ -14,14 +15,6 @@ use wijkwijzer::resolve::Resolver;
 
 fn repo(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn server(config: ServeConfig) -> String {
@@ -170,32 +163,6 @@ async fn probes_are_cheap_and_never_limited() {
         let body: serde_json::Value = ready.json().await.unwrap();
         assert_eq!(body["status"], "ready");
     }
-}
-
-/// Starts `wijkwijzer` with these arguments and environment, waits for `/readyz`.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(args: &[String], env: &[(&str, String)], port: u16) -> Running {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wijkwijzer"));
-    cmd.args(args).stdout(Stdio::null()).stderr(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let child = Running(cmd.spawn().unwrap());
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return child;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("wijkwijzer {args:?} did not start");
 }
 
 /// Paths the shipped config names, pointed at the repository's data (the environment beats

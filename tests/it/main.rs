@@ -14,6 +14,7 @@ mod cli;
 mod crs_validation;
 mod deploy;
 mod geodata;
+mod hardening;
 mod http;
 mod index_oracle;
 mod landmarks;
@@ -71,4 +72,42 @@ pub async fn post_csv(base: &str, path: &str, csv: String) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The `wijkwijzer` binary, running; killed when dropped.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `wijkwijzer` with these arguments and environment and waits until it listens.
+pub fn start(args: &[String], env: &[(&str, String)], port: u16) -> Running {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"));
+    cmd.args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = Running(cmd.spawn().unwrap());
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return child;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("wijkwijzer {args:?} did not start");
 }

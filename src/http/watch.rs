@@ -1,0 +1,137 @@
+//! Reloading when the files change, for where no one sends SIGHUP: in Kubernetes a Secret or
+//! ConfigMap is updated in place in every pod, but `POST /admin/reload` reaches one replica
+//! through the Service, so a revoked key went on working in the others.
+//!
+//! Every `watch-secs` the service looks at the key file, the data directory and the address
+//! file (size, modification time and inode, following symbolic links: Kubernetes swaps a
+//! `..data` link, which changes the inode of every file seen through it). A change is acted on
+//! once it has held still for one look, so a file caught while it is being written is not
+//! read; then only what changed is read again: the keys alone, or the keys and the data. A
+//! refused file keeps the previous state, as on SIGHUP, and is tried again when it next changes.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::state::{AppState, DataSource};
+
+/// What is known of one file: length, modification time, inode; `None` when it is missing.
+type Seen = Option<(u64, SystemTime, u64)>;
+
+/// The files a reload reads, and what was seen of them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct Looks {
+    keys: Vec<(PathBuf, Seen)>,
+    data: Vec<(PathBuf, Seen)>,
+}
+
+fn seen(path: &Path) -> Seen {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?, m.ino()))
+}
+
+/// Every file under `dir` (the data is a few files and a few levels at most). Kubernetes'
+/// own `..data` and `..<timestamp>` entries are skipped: the files are seen through their links.
+fn files_under(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Seen)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        out.push((dir.to_path_buf(), None));
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with(".."))
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            if depth > 0 {
+                files_under(&path, depth - 1, out);
+            }
+        } else {
+            let s = seen(&path);
+            out.push((path, s));
+        }
+    }
+}
+
+impl Looks {
+    pub(super) fn take(state: &AppState) -> Looks {
+        let keys = state
+            .config
+            .keys_file
+            .iter()
+            .map(|p| (p.clone(), seen(p)))
+            .collect();
+        let mut data = Vec::new();
+        if let DataSource::Dir(dir) = &state.source {
+            files_under(dir, 3, &mut data);
+        }
+        if let Some(addresses) = &state.config.addresses {
+            data.push((addresses.clone(), seen(addresses)));
+        }
+        Looks { keys, data }
+    }
+}
+
+/// Looks at the files every `every` and reloads what changed; runs until the process ends.
+pub(super) async fn watch(state: Arc<AppState>, every: std::time::Duration) {
+    let look = |state: Arc<AppState>| async move {
+        tokio::task::spawn_blocking(move || Looks::take(&state))
+            .await
+            .unwrap_or_default()
+    };
+    let mut acted_on = look(state.clone()).await;
+    let mut previous = acted_on.clone();
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        let now = look(state.clone()).await;
+        let settled = now == previous;
+        previous = now.clone();
+        if !settled || now == acted_on {
+            continue;
+        }
+        let result = if now.data == acted_on.data {
+            tracing::info!("the key file changed; reading it again");
+            state.reload_keys().await.map(|()| None)
+        } else {
+            tracing::info!("the data files changed; reloading");
+            state.reload().await.map(Some)
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "reload after a change refused; still serving the previous state");
+        }
+        acted_on = now;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_link_swapped_as_kubernetes_does_is_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("..v1")).unwrap();
+        std::fs::write(d.join("..v1/keys.toml"), "a").unwrap();
+        std::os::unix::fs::symlink("..v1", d.join("..data")).unwrap();
+        std::os::unix::fs::symlink("..data/keys.toml", d.join("keys.toml")).unwrap();
+        let mut before = Vec::new();
+        files_under(d, 1, &mut before);
+        assert_eq!(before.len(), 1, "{before:?}");
+        // The same length and, within a second, maybe the same time: only the inode differs.
+        std::fs::create_dir(d.join("..v2")).unwrap();
+        std::fs::write(d.join("..v2/keys.toml"), "b").unwrap();
+        std::os::unix::fs::symlink("..v2", d.join("..data_tmp")).unwrap();
+        std::fs::rename(d.join("..data_tmp"), d.join("..data")).unwrap();
+        let mut after = Vec::new();
+        files_under(d, 1, &mut after);
+        assert_ne!(before, after);
+    }
+}
