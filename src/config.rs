@@ -218,6 +218,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_public_url_is_checked_in_the_file_as_on_the_command_line() {
+        let ok: ServeOptions =
+            toml::from_str("public-url = \"https://wijkwijzer.example.nl/\"\n").unwrap();
+        assert_eq!(
+            ok.public_url.as_deref(),
+            Some("https://wijkwijzer.example.nl")
+        );
+        for bad in ["wijkwijzer.example.nl", "https://", "https://x.nl/?a=1"] {
+            let err =
+                toml::from_str::<ServeOptions>(&format!("public-url = \"{bad}\"\n")).unwrap_err();
+            assert!(err.to_string().contains("https://"), "{bad}: {err}");
+        }
+        assert!(parse_public_url("http://10.0.0.5:8080/wijkwijzer").is_ok());
+    }
+
+    #[test]
     fn flags_beat_the_file_and_the_file_beats_the_defaults() {
         let file: ServeOptions = toml::from_str(
             "rate-limit = 7\nlisten = \"0.0.0.0:9000\"\ntrusted-proxy = [\"10.0.0.0/8\"]\n",

@@ -309,6 +309,8 @@ pub struct AppState {
     /// Why the last reload was refused, until one succeeds: `/healthz` reports it (see
     /// [`AppState::last_reload_refused`] for who sees what).
     pub(super) last_reload_error: std::sync::Mutex<Option<GeodataError>>,
+    /// The files as they looked when they were last read (see [`super::watch`]).
+    files_read: std::sync::Mutex<super::watch::Looks>,
 }
 
 impl AppState {
@@ -328,7 +330,13 @@ impl AppState {
             RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst))
         });
         let keys = ArcSwap::from_pointee(KeyState::new(config.keys.clone(), &config));
+        let files_read = std::sync::Mutex::new(if config.watch.is_some() {
+            super::watch::Looks::take(&config, &source)
+        } else {
+            super::watch::Looks::default()
+        });
         AppState {
+            files_read,
             served: ArcSwap::from_pointee(served),
             source,
             config,
@@ -370,6 +378,7 @@ impl AppState {
     /// refused key file keeps the previous keys without holding back good data.
     pub async fn reload(&self) -> Result<(String, String), GeodataError> {
         let _one_at_a_time = self.reloading.lock().await;
+        self.note_files_read(true);
         let mut problems = Vec::new();
         if let Err(p) = self.read_keys() {
             problems.push(p);
@@ -398,6 +407,7 @@ impl AppState {
     /// Re-reads the key file alone (the data unchanged); a refused file keeps the previous keys.
     pub async fn reload_keys(&self) -> Result<(), GeodataError> {
         let _one_at_a_time = self.reloading.lock().await;
+        self.note_files_read(false);
         let result = self.read_keys().map_err(|p| GeodataError {
             origin: "the key file".into(),
             problems: vec![p],
@@ -407,6 +417,29 @@ impl AppState {
             *last = result.as_ref().err().cloned();
         }
         result
+    }
+
+    /// Notes how the files look as they are about to be read: all of them, or the key file.
+    fn note_files_read(&self, all: bool) {
+        if self.config.watch.is_none() {
+            return;
+        }
+        let now = super::watch::Looks::take(&self.config, &self.source);
+        if let Ok(mut read) = self.files_read.lock() {
+            if all {
+                *read = now;
+            } else {
+                read.keys = now.keys;
+            }
+        }
+    }
+
+    /// How the files looked when they were last read.
+    pub(super) fn files_read(&self) -> super::watch::Looks {
+        self.files_read
+            .lock()
+            .map(|l| l.clone())
+            .unwrap_or_default()
     }
 
     fn read_keys(&self) -> Result<(), crate::geodata::Problem> {

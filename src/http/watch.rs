@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::state::{AppState, DataSource};
+use super::state::{AppState, DataSource, ServeConfig};
 
 /// What is known of one file: length, modification time, inode; `None` when it is missing.
 type Seen = Option<(u64, SystemTime, u64)>;
@@ -21,7 +21,7 @@ type Seen = Option<(u64, SystemTime, u64)>;
 /// The files a reload reads, and what was seen of them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(super) struct Looks {
-    keys: Vec<(PathBuf, Seen)>,
+    pub(super) keys: Vec<(PathBuf, Seen)>,
     data: Vec<(PathBuf, Seen)>,
 }
 
@@ -57,18 +57,20 @@ fn files_under(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Seen)>) {
 }
 
 impl Looks {
-    pub(super) fn take(state: &AppState) -> Looks {
-        let keys = state
-            .config
+    /// What the files a reload reads look like now. Taken when the service is built and at
+    /// the start of every reload, before the files are read: a change made while they are
+    /// being read is then a change from what was looked at, and is acted on.
+    pub(super) fn take(config: &ServeConfig, source: &DataSource) -> Looks {
+        let keys = config
             .keys_file
             .iter()
             .map(|p| (p.clone(), seen(p)))
             .collect();
         let mut data = Vec::new();
-        if let DataSource::Dir(dir) = &state.source {
+        if let DataSource::Dir(dir) = source {
             files_under(dir, 3, &mut data);
         }
-        if let Some(addresses) = &state.config.addresses {
+        if let Some(addresses) = &config.addresses {
             data.push((addresses.clone(), seen(addresses)));
         }
         Looks { keys, data }
@@ -78,12 +80,11 @@ impl Looks {
 /// Looks at the files every `every` and reloads what changed; runs until the process ends.
 pub(super) async fn watch(state: Arc<AppState>, every: std::time::Duration) {
     let look = |state: Arc<AppState>| async move {
-        tokio::task::spawn_blocking(move || Looks::take(&state))
+        tokio::task::spawn_blocking(move || Looks::take(&state.config, &state.source))
             .await
             .unwrap_or_default()
     };
-    let mut acted_on = look(state.clone()).await;
-    let mut previous = acted_on.clone();
+    let mut previous = state.files_read();
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await;
@@ -92,6 +93,7 @@ pub(super) async fn watch(state: Arc<AppState>, every: std::time::Duration) {
         let now = look(state.clone()).await;
         let settled = now == previous;
         previous = now.clone();
+        let acted_on = state.files_read();
         if !settled || now == acted_on {
             continue;
         }
@@ -105,7 +107,6 @@ pub(super) async fn watch(state: Arc<AppState>, every: std::time::Duration) {
         if let Err(e) = result {
             tracing::error!(error = %e, "reload after a change refused; still serving the previous state");
         }
-        acted_on = now;
     }
 }
 
