@@ -103,21 +103,8 @@ async fn config(
 async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     Json(json!({
         "service": "wijkwijzer",
-        "endpoints": {
-            "GET /v1/lookup?q=": "a place in any notation: 50.8514, 5.6910 · 50°51'05\"N 5°41'28\"E · 176395 317996 · map links · geo: URIs",
-            "GET /v1/lookup?lat=&lon=": "area and responsible officers for a WGS84 point",
-            "GET /v1/lookup?address=": "the same for a Dutch address: Brusselsepoort 45 · 6216CG 45 · St. Pieterstraat 7",
-            "GET /v1/lookup?postcode=&huisnummer=&huisletter=&toevoeging=": "the same for an address in separate fields",
-            "GET /v1/addresses/suggest?q=&limit=": "autocomplete on street and postcode prefixes",
-            "GET /v1/lookup?x=&y=&crs=EPSG:28992": "the same for RD New (or crs=EPSG:3857 Web Mercator)",
-            "GET /v1/lookup?...&situation=": "adds who handles the situation at that place and how to report it",
-            "GET /v1/situations": "the meldkaart: situations, who handles them, how to report them",
-            "GET /v1/layers": "the area layers",
-            "GET /v1/areas?layer=lwa|wijk|buurt|stadsdeel": "GeoJSON (RFC 7946, WGS84) of a layer",
-            "GET /v1/areas/{id}": "GeoJSON of one area",
-            "GET /ogc": "the areas as OGC API Features, for GIS clients (QGIS, ArcGIS, GDAL): paged, bbox, CRS84 or RD New",
-            "GET /healthz": "health and data version",
-        },
+        "endpoints": &*super::openapi::ENDPOINTS,
+        "openapi": "/openapi.json",
         "data": s.resolver.today().meta(),
     }))
 }

@@ -68,8 +68,23 @@ pub fn router(state: Arc<AppState>) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::IF_NONE_MATCH])
-        .expose_headers([header::ETAG, DATA_VERSION, REQUEST_ID, header::RETRY_AFTER]);
+        // What a page on another origin sends: a key, a conditional GET, the file's media type,
+        // its language and its own request id.
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::IF_NONE_MATCH,
+            header::CONTENT_TYPE,
+            header::ACCEPT_LANGUAGE,
+            REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            DATA_VERSION,
+            REQUEST_ID,
+            header::RETRY_AFTER,
+            header::CONTENT_LANGUAGE,
+            axum::http::HeaderName::from_static("x-classify-summary"),
+        ]);
     let config = &state.config;
     // One `.layer` call: axum boxes (and clones, per request) each layer given to a router
     // separately, so the whole stack is one tower service and the middleware one function.

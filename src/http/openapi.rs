@@ -239,9 +239,128 @@ pub fn query_names<P: IntoParams>() -> Vec<&'static str> {
         .collect()
 }
 
-/// The document as JSON.
+/// Every operation of the document as `"METHOD /path": summary`, in the document's order: the
+/// listing of `GET /v1`, so that it never leaves one out.
+pub static ENDPOINTS: std::sync::LazyLock<serde_json::Map<String, serde_json::Value>> =
+    std::sync::LazyLock::new(|| {
+        let doc: serde_json::Value = serde_json::from_str(&document()).unwrap_or_default();
+        let mut out = serde_json::Map::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                if let Some(summary) = op.get("summary").and_then(|s| s.as_str()) {
+                    out.insert(
+                        format!("{} {path}", method.to_ascii_uppercase()),
+                        summary.into(),
+                    );
+                }
+            }
+        }
+        out
+    });
+
+/// The document as JSON, completed by [`complete`].
 pub fn document() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".into())
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    complete(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into())
+}
+
+/// What the per-route declarations leave to be said once for all: OpenAPI 3.1 requires a
+/// `description` on every response (generators and linters refuse the document without), the
+/// headers the middleware puts on every answer, and where the service is (`servers`, relative:
+/// wherever this document was fetched from).
+fn complete(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let header =
+        |description: &str| json!({"description": description, "schema": {"type": "string"}});
+    doc["servers"] =
+        json!([{"url": "/", "description": "This service: where this document was fetched from"}]);
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            for (status, response) in responses.iter_mut() {
+                let Some(response) = response.as_object_mut() else {
+                    continue;
+                };
+                let missing = response
+                    .get("description")
+                    .and_then(|d| d.as_str())
+                    .is_none_or(str::is_empty);
+                if missing {
+                    response.insert("description".into(), json!(describe(status)));
+                }
+                let headers = response.entry("headers").or_insert_with(|| json!({}));
+                let Some(headers) = headers.as_object_mut() else {
+                    continue;
+                };
+                // Probes sit outside the middleware: they carry none of its headers.
+                if path != "/livez" && path != "/readyz" {
+                    headers.insert(
+                        "X-Request-Id".into(),
+                        header(
+                            "The request's id: the caller's own when usable, else the service's",
+                        ),
+                    );
+                    headers.insert(
+                        "X-Data-Version".into(),
+                        header("The version of the data that answered: `<areas hash>-<addresses hash>`"),
+                    );
+                }
+                if status == "429" || status == "503" {
+                    headers.insert(
+                        "Retry-After".into(),
+                        json!({"description": "Seconds to wait before trying again", "schema": {"type": "integer", "minimum": 0}}),
+                    );
+                }
+                if status == "200"
+                    && method == "get"
+                    && (path == "/v1/areas" || path == "/v1/areas/{id}")
+                {
+                    headers.insert(
+                        "ETag".into(),
+                        header("The version of this body; send it as If-None-Match for a 304"),
+                    );
+                }
+                if status == "200" && path == "/v1/classify" {
+                    headers.insert(
+                        "X-Classify-Summary".into(),
+                        header("The run's summary as JSON: rows, resolved, per_area, per_status, per_source, delimiter, encoding, columns, notes, added"),
+                    );
+                }
+                if headers.is_empty() {
+                    response.remove("headers");
+                }
+            }
+        }
+    }
+}
+
+/// The description of a response its declaration left without one.
+fn describe(status: &str) -> &'static str {
+    match status {
+        "200" => "OK",
+        "300" => "More than one place matches: the candidates, to choose from",
+        "304" => "Not modified since the ETag sent in If-None-Match",
+        "400" => "The request is not understood: the problem's detail says what to fix",
+        "401" => "No key where one is needed, or a key that is not valid",
+        "403" => "A valid key without the right for this",
+        "404" => "Not found",
+        "413" => "The body is larger than the limit",
+        "414" => "The query string is longer than the limit",
+        "415" => "A media type the endpoint does not read",
+        "422" => "Understood, but cannot be done with this content",
+        "429" => "The caller's rate budget is spent; Retry-After says when to try again",
+        "500" => "A fault of the service (logged with the request id)",
+        "503" => "Too busy, timed out or shutting down; Retry-After says when to try again",
+        "507" => "No room on the server for the answer",
+        _ => "See the problem's detail",
+    }
 }

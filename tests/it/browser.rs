@@ -668,7 +668,55 @@ async fn the_page_in_a_real_browser() {
         .unwrap();
     assert_eq!(violations, json!([]), "the page broke its own CSP");
 
+    // Issue 25, 7-8: a page on another origin (`localhost` is not `127.0.0.1`) uploads a CSV
+    // with fetch, its media type and language set, and reads the answer and its summary.
+    let other = other_origin_page(&base).await;
+    client.goto(&other).await.unwrap();
+    let said = wait_for_text(&client, "#out", "summary:").await;
+    assert!(said.contains("status 200"), "{said}");
+    assert!(said.contains("\"rows\":2"), "{said}");
+    assert!(said.contains("Centrum / Zuid-West"), "{said}");
+    assert!(!said.contains("summary: null"), "{said}");
+
     client.close().await.unwrap();
+}
+
+/// Serves, on another port and under the name `localhost`, a page whose script posts a CSV to
+/// `base`'s `/v1/classify` and writes the status, the answer and the summary header into `#out`.
+async fn other_origin_page(base: &str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let page = format!(
+        r#"<!doctype html><meta charset="utf-8"><title>elders</title><pre id="out">…</pre>
+<script>
+fetch("{base}/v1/classify", {{method: "POST",
+  headers: {{"Content-Type": "text/csv", "Accept-Language": "nl", "X-Request-Id": "elders-1"}},
+  body: "nr;x;y\r\n1;176395;317996\r\n2;177500;318500\r\n"}})
+ .then(async r => {{
+   const text = await r.text();
+   document.getElementById("out").textContent =
+     "status " + r.status + "\n" + text + "\nsummary: " + r.headers.get("X-Classify-Summary");
+ }})
+ .catch(e => {{ document.getElementById("out").textContent = "failed: " + e; }});
+</script>"#
+    );
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let page = page.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    page.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(page.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://localhost:{port}/")
 }
 
 const DIRECT_LINE: &str = "043-111 22 33 (direct)";

@@ -256,6 +256,100 @@ async fn openapi_describes_every_route_and_the_answer() {
     );
 }
 
+/// Issue 25, 9: every response has the `description` OpenAPI 3.1 requires, the headers the
+/// service sends are declared, `servers` is given, and `GET /v1` lists every operation of the
+/// document (it once left out `POST /v1/classify`).
+#[tokio::test]
+async fn the_openapi_document_is_complete_and_v1_lists_it() {
+    let s = start().await;
+    let (_, _, doc) = s.json("/openapi.json").await;
+    assert_eq!(doc["servers"][0]["url"], "/");
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if !["get", "post", "put", "delete", "head", "patch"].contains(&method.as_str()) {
+                continue;
+            }
+            operations.push(format!("{} {path}", method.to_uppercase()));
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let d = response["description"].as_str().unwrap_or_default();
+                assert!(!d.is_empty(), "{method} {path} {status} has no description");
+                if status == "429" || status == "503" {
+                    assert!(
+                        response["headers"]["Retry-After"].is_object(),
+                        "{method} {path} {status}: Retry-After not declared"
+                    );
+                }
+            }
+        }
+    }
+    let classify = &doc["paths"]["/v1/classify"]["post"]["responses"]["200"]["headers"];
+    assert!(classify["X-Classify-Summary"].is_object(), "{classify}");
+    assert!(classify["X-Data-Version"].is_object(), "{classify}");
+    assert!(doc["paths"]["/v1/areas"]["get"]["responses"]["200"]["headers"]["ETag"].is_object());
+    let (_, _, v1) = s.json("/v1").await;
+    let listed: Vec<&String> = v1["endpoints"].as_object().unwrap().keys().collect();
+    for op in &operations {
+        assert!(listed.contains(&op), "GET /v1 leaves out {op}: {listed:?}");
+    }
+    assert!(operations.contains(&"POST /v1/classify".to_string()));
+    assert_eq!(listed.len(), operations.len());
+}
+
+/// Issue 25, 7-8: a browser on another origin may send what an upload needs and read the
+/// summary header.
+#[tokio::test]
+async fn cross_origin_uploads_are_allowed_and_the_summary_is_readable() {
+    let s = start().await;
+    let preflight = s
+        .client
+        .request(reqwest::Method::OPTIONS, format!("{}/v1/classify", s.base))
+        .header("Origin", "https://kaart.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "content-type,accept-language,if-none-match,authorization,x-request-id",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let allowed = preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for h in [
+        "content-type",
+        "accept-language",
+        "if-none-match",
+        "authorization",
+        "x-request-id",
+    ] {
+        assert!(allowed.contains(h), "{h} not allowed: {allowed}");
+    }
+    let res = s
+        .client
+        .post(format!("{}/v1/classify", s.base))
+        .header("Origin", "https://kaart.example")
+        .header("content-type", "text/csv")
+        .body("x;y\n176395;317996\n")
+        .send()
+        .await
+        .unwrap();
+    let exposed = res.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    for h in [
+        "x-classify-summary",
+        "x-data-version",
+        "etag",
+        "retry-after",
+    ] {
+        assert!(exposed.contains(h), "{h} not exposed: {exposed}");
+    }
+}
+
 #[tokio::test]
 async fn brussels_is_a_404_with_the_same_body_shape() {
     let s = start().await;
