@@ -150,7 +150,7 @@ const PIECE: usize = 4096;
 #[derive(Debug, Default)]
 pub(crate) struct Chunk {
     pub bytes: Vec<u8>,
-    start: usize,
+    pub start: usize,
     /// Piece boundaries (record starts) after `start`, ending with `bytes.len()`.
     cuts: Vec<usize>,
 }

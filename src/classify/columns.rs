@@ -68,9 +68,32 @@ pub struct ColumnArgs {
     /// message.
     #[arg(long, value_name = "LIST")]
     pub columns: Option<String>,
+    /// How to write the added numbers: `comma` (176297,45, as Dutch spreadsheets read them) or
+    /// `point` (176297.45). Default: as the file writes its own decimals; a `;` file without
+    /// any is taken to be Dutch (comma).
+    #[arg(long, value_name = "comma|point")]
+    pub decimal: Option<String>,
 }
 
 impl ColumnArgs {
+    /// `decimal`: `Some(true)` for a comma, `Some(false)` for a point, `None` to judge.
+    pub(crate) fn decimal(&self) -> Result<Option<bool>, ColumnProblem> {
+        match self
+            .decimal
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None => Ok(None),
+            Some("comma" | "komma" | ",") => Ok(Some(true)),
+            Some("point" | "punt" | "dot" | ".") => Ok(Some(false)),
+            Some(other) => Err(ColumnProblem::BadValue {
+                option: "decimal",
+                reason: t!("classify-decimal", value = other),
+            }),
+        }
+    }
+
     /// The CRS named by `crs`, if any (read by the CSV and the GeoJSON reader alike).
     pub(crate) fn crs(&self) -> Result<Option<Crs>, ColumnProblem> {
         self.crs

@@ -14,6 +14,7 @@ use super::row::{Classifier, Refusal};
 use super::{ClassifyError, Options, Summary, finish};
 use crate::address::records::detect_delimiter;
 use crate::resolve::Resolver;
+use crate::t;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Encoding {
@@ -42,8 +43,22 @@ pub fn classify_csv<R: Read, W: Write>(
     let Some(mut chunk) = reader.next_chunk(&mut input)? else {
         return Err(ClassifyError::Empty);
     };
-    let (header_end, ending_len) = chunk.first_record();
-    let raw_header = chunk.bytes[..header_end - ending_len].to_vec();
+    let (mut header_end, mut ending_len) = chunk.first_record();
+    // Excel's `sep=;` line names the delimiter before the header: it is kept in the answer
+    // (Excel reads the answer with it) and the header is the line after it.
+    let mut sep_line = Vec::new();
+    let mut said_delimiter = None;
+    if let Some(d) = sep_line_delimiter(&chunk.bytes[..header_end - ending_len]) {
+        sep_line = chunk.bytes[..header_end].to_vec();
+        said_delimiter = Some(d);
+        chunk.skip(header_end);
+        if chunk.records().is_empty() {
+            return Err(ClassifyError::Empty);
+        }
+        (header_end, ending_len) = chunk.first_record();
+    }
+    let header_start = chunk.start;
+    let raw_header = chunk.bytes[header_start..header_end - ending_len].to_vec();
     let ending = chunk.bytes[header_end - ending_len..header_end].to_vec();
     chunk.skip(header_end);
     let text = raw_header
@@ -60,6 +75,7 @@ pub fn classify_csv<R: Read, W: Write>(
     let header_text = decode(text, encoding);
     let delimiter = opts
         .delimiter
+        .or(said_delimiter)
         .unwrap_or_else(|| detect_delimiter(header_text.as_bytes()));
     let names: Vec<String> = split_fields(header_text.as_bytes(), delimiter)
         .into_iter()
@@ -77,9 +93,13 @@ pub fn classify_csv<R: Read, W: Write>(
         .collect();
     let near = super::near_coverage(resolver);
     columns::judge_coordinates(&mut places, &sample, opts.columns.crs.is_some(), near);
+    let decimal_comma = match opts.columns.decimal().map_err(ClassifyError::Columns)? {
+        Some(comma) => comma,
+        None => judge_decimal_comma(&sample, delimiter),
+    };
     let output_columns = super::output_columns(resolver, opts)?;
     let added = output_columns.header_names(&names);
-    let c = Classifier::new(
+    let mut c = Classifier::new(
         on,
         places,
         delimiter,
@@ -87,7 +107,10 @@ pub fn classify_csv<R: Read, W: Write>(
         opts.audience,
         output_columns,
     );
+    c.decimal_comma = decimal_comma;
+    let header_fields = names.len();
 
+    output.write_all(&sep_line).map_err(ClassifyError::Write)?;
     output
         .write_all(&raw_header)
         .map_err(ClassifyError::Write)?;
@@ -110,6 +133,7 @@ pub fn classify_csv<R: Read, W: Write>(
             Encoding::Windows1252 => "Windows-1252".into(),
         },
         columns: c.places.describe(),
+        decimal: if decimal_comma { "comma" } else { "point" }.into(),
         notes: c.places.notes.clone(),
         added,
         ..Summary::default()
@@ -124,10 +148,35 @@ pub fn classify_csv<R: Read, W: Write>(
         |piece, bytes, counts| {
             let mut buffer = vec![None; c.layers];
             for (raw, ending) in records(piece, true) {
-                bytes.extend_from_slice(raw);
-                let place = row_place(&c, raw);
-                let answer = c.answer(place, &mut buffer);
+                // A row with fewer fields than the header is padded and one with more keeps
+                // its extra fields after the added columns: the added columns always stand
+                // under their own names, and nothing is lost.
+                let (own, extra, fields) = cut_at_field(raw, delimiter, header_fields);
+                bytes.extend_from_slice(own);
+                for _ in fields..header_fields {
+                    bytes.push(delimiter);
+                }
+                let place = row_place(&c, own);
+                let mut answer = c.answer(place, &mut buffer);
+                if fields != header_fields {
+                    let note = if fields < header_fields {
+                        t!("row-short", fields = fields, header = header_fields)
+                    } else {
+                        t!(
+                            "row-long",
+                            fields = fields,
+                            header = header_fields,
+                            extra = fields - header_fields
+                        )
+                    };
+                    answer.message = if answer.message.is_empty() {
+                        note
+                    } else {
+                        format!("{}; {note}", answer.message)
+                    };
+                }
                 c.write_csv(&answer, bytes);
+                bytes.extend_from_slice(extra);
                 bytes.extend_from_slice(ending);
                 counts.count(
                     answer.status,
@@ -139,6 +188,72 @@ pub fn classify_csv<R: Read, W: Write>(
     )?;
     finish(&c, &mut summary, counts);
     Ok(summary)
+}
+
+/// The delimiter an Excel `sep=X` line names (`sep=;`, `"sep=,"`, `sep=\t`), if the line is one.
+fn sep_line_delimiter(line: &[u8]) -> Option<u8> {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    let line = line
+        .strip_prefix(b"\"")
+        .and_then(|l| l.strip_suffix(b"\""))
+        .unwrap_or(line);
+    let rest = line
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case(b"sep="))
+        .map(|_| &line[4..])?;
+    match rest {
+        [d] if !d.is_ascii_alphanumeric() => Some(*d),
+        b"\\t" => Some(b'\t'),
+        _ => None,
+    }
+}
+
+/// Whether the file writes decimals with a comma, judged on the sample's number-like cells:
+/// `176297,45` says comma, `176297.45` point; with neither, a `;` file is taken to come from a
+/// Dutch spreadsheet, whose decimals are commas (that is why it chose `;`).
+fn judge_decimal_comma(sample: &[Vec<String>], delimiter: u8) -> bool {
+    let shaped = |cell: &str, sep: char| {
+        let cell = cell.strip_prefix('-').unwrap_or(cell);
+        cell.split_once(sep).is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+        })
+    };
+    let (mut comma, mut point) = (0usize, 0usize);
+    for cell in sample.iter().flatten() {
+        comma += usize::from(shaped(cell, ','));
+        point += usize::from(shaped(cell, '.'));
+    }
+    if comma + point == 0 {
+        delimiter == b';'
+    } else {
+        comma > point
+    }
+}
+
+/// The record up to its `n`-th field (without the delimiter after it), the rest (starting
+/// with that delimiter, empty when the record has `n` fields or fewer) and the record's count
+/// of fields; quotes are honoured.
+fn cut_at_field(raw: &[u8], delimiter: u8, n: usize) -> (&[u8], &[u8], usize) {
+    let mut fields = 1;
+    let mut cut = None;
+    let mut quoted = false;
+    for (i, b) in raw.iter().enumerate() {
+        if *b == b'"' {
+            quoted = !quoted;
+        } else if *b == delimiter && !quoted {
+            if fields == n && cut.is_none() {
+                cut = Some(i);
+            }
+            fields += 1;
+        }
+    }
+    match cut {
+        Some(i) => (&raw[..i], &raw[i..], fields),
+        None => (raw, &[], fields),
+    }
 }
 
 /// A record's place, its fields read from the raw bytes.

@@ -120,6 +120,7 @@ pub fn classify_geojson<R: Read, W: Write>(
     let mut summary = Summary {
         delimiter: String::new(),
         encoding: "UTF-8".into(),
+        decimal: "point".into(),
         ..Summary::default()
     };
     if newline_delimited {

@@ -71,6 +71,9 @@ pub struct Summary {
     pub encoding: String,
     /// Where the place is read from, in the order rows are placed from it.
     pub columns: String,
+    /// How the added numbers are written: `comma` (as the file writes its own decimals, or
+    /// any `;` file without decimals) or `point`; `decimal=` overrides.
+    pub decimal: String,
     /// What was judged from the values: swapped columns, the CRS of x/y.
     pub notes: Vec<String>,
     /// The names of the added columns, in order.

@@ -162,6 +162,8 @@ pub(crate) struct Classifier<'a> {
     /// run's language (rendered once: every address row says one).
     said_place: String,
     said_address: String,
+    /// Added numbers with a decimal comma (see [`super::Summary::decimal`]).
+    pub decimal_comma: bool,
 }
 
 impl<'a> Classifier<'a> {
@@ -218,6 +220,7 @@ impl<'a> Classifier<'a> {
                 .iter()
                 .map(|_| OnceLock::new())
                 .collect(),
+            decimal_comma: false,
             said_place: t!("row-place"),
             said_address: t!("row-address"),
             outside_message: Made::new(
@@ -407,7 +410,12 @@ impl<'a> Classifier<'a> {
                 Added::Message if a.message.contains(['\r', '\n']) => {
                     Cell::Text(a.message.replace(['\r', '\n'], " ").into())
                 }
-                Added::Message if a.status == Status::Outside => self.outside_message.cell(),
+                Added::Message if a.status == Status::Outside && a.message.is_empty() => {
+                    self.outside_message.cell()
+                }
+                Added::Message if a.status == Status::Outside => {
+                    Cell::Text(format!("{}; {}", self.outside_message.text, a.message).into())
+                }
                 Added::Message if a.message.is_empty() => Cell::Empty,
                 Added::Message => Cell::Text(a.message.as_str().into()),
             };
@@ -429,7 +437,23 @@ impl<'a> Classifier<'a> {
                 Cell::Number(v) => {
                     // Shortest round-trip digits, as a lookup's JSON; whole numbers without ".0".
                     let text = number.format_finite(v);
-                    out.extend_from_slice(text.strip_suffix(".0").unwrap_or(text).as_bytes());
+                    let text = text.strip_suffix(".0").unwrap_or(text);
+                    match text.split_once('.') {
+                        Some((whole, part)) if self.decimal_comma => {
+                            // In a `,` file the comma must be quoted to stay one field.
+                            let quote = d == b',';
+                            if quote {
+                                out.push(b'"');
+                            }
+                            out.extend_from_slice(whole.as_bytes());
+                            out.push(b',');
+                            out.extend_from_slice(part.as_bytes());
+                            if quote {
+                                out.push(b'"');
+                            }
+                        }
+                        _ => out.extend_from_slice(text.as_bytes()),
+                    }
                 }
             }
         });

@@ -100,7 +100,7 @@ async fn read_form(req: Request) -> Result<(Bytes, Vec<(String, String)>), ApiEr
         (status = 400, description = "Unknown parameter, a form upload without a file, or a body that breaks off", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not CSV or GeoJSON, or a compressed body (Content-Encoding)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not CSV or GeoJSON, or compressed otherwise than with gzip (Content-Encoding)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No columns hold a place, or not GeoJSON", body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
         (status = 503, body = Problem, content_type = "application/problem+json"),
@@ -126,20 +126,24 @@ pub(super) async fn classify(
         .trim()
         .to_string();
     let format = format_of(&media)?;
-    // A compressed body read as the file itself would be refused for its "columns", in bytes
-    // nobody can read: say what it is instead.
-    if let Some(encoding) = req
+    // gzip (and its old name) is read; anything else read as the file itself would be refused
+    // for its "columns", in bytes nobody can read: say what it is instead.
+    let gzip = match req
         .headers()
         .get(header::CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_ascii_lowercase())
         .filter(|v| !v.is_empty() && v != "identity")
     {
-        return Err(ApiError::new(
-            Kind::UnsupportedMediaType,
-            t!("http-classify-compressed", encoding = encoding),
-        ));
-    }
+        None => false,
+        Some(e) if (e == "gzip" || e == "x-gzip") && format != Format::Sniff => true,
+        Some(encoding) => {
+            return Err(ApiError::new(
+                Kind::UnsupportedMediaType,
+                t!("http-classify-compressed", encoding = encoding),
+            ));
+        }
+    };
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<ColumnArgs>);
     let names: &[&'static str] = &NAMES;
     let mut query = params(raw, names)?;
@@ -162,6 +166,7 @@ pub(super) async fn classify(
     let columns: ColumnArgs =
         serde_json::from_value(serde_json::to_value(&query).unwrap_or_default())
             .map_err(|e| ApiError::new(Kind::BadParameter, e.to_string()))?;
+    let limit = app.config.max_classify_bytes;
     let geojson = match format {
         Format::GeoJson => true,
         Format::Sniff => body
@@ -202,7 +207,15 @@ pub(super) async fn classify(
             } else {
                 crate::classify::classify_csv
             };
-            let summary = run(&served.resolver, body, &mut out, &opts, |_, _| {});
+            let input: Box<dyn std::io::Read + Send> = if gzip {
+                Box::new(Limited {
+                    inner: flate2::read::MultiGzDecoder::new(body),
+                    left: limit as u64,
+                })
+            } else {
+                Box::new(body)
+            };
+            let summary = run(&served.resolver, input, &mut out, &opts, |_, _| {});
             if summary.is_err() && out.cancelled.load(Ordering::Relaxed) {
                 // Nobody waits for this answer any more: the client has its 503, or has left.
                 app.metrics.classify_cancelled();
@@ -220,6 +233,17 @@ pub(super) async fn classify(
             return Err(ApiError::new(
                 Kind::NoRoom,
                 t!("http-classify-no-room", error = e.kind().to_string()),
+            ));
+        }
+        (_, Err(crate::classify::ClassifyError::Read(e)))
+            if e.kind() == std::io::ErrorKind::FileTooLarge =>
+        {
+            return Err(ApiError::new(Kind::BodyTooLarge, e.to_string()));
+        }
+        (_, Err(crate::classify::ClassifyError::Read(e))) if gzip => {
+            return Err(ApiError::new(
+                Kind::UnreadableBody,
+                t!("classify-bad-body", error = e.to_string()),
             ));
         }
         (_, Err(e)) => {
@@ -252,6 +276,32 @@ pub(super) async fn classify(
         .header(header::VARY, "Authorization")
         .body(body)
         .unwrap_or_default())
+}
+
+/// A decompressed body, cut off at the upload limit: a small gzip may unpack to gigabytes.
+struct Limited<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One byte more than allowed means the file is larger than the limit.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    t!("http-classify-unpacked-too-large"),
+                )),
+            };
+        }
+        let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 /// Sets its flag when dropped.

@@ -129,9 +129,10 @@ fn an_excel_export_places_every_row_that_has_a_place() {
     );
     for (row, (want_source, rd)) in rows.iter().zip(&expected) {
         assert_eq!(&row[source], *want_source, "{row:?}");
+        // The file writes decimal commas, and so does the answer.
         let got = (
-            row[x].parse::<f64>().unwrap(),
-            row[y].parse::<f64>().unwrap(),
+            row[x].replace(',', ".").parse::<f64>().unwrap(),
+            row[y].replace(',', ".").parse::<f64>().unwrap(),
         );
         assert!(
             (got.0 - rd.x).abs() < 0.01 && (got.1 - rd.y).abs() < 0.01,
@@ -324,4 +325,117 @@ async fn http_takes_form_uploads_and_hints_at_parameters() {
             .starts_with("postcode= names column 'pc6', but the header has no such column"),
         "{v}"
     );
+}
+
+/// Issue 25, 1-3: rows shorter and longer than the header, Excel's `sep=;` line and decimal
+/// commas, the same through the CLI and HTTP, each row's area the lookup's for its point.
+#[tokio::test]
+async fn ragged_rows_sep_lines_and_decimal_commas_keep_every_column_in_place() {
+    // As Excel writes a `;` export: the `sep=` line, CRLF, decimal commas, a short row (only
+    // an address) and a long one (two cells past the header).
+    let input = "sep=;\r\nNr;Adres;X;Y\r\n1;Vrijthof 16\r\n2;Markt;176297,45;317946,1;extra1;extra2\r\n3;;177403,02;317811,37\r\n";
+    let opts = Options {
+        columns: ColumnArgs {
+            columns: Some("lwa,point_x,status,message".into()),
+            ..ColumnArgs::default()
+        },
+        ..Options::default()
+    };
+    let mut out = Vec::new();
+    let summary = classify_csv(resolver(), input.as_bytes(), &mut out, &opts, |_, _| {}).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(summary.delimiter, ";");
+    assert_eq!(summary.decimal, "comma");
+    assert_eq!(summary.rows, 3, "the sep= line is no row: {summary:?}");
+    let lines: Vec<&str> = out.split("\r\n").collect();
+    assert_eq!(lines[0], "sep=;");
+    assert_eq!(lines[1], "Nr;Adres;X;Y;lwa;point_x;status;message");
+    let cells = |line: &str| -> Vec<String> {
+        csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(line.as_bytes())
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect()
+    };
+    // The short row is padded: its added columns stand under their names.
+    let short = cells(lines[2]);
+    assert_eq!(short.len(), 8, "{short:?}");
+    assert_eq!(&short[..4], ["1", "Vrijthof 16", "", ""]);
+    assert_eq!(short[6], "ok");
+    assert!(
+        short[7].contains("2") && short[7].contains("4"),
+        "{short:?}"
+    );
+    // The long row keeps its extra cells, after the added columns.
+    let long = cells(lines[3]);
+    assert_eq!(long.len(), 10, "{long:?}");
+    assert_eq!(&long[8..], ["extra1", "extra2"]);
+    assert_eq!(long[5], "176297,45", "decimal comma in, decimal comma out");
+    assert!(long[7].contains("extra"), "the message says so: {long:?}");
+    // Each row's area is the lookup's for its point.
+    for (line, point) in [
+        (lines[3], (176297.45, 317946.1)),
+        (lines[4], (177403.02, 317811.37)),
+    ] {
+        let row = cells(line);
+        let answer = resolver().resolve(
+            wijkwijzer::crs::Rd {
+                x: point.0,
+                y: point.1,
+            },
+            wijkwijzer::roster::Audience::Public,
+        );
+        assert_eq!(row[4], answer.lwa.unwrap().id, "{row:?}");
+    }
+    // `decimal=point` overrides.
+    let mut out = Vec::new();
+    let point = Options {
+        columns: ColumnArgs {
+            decimal: Some("point".into()),
+            ..opts.columns.clone()
+        },
+        ..Options::default()
+    };
+    classify_csv(resolver(), input.as_bytes(), &mut out, &point, |_, _| {}).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains(";176297.45;ok;"));
+
+    // HTTP gives the same bytes.
+    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    let base = crate::spawn_server(state).await;
+    let body = reqwest::Client::new()
+        .post(format!(
+            "{base}/v1/classify?columns=lwa,point_x,status,message"
+        ))
+        .header("content-type", "text/csv")
+        .body(input)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(body, out_again(input, &opts));
+    // And the CLI.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.csv");
+    std::fs::write(&file, input).unwrap();
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+        .args(["classify", "--columns", "lwa,point_x,status,message"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(cli.stdout).unwrap(), body);
+}
+
+fn out_again(input: &str, opts: &Options) -> String {
+    let mut out = Vec::new();
+    classify_csv(resolver(), input.as_bytes(), &mut out, opts, |_, _| {}).unwrap();
+    String::from_utf8(out).unwrap()
 }

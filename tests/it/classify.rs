@@ -108,13 +108,16 @@ fn dutch_excel_semicolons_bom_and_decimal_commas() {
         "{out}"
     );
     assert!(out.contains(";BU09350000;Binnenstad;"), "{out}");
-    // The resolved point: WGS84 as given (to 7 decimals), RD to the millimetre.
+    // The resolved point: WGS84 as given (to 7 decimals), RD to the millimetre, with decimal
+    // commas as the file writes its own (issue 25, 2: Dutch Excel reads 176177.969 as a
+    // number a thousand times too large).
     assert!(
         out.contains(
-            ";ok;coordinates;lat/lon;50.8489;5.6879;176177.969;317717.186;certain;25;;\r\n"
+            ";ok;coordinates;lat/lon;50,8489;5,6879;176177,969;317717,186;certain;25;;\r\n"
         ),
         "{out}"
     );
+    assert_eq!(summary.decimal, "comma");
     assert_eq!(summary.delimiter, ";");
     assert_eq!(summary.encoding, "UTF-8 with BOM");
     assert_eq!(summary.resolved, 2, "{summary:?}");
@@ -776,6 +779,10 @@ proptest! {
         for (text, row) in inputs.iter().zip(rows.records()) {
             let row = row.unwrap();
             let mut batch: Vec<String> = columns.iter().map(|c| row[*c].to_string()).collect();
+            // A `;` file without decimals of its own gets decimal commas (issue 25, 2).
+            for i in [7, 8, 10] {
+                batch[i] = batch[i].replace(',', ".");
+            }
             // Lookup has one status for any text it cannot read; batch tells coordinates apart.
             if batch[0] == "bad_coordinate" {
                 batch[0] = "bad_address".into();

@@ -663,28 +663,72 @@ async fn errors_below_the_handlers_are_problems() {
     assert!(!p["detail"].as_str().unwrap().is_empty(), "{p}");
 }
 
-/// Issue 24, 25: a compressed upload is not read as the file itself (a 422 about "columns" made
-/// of compressed bytes): a 415 that says what it is and what to send.
+/// Issue 24, 25 and 25, 10: a gzip-compressed upload is classified like the file itself; one
+/// that unpacks beyond the upload limit is a 413 and a broken one a 400; another encoding is a
+/// 415 that says what to send (never a 422 about "columns" made of compressed bytes).
 #[tokio::test]
-async fn a_compressed_upload_is_refused_as_such() {
+async fn compressed_uploads_are_read_or_refused_as_such() {
     use std::io::Write;
-    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    let gzip = |bytes: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    };
+    let state = Arc::new(AppState::with_config(
+        wijkwijzer::http::DataSource::Embedded,
+        Resolver::new(Geodata::embedded().unwrap()),
+        wijkwijzer::http::ServeConfig {
+            max_classify_bytes: 1 << 20,
+            ..wijkwijzer::http::ServeConfig::default()
+        },
+    ));
     let base = crate::spawn_server(state).await;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(b"lat,lon\n50.8489,5.6879\n").unwrap();
-    let res = reqwest::Client::new()
-        .post(format!("{base}/v1/classify"))
-        .header("content-type", "text/csv")
-        .header("content-encoding", "gzip")
-        .body(gz.finish().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let post = |body: Vec<u8>, encoding: &'static str| {
+        let base = base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/v1/classify"))
+                .header("content-type", "text/csv")
+                .header("content-encoding", encoding)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let csv = b"lat,lon\n50.8489,5.6879\n50.8497,5.7053\n";
+    let plain = crate::post_csv(
+        &base,
+        "/v1/classify",
+        String::from_utf8(csv.to_vec()).unwrap(),
+    )
+    .await;
+    let res = post(gzip(csv), "gzip").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), plain);
+
+    // 2 MiB of rows in a few KiB: beyond the 1 MiB limit once unpacked.
+    let mut big = b"lat,lon\n".to_vec();
+    while big.len() < 2 << 20 {
+        big.extend_from_slice(b"50.8489,5.6879\n");
+    }
+    let res = post(gzip(&big), "gzip").await;
+    let status = res.status();
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("limit"), "{p}");
+
+    let mut broken = gzip(csv);
+    broken.truncate(broken.len() / 2);
+    let res = post(broken, "gzip").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    let res = post(csv.to_vec(), "br").await;
     assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let p: Value = res.json().await.unwrap();
     let detail = p["detail"].as_str().unwrap();
     assert!(
-        detail.contains("Content-Encoding: gzip") && detail.contains("uncompressed"),
+        detail.contains("Content-Encoding: br") && detail.contains("uncompressed"),
         "{p}"
     );
 }
