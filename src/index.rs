@@ -50,6 +50,8 @@ pub struct Hit {
 pub struct Nearest {
     pub area: u32,
     pub distance_m: f64,
+    /// The nearest point of the area's boundary.
+    pub point: Rd,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -460,9 +462,21 @@ impl LayerIndex {
         self.edges
             .nearest_neighbor_iter_with_distance_2(&geo::Point::new(p.x, p.y))
             .next()
-            .map(|(g, d2)| Nearest {
-                area: g.data,
-                distance_m: d2.sqrt(),
+            .map(|(g, d2)| {
+                use geo::ClosestPoint;
+                let q = geo::Point::new(p.x, p.y);
+                let on = match g.geom().closest_point(&q) {
+                    geo::Closest::Intersection(c) | geo::Closest::SinglePoint(c) => c,
+                    geo::Closest::Indeterminate => q,
+                };
+                Nearest {
+                    area: g.data,
+                    distance_m: d2.sqrt(),
+                    point: Rd {
+                        x: on.x(),
+                        y: on.y(),
+                    },
+                }
             })
     }
 

@@ -23,7 +23,11 @@ impl Postcode {
     pub fn parse(text: &str) -> Option<Postcode> {
         let mut b = [0u8; 6];
         let mut n = 0;
-        for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        // `6216 CG`, `6216-CG` (as some registration systems write it) and `6216CG` alike.
+        for c in text
+            .bytes()
+            .filter(|c| !c.is_ascii_whitespace() && *c != b'-')
+        {
             *b.get_mut(n)? = c;
             n += 1;
         }

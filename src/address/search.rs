@@ -1119,6 +1119,17 @@ fn parse_number_fields(
     huisletter: &Option<String>,
     toevoeging: &Option<String>,
 ) -> Result<Parsed, Failure> {
+    // A spreadsheet's number column: `45.0` or `45,0` is 45.
+    let huisnummer = huisnummer.trim();
+    let huisnummer = huisnummer
+        .split_once(['.', ','])
+        .filter(|(whole, zeros)| {
+            !whole.is_empty()
+                && whole.bytes().all(|b| b.is_ascii_digit())
+                && !zeros.is_empty()
+                && zeros.bytes().all(|b| b == b'0')
+        })
+        .map_or(huisnummer, |(whole, _)| whole);
     let mut hn = HouseNumber::parse(huisnummer).map_err(Failure::Unreadable)?;
     let letter = match huisletter
         .as_deref()

@@ -474,7 +474,16 @@ pub(crate) fn choose(names: &[String], args: &ColumnArgs) -> Result<Places, Colu
     let text = find(
         "address",
         &args.address,
-        &["address", "adres", "locatie", "location", "plek"],
+        &[
+            "address",
+            "adres",
+            "locatie",
+            "location",
+            "plek",
+            "coordinaten",
+            "coordinates",
+            "positie",
+        ],
     )?;
     let crs = args.crs()?;
 

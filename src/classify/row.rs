@@ -311,12 +311,21 @@ impl<'a> Classifier<'a> {
                     },
                     None => Answer {
                         status: Status::Outside,
+                        message: self
+                            .resolver
+                            .outside_words(located.point)
+                            .map(|place| {
+                                t!(
+                                    "row-outside-where",
+                                    coverage = &self.resolver.data().manifest.coverage_name,
+                                    place = place
+                                )
+                            })
+                            .unwrap_or_default(),
                         located: Some(located),
                         base: None,
                         boundary: false,
                         hits: &[],
-                        // Written from the cached cell (see `cells`).
-                        message: String::new(),
                         certainty,
                     },
                 }
@@ -412,9 +421,6 @@ impl<'a> Classifier<'a> {
                 }
                 Added::Message if a.status == Status::Outside && a.message.is_empty() => {
                     self.outside_message.cell()
-                }
-                Added::Message if a.status == Status::Outside => {
-                    Cell::Text(format!("{}; {}", self.outside_message.text, a.message).into())
                 }
                 Added::Message if a.message.is_empty() => Cell::Empty,
                 Added::Message => Cell::Text(a.message.as_str().into()),

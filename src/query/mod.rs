@@ -215,8 +215,11 @@ impl std::error::Error for QueryError {}
 /// A name as options and column headers are compared: lower case, without spaces, `_`, `-`
 /// and `.` (`Huis_nummer` is `huisnummer`).
 pub fn name_form(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    // `X-coördinaat` is `xcoordinaat`: accents are dropped with the separators.
     name.trim()
-        .chars()
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
         .flat_map(char::to_lowercase)
         .collect()

@@ -197,6 +197,25 @@ fn area_messages(data: &Geodata, coverage: usize) -> Vec<AreaMessages> {
         .collect()
 }
 
+/// The direction from `from` to `to` on an eight-point compass, in the current language (RD
+/// New's x runs east and y north).
+fn compass(from: Rd, to: Rd) -> String {
+    let degrees = (to.x - from.x)
+        .atan2(to.y - from.y)
+        .to_degrees()
+        .rem_euclid(360.0);
+    match ((degrees + 22.5) / 45.0) as u32 % 8 {
+        0 => t!("compass-n"),
+        1 => t!("compass-ne"),
+        2 => t!("compass-e"),
+        3 => t!("compass-se"),
+        4 => t!("compass-s"),
+        5 => t!("compass-sw"),
+        6 => t!("compass-w"),
+        _ => t!("compass-nw"),
+    }
+}
+
 impl Resolver {
     /// Indexes every period of the data: the latest generations in this resolver, each
     /// earlier period in one of its own.
@@ -442,6 +461,24 @@ impl Resolver {
         &self.meta
     }
 
+    /// How a point outside the coverage lies from it: the words "1.2 km north-east of <area>"
+    /// that a lookup's message and a batch row's say alike.
+    pub(crate) fn outside_words(&self, p: Rd) -> Option<String> {
+        let n = self.index.layer(self.coverage).nearest(p)?;
+        let area = &self.data.layers[self.coverage].areas[n.area as usize];
+        let distance = if n.distance_m >= 1000.0 {
+            format!("{:.1} km", n.distance_m / 1000.0)
+        } else {
+            format!("{:.0} m", n.distance_m)
+        };
+        Some(t!(
+            "outside-where",
+            distance = distance,
+            direction = compass(n.point, p),
+            area = &area.name
+        ))
+    }
+
     /// The full answer for a point in RD New, today.
     pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
         self.today().resolve(p, audience)
@@ -541,11 +578,10 @@ impl Resolver {
                 said.map(|m| m[text::current().index()].clone())
                     .unwrap_or_default()
             }
-            (Some(n), None) => t!(
+            (Some(_), None) => t!(
                 "answer-outside-nearest",
                 coverage = coverage_name,
-                area = &n.lwa.name,
-                distance = format!("{:.0}", n.distance_m)
+                place = self.outside_words(p).unwrap_or_default()
             ),
             (None, None) => t!("answer-outside", coverage = coverage_name),
         };

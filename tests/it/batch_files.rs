@@ -439,3 +439,115 @@ fn out_again(input: &str, opts: &Options) -> String {
     classify_csv(resolver(), input.as_bytes(), &mut out, opts, |_, _| {}).unwrap();
     String::from_utf8(out).unwrap()
 }
+
+/// Issue 25, 5: column names with accents (`X-coördinaat`, `Coördinaten`) are found like their
+/// plain forms; `6211-AD`, `3.0` and `103 A` in postcode and number columns are read; a column
+/// of degrees, minutes and seconds is read like `q=`. Through HTTP the bytes are the same.
+#[tokio::test]
+async fn accented_columns_and_spreadsheet_forms_of_postcodes_and_numbers_are_read() {
+    let input = "Postcode;Huisnummer;X-coördinaat;Y-coördinaat;Coördinaten\r\n\
+                 6211-AD;3.0;;;\r\n\
+                 6211 AW;103 A;;;\r\n\
+                 ;;176297,45;317946,1;\r\n\
+                 ;;;;50°51'05\"N 5°41'28\"E\r\n";
+    let opts = Options {
+        columns: ColumnArgs {
+            columns: Some("source,quality,status,point_x,point_y".into()),
+            ..ColumnArgs::default()
+        },
+        ..Options::default()
+    };
+    let (rows, header, summary) = run(input, &opts);
+    assert_eq!(summary.resolved, 4, "{summary:?}");
+    let (source, quality, x, y) = (
+        col(&header, "source"),
+        col(&header, "quality"),
+        col(&header, "point_x"),
+        col(&header, "point_y"),
+    );
+    let sources: Vec<&str> = rows.iter().map(|r| &r[source]).collect();
+    assert_eq!(sources, ["postcode", "postcode", "x/y", "text"]);
+    assert_eq!(&rows[0][quality], "exact");
+    assert_eq!(&rows[1][quality], "exact");
+    // The addresses' points as the shipped address file has them.
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/geodata/addresses.csv"
+    ))
+    .unwrap();
+    for (row, line) in [
+        (0, ",6211AD,3,,,Biesenwal,"),
+        (1, ",6211AW,103,A,,Boschstraat,"),
+    ] {
+        let record = shipped
+            .lines()
+            .find(|l| l.starts_with(line))
+            .unwrap_or_else(|| panic!("{line} is not in the shipped addresses"));
+        let fields: Vec<&str> = record.split(',').collect();
+        let want = (
+            fields[7].parse::<f64>().unwrap(),
+            fields[8].parse::<f64>().unwrap(),
+        );
+        let got = (
+            rows[row][x].replace(',', ".").parse::<f64>().unwrap(),
+            rows[row][y].replace(',', ".").parse::<f64>().unwrap(),
+        );
+        assert!(
+            (got.0 - want.0).abs() < 0.01 && (got.1 - want.1).abs() < 0.01,
+            "row {row}: {got:?} vs {want:?}"
+        );
+    }
+    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    let base = crate::spawn_server(state).await;
+    let body = reqwest::Client::new()
+        .post(format!(
+            "{base}/v1/classify?columns=source,quality,status,point_x,point_y"
+        ))
+        .header("content-type", "text/csv")
+        .body(input)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(body, out_again(input, &opts));
+}
+
+/// Issue 25, 6: a row outside the city says how far outside and which way, in the words a
+/// lookup of the same point says it.
+#[test]
+fn rows_outside_say_how_far_and_which_way_as_a_lookup_does() {
+    // 3.5 km due south of the municipality's southern tip, and 10 km west of it.
+    let input = "x;y\n176000;310000\n166000;316000\n";
+    let opts = Options {
+        columns: ColumnArgs {
+            columns: Some("status,message".into()),
+            ..ColumnArgs::default()
+        },
+        ..Options::default()
+    };
+    let (rows, header, _) = run(input, &opts);
+    let (status, message) = (col(&header, "status"), col(&header, "message"));
+    assert_eq!(&rows[0][status], "outside");
+    assert!(
+        rows[0][message].contains("3.5 km south of Zuid-Oost"),
+        "{rows:?}"
+    );
+    assert!(rows[1][message].contains(" west of "), "{rows:?}");
+    for (row, (x, y)) in rows
+        .iter()
+        .zip([(176000.0, 310000.0), (166000.0, 316000.0)])
+    {
+        let answer = resolver().resolve(
+            wijkwijzer::crs::Rd { x, y },
+            wijkwijzer::roster::Audience::Public,
+        );
+        let words = row[message].split_once("): ").unwrap().1;
+        assert!(
+            answer.message.contains(words),
+            "lookup: {} / row: {words}",
+            answer.message
+        );
+    }
+}
