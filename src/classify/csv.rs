@@ -43,6 +43,13 @@ pub fn classify_csv<R: Read, W: Write>(
     let Some(mut chunk) = reader.next_chunk(&mut input)? else {
         return Err(ClassifyError::Empty);
     };
+    // Read as text, a workbook or other binary file would be "columns" of raw bytes.
+    if super::workbook::looks_like_workbook(&chunk.bytes) {
+        return Err(ClassifyError::NotATable(t!("classify-workbook-as-csv")));
+    }
+    if super::workbook::looks_binary(&chunk.bytes) {
+        return Err(ClassifyError::NotATable(t!("classify-binary")));
+    }
     let (mut header_end, mut ending_len) = chunk.first_record();
     // Excel's `sep=;` line names the delimiter before the header: it is kept in the answer
     // (Excel reads the answer with it) and the header is the line after it.

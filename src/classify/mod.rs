@@ -26,10 +26,12 @@ mod csv;
 pub mod geojson;
 mod output;
 pub mod row;
+pub mod workbook;
 
 pub use columns::{ColumnArgs, ColumnProblem, Door};
 pub use csv::classify_csv;
 pub use geojson::classify_geojson;
+pub use workbook::{WorkbookAnswer, classify_workbook};
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -53,6 +55,8 @@ pub struct Options {
     /// CSV field delimiter; `None`: detected from the header.
     pub delimiter: Option<u8>,
     pub audience: Audience,
+    /// How the answer to a workbook is written (an `.xlsx` only for a workbook).
+    pub answer: WorkbookAnswer,
 }
 
 /// Counts for the person or program that ran the classification.
@@ -95,6 +99,9 @@ pub enum ClassifyError {
     Write(std::io::Error),
     #[error("--as-of: {0}")]
     AsOf(crate::resolve::AsOfError),
+    /// Not a table at all (binary data, a ZIP that is no workbook), in one sentence.
+    #[error("{0}")]
+    NotATable(String),
 }
 
 impl ClassifyError {
@@ -127,6 +134,15 @@ pub fn classify<R: Read, W: std::io::Write>(
         .iter()
         .find(|b| !b.is_ascii_whitespace() && **b != 0x1e)
         .is_some_and(|b| *b == b'{');
+    if workbook::looks_like_workbook(head) {
+        let mut bytes = Vec::new();
+        input.read_to_end(&mut bytes).map_err(ClassifyError::Read)?;
+        let sheet = opts.columns.sheet.clone();
+        return classify_workbook(resolver, bytes, output, opts, sheet.as_deref(), opts.answer);
+    }
+    if opts.answer == WorkbookAnswer::Xlsx {
+        return Err(ClassifyError::NotATable(t!("classify-xlsx-for-workbooks")));
+    }
     if json {
         classify_geojson(resolver, input, output, opts, progress)
     } else {

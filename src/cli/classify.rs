@@ -14,6 +14,8 @@ use wijkwijzer::roster::Audience;
 /// straat + huisnummer (+ woonplaats), then a free-text address column. Columns are found by
 /// their usual names or named with the flags below (naming any turns detection off).
 /// GeoJSON (a FeatureCollection or one Feature per line): Point features, properties added.
+/// A workbook (.xlsx, .xls, .ods): the first sheet (or `--sheet`); written as CSV, or as .xlsx
+/// when the output's name ends so, every input cell kept with its type.
 /// Exit 0: every row placed; 1: some rows not placed; 2: the file could not be classified.
 #[derive(clap::Args)]
 pub(super) struct ClassifyArgs {
@@ -57,10 +59,17 @@ pub(super) fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     } else {
         Audience::Public
     };
+    // A workbook's answer is a workbook when the output's name says so.
+    let answer = if args.output.to_ascii_lowercase().ends_with(".xlsx") {
+        wijkwijzer::classify::WorkbookAnswer::Xlsx
+    } else {
+        wijkwijzer::classify::WorkbookAnswer::Csv
+    };
     let opts = Options {
         columns: args.columns,
         delimiter,
         audience,
+        answer,
     };
     let resolver = args.data.resolver()?;
     let (input, output, quiet) = (args.input.as_str(), args.output.as_str(), args.quiet);

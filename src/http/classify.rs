@@ -33,6 +33,8 @@ enum Format {
     GeoJson,
     /// A form upload: judged from the file's first byte.
     Sniff,
+    /// An Excel or OpenDocument workbook.
+    Workbook,
 }
 
 fn format_of(media: &str) -> Result<Format, ApiError> {
@@ -45,6 +47,9 @@ fn format_of(media: &str) -> Result<Format, ApiError> {
         | "application/geo+json-seq"
         | "application/x-ndjson+geojson" => Format::GeoJson,
         "multipart/form-data" => Format::Sniff,
+        crate::classify::workbook::XLSX
+        | crate::classify::workbook::ODS
+        | "application/vnd.ms-excel" => Format::Workbook,
         _ => {
             return Err(ApiError::new(
                 Kind::UnsupportedMediaType,
@@ -92,11 +97,11 @@ async fn read_form(req: Request) -> Result<(Bytes, Vec<(String, String)>), ApiEr
 #[utoipa::path(post, path = "/v1/classify", tag = "lookup",
     summary = "Classify a whole file: every row back with its area and responsible officers",
     params(ColumnArgs),
-    request_body(description = "CSV (`,` `;` or tab; UTF-8 or Windows-1252) or GeoJSON (a FeatureCollection, or one Feature per line), as the body or as the file of a `multipart/form-data` upload (`curl -F file=@places.csv`; text parts are parameters); at most 64 MiB",
-        content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"), (String = "multipart/form-data"))),
+    request_body(description = "CSV (`,` `;` or tab; UTF-8 or Windows-1252), GeoJSON (a FeatureCollection, or one Feature per line) or a workbook (.xlsx, .xls, .ods: the first sheet, or `sheet=`; answered as CSV, or as .xlsx with `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), as the body or as the file of a `multipart/form-data` upload (`curl -F file=@places.csv`; text parts are parameters); at most 64 MiB",
+        content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"), (String = "multipart/form-data"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "application/vnd.oasis.opendocument.spreadsheet"))),
     responses(
         (status = 200, description = "The same rows or features, in order, with the columns of `columns` added (default: each layer's code and `<layer>_name`, position, thor_senior, police_coordinator, status, quality, source, point_lat, point_lon, point_x, point_y, message); the summary is in the `X-Classify-Summary` header",
-            content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"))),
+            content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "Unknown parameter, a form upload without a file, or a body that breaks off", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than the limit", body = Problem, content_type = "application/problem+json"),
@@ -126,6 +131,11 @@ pub(super) async fn classify(
         .trim()
         .to_string();
     let format = format_of(&media)?;
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
     // gzip (and its old name) is read; anything else read as the file itself would be refused
     // for its "columns", in bytes nobody can read: say what it is instead.
     let gzip = match req
@@ -167,17 +177,27 @@ pub(super) async fn classify(
         serde_json::from_value(serde_json::to_value(&query).unwrap_or_default())
             .map_err(|e| ApiError::new(Kind::BadParameter, e.to_string()))?;
     let limit = app.config.max_classify_bytes;
-    let geojson = match format {
-        Format::GeoJson => true,
-        Format::Sniff => body
-            .head()
-            .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(body.head())
-            .iter()
-            .find(|b| !b.is_ascii_whitespace() && **b != 0x1e)
-            .is_some_and(|b| *b == b'{'),
-        Format::Csv | Format::Tsv => false,
-    };
+    // A workbook is one whatever its label: `curl --data-binary @f.xlsx` says text/csv or
+    // nothing, and a form upload says nothing at all.
+    let workbook = format == Format::Workbook
+        || (!gzip && crate::classify::workbook::looks_like_workbook(body.head()));
+    // Asked with Accept, a workbook's answer is a workbook too (CSV otherwise).
+    let xlsx_answer = workbook
+        && accept
+            .as_deref()
+            .is_some_and(|a| a.contains(crate::classify::workbook::XLSX));
+    let geojson = !workbook
+        && match format {
+            Format::GeoJson => true,
+            Format::Sniff => body
+                .head()
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(body.head())
+                .iter()
+                .find(|b| !b.is_ascii_whitespace() && **b != 0x1e)
+                .is_some_and(|b| *b == b'{'),
+            Format::Csv | Format::Tsv | Format::Workbook => false,
+        };
     // A bad day is the request's fault (400), not the file's (422).
     s.resolver
         .as_of(columns.as_of.as_deref())
@@ -186,8 +206,15 @@ pub(super) async fn classify(
         columns,
         delimiter: (format == Format::Tsv).then_some(b'\t'),
         audience: caller.audience,
+        answer: if xlsx_answer {
+            crate::classify::WorkbookAnswer::Xlsx
+        } else {
+            crate::classify::WorkbookAnswer::Csv
+        },
     };
     let answer_type = match (format, geojson) {
+        _ if xlsx_answer => crate::classify::workbook::XLSX.to_string(),
+        _ if workbook => "text/csv".to_string(),
         (Format::Sniff, true) => "application/geo+json".to_string(),
         (Format::Sniff, false) => "text/csv".to_string(),
         _ => media,
@@ -202,7 +229,9 @@ pub(super) async fn classify(
     let result = tokio::task::spawn_blocking(move || {
         crate::text::sync_scope(lang, || {
             let mut out = Spool::new(cancelled);
-            let run = if geojson {
+            let run = if workbook {
+                crate::classify::classify
+            } else if geojson {
                 crate::classify::classify_geojson
             } else {
                 crate::classify::classify_csv

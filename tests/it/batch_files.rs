@@ -551,3 +551,171 @@ fn rows_outside_say_how_far_and_which_way_as_a_lookup_does() {
         );
     }
 }
+
+/// Issue 25, 4: workbooks as spreadsheet programs write them (openpyxl and odfpy, see
+/// scripts/make-test-workbooks.py), through the CLI and HTTP: a sheet chosen by name, every input
+/// cell kept in place with its type in an `.xlsx` answer, each row's area the lookup's, and a
+/// file that is no table refused in one sentence, never with its bytes.
+#[tokio::test]
+async fn workbooks_are_read_and_written_keeping_every_cell() {
+    use calamine::{Data, Reader};
+    let fixture = |name: &str| {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let answer = dir.path().join("met-gebied.xlsx");
+    let cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_wijkwijzer"))
+            .arg("classify")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let xlsx = fixture("incidents.xlsx");
+    let out = cli(&[
+        xlsx.to_str().unwrap(),
+        "--sheet",
+        "Meldingen",
+        "--columns",
+        "lwa,status,point_x",
+        "-o",
+        answer.to_str().unwrap(),
+    ]);
+    // One row lies outside: exit 1, as for any file with rows not placed.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut input = calamine::open_workbook_auto(&xlsx).unwrap();
+    let given = input.worksheet_range("Meldingen").unwrap();
+    let mut written = calamine::open_workbook_auto(&answer).unwrap();
+    assert_eq!(written.sheet_names(), ["Meldingen"]);
+    let got = written.worksheet_range("Meldingen").unwrap();
+    assert_eq!(got.height(), given.height());
+    assert_eq!(got.width(), given.width() + 3);
+    for (r, (want, have)) in given.rows().zip(got.rows()).enumerate() {
+        for (c, cell) in want.iter().enumerate() {
+            let same = match (cell, &have[c]) {
+                (Data::DateTime(a), Data::DateTime(b)) => (a.as_f64() - b.as_f64()).abs() < 1e-9,
+                (Data::Int(a), Data::Float(b)) => (*a as f64 - b).abs() < 1e-9,
+                (a, b) => a == b,
+            };
+            assert!(same, "row {r} column {c}: {cell:?} became {:?}", have[c]);
+        }
+    }
+    let n = given.width();
+    assert_eq!(got.get((0, n)), Some(&Data::String("lwa".into())));
+    let statuses: Vec<String> = got.rows().skip(1).map(|r| r[n + 1].to_string()).collect();
+    assert_eq!(statuses, ["ok", "ok", "ok", "outside"]);
+    // The added point is a number, and each row's area is the lookup's for it.
+    for row in got.rows().skip(1) {
+        let Data::Float(x) = row[n + 2] else {
+            panic!("point_x is not a number: {row:?}");
+        };
+        if let (Data::Float(px), Data::Float(py)) = (&row[3], &row[4]) {
+            assert!((x - px).abs() < 0.01);
+            let lookup = resolver().resolve(
+                wijkwijzer::crs::Rd { x: *px, y: *py },
+                wijkwijzer::roster::Audience::Public,
+            );
+            assert_eq!(
+                row[n].to_string(),
+                lookup.lwa.map(|l| l.id).unwrap_or_default()
+            );
+        }
+    }
+
+    // The OpenDocument file gives the same areas.
+    let ods = cli(&[
+        fixture("incidents.ods").to_str().unwrap(),
+        "--columns",
+        "lwa,status,point_x",
+    ]);
+    let ods_csv = String::from_utf8(ods.stdout).unwrap();
+    let csv_answer = cli(&[
+        xlsx.to_str().unwrap(),
+        "--sheet",
+        "Meldingen",
+        "--columns",
+        "lwa,status,point_x",
+    ]);
+    let xlsx_csv = String::from_utf8(csv_answer.stdout).unwrap();
+    let tail = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(|l| l.rsplitn(4, ',').take(3).collect::<Vec<_>>().join(","))
+            .collect()
+    };
+    assert_eq!(tail(&ods_csv), tail(&xlsx_csv));
+
+    // HTTP: the workbook's media type or a form upload, CSV back, or a workbook when asked.
+    let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
+    let base = crate::spawn_server(state).await;
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let client = reqwest::Client::new();
+    let url = format!("{base}/v1/classify?sheet=Meldingen&columns=lwa,status,point_x");
+    let res = client
+        .post(&url)
+        .header("content-type", wijkwijzer::classify::workbook::XLSX)
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/csv");
+    assert_eq!(res.text().await.unwrap(), xlsx_csv);
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name("incidents.xlsx"),
+        )
+        .text("sheet", "Meldingen")
+        .text("columns", "lwa,status,point_x");
+    let res = client
+        .post(format!("{base}/v1/classify"))
+        .multipart(form)
+        .header("accept", wijkwijzer::classify::workbook::XLSX)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        wijkwijzer::classify::workbook::XLSX
+    );
+    let back = res.bytes().await.unwrap().to_vec();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(back)).unwrap();
+    let range = book.worksheet_range("Meldingen").unwrap();
+    assert_eq!(range.get((1, n + 1)), Some(&Data::String("ok".into())));
+
+    // No table at all: one sentence, never the bytes.
+    let mut junk = b"PK\x03\x04".to_vec();
+    junk.extend((0..600u32).map(|i| (i * 7 % 251) as u8));
+    for (body, media) in [
+        (junk.clone(), "text/csv"),
+        (vec![0u8, 159, 146, 150, 1, 2, 3, 0, 4], "text/csv"),
+        (junk, wijkwijzer::classify::workbook::XLSX),
+    ] {
+        let res = client
+            .post(format!("{base}/v1/classify"))
+            .header("content-type", media)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let p: serde_json::Value = res.json().await.unwrap();
+        let detail = p["detail"].as_str().unwrap();
+        assert!(detail.len() < 400 && !detail.contains("PK"), "{detail}");
+        assert!(!detail.contains('\u{fffd}'), "{detail}");
+    }
+    let junk_file = dir.path().join("kapot.xlsx");
+    std::fs::write(&junk_file, b"PK\x03\x04not a workbook at all").unwrap();
+    let out = cli(&[junk_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.contains("no workbook"), "{said}");
+}
