@@ -265,8 +265,8 @@ impl fmt::Display for Contact {
 
 impl Roster {
     /// Parses `roster.toml`; unknown keys are errors so that typos do not silently drop data.
-    pub fn parse(text: &str) -> Result<Roster, crate::geodata::FileError> {
-        crate::geodata::parse_toml(text)
+    pub fn parse(text: &str) -> Result<Roster, crate::datafile::FileError> {
+        crate::datafile::parse_toml(text)
     }
 
     /// The contacts for a place inside the areas `area_ids` (one per layer), valid on `day`,

@@ -124,8 +124,8 @@ pub struct UnknownSituation {
 }
 
 impl Situations {
-    pub fn parse(text: &str) -> Result<Situations, crate::geodata::FileError> {
-        crate::geodata::parse_toml(text)
+    pub fn parse(text: &str) -> Result<Situations, crate::datafile::FileError> {
+        crate::datafile::parse_toml(text)
     }
 
     pub fn get(&self, id: &str) -> Result<&Situation, UnknownSituation> {

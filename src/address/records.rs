@@ -440,7 +440,7 @@ pub fn write_file(
     records: &mut [AddressRecord],
     info: &super::AddressSourceInfo,
 ) -> Result<Written, RecordError> {
-    use crate::geodata::staging::StagedFile;
+    use crate::staging::StagedFile;
     let io = |p: &Path, e: std::io::Error| RecordError::file(p, e.to_string());
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;

@@ -10,8 +10,8 @@ use std::io::{Read, Write};
 use rayon::prelude::*;
 
 use super::ClassifyError;
+use super::cell::Status;
 use super::columns::SourceKind;
-use super::row::Status;
 
 /// Runs read → classify → write from `first` on: while the workers classify one chunk (`work`
 /// per piece, on all cores), the previous chunk's output is written and the next is read.

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::io::{Read, Write};
 
+pub(crate) use super::cell::{Encoding, decode, field};
 use super::chunk::{Chunker, pipeline, records};
 use super::columns;
 use super::row::{Classifier, Refusal};
@@ -15,12 +16,6 @@ use super::{ClassifyError, Options, Summary, finish};
 use crate::address::records::detect_delimiter;
 use crate::resolve::Resolver;
 use crate::t;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Encoding {
-    Utf8,
-    Windows1252,
-}
 
 /// Rows looked at to judge swapped or mislabelled coordinate columns.
 const SAMPLE: usize = 500;
@@ -288,38 +283,6 @@ fn cell_text(bytes: &[u8], encoding: Encoding) -> Cow<'_, str> {
     match (encoding, std::str::from_utf8(bytes)) {
         (Encoding::Utf8, Ok(text)) => Cow::Borrowed(text.trim()),
         _ => Cow::Owned(decode(bytes, encoding).trim().to_string()),
-    }
-}
-
-pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> String {
-    match encoding {
-        Encoding::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
-        Encoding::Windows1252 => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
-    }
-}
-
-/// A value as a CSV field in the file's encoding, quoted when it must be.
-pub(crate) fn field(value: &str, delimiter: u8, encoding: Encoding) -> Vec<u8> {
-    let bytes = match encoding {
-        Encoding::Utf8 => value.as_bytes().to_vec(),
-        Encoding::Windows1252 => encoding_rs::WINDOWS_1252.encode(value).0.into_owned(),
-    };
-    if bytes
-        .iter()
-        .any(|b| *b == delimiter || matches!(b, b'"' | b'\n' | b'\r'))
-    {
-        let mut q = Vec::with_capacity(bytes.len() + 2);
-        q.push(b'"');
-        for b in bytes {
-            if b == b'"' {
-                q.push(b'"');
-            }
-            q.push(b);
-        }
-        q.push(b'"');
-        q
-    } else {
-        bytes
     }
 }
 

@@ -17,9 +17,9 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::cell::Encoding;
 use super::chunk::{Chunker, Counts, pipeline, records};
 use super::columns::Places;
-use super::csv::Encoding;
 use super::row::{Cell, Classifier, Located, Refusal, Status, bad_coordinate, missing};
 use super::{ClassifyError, Options, Summary, finish, output_columns};
 use crate::crs::Crs;

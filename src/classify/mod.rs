@@ -20,6 +20,7 @@
 //! - `csv` and [`geojson`]: the two formats;
 //! - `chunk`: chunked reading and the parallel pipeline.
 
+mod cell;
 mod chunk;
 pub mod columns;
 mod csv;

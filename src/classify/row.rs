@@ -8,8 +8,9 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+pub use super::cell::Status;
+use super::cell::{Encoding, field};
 use super::columns::{Place, Places, SourceKind};
-use super::csv::{Encoding, field};
 use super::output::{Added, Output};
 use crate::address::{Failure, Query};
 use crate::crs::{Crs, LocalWgs84ToRd, Rd};
@@ -18,46 +19,6 @@ use crate::query::{QueryError, check_projected, check_wgs84, parse_number};
 use crate::resolve::{AreaCertainty, Level, On, PointOut, Resolver, Uncertainty};
 use crate::roster::{Audience, Contact, Role};
 use crate::t;
-
-/// What became of a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    Ok,
-    Outside,
-    MissingPlace,
-    BadCoordinate,
-    BadAddress,
-    AddressNotFound,
-    AmbiguousAddress,
-    /// GeoJSON only: a line or member that is not a Feature (passed through as it was).
-    BadFeature,
-}
-
-impl Status {
-    pub const ALL: [Status; 8] = [
-        Status::Ok,
-        Status::Outside,
-        Status::MissingPlace,
-        Status::BadCoordinate,
-        Status::BadAddress,
-        Status::AddressNotFound,
-        Status::AmbiguousAddress,
-        Status::BadFeature,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Outside => "outside",
-            Status::MissingPlace => "missing_place",
-            Status::BadCoordinate => "bad_coordinate",
-            Status::BadAddress => "bad_address",
-            Status::AddressNotFound => "address_not_found",
-            Status::AmbiguousAddress => "ambiguous_address",
-            Status::BadFeature => "bad_feature",
-        }
-    }
-}
 
 /// A row that could not be placed: its status and what to fix, and for an ambiguous address
 /// how sure the answer is of the area among its candidates (as a lookup's 300 says).

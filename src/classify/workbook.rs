@@ -34,9 +34,16 @@ pub fn looks_like_workbook(head: &[u8]) -> bool {
     head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
-/// Whether the bytes are binary (not a text table): a NUL among the first bytes.
+/// Whether the bytes are binary (not a text table): more than a tenth of the first 8 KiB are
+/// control bytes other than tab and line breaks. A stray NUL in a row of text does not make a
+/// file binary (the row passes through as it was); UTF-16 text, half NULs, does.
 pub fn looks_binary(head: &[u8]) -> bool {
-    head.iter().take(8192).any(|b| *b == 0)
+    let head = &head[..head.len().min(8192)];
+    let control = head
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        .count();
+    control * 10 > head.len()
 }
 
 /// The columns added with numbers for values, written as numbers into a workbook.

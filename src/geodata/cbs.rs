@@ -18,7 +18,7 @@ use geo::MultiPolygon;
 use serde_json::Value;
 
 use super::SourceInfo;
-use super::import::{ImportError, file_err};
+use super::error::{ImportError, file_err};
 use crate::crs::transformer;
 
 /// One CBS feature, in RD New.

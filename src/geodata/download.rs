@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::SourceInfo;
 use super::cbs::{self, CbsKind};
-use super::staging::StagedFile;
+use crate::staging::StagedFile;
 
 const RD_URI: &str = "http://www.opengis.net/def/crs/EPSG/0/28992";
 /// Attempts per page before giving up.

@@ -66,26 +66,8 @@ pub struct ImportReport {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("{path}: {reason}")]
-    File { path: String, reason: String },
-    #[error("{path}: feature {feature}: {reason}")]
-    Feature {
-        path: String,
-        feature: String,
-        reason: String,
-    },
-    #[error("the mapping does not match the CBS file:\n  - {}", .0.join("\n  - "))]
-    Mapping(Vec<String>),
-}
-
-pub(crate) fn file_err(path: &Path, reason: impl ToString) -> ImportError {
-    ImportError::File {
-        path: path.display().to_string(),
-        reason: reason.to_string(),
-    }
-}
+pub use super::error::ImportError;
+use super::error::file_err;
 
 fn read_grid(path: &Path) -> Result<CorrectionGrid, ImportError> {
     let text = if path
@@ -685,7 +667,7 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         path: p.display().to_string(),
         reason: e.to_string(),
     };
-    let staging = super::staging::Staging::new(&opts.out).map_err(|e| io(&opts.out, e))?;
+    let staging = crate::staging::Staging::new(&opts.out).map_err(|e| io(&opts.out, e))?;
     let staged = ImportOptions {
         out: staging.path().to_path_buf(),
         ..opts.clone()

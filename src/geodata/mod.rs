@@ -17,9 +17,10 @@
 pub mod cbs;
 #[cfg(feature = "download")]
 pub mod download;
+pub mod error;
 pub mod import;
 pub mod mapping;
-pub mod staging;
+pub use crate::staging;
 pub mod validate;
 
 use std::collections::BTreeMap;
@@ -136,44 +137,7 @@ impl Problem {
     }
 }
 
-/// A file that could not be read as its format, with the line where the parser stopped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileError {
-    pub line: Option<usize>,
-    pub reason: String,
-}
-
-impl FileError {
-    /// A problem with the file's content as a whole (no line to point at).
-    pub fn new(reason: impl Into<String>) -> Self {
-        Self {
-            line: None,
-            reason: reason.into(),
-        }
-    }
-
-    /// A TOML parse or schema error, with its line (from the byte span the parser reports).
-    pub fn toml(text: &str, e: &toml::de::Error) -> Self {
-        let line = e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-        Self {
-            line,
-            reason: e.to_string(),
-        }
-    }
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.reason)
-    }
-}
-
-/// Parses TOML, keeping the line of an error.
-pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, FileError> {
-    toml::from_str(text).map_err(|e| FileError::toml(text, &e))
-}
+pub use crate::datafile::{FileError, parse_toml};
 
 /// Geodata that was refused, with every problem found.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -16,10 +16,10 @@ use axum::extract::{FromRequest, Multipart, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use super::openapi::{Problem, query_names};
 use super::params::params;
 use super::problem::ApiError;
 use super::problem::Kind;
+use super::schema::{Problem, query_names};
 use super::state::{AppState, Served};
 use crate::auth::Caller;
 use crate::classify::{ColumnArgs, Door, Options};

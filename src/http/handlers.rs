@@ -14,11 +14,11 @@ use super::params::{as_of, params, point_from};
 use super::problem::Kind;
 use std::sync::LazyLock;
 
-use super::openapi::{
+use super::problem::ApiError;
+use super::schema::{
     AreaParams, AreasParams, LookupParams, Problem, SituationList, SuggestList, SuggestParams,
     query_names,
 };
-use super::problem::ApiError;
 use super::state::{AppState, Served, audience_index};
 use crate::resolve::Answer;
 use std::collections::BTreeMap;
@@ -36,7 +36,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/", get(page))
         .route("/assets/app.js", get(app_js))
         .route("/assets/style.css", get(style_css))
-        .route("/v1", get(index))
         .route("/v1/config", get(config))
         .route("/healthz", get(healthz))
         .route("/v1/lookup", get(lookup))
@@ -97,15 +96,6 @@ async fn config(
         "addresses_attribution": format!("Adressen: {} ({})", addresses.source.attribution, addresses.source.licence),
         "tiles_attribution": tiles.as_ref().map(|_| "achtergrondkaart: zie de aanbieder van de tegels"),
         "first_day": served.resolver.first_day(),
-    }))
-}
-
-async fn index(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
-    Json(json!({
-        "service": "wijkwijzer",
-        "endpoints": &*super::openapi::ENDPOINTS,
-        "openapi": "/openapi.json",
-        "data": s.resolver.today().meta(),
     }))
 }
 

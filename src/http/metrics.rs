@@ -1,18 +1,9 @@
-//! Prometheus metrics of the service and the `/metrics` endpoint.
+//! Prometheus metrics of the service; `/metrics` serves them (in `http/mod.rs`).
 
-use std::sync::Arc;
-
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
     Registry,
 };
-
-use super::openapi::Problem;
-
-use super::state::AppState;
 
 /// Prometheus metrics of the service.
 pub struct Metrics {
@@ -215,20 +206,9 @@ impl Metrics {
             .inc();
     }
 
-    fn render(&self) -> String {
+    pub(super) fn render(&self) -> String {
         let mut buf = Vec::new();
         let _ = prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut buf);
         String::from_utf8(buf).unwrap_or_default()
     }
-}
-
-#[utoipa::path(get, path = "/metrics", tag = "service", summary = "Prometheus metrics",
-    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
-pub(super) async fn metrics(State(s): State<Arc<AppState>>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        s.metrics.render(),
-    )
-        .into_response()
 }

@@ -27,6 +27,7 @@ mod handlers;
 pub mod openapi;
 pub mod params;
 pub mod problem;
+pub mod schema;
 
 mod area_json;
 mod layers;
@@ -60,7 +61,6 @@ use crate::t;
 
 pub use layers::DATA_VERSION;
 use layers::*;
-use metrics::metrics;
 pub use state::{AppState, DataSource, KeyState, ServeConfig, Served};
 
 /// Builds the router without binding a socket (tests may call it directly).
@@ -134,6 +134,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     handlers::routes()
         .merge(ogc::routes())
         .route("/metrics", get(metrics))
+        .route("/v1", get(v1_index))
         .route("/openapi.json", get(openapi_json))
         .route(
             "/admin/reload",
@@ -180,6 +181,27 @@ async fn readyz(State(s): State<Arc<AppState>>) -> Response {
         s.current().version()
     );
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "service", summary = "Prometheus metrics",
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = Problem, content_type = "application/problem+json"),
+              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+async fn metrics(State(s): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.metrics.render(),
+    )
+        .into_response()
+}
+
+/// `GET /v1`: what there is, listed from the OpenAPI document so that it never leaves one out.
+async fn v1_index(axum::Extension(s): axum::Extension<Arc<Served>>) -> axum::Json<Value> {
+    axum::Json(json!({
+        "service": "wijkwijzer",
+        "endpoints": &*openapi::ENDPOINTS,
+        "openapi": "/openapi.json",
+        "data": s.resolver.today().meta(),
+    }))
 }
 
 async fn openapi_json() -> Response {
@@ -272,7 +294,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: Arc<AppState>) -> s
         });
     }
     if let Some(every) = state.config.watch {
-        tokio::spawn(watch::watch(state.clone(), every));
+        tokio::spawn(state.clone().watch_files(every));
     }
     let flag = state.clone();
     server::run(listener, router(state.clone()), state, async move {

@@ -18,9 +18,9 @@ use geo::{BoundingRect, Intersects};
 use serde_json::{Value, json};
 
 use super::area_json::area_feature;
-use super::openapi::{OgcItemParams, OgcItemsParams, OgcParams, Problem, query_names};
 use super::params::{as_of, params};
 use super::problem::{ApiError, Kind};
+use super::schema::{OgcItemParams, OgcItemsParams, OgcParams, Problem, query_names};
 use super::state::{AppState, Served};
 use crate::auth::Caller;
 use crate::crs::{Rd, Wgs84, transformer};

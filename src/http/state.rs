@@ -294,6 +294,19 @@ impl KeyState {
     }
 }
 
+/// How the files a reload reads look now.
+fn files_now(config: &ServeConfig, source: &DataSource) -> super::watch::Looks {
+    let dir = match source {
+        DataSource::Dir(d) => Some(d.as_path()),
+        DataSource::Embedded => None,
+    };
+    super::watch::Looks::take(
+        config.keys_file.as_deref(),
+        dir,
+        config.addresses.as_deref(),
+    )
+}
+
 /// Everything the handlers share.
 pub struct AppState {
     pub(super) served: ArcSwap<Served>,
@@ -331,7 +344,7 @@ impl AppState {
         });
         let keys = ArcSwap::from_pointee(KeyState::new(config.keys.clone(), &config));
         let files_read = std::sync::Mutex::new(if config.watch.is_some() {
-            super::watch::Looks::take(&config, &source)
+            files_now(&config, &source)
         } else {
             super::watch::Looks::default()
         });
@@ -419,12 +432,46 @@ impl AppState {
         result
     }
 
+    /// Looks at the files every `every` and reloads what changed (see [`super::watch`]); runs
+    /// until the process ends. A change is acted on once it has held still for one look.
+    pub(super) async fn watch_files(self: Arc<Self>, every: Duration) {
+        let look = |state: Arc<AppState>| async move {
+            tokio::task::spawn_blocking(move || files_now(&state.config, &state.source))
+                .await
+                .unwrap_or_default()
+        };
+        let mut previous = self.files_read();
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            let now = look(self.clone()).await;
+            let settled = now == previous;
+            previous = now.clone();
+            let acted_on = self.files_read();
+            if !settled || now == acted_on {
+                continue;
+            }
+            let result = if now.same_data(&acted_on) {
+                tracing::info!("the key file changed; reading it again");
+                self.reload_keys().await.map(|()| None)
+            } else {
+                tracing::info!("the data files changed; reloading");
+                self.reload().await.map(Some)
+            };
+            if let Err(e) = result {
+                tracing::error!(error = %e, "reload after a change refused; still serving the previous state");
+            }
+        }
+    }
+
     /// Notes how the files look as they are about to be read: all of them, or the key file.
     fn note_files_read(&self, all: bool) {
         if self.config.watch.is_none() {
             return;
         }
-        let now = super::watch::Looks::take(&self.config, &self.source);
+        let now = files_now(&self.config, &self.source);
         if let Ok(mut read) = self.files_read.lock() {
             if all {
                 *read = now;

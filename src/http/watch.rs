@@ -1,4 +1,4 @@
-//! Reloading when the files change, for where no one sends SIGHUP: in Kubernetes a Secret or
+//! Seeing when the files change, for where no one sends SIGHUP: in Kubernetes a Secret or
 //! ConfigMap is updated in place in every pod, but `POST /admin/reload` reaches one replica
 //! through the Service, so a revoked key went on working in the others.
 //!
@@ -10,10 +10,7 @@
 //! refused file keeps the previous state, as on SIGHUP, and is tried again when it next changes.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::SystemTime;
-
-use super::state::{AppState, DataSource, ServeConfig};
 
 /// What is known of one file: length, modification time, inode; `None` when it is missing.
 type Seen = Option<(u64, SystemTime, u64)>;
@@ -60,53 +57,25 @@ impl Looks {
     /// What the files a reload reads look like now. Taken when the service is built and at
     /// the start of every reload, before the files are read: a change made while they are
     /// being read is then a change from what was looked at, and is acted on.
-    pub(super) fn take(config: &ServeConfig, source: &DataSource) -> Looks {
-        let keys = config
-            .keys_file
-            .iter()
-            .map(|p| (p.clone(), seen(p)))
-            .collect();
+    pub(super) fn take(
+        keys: Option<&Path>,
+        data_dir: Option<&Path>,
+        addresses: Option<&Path>,
+    ) -> Looks {
+        let keys = keys.iter().map(|p| (p.to_path_buf(), seen(p))).collect();
         let mut data = Vec::new();
-        if let DataSource::Dir(dir) = source {
+        if let Some(dir) = data_dir {
             files_under(dir, 3, &mut data);
         }
-        if let Some(addresses) = &config.addresses {
-            data.push((addresses.clone(), seen(addresses)));
+        if let Some(addresses) = addresses {
+            data.push((addresses.to_path_buf(), seen(addresses)));
         }
         Looks { keys, data }
     }
-}
 
-/// Looks at the files every `every` and reloads what changed; runs until the process ends.
-pub(super) async fn watch(state: Arc<AppState>, every: std::time::Duration) {
-    let look = |state: Arc<AppState>| async move {
-        tokio::task::spawn_blocking(move || Looks::take(&state.config, &state.source))
-            .await
-            .unwrap_or_default()
-    };
-    let mut previous = state.files_read();
-    let mut ticks = tokio::time::interval(every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ticks.tick().await;
-    loop {
-        ticks.tick().await;
-        let now = look(state.clone()).await;
-        let settled = now == previous;
-        previous = now.clone();
-        let acted_on = state.files_read();
-        if !settled || now == acted_on {
-            continue;
-        }
-        let result = if now.data == acted_on.data {
-            tracing::info!("the key file changed; reading it again");
-            state.reload_keys().await.map(|()| None)
-        } else {
-            tracing::info!("the data files changed; reloading");
-            state.reload().await.map(Some)
-        };
-        if let Err(e) = result {
-            tracing::error!(error = %e, "reload after a change refused; still serving the previous state");
-        }
+    /// Whether the data files look as in `other` (the key file aside).
+    pub(super) fn same_data(&self, other: &Looks) -> bool {
+        self.data == other.data
     }
 }
 

@@ -2,7 +2,7 @@
 //! and the precision the last digit gives.
 
 use super::QueryError;
-use super::notation::{Input, Notation, from_two_numbers, point_from_degrees};
+use super::input::{Input, Notation, from_two_numbers, point_from_degrees};
 use crate::t;
 
 #[derive(Debug, Clone, Copy, PartialEq)]

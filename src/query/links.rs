@@ -1,7 +1,7 @@
 //! Map links and `geo:` URIs: where in a link the place is, and what a link without one says.
 
 use super::QueryError;
-use super::notation::{Input, Notation, parse_inner};
+use super::input::{Input, Notation};
 use crate::crs::transformer;
 use crate::t;
 
@@ -53,7 +53,12 @@ fn number_after(s: &str, marker: &str) -> Option<f64> {
 /// place.
 type LinkResult = Result<(f64, f64, Notation, Option<String>), QueryError>;
 
-pub(super) fn parse_link(t: &str) -> Option<LinkResult> {
+/// `inner` reads a place found inside a link (Google's `q=` may hold any notation): the
+/// general parser, handed in so that this file need not import it back.
+pub(super) fn parse_link(
+    t: &str,
+    inner: &dyn Fn(&str) -> Result<Input, QueryError>,
+) -> Option<LinkResult> {
     let lower = t.to_ascii_lowercase();
     let unreadable = |detail: &str| QueryError::Unreadable {
         text: t.to_string(),
@@ -89,7 +94,7 @@ pub(super) fn parse_link(t: &str) -> Option<LinkResult> {
         // A place link names the place in its path (`/place/50°50'54.6"N+5°41'54.6"E/`): that
         // is the pin; the `@lat,lon` after it is only where the map was looking.
         if let Some(place) = t.split("/place/").nth(1).and_then(|r| r.split('/').next())
-            && let Ok(Input::Point(u)) = parse_inner(&decoded(place))
+            && let Ok(Input::Point(u)) = inner(&decoded(place))
         {
             let w = transformer().rd_to_wgs84(u.rd);
             return Some(Ok((w.lat, w.lon, Notation::GoogleMapsLink, None)));

@@ -7,13 +7,14 @@
 //! Web Mercator metres passed as degrees, degrees passed as RD.
 
 mod angles;
+mod input;
 mod links;
 pub mod notation;
 pub mod pluscode;
 mod received;
 
+pub use input::AmlInfo;
 pub use notation::{Input, Notation, Understood, is_postcode_area, parse};
-pub use received::AmlInfo;
 pub(crate) use received::split_country;
 
 use std::fmt;

@@ -17,99 +17,14 @@
 //! Links are read in `links`, angles in `angles`; this file holds the order above, labelled
 //! values, plain numbers and the writing of a point in each notation.
 
-use serde::Serialize;
-
-use super::{
-    NL_LAT, NL_LON, QueryError, RD_X, RD_Y, check_projected, check_wgs84, looks_like_rd,
-    looks_like_web_mercator, within,
-};
-use crate::crs::{Crs, Rd, Wgs84, transformer};
+use super::{QueryError, check_projected, looks_like_web_mercator};
+use crate::crs::{Crs, Wgs84, transformer};
 use crate::t;
 
 use super::angles::{Tok, parse_angles, tokenize};
+pub use super::input::{Input, Notation, Understood};
+use super::input::{from_two_numbers, point_from_degrees};
 use super::links::parse_link;
-
-/// How a place was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Notation {
-    DecimalDegrees,
-    DegreesMinutesSeconds,
-    DegreesDecimalMinutes,
-    RdNew,
-    WebMercator,
-    GeoUri,
-    GoogleMapsLink,
-    OpenStreetMapLink,
-    AppleMapsLink,
-    /// A plus code (Open Location Code): a cell of about 14 × 9 m, or finer.
-    PlusCode,
-    /// The AML push of a 112 caller's phone (ETSI TS 103 625).
-    Aml,
-}
-
-impl Notation {
-    pub const ALL: [Notation; 11] = [
-        Notation::DecimalDegrees,
-        Notation::DegreesMinutesSeconds,
-        Notation::DegreesDecimalMinutes,
-        Notation::RdNew,
-        Notation::WebMercator,
-        Notation::GeoUri,
-        Notation::GoogleMapsLink,
-        Notation::OpenStreetMapLink,
-        Notation::AppleMapsLink,
-        Notation::PlusCode,
-        Notation::Aml,
-    ];
-
-    /// The notation's name for people, in the current language.
-    pub fn describe(self) -> String {
-        match self {
-            Notation::DecimalDegrees => t!("notation-decimal-degrees"),
-            Notation::DegreesMinutesSeconds => t!("notation-dms"),
-            Notation::DegreesDecimalMinutes => t!("notation-decimal-minutes"),
-            Notation::RdNew => t!("notation-rd"),
-            Notation::WebMercator => t!("notation-web-mercator"),
-            Notation::GeoUri => t!("notation-geo-uri"),
-            Notation::GoogleMapsLink => t!("notation-google-link"),
-            Notation::OpenStreetMapLink => t!("notation-osm-link"),
-            Notation::AppleMapsLink => t!("notation-apple-link"),
-            Notation::PlusCode => t!("notation-plus-code"),
-            Notation::Aml => t!("notation-aml"),
-        }
-    }
-}
-
-/// A place read from text.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Understood {
-    pub rd: Rd,
-    pub notation: Notation,
-    /// True when the two numbers were given as longitude, latitude (or y, x) and turned round.
-    pub swapped: bool,
-    /// What was understood, in words, for the person who typed it.
-    pub understood_as: String,
-    /// How far the place may lie from the point, judged from how it was written: half the
-    /// step of its last digit (whole minutes: about 930 m). Set for angle notations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub precision_m: Option<f64>,
-    /// The uncertainty the input itself states, in metres: `u=` of a `geo:` URI, `±25 m`,
-    /// `radius=`, `accuracy=`, an AML push's `rd`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stated_m: Option<f64>,
-    /// For an AML push: when and how the phone fixed its position, and with what confidence.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aml: Option<super::received::AmlInfo>,
-}
-
-/// What a text turned out to be.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Input {
-    Point(Understood),
-    /// An address, for the address index.
-    Address(String),
-}
 
 /// Parses a place in any supported notation.
 ///
@@ -188,7 +103,7 @@ fn parse_unwrapped(t: &str) -> Result<Input, QueryError> {
         text: t.to_string(),
         detail: detail.to_string(),
     };
-    if let Some(link) = parse_link(t) {
+    if let Some(link) = parse_link(t, &parse_inner) {
         let (lat, lon, notation, note) = link?;
         let mut point = point_from_degrees(lat, lon, notation, false)?;
         if let (Input::Point(u), Some(note)) = (&mut point, note) {
@@ -234,102 +149,6 @@ fn parse_unwrapped(t: &str) -> Result<Input, QueryError> {
     }
     let (a, b) = two_numbers(t).map_err(|d| unreadable(&d))?;
     from_two_numbers(a, b, Notation::DecimalDegrees)
-}
-
-/// Reads a degrees pair that has a known order (links, hemisphere letters, labels).
-pub(super) fn point_from_degrees(
-    lat: f64,
-    lon: f64,
-    notation: Notation,
-    swapped: bool,
-) -> Result<Input, QueryError> {
-    let w = check_wgs84(lat, lon)?;
-    Ok(Input::Point(Understood {
-        rd: transformer().wgs84_to_rd(w),
-        notation,
-        swapped,
-        understood_as: format!("{}: lat {lat:.6}, lon {lon:.6}", notation.describe()),
-        precision_m: None,
-        stated_m: None,
-        aml: None,
-    }))
-}
-
-/// Two bare numbers: RD, Web Mercator or degrees in either order, by range. Degrees are
-/// reported as `degrees` (plain decimal degrees, or the angle notation they were read from).
-pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Input, QueryError> {
-    if looks_like_rd(a, b) {
-        let (x, y, swapped) = if a <= b { (a, b, false) } else { (b, a, true) };
-        let rd = check_projected(x, y, Crs::RdNew)?;
-        return Ok(Input::Point(Understood {
-            rd,
-            notation: Notation::RdNew,
-            swapped,
-            precision_m: None,
-            stated_m: None,
-            aml: None,
-            understood_as: format!(
-                "{}: x {x}, y {y}{}",
-                Notation::RdNew.describe(),
-                if swapped {
-                    format!(" ({})", t!("understood-given-as-y-x"))
-                } else {
-                    String::new()
-                }
-            ),
-        }));
-    }
-    if looks_like_web_mercator(a, b) {
-        let (x, y, swapped) = if a <= b { (a, b, false) } else { (b, a, true) };
-        let rd = check_projected(x, y, Crs::WebMercator)?;
-        return Ok(Input::Point(Understood {
-            rd,
-            notation: Notation::WebMercator,
-            swapped,
-            precision_m: None,
-            stated_m: None,
-            aml: None,
-            understood_as: format!("{}: x {x}, y {y}", Notation::WebMercator.describe()),
-        }));
-    }
-    let is_degrees = |v: f64, max: f64| v.abs() <= max;
-    let (lat, lon, swapped) = if within(a, NL_LAT) && within(b, NL_LON) {
-        (a, b, false)
-    } else if within(b, NL_LAT) && within(a, NL_LON) {
-        (b, a, true)
-    } else if is_degrees(a, 90.0) && is_degrees(b, 180.0) {
-        (a, b, false)
-    } else if is_degrees(b, 90.0) && is_degrees(a, 180.0) {
-        (b, a, true)
-    } else {
-        return Err(QueryError::Unreadable {
-            text: format!("{a} {b}"),
-            detail: t!(
-                "query-neither-degrees-nor-metres",
-                a = a.to_string(),
-                b = b.to_string(),
-                range = format!("x {}..{}, y {}..{}", RD_X.0, RD_X.1, RD_Y.0, RD_Y.1)
-            ),
-        });
-    };
-    let w = check_wgs84(lat, lon)?;
-    Ok(Input::Point(Understood {
-        rd: transformer().wgs84_to_rd(w),
-        notation: degrees,
-        swapped,
-        precision_m: None,
-        stated_m: None,
-        aml: None,
-        understood_as: format!(
-            "{}: lat {lat}, lon {lon}{}",
-            degrees.describe(),
-            if swapped {
-                format!(" ({})", t!("understood-given-as-lon-lat"))
-            } else {
-                String::new()
-            }
-        ),
-    }))
 }
 
 /// Splits a plain pair of numbers, with decimal points or Dutch decimal commas.

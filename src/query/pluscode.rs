@@ -88,8 +88,7 @@ fn decode_with(code: &str, town: &str) -> Result<Decoded, String> {
     if after.len() < 2 {
         return Err(t!("pluscode-short-needs-two-after-plus", code = code));
     }
-    let known_town =
-        town.is_empty() || crate::address::normalize::fold_words(town).concat() == "maastricht";
+    let known_town = town.is_empty() || crate::query::name_form(town) == "maastricht";
     if !known_town {
         return Err(t!("pluscode-other-town", code = code, town = town));
     }

@@ -8,24 +8,10 @@
 //! AML push's time, method and confidence are reported in `understood`, and words that were left
 //! out are named there.
 
-use serde::Serialize;
-
 use super::QueryError;
-use super::notation::{Input, Notation, point_from_degrees};
+pub use super::input::AmlInfo;
+use super::input::{Input, Notation, point_from_degrees};
 use crate::t;
-
-/// What an AML push says beside the position.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct AmlInfo {
-    /// When the phone fixed its position (`top`), UTC, ISO 8601.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub positioned_at: Option<String>,
-    /// The confidence (`lc`, percent) that the caller is within the radius.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confidence_pct: Option<u8>,
-    /// How the phone found its position (`pm`): `gnss`, `wifi`, `cell`.
-    pub method: String,
-}
 
 /// The text with what surrounds the place taken off, and what was taken.
 #[derive(Debug, Clone, Default, PartialEq)]
