@@ -103,12 +103,9 @@ async fn read_form(req: Request) -> Result<(Bytes, Vec<(String, String)>), ApiEr
         (status = 200, description = "The same rows or features, in order, with the columns of `columns` added (default: each layer's code and `<layer>_name`, position, thor_senior, police_coordinator, status, quality, source, point_lat, point_lon, point_x, point_y, message); the summary is in the `X-Classify-Summary` header",
             content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "Unknown parameter, a form upload without a file, or a body that breaks off", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than the limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not CSV or GeoJSON, or compressed otherwise than with gzip (Content-Encoding)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No columns hold a place, or not GeoJSON", body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
         (status = 507, description = "No room on the server to hold the answer", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(super) async fn classify(

@@ -100,8 +100,7 @@ async fn config(
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "service", summary = "Health and data version",
-    responses((status = 200, body = Object), (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Object)))]
 pub(super) async fn healthz(
     State(app): State<Arc<AppState>>,
     Extension(s): Extension<Arc<Served>>,
@@ -358,10 +357,7 @@ fn address_error(
     responses(
         (status = 200, body = SuggestList),
         (status = 400, description = "Missing q or bad limit", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 414, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub(super) async fn suggest(
     Extension(s): Extension<Arc<Served>>,
@@ -400,9 +396,6 @@ pub(super) async fn suggest(
     summary = "The meldkaart: situations, who handles them, how to report them",
     responses(
         (status = 200, body = SituationList),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub(super) async fn situations(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     let d = s.resolver.data();
@@ -414,8 +407,7 @@ pub(super) async fn situations(Extension(s): Extension<Arc<Served>>) -> Json<Val
 }
 
 #[utoipa::path(get, path = "/v1/layers", tag = "areas", summary = "The layers and their areas",
-    responses((status = 200, body = Object), (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Object)))]
 pub(super) async fn layers(Extension(s): Extension<Arc<Served>>) -> Json<Value> {
     let d = s.resolver.data();
     Json(json!({
@@ -461,10 +453,7 @@ fn geojson_response(headers: &HeaderMap, etag: String, body: &str) -> Response {
         (status = 200, description = "GeoJSON FeatureCollection", body = Object, content_type = "application/geo+json"),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Unknown layer or parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 414, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub(super) async fn areas(
     Extension(s): Extension<Arc<Served>>,
@@ -507,9 +496,6 @@ pub(super) async fn areas(
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Unknown parameter, or an as_of that is not a date the data covers", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub(super) async fn area(
     Extension(s): Extension<Arc<Served>>,

@@ -184,8 +184,7 @@ async fn readyz(State(s): State<Arc<AppState>>) -> Response {
 }
 
 #[utoipa::path(get, path = "/metrics", tag = "service", summary = "Prometheus metrics",
-    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = Problem, content_type = "application/problem+json"),
-              (status = 429, body = Problem, content_type = "application/problem+json"), (status = 503, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = String, content_type = "text/plain")))]
 async fn metrics(State(s): State<Arc<AppState>>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
@@ -218,8 +217,6 @@ async fn openapi_json() -> Response {
         (status = 403, description = "A valid key without the admin scope", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Request body too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "New data refused; the old keeps serving", body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
     ),
     security(("api_key" = [])))]
 async fn admin_reload(

@@ -134,6 +134,17 @@ fn complete(doc: &mut serde_json::Value) {
             let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
                 continue;
             };
+            // What every operation behind the middleware may answer, declared here once: a key
+            // that is not valid (401), the rate limit (429), load shedding, the timeout and
+            // shutdown (503). The probes sit outside the middleware.
+            if path != "/livez" && path != "/readyz" {
+                let problem = json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
+                for status in ["401", "429", "503"] {
+                    responses
+                        .entry(status)
+                        .or_insert_with(|| json!({"content": problem.clone()}));
+                }
+            }
             for (status, response) in responses.iter_mut() {
                 let Some(response) = response.as_object_mut() else {
                     continue;

@@ -8,111 +8,69 @@ use serde_json::{Value, json};
 use crate::query::QueryError;
 use crate::t;
 
-/// Every kind of problem, one status, slug and title each; the title is a message
-/// `title-<slug>` in each language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    MalformedQuery,
-    RepeatedParameter,
-    BadParameter,
-    ConflictingParameters,
-    BadLimit,
-    UnknownLayer,
-    UnknownSituation,
-    MalformedForm,
-    UnreadableBody,
-    UnreadableAddress,
-    AmbiguousAddress,
-    Unauthorized,
-    Forbidden,
-    NotFound,
-    UnknownArea,
-    UnknownCollection,
-    DateNotCovered,
-    AddressNotFound,
-    MethodNotAllowed,
-    BodyTooLarge,
-    QueryTooLong,
-    UnsupportedMediaType,
-    UnclassifiableFile,
-    InvalidData,
-    RateLimited,
-    Internal,
-    Overloaded,
-    Timeout,
-    NoRoom,
+/// Declares [`Kind`] from one table: each kind once, with its status and slug; its title is
+/// the message `title-<slug>` in each language.
+macro_rules! kinds {
+    ($($kind:ident => $status:ident, $slug:literal;)*) => {
+        /// Every kind of problem a client can receive.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Kind {
+            $($kind,)*
+        }
+
+        impl Kind {
+            /// Every kind, in the table's order.
+            pub const ALL: &[Kind] = &[$(Kind::$kind,)*];
+
+            /// Status and slug.
+            pub fn describe(self) -> (StatusCode, &'static str) {
+                match self {
+                    $(Kind::$kind => (StatusCode::$status, $slug),)*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    MalformedQuery => BAD_REQUEST, "malformed-query";
+    RepeatedParameter => BAD_REQUEST, "repeated-parameter";
+    BadParameter => BAD_REQUEST, "bad-parameter";
+    ConflictingParameters => BAD_REQUEST, "conflicting-parameters";
+    BadLimit => BAD_REQUEST, "bad-limit";
+    UnknownLayer => BAD_REQUEST, "unknown-layer";
+    UnknownSituation => BAD_REQUEST, "unknown-situation";
+    MalformedForm => BAD_REQUEST, "malformed-form";
+    UnreadableBody => BAD_REQUEST, "unreadable-body";
+    UnreadableAddress => BAD_REQUEST, "unreadable-address";
+    AmbiguousAddress => MULTIPLE_CHOICES, "ambiguous-address";
+    Unauthorized => UNAUTHORIZED, "unauthorized";
+    Forbidden => FORBIDDEN, "forbidden";
+    NotFound => NOT_FOUND, "not-found";
+    UnknownArea => NOT_FOUND, "unknown-area";
+    UnknownCollection => NOT_FOUND, "unknown-collection";
+    DateNotCovered => BAD_REQUEST, "date-not-covered";
+    AddressNotFound => NOT_FOUND, "address-not-found";
+    MethodNotAllowed => METHOD_NOT_ALLOWED, "method-not-allowed";
+    BodyTooLarge => PAYLOAD_TOO_LARGE, "body-too-large";
+    QueryTooLong => URI_TOO_LONG, "query-too-long";
+    UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type";
+    UnclassifiableFile => UNPROCESSABLE_ENTITY, "unclassifiable-file";
+    InvalidData => UNPROCESSABLE_ENTITY, "invalid-data";
+    RateLimited => TOO_MANY_REQUESTS, "rate-limited";
+    Internal => INTERNAL_SERVER_ERROR, "internal-error";
+    Overloaded => SERVICE_UNAVAILABLE, "overloaded";
+    Timeout => SERVICE_UNAVAILABLE, "timeout";
+    NoRoom => INSUFFICIENT_STORAGE, "no-room";
 }
 
 impl Kind {
-    /// Status and slug.
-    pub fn describe(self) -> (StatusCode, &'static str) {
-        use StatusCode as S;
-        match self {
-            Kind::MalformedQuery => (S::BAD_REQUEST, "malformed-query"),
-            Kind::RepeatedParameter => (S::BAD_REQUEST, "repeated-parameter"),
-            Kind::BadParameter => (S::BAD_REQUEST, "bad-parameter"),
-            Kind::ConflictingParameters => (S::BAD_REQUEST, "conflicting-parameters"),
-            Kind::BadLimit => (S::BAD_REQUEST, "bad-limit"),
-            Kind::UnknownLayer => (S::BAD_REQUEST, "unknown-layer"),
-            Kind::UnknownSituation => (S::BAD_REQUEST, "unknown-situation"),
-            Kind::MalformedForm => (S::BAD_REQUEST, "malformed-form"),
-            Kind::UnreadableBody => (S::BAD_REQUEST, "unreadable-body"),
-            Kind::UnreadableAddress => (S::BAD_REQUEST, "unreadable-address"),
-            Kind::AmbiguousAddress => (S::MULTIPLE_CHOICES, "ambiguous-address"),
-            Kind::Unauthorized => (S::UNAUTHORIZED, "unauthorized"),
-            Kind::Forbidden => (S::FORBIDDEN, "forbidden"),
-            Kind::NotFound => (S::NOT_FOUND, "not-found"),
-            Kind::UnknownArea => (S::NOT_FOUND, "unknown-area"),
-            Kind::UnknownCollection => (S::NOT_FOUND, "unknown-collection"),
-            Kind::DateNotCovered => (S::BAD_REQUEST, "date-not-covered"),
-            Kind::AddressNotFound => (S::NOT_FOUND, "address-not-found"),
-            Kind::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "method-not-allowed"),
-            Kind::BodyTooLarge => (S::PAYLOAD_TOO_LARGE, "body-too-large"),
-            Kind::QueryTooLong => (S::URI_TOO_LONG, "query-too-long"),
-            Kind::UnsupportedMediaType => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type"),
-            Kind::UnclassifiableFile => (S::UNPROCESSABLE_ENTITY, "unclassifiable-file"),
-            Kind::InvalidData => (S::UNPROCESSABLE_ENTITY, "invalid-data"),
-            Kind::RateLimited => (S::TOO_MANY_REQUESTS, "rate-limited"),
-            Kind::Internal => (S::INTERNAL_SERVER_ERROR, "internal-error"),
-            Kind::Overloaded => (S::SERVICE_UNAVAILABLE, "overloaded"),
-            Kind::Timeout => (S::SERVICE_UNAVAILABLE, "timeout"),
-            Kind::NoRoom => (S::INSUFFICIENT_STORAGE, "no-room"),
-        }
-    }
-
-    /// The title, in the current language.
+    /// The title, in the current language: the message `title-<slug>`.
     pub fn title(self) -> String {
-        match self {
-            Kind::MalformedQuery => t!("title-malformed-query"),
-            Kind::RepeatedParameter => t!("title-repeated-parameter"),
-            Kind::BadParameter => t!("title-bad-parameter"),
-            Kind::ConflictingParameters => t!("title-conflicting-parameters"),
-            Kind::BadLimit => t!("title-bad-limit"),
-            Kind::UnknownLayer => t!("title-unknown-layer"),
-            Kind::UnknownSituation => t!("title-unknown-situation"),
-            Kind::MalformedForm => t!("title-malformed-form"),
-            Kind::UnreadableBody => t!("title-unreadable-body"),
-            Kind::UnreadableAddress => t!("title-unreadable-address"),
-            Kind::AmbiguousAddress => t!("title-ambiguous-address"),
-            Kind::Unauthorized => t!("title-unauthorized"),
-            Kind::Forbidden => t!("title-forbidden"),
-            Kind::NotFound => t!("title-not-found"),
-            Kind::UnknownArea => t!("title-unknown-area"),
-            Kind::UnknownCollection => t!("title-unknown-collection"),
-            Kind::DateNotCovered => t!("title-date-not-covered"),
-            Kind::AddressNotFound => t!("title-address-not-found"),
-            Kind::MethodNotAllowed => t!("title-method-not-allowed"),
-            Kind::BodyTooLarge => t!("title-body-too-large"),
-            Kind::QueryTooLong => t!("title-query-too-long"),
-            Kind::UnsupportedMediaType => t!("title-unsupported-media-type"),
-            Kind::UnclassifiableFile => t!("title-unclassifiable-file"),
-            Kind::InvalidData => t!("title-invalid-data"),
-            Kind::RateLimited => t!("title-rate-limited"),
-            Kind::Internal => t!("title-internal-error"),
-            Kind::Overloaded => t!("title-overloaded"),
-            Kind::Timeout => t!("title-timeout"),
-            Kind::NoRoom => t!("title-no-room"),
-        }
+        crate::text::render(
+            &format!("title-{}", self.describe().1),
+            &crate::text::Args::new(),
+        )
     }
 }
 

@@ -184,6 +184,12 @@ fn every_message_the_code_renders_exists_with_the_arguments_it_is_given() {
         );
         used.insert(id.clone());
     }
+    // A problem's title is rendered by its slug, from the one table of kinds.
+    for kind in crate::http::Kind::ALL {
+        let id = format!("title-{}", kind.describe().1);
+        assert!(en.contains_key(&id), "{kind:?} has no title: {id}");
+        used.insert(id);
+    }
     let unused: Vec<_> = en.keys().filter(|id| !used.contains(*id)).collect();
     assert!(unused.is_empty(), "messages no code renders: {unused:?}");
 }
