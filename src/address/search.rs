@@ -43,8 +43,20 @@ pub enum Query {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MatchQuality {
     Exact,
     ToevoegingIgnored,
@@ -76,24 +88,9 @@ pub enum MatchQuality {
 }
 
 impl MatchQuality {
+    /// The quality's name, as the answer's `quality` and a batch row's say it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            MatchQuality::Exact => "exact",
-            MatchQuality::ToevoegingIgnored => "toevoeging_ignored",
-            MatchQuality::NumberRange => "number_range",
-            MatchQuality::HuisletterIgnored => "huisletter_ignored",
-            MatchQuality::FuzzyStreet => "fuzzy_street",
-            MatchQuality::PostcodeIgnored => "postcode_ignored",
-            MatchQuality::StreetIgnored => "street_ignored",
-            MatchQuality::StreetOnly => "street_only",
-            MatchQuality::PostcodeOnly => "postcode_only",
-            MatchQuality::PostcodeArea => "postcode_area",
-            MatchQuality::Place => "place",
-            MatchQuality::FuzzyPlace => "fuzzy_place",
-            MatchQuality::Area => "area",
-            MatchQuality::Corner => "corner",
-            MatchQuality::OtherNumber => "other_number",
-        }
+        self.into()
     }
 }
 

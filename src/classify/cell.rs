@@ -40,7 +40,19 @@ pub(crate) fn field(value: &str, delimiter: u8, encoding: Encoding) -> Vec<u8> {
 }
 
 /// What became of a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    strum::EnumCount,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     Ok,
     Outside,
@@ -54,27 +66,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
-        Status::Ok,
-        Status::Outside,
-        Status::MissingPlace,
-        Status::BadCoordinate,
-        Status::BadAddress,
-        Status::AddressNotFound,
-        Status::AmbiguousAddress,
-        Status::BadFeature,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::Outside => "outside",
-            Status::MissingPlace => "missing_place",
-            Status::BadCoordinate => "bad_coordinate",
-            Status::BadAddress => "bad_address",
-            Status::AddressNotFound => "address_not_found",
-            Status::AmbiguousAddress => "ambiguous_address",
-            Status::BadFeature => "bad_feature",
-        }
+        self.into()
     }
 }

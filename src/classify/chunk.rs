@@ -95,8 +95,8 @@ pub(crate) fn pipeline<R: Read, W: Write>(
 pub(crate) struct Counts {
     pub rows: u64,
     pub resolved: u64,
-    pub status: [u64; Status::ALL.len()],
-    pub source: [u64; SourceKind::ALL.len()],
+    pub status: [u64; <Status as strum::EnumCount>::COUNT],
+    pub source: [u64; <SourceKind as strum::EnumCount>::COUNT],
     pub area: Vec<u64>,
 }
 

@@ -172,35 +172,27 @@ pub(crate) enum Place {
 }
 
 /// What the `source` column says for each kind of place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumCount, strum::EnumIter, strum::IntoStaticStr,
+)]
 pub enum SourceKind {
+    #[strum(serialize = "lat/lon")]
     LatLon,
+    #[strum(serialize = "x/y")]
     Xy,
+    #[strum(serialize = "postcode")]
     Postcode,
+    #[strum(serialize = "street")]
     Street,
+    #[strum(serialize = "text")]
     Text,
+    #[strum(serialize = "geometry")]
     Geometry,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 6] = [
-        SourceKind::LatLon,
-        SourceKind::Xy,
-        SourceKind::Postcode,
-        SourceKind::Street,
-        SourceKind::Text,
-        SourceKind::Geometry,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::LatLon => "lat/lon",
-            SourceKind::Xy => "x/y",
-            SourceKind::Postcode => "postcode",
-            SourceKind::Street => "street",
-            SourceKind::Text => "text",
-            SourceKind::Geometry => "geometry",
-        }
+        self.into()
     }
 }
 

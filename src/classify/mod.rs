@@ -200,14 +200,12 @@ fn near_coverage(resolver: &Resolver) -> impl Fn(Rd) -> bool + use<> {
 fn finish(c: &Classifier<'_>, summary: &mut Summary, counts: Counts) {
     summary.rows = counts.rows;
     summary.resolved = counts.resolved;
-    summary.per_status = Status::ALL
-        .iter()
+    summary.per_status = <Status as strum::IntoEnumIterator>::iter()
         .zip(counts.status)
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| (s.as_str().to_string(), n))
         .collect();
-    summary.per_source = SourceKind::ALL
-        .iter()
+    summary.per_source = <SourceKind as strum::IntoEnumIterator>::iter()
         .zip(counts.source)
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| (s.as_str().to_string(), n))
