@@ -388,10 +388,6 @@ impl Resolver {
         &self.data
     }
 
-    pub fn index(&self) -> &Index {
-        &self.index
-    }
-
     /// The area of every layer for a point, made consistent through the base layer.
     pub fn locate_all(&self, p: Rd) -> Vec<Option<Hit>> {
         let mut hits: Vec<Option<Hit>> = vec![None; self.index.len()];
@@ -679,11 +675,6 @@ impl Resolver {
         let mut answer = self.resolve_at(p, u, audience, day);
         answer.situation = s.map(|s| self.data.situations.for_place(s, &answer.contacts));
         Ok(answer)
-    }
-
-    /// The contacts that a point inside `area` would get today (its own and its parents').
-    pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
-        self.today().contacts_for_area(area, audience)
     }
 
     /// The one way every door picks contacts: the roster's for these areas on `day`, plus a
