@@ -20,28 +20,7 @@ use super::phrasing::{corner, letter_form, number_range, strip_nearness};
 use super::{Address, AddressIndex};
 use crate::t;
 
-/// What a person asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Query {
-    /// Free text: `Brusselsepoort 45 Maastricht`, `6216CG 45`, `St. Pieterstraat 5`.
-    Text(String),
-    /// The separate fields of a form.
-    Parts {
-        postcode: String,
-        huisnummer: String,
-        huisletter: Option<String>,
-        toevoeging: Option<String>,
-    },
-    /// Street and number as separate fields (a file's `straat;huisnummer` columns), with the
-    /// woonplaats when known: no text to split, so a street name holding digits stays whole.
-    Street {
-        street: String,
-        huisnummer: String,
-        huisletter: Option<String>,
-        toevoeging: Option<String>,
-        woonplaats: Option<String>,
-    },
-}
+pub use crate::query::AddressQuery as Query;
 
 #[derive(
     Debug,

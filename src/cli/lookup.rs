@@ -56,7 +56,8 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let text = place.join(" ");
-    let point = match crs {
+    // The place is decided once, from the text (and `--crs`); one call answers it.
+    let place = match crs {
         Some(c) => {
             let crs = Crs::parse(&c)?;
             let parts: Vec<&str> = text
@@ -66,24 +67,15 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
             let [x, y] = parts.as_slice() else {
                 anyhow::bail!("give two numbers, x and y in {crs}; got '{text}'");
             };
-            query::check_projected(
+            query::Place::Point(query::check_projected(
                 query::parse_number("x", x)?,
                 query::parse_number("y", y)?,
                 crs,
-            )?
+            )?)
         }
-        None => match query::parse(&text)? {
-            query::Input::Point(u) => {
-                let answer = on.resolve_understood(u, situation.as_deref(), Audience::Internal)?;
-                return print_answer(&answer, json);
-            }
-            query::Input::Address(text) => {
-                return lookup_address(on, &text, situation.as_deref(), json);
-            }
-        },
+        None => query::Place::from_text(&text)?,
     };
-    let answer = on.resolve_situation(point, situation.as_deref(), Audience::Internal)?;
-    print_answer(&answer, json)
+    lookup_place(on, place, situation.as_deref(), json)
 }
 
 /// Prints a lookup answer (text or JSON); exit 1 when the place is outside coverage.
@@ -100,15 +92,14 @@ fn print_answer(answer: &wijkwijzer::resolve::Answer, json: bool) -> anyhow::Res
     })
 }
 
-fn lookup_address(
+fn lookup_place(
     on: On<'_>,
-    text: &str,
+    place: query::Place,
     situation: Option<&str>,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     use wijkwijzer::resolve::AddressLookupError;
-    let q = address::Query::Text(text.to_string());
-    match on.resolve_address(&q, situation, Audience::Internal) {
+    match on.lookup(place, situation, Audience::Internal) {
         Ok(answer) => print_answer(&answer, json),
         Err(AddressLookupError::Situation(e)) => Err(e.into()),
         Err(AddressLookupError::Address(f)) => {

@@ -151,35 +151,20 @@ pub(super) async fn lookup(
     let situation = p.remove("situation");
     let fields = p.remove("fields").map(|f| answer_fields(&f)).transpose()?;
     let on = as_of(&mut p, &s.resolver)?;
-    let lookup_response = |app: &AppState, answer| lookup_response(app, answer, fields.as_deref());
-    if let Some(q) = address_query(&mut p)? {
-        let answer = on
-            .resolve_address(&q, situation.as_deref(), caller.audience)
-            .map_err(|e| address_error(e, &s, on, caller.audience))?;
-        return Ok(lookup_response(&app, answer));
-    }
-    let point = match p.get("q") {
-        Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
-        Some(q) => match query::parse(q)? {
-            query::Input::Point(u) => {
-                let answer = on
-                    .resolve_understood(u, situation.as_deref(), caller.audience)
-                    .map_err(|e| unknown_situation(&e))?;
-                return Ok(lookup_response(&app, answer));
-            }
-            query::Input::Address(text) => {
-                let answer = on
-                    .resolve_address(&Query::Text(text), situation.as_deref(), caller.audience)
-                    .map_err(|e| address_error(e, &s, on, caller.audience))?;
-                return Ok(lookup_response(&app, answer));
-            }
-        },
-        None => point_from(&p)?,
+    // The place is decided once, from whichever parameters were given; one call answers it.
+    let place = if let Some(q) = address_query(&mut p)? {
+        query::Place::Address(q)
+    } else {
+        match p.get("q") {
+            Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
+            Some(q) => query::Place::from_text(q)?,
+            None => query::Place::Point(point_from(&p)?),
+        }
     };
     let answer = on
-        .resolve_situation(point, situation.as_deref(), caller.audience)
-        .map_err(|e| unknown_situation(&e))?;
-    Ok(lookup_response(&app, answer))
+        .lookup(place, situation.as_deref(), caller.audience)
+        .map_err(|e| address_error(e, &s, on, caller.audience))?;
+    Ok(lookup_response(&app, answer, fields.as_deref()))
 }
 
 fn unknown_situation(e: &crate::situations::UnknownSituation) -> ApiError {

@@ -10,11 +10,13 @@ mod angles;
 mod input;
 mod links;
 pub mod notation;
+mod place;
 pub mod pluscode;
 mod received;
 
 pub use input::AmlInfo;
 pub use notation::{Input, Notation, Understood, is_postcode_area, parse};
+pub use place::{AddressQuery, Place};
 pub(crate) use received::split_country;
 
 use std::fmt;

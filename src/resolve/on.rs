@@ -37,6 +37,23 @@ impl<'a> On<'a> {
         self.epoch.meta_on(self.day)
     }
 
+    /// The one entry of every door's lookup: the answer for a place on this day, with who
+    /// handles `situation` there. A place is decided once from the door's input
+    /// ([`crate::query::Place`]); this decides how it is answered.
+    pub fn lookup(
+        &self,
+        place: crate::query::Place,
+        situation: Option<&str>,
+        audience: Audience,
+    ) -> Result<Answer, super::AddressLookupError> {
+        use crate::query::Place;
+        match place {
+            Place::Point(p) => Ok(self.resolve_situation(p, situation, audience)?),
+            Place::Understood(u) => Ok(self.resolve_understood(u, situation, audience)?),
+            Place::Address(q) => self.resolve_address(&q, situation, audience),
+        }
+    }
+
     /// The full answer for a point in RD New.
     pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
         self.epoch
