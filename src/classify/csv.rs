@@ -2,8 +2,8 @@
 //! record passed through byte for byte with the added columns after it.
 //!
 //! Input is `,` `;` or tab separated (detected from the header; a one-column file is written
-//! with commas), UTF-8 with or without BOM, or Windows-1252 (detected: the first 4 MiB are not
-//! UTF-8; the added text is then written in Windows-1252 too).
+//! with commas), UTF-8 with or without BOM, or Windows-1252 (detected: the first 1 MiB chunk
+//! is not UTF-8; the added text is then written in Windows-1252 too).
 
 use std::borrow::Cow;
 use std::io::{Read, Write};
@@ -66,7 +66,7 @@ pub fn classify_csv<R: Read, W: Write>(
     let text = raw_header
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&raw_header);
-    // The encoding is judged on the header and the first chunk (4 MiB): a file that is not
+    // The encoding is judged on the header and the first chunk (1 MiB): a file that is not
     // UTF-8 there is read (and appended to) as Windows-1252, as older Dutch tools export it.
     let utf8 = std::str::from_utf8(text).is_ok() && std::str::from_utf8(chunk.records()).is_ok();
     let encoding = if utf8 {

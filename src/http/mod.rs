@@ -17,9 +17,11 @@
 //! load (503) rather than queueing it, a per-request timeout (503), a body limit (413) and CORS
 //! for GET; a handler that panics becomes a 500 problem.
 //!
-//! Files by job: `state` (data source, snapshot, keys, reload), `layers` (the middleware),
-//! `metrics`, `area_json` (area GeoJSON), `handlers` and `classify` (the routes), [`params`],
-//! [`problem`] (every problem a client can receive), [`openapi`], [`client`].
+//! Files by job: `server` (the connection loop: header and idle timeouts, the connection cap,
+//! shutdown), `state` (data source, snapshot, keys, reload, watching files), `watch` (what a
+//! look at the files sees), `layers` (the middleware), `metrics`, `area_json` (area GeoJSON),
+//! `handlers` and `classify` (the routes), [`params`], [`problem`] (every problem a client can
+//! receive), [`schema`] (the described types), [`openapi`] (the document), [`client`].
 
 mod classify;
 pub mod client;
