@@ -102,7 +102,7 @@ async fn read_form(req: Request) -> Result<(Bytes, Vec<(String, String)>), ApiEr
     responses(
         (status = 200, description = "The same rows or features, in order, with the columns of `columns` added (default: each layer's code and `<layer>_name`, position, thor_senior, police_coordinator, status, quality, source, point_lat, point_lon, point_x, point_y, message); the summary is in the `X-Classify-Summary` header",
             content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-        (status = 400, description = "Unknown parameter, a form upload without a file, or a body that breaks off", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Unknown parameter, a bad value (decimal, crs), a form upload without a file, or a body that breaks off", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than the limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not CSV or GeoJSON, or compressed otherwise than with gzip (Content-Encoding)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No columns hold a place, or not GeoJSON", body = Problem, content_type = "application/problem+json"),
@@ -173,6 +173,12 @@ pub(super) async fn classify(
     let columns: ColumnArgs =
         serde_json::from_value(serde_json::to_value(&query).unwrap_or_default())
             .map_err(|e| ApiError::new(Kind::BadParameter, e.to_string()))?;
+    // A parameter's bad value is the request's fault (400), not the file's (422).
+    columns
+        .decimal()
+        .map(|_| ())
+        .and_then(|()| columns.crs().map(|_| ()))
+        .map_err(|e| ApiError::new(Kind::BadParameter, e.detail(Door::Http)))?;
     let limit = app.config.max_classify_bytes;
     // A workbook is one whatever its label: `curl --data-binary @f.xlsx` says text/csv or
     // nothing, and a form upload says nothing at all.

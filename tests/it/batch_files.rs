@@ -422,6 +422,17 @@ async fn ragged_rows_sep_lines_and_decimal_commas_keep_every_column_in_place() {
         .await
         .unwrap();
     assert_eq!(body, out_again(input, &opts));
+    // A bad `decimal` is the request's fault.
+    let res = reqwest::Client::new()
+        .post(format!("{base}/v1/classify?decimal=semicolon"))
+        .header("content-type", "text/csv")
+        .body(input)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("decimal"), "{p}");
     // And the CLI.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.csv");
