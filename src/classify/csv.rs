@@ -239,6 +239,15 @@ fn judge_decimal_comma(sample: &[Vec<String>], delimiter: u8) -> bool {
 /// with that delimiter, empty when the record has `n` fields or fewer) and the record's count
 /// of fields; quotes are honoured.
 fn cut_at_field(raw: &[u8], delimiter: u8, n: usize) -> (&[u8], &[u8], usize) {
+    // Most rows have no quotes: their delimiters are found with memchr (this runs per row).
+    if memchr::memchr(b'"', raw).is_none() {
+        let mut at = memchr::memchr_iter(delimiter, raw);
+        return match n.checked_sub(1).and_then(|k| at.nth(k)) {
+            // `n` fields before the cut, then one more and one per delimiter after it.
+            Some(i) => (&raw[..i], &raw[i..], n + 1 + at.count()),
+            None => (raw, &[], memchr::memchr_iter(delimiter, raw).count() + 1),
+        };
+    }
     let mut fields = 1;
     let mut cut = None;
     let mut quoted = false;
@@ -319,4 +328,24 @@ pub(crate) fn split_fields(raw: &[u8], delimiter: u8) -> Vec<Vec<u8>> {
     }
     fields.push(cur);
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut_at_field;
+
+    #[test]
+    fn rows_are_cut_after_the_headers_count_of_fields_with_or_without_quotes() {
+        for (raw, n, own, rest, fields) in [
+            (&b"1;a;b;c"[..], 4, &b"1;a;b;c"[..], &b""[..], 4),
+            (b"1;a", 4, b"1;a", b"", 2),
+            (b"1;a;b;c;x;y", 4, b"1;a;b;c", b";x;y", 6),
+            (b"1;\"a;b\";c;d;x", 4, b"1;\"a;b\";c;d", b";x", 5),
+            (b"\"1;2\"", 4, b"\"1;2\"", b"", 1),
+            (b"", 2, b"", b"", 1),
+            (b"a;b", 0, b"a;b", b"", 2),
+        ] {
+            assert_eq!(cut_at_field(raw, b';', n), (own, rest, fields), "{raw:?}");
+        }
+    }
 }

@@ -410,11 +410,7 @@ impl AppState {
                 })
             }
         };
-        self.metrics.reload_outcome(result.is_ok());
-        if let Ok(mut last) = self.last_reload_error.lock() {
-            *last = result.as_ref().err().cloned();
-        }
-        result
+        self.record_reload(result)
     }
 
     /// Re-reads the key file alone (the data unchanged); a refused file keeps the previous keys.
@@ -425,11 +421,7 @@ impl AppState {
             origin: "the key file".into(),
             problems: vec![p],
         });
-        self.metrics.reload_outcome(result.is_ok());
-        if let Ok(mut last) = self.last_reload_error.lock() {
-            *last = result.as_ref().err().cloned();
-        }
-        result
+        self.record_reload(result)
     }
 
     /// Looks at the files every `every` and reloads what changed (see [`super::watch`]); runs
@@ -464,6 +456,15 @@ impl AppState {
                 tracing::error!(error = %e, "reload after a change refused; still serving the previous state");
             }
         }
+    }
+
+    /// Counts a reload's outcome and keeps its refusal for `/healthz` (until one succeeds).
+    fn record_reload<T>(&self, result: Result<T, GeodataError>) -> Result<T, GeodataError> {
+        self.metrics.reload_outcome(result.is_ok());
+        if let Ok(mut last) = self.last_reload_error.lock() {
+            *last = result.as_ref().err().cloned();
+        }
+        result
     }
 
     /// Notes how the files look as they are about to be read: all of them, or the key file.

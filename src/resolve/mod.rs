@@ -461,18 +461,23 @@ impl Resolver {
     /// that a lookup's message and a batch row's say alike.
     pub(crate) fn outside_words(&self, p: Rd) -> Option<String> {
         let n = self.index.layer(self.coverage).nearest(p)?;
+        Some(self.words_from(&n, p))
+    }
+
+    /// [`Resolver::outside_words`] for a nearest boundary already found.
+    fn words_from(&self, n: &crate::index::Nearest, p: Rd) -> String {
         let area = &self.data.layers[self.coverage].areas[n.area as usize];
         let distance = if n.distance_m >= 1000.0 {
             format!("{:.1} km", n.distance_m / 1000.0)
         } else {
             format!("{:.0} m", n.distance_m)
         };
-        Some(t!(
+        t!(
             "outside-where",
             distance = distance,
             direction = compass(n.point, p),
             area = &area.name
-        ))
+        )
     }
 
     /// The full answer for a point in RD New, today.
@@ -538,20 +543,21 @@ impl Resolver {
                 })
                 .collect()
         };
-        let nearest = if covered && position != Position::Near {
+        let hit = if covered && position != Position::Near {
             None
         } else {
-            self.index.layer(self.coverage).nearest(p).map(|n| {
-                let a = &self.data.layers[self.coverage].areas[n.area as usize];
-                NearestOut {
-                    lwa: AreaRef {
-                        id: a.id.clone(),
-                        name: a.name.clone(),
-                    },
-                    distance_m: (n.distance_m * 10.0).round() / 10.0,
-                }
-            })
+            self.index.layer(self.coverage).nearest(p)
         };
+        let nearest = hit.as_ref().map(|n| {
+            let a = &self.data.layers[self.coverage].areas[n.area as usize];
+            NearestOut {
+                lwa: AreaRef {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                },
+                distance_m: (n.distance_m * 10.0).round() / 10.0,
+            }
+        });
         let coverage_name = &self.data.manifest.coverage_name;
         let message = match (&nearest, by_layer(&self.data.manifest.coverage_layer)) {
             (Some(n), Some(a)) if position == Position::Near => t!(
@@ -577,7 +583,10 @@ impl Resolver {
             (Some(_), None) => t!(
                 "answer-outside-nearest",
                 coverage = coverage_name,
-                place = self.outside_words(p).unwrap_or_default()
+                place = hit
+                    .as_ref()
+                    .map(|n| self.words_from(n, p))
+                    .unwrap_or_default()
             ),
             (None, None) => t!("answer-outside", coverage = coverage_name),
         };

@@ -409,18 +409,12 @@ async fn ragged_rows_sep_lines_and_decimal_commas_keep_every_column_in_place() {
     // HTTP gives the same bytes.
     let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
     let base = crate::spawn_server(state).await;
-    let body = reqwest::Client::new()
-        .post(format!(
-            "{base}/v1/classify?columns=lwa,point_x,status,message"
-        ))
-        .header("content-type", "text/csv")
-        .body(input)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = crate::post_csv(
+        &base,
+        "/v1/classify?columns=lwa,point_x,status,message",
+        input.to_string(),
+    )
+    .await;
     assert_eq!(body, out_again(input, &opts));
     // A bad `decimal` is the request's fault.
     let res = reqwest::Client::new()
@@ -510,18 +504,12 @@ async fn accented_columns_and_spreadsheet_forms_of_postcodes_and_numbers_are_rea
     }
     let state = Arc::new(AppState::new(Resolver::new(Geodata::embedded().unwrap())));
     let base = crate::spawn_server(state).await;
-    let body = reqwest::Client::new()
-        .post(format!(
-            "{base}/v1/classify?columns=source,quality,status,point_x,point_y"
-        ))
-        .header("content-type", "text/csv")
-        .body(input)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = crate::post_csv(
+        &base,
+        "/v1/classify?columns=source,quality,status,point_x,point_y",
+        input.to_string(),
+    )
+    .await;
     assert_eq!(body, out_again(input, &opts));
 }
 

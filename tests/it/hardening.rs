@@ -54,6 +54,28 @@ async fn until_closed(stream: &mut TcpStream, within: Duration) -> Option<String
     Some(String::from_utf8_lossy(&got).into_owned())
 }
 
+/// The service's `/metrics` text.
+async fn metrics(base: &str) -> String {
+    reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Whether `/metrics` shows `line` within `seconds`.
+async fn metric_within(base: &str, line: &str, seconds: u64) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        if metrics(base).await.contains(line) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
 fn addr(base: &str) -> String {
     base.trim_start_matches("http://").to_string()
 }
@@ -135,12 +157,7 @@ async fn connections_beyond_the_cap_get_a_problem_and_are_closed() {
         served,
         "no new connection was served after the others closed"
     );
-    let metrics = reqwest::get(format!("{base}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = metrics(&base).await;
     assert!(
         metrics.contains("wijkwijzer_http_connections_refused_total 1"),
         "{metrics}"
@@ -308,29 +325,11 @@ async fn classification_stops_when_its_request_times_out() {
     assert_eq!(res.status(), 503);
     // The piece of work under way when the time ran out may finish (seconds, in a debug build
     // on a busy machine); then the classification reports itself stopped, and nothing runs on.
-    let metrics = || async {
-        reqwest::get(format!("{base}/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
-    let mut stopped = false;
-    for _ in 0..600 {
-        if metrics()
-            .await
-            .contains("wijkwijzer_classify_cancelled_total 1")
-        {
-            stopped = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let stopped = metric_within(&base, "wijkwijzer_classify_cancelled_total 1", 60).await;
     assert!(
         stopped,
         "the classification never stopped: {}",
-        metrics().await
+        metrics(&base).await
     );
     let before = cpu_ticks(pid);
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -498,16 +497,8 @@ async fn changed_files_are_picked_up_without_a_signal() {
     }
     assert!(swapped, "the replaced key file was not picked up");
 
-    let metrics = || async {
-        reqwest::get(format!("{base}/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
     assert!(
-        !metrics()
+        !metrics(&base)
             .await
             .contains("wijkwijzer_reloads_total{outcome=\"ok\"} 2"),
         "the data was reloaded for a key change"
@@ -516,16 +507,6 @@ async fn changed_files_are_picked_up_without_a_signal() {
     let mut text = std::fs::read_to_string(&roster).unwrap();
     text.push_str("\n# changed\n");
     std::fs::write(&roster, text).unwrap();
-    let mut reloaded = false;
-    for _ in 0..100 {
-        if metrics()
-            .await
-            .contains("wijkwijzer_reloads_total{outcome=\"ok\"} 2")
-        {
-            reloaded = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let reloaded = metric_within(&base, "wijkwijzer_reloads_total{outcome=\"ok\"} 2", 5).await;
     assert!(reloaded, "the changed data file was not reloaded");
 }
