@@ -784,12 +784,6 @@ impl LocalWgs84ToRd {
         }
     }
 
-    /// The lattice for Maastricht and 10 km around it, shared.
-    pub fn maastricht() -> &'static LocalWgs84ToRd {
-        static L: OnceLock<LocalWgs84ToRd> = OnceLock::new();
-        L.get_or_init(|| LocalWgs84ToRd::new((50.70, 50.98), (5.50, 5.90), 0.001))
-    }
-
     pub fn to_rd(&self, p: Wgs84) -> Rd {
         let fi = (p.lat - self.lat0) / self.step;
         let fj = (p.lon - self.lon0) / self.step;

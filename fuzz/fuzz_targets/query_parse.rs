@@ -3,11 +3,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wijkwijzer::query::{Input, parse};
+use wijkwijzer::query::{Input, Locality, parse};
 
 fuzz_target!(|data: &[u8]| {
+    let near = Locality::new("Maastricht", &[], 50.8489, 5.6879);
     if let Ok(text) = std::str::from_utf8(data)
-        && let Ok(Input::Point(p)) = parse(text)
+        && let Ok(Input::Point(p)) = parse(text, &near)
     {
         assert!(
             p.rd.x.is_finite() && p.rd.y.is_finite(),

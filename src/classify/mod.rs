@@ -165,7 +165,13 @@ fn output_columns(resolver: &Resolver, opts: &Options) -> Result<Output, Classif
     let coverage = data
         .layer_index(&data.manifest.coverage_layer)
         .unwrap_or_default();
-    Output::parse(opts.columns.columns.as_deref(), &layers, coverage)
+    let roles: Vec<&str> = data
+        .municipality
+        .columns
+        .iter()
+        .map(|c| c.column.as_str())
+        .collect();
+    Output::parse(opts.columns.columns.as_deref(), &layers, coverage, &roles)
         .map_err(ClassifyError::Columns)
 }
 

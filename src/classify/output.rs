@@ -12,8 +12,8 @@ pub(crate) enum Added {
     Code(usize),
     Name(usize),
     Position,
-    Thor,
-    Police,
+    /// The first contact of the municipality's `columns[i]` role (see its profile).
+    Role(usize),
     Status,
     Quality,
     Source,
@@ -39,7 +39,7 @@ pub(crate) struct Output {
 impl Output {
     /// Every column: the coverage layer's code and name first, then the other layers', then
     /// the rest.
-    fn all(layers: &[&str], coverage: usize) -> Vec<(Added, String)> {
+    fn all(layers: &[&str], coverage: usize, roles: &[&str]) -> Vec<(Added, String)> {
         let mut order: Vec<usize> = vec![coverage];
         order.extend((0..layers.len()).filter(|l| *l != coverage));
         let mut out = Vec::new();
@@ -47,10 +47,11 @@ impl Output {
             out.push((Added::Code(l), layers[l].to_string()));
             out.push((Added::Name(l), format!("{}_name", layers[l])));
         }
+        out.push((Added::Position, "position".to_string()));
+        for (i, r) in roles.iter().enumerate() {
+            out.push((Added::Role(i), r.to_string()));
+        }
         for (a, n) in [
-            (Added::Position, "position"),
-            (Added::Thor, "thor_senior"),
-            (Added::Police, "police_coordinator"),
             (Added::Status, "status"),
             (Added::Quality, "quality"),
             (Added::Source, "source"),
@@ -73,8 +74,9 @@ impl Output {
         spec: Option<&str>,
         layers: &[&str],
         coverage: usize,
+        roles: &[&str],
     ) -> Result<Output, ColumnProblem> {
-        let all = Output::all(layers, coverage);
+        let all = Output::all(layers, coverage, roles);
         let Some(spec) = spec.map(str::trim).filter(|s| !s.is_empty() && *s != "all") else {
             return Ok(Output::new(all));
         };
@@ -148,14 +150,15 @@ mod tests {
     #[test]
     fn columns_are_picked_by_name_or_preset() {
         let layers = ["lwa", "wijk", "buurt", "stadsdeel"];
-        let all = Output::parse(None, &layers, 0).unwrap();
+        let roles = ["thor_senior", "police_coordinator"];
+        let all = Output::parse(None, &layers, 0, &roles).unwrap();
         let names: Vec<&str> = all.columns.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(&names[..4], ["lwa", "lwa_name", "wijk", "wijk_name"]);
         assert_eq!(names.len(), 8 + 14);
-        let codes = Output::parse(Some("codes"), &layers, 0).unwrap();
+        let codes = Output::parse(Some("codes"), &layers, 0, &roles).unwrap();
         let names: Vec<&str> = codes.columns.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(names, ["lwa", "wijk", "buurt", "stadsdeel", "status"]);
-        let e = Output::parse(Some("lwa,staus"), &layers, 0).unwrap_err();
+        let e = Output::parse(Some("lwa,staus"), &layers, 0, &roles).unwrap_err();
         assert!(
             e.detail(Door::Cli).contains("did you mean 'status'?"),
             "{e:?}"

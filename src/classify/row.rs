@@ -17,7 +17,7 @@ use crate::crs::{Crs, LocalWgs84ToRd, Rd};
 use crate::index::{Hit, Position};
 use crate::query::{QueryError, check_projected, check_wgs84, parse_number};
 use crate::resolve::{AreaCertainty, Level, On, PointOut, Resolver, Uncertainty};
-use crate::roster::{Audience, Contact, Role};
+use crate::roster::{Audience, Contact};
 use crate::t;
 
 /// A row that could not be placed: its status and what to fix, and for an ambiguous address
@@ -104,7 +104,8 @@ pub(crate) struct Classifier<'a> {
     /// The resolver of the day asked for (its data are that day's generations).
     pub resolver: &'a Resolver,
     on: On<'a>,
-    local: &'static LocalWgs84ToRd,
+    local: &'a LocalWgs84ToRd,
+    near: &'a crate::query::Locality,
     pub places: Places,
     pub delimiter: u8,
     pub encoding: Encoding,
@@ -115,9 +116,10 @@ pub(crate) struct Classifier<'a> {
     pub layers: usize,
     /// Code and name of every area of every layer.
     names: Vec<Vec<[Made; 2]>>,
-    /// The THOR senior and police coordinator of each base-layer area, made when a row first
-    /// falls in it (a small file or HTTP body pays for its own areas only).
-    people: Vec<OnceLock<[Made; 2]>>,
+    /// The first contact of each role the municipality's profile makes a column (THOR senior,
+    /// police coordinator) for each base-layer area, made when a row first falls in it (a
+    /// small file or HTTP body pays for its own areas only).
+    people: Vec<OnceLock<Vec<Made>>>,
     outside_message: Made,
     /// The words before a matched place's or address's label in a row's message, in the
     /// run's language (rendered once: every address row says one).
@@ -166,7 +168,8 @@ impl<'a> Classifier<'a> {
         Classifier {
             resolver,
             on,
-            local: LocalWgs84ToRd::maastricht(),
+            local: data.lattice(),
+            near: &data.locality,
             places,
             delimiter,
             encoding,
@@ -206,25 +209,23 @@ impl<'a> Classifier<'a> {
             .map(|a| a.name.as_str())
     }
 
-    fn people(&self, base: u32) -> &[Made; 2] {
+    fn people(&self, base: u32) -> &[Made] {
         self.people[base as usize].get_or_init(|| {
-            let area = &self.resolver.data().layers[self.base].areas[base as usize];
+            let data = self.resolver.data();
+            let area = &data.layers[self.base].areas[base as usize];
             let contacts = self.on.contacts_for_area(area, self.audience);
-            let person = |role: Role| {
-                contacts
-                    .iter()
-                    .find(|c| c.role == role)
-                    .map(Contact::cell)
-                    .unwrap_or_default()
-            };
-            [
-                Made::new(
-                    person(Role::SeniorWijkgebondenMedewerker),
-                    self.delimiter,
-                    self.encoding,
-                ),
-                Made::new(person(Role::Coordinator), self.delimiter, self.encoding),
-            ]
+            data.municipality
+                .columns
+                .iter()
+                .map(|c| {
+                    let cell = contacts
+                        .iter()
+                        .find(|p| p.role == c.role)
+                        .map(Contact::cell)
+                        .unwrap_or_default();
+                    Made::new(cell, self.delimiter, self.encoding)
+                })
+                .collect()
         })
     }
 
@@ -330,8 +331,8 @@ impl<'a> Classifier<'a> {
                     (Status::Outside, _) => "outside",
                     _ => "",
                 }),
-                Added::Thor | Added::Police => match a.base {
-                    Some(b) => self.people(b)[usize::from(*column == Added::Police)].cell(),
+                Added::Role(r) => match a.base {
+                    Some(b) => self.people(b)[*r].cell(),
                     None => Cell::Empty,
                 },
                 Added::Status => Cell::Word(a.status.as_str()),
@@ -536,7 +537,10 @@ impl<'a> Classifier<'a> {
                 let (la, lo) = (number(*lat, "50.8514")?, number(*lon, "5.6910")?);
                 let w = check_wgs84(la, lo).map_err(|e| {
                     let names = (self.places.name(*lat), self.places.name(*lon));
-                    refuse(Status::BadCoordinate, in_columns(&e, names, Crs::Wgs84))
+                    refuse(
+                        Status::BadCoordinate,
+                        in_columns(&e, names, Crs::Wgs84, self.near),
+                    )
                 })?;
                 Ok(Located {
                     wgs84: Some(w),
@@ -558,7 +562,10 @@ impl<'a> Classifier<'a> {
                     } else {
                         (nx, ny)
                     };
-                    refuse(Status::BadCoordinate, in_columns(&e, names, *crs))
+                    refuse(
+                        Status::BadCoordinate,
+                        in_columns(&e, names, *crs, self.near),
+                    )
                 })?;
                 Ok(coordinates(p, SourceKind::Xy))
             }
@@ -598,7 +605,7 @@ impl<'a> Classifier<'a> {
 
     /// Free text in any notation, as a lookup's `q=` reads it.
     pub fn text(&self, text: &str) -> Result<Located, Refusal> {
-        match crate::query::parse(text) {
+        match crate::query::parse(text, self.near) {
             Ok(crate::query::Input::Point(u)) => Ok(Located {
                 point: u.rd,
                 wgs84: None,
@@ -619,6 +626,7 @@ impl<'a> Classifier<'a> {
                     &e,
                     (&t!("row-the-latitude"), &t!("row-the-longitude")),
                     Crs::Wgs84,
+                    self.near,
                 ),
             )),
         }
@@ -668,7 +676,7 @@ impl<'a> Classifier<'a> {
         }
         .map_err(|e| {
             let names = (names.0.as_str(), names.1.as_str());
-            refuse(Status::BadCoordinate, in_columns(&e, names, crs))
+            refuse(Status::BadCoordinate, in_columns(&e, names, crs, self.near))
         })?;
         Ok(Located {
             point: p,
@@ -710,7 +718,12 @@ fn list_words(words: &[String]) -> String {
 /// A coordinate problem said in terms of the two columns (or parts) that hold the pair:
 /// `names` are the names for the values the checks call lat (or x) and lon (or y), and `crs`
 /// is how they were read.
-fn in_columns(e: &QueryError, names: (&str, &str), crs: Crs) -> String {
+fn in_columns(
+    e: &QueryError,
+    names: (&str, &str),
+    crs: Crs,
+    near: &crate::query::Locality,
+) -> String {
     let (a, b) = names;
     match e {
         QueryError::OutOfRange {
@@ -734,7 +747,10 @@ fn in_columns(e: &QueryError, names: (&str, &str), crs: Crs) -> String {
             a = a,
             b = b,
             va = lat.to_string(),
-            vb = lon.to_string()
+            vb = lon.to_string(),
+            municipality = near.name.as_str(),
+            lat = format!("{:.2}", near.lat),
+            lon = format!("{:.2}", near.lon)
         ),
         QueryError::LooksLikeRd { a: va, b: vb } => t!(
             "row-looks-like-rd",

@@ -73,7 +73,7 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
                 crs,
             )?)
         }
-        None => query::Place::from_text(&text)?,
+        None => query::Place::from_text(&text, &on.data().locality)?,
     };
     lookup_place(on, place, situation.as_deref(), json)
 }

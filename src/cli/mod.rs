@@ -40,7 +40,7 @@ mod serve;
 #[command(
     name = "wijkwijzer",
     version,
-    about = "Which Maastricht area is a place in, and who is responsible there"
+    about = "Which area of a municipality is a place in, and who is responsible there"
 )]
 pub struct Cli {
     #[command(subcommand)]

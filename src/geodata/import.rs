@@ -246,6 +246,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
         coverage_name: mapping.coverage_name.clone(),
         coverage_layer: mapping.coverage_layer.clone(),
         base_layer: "buurt".into(),
+        municipality: Some(mapping.municipality.clone()),
         source,
         layers: out.infos,
     };

@@ -19,6 +19,8 @@ pub struct Mapping {
     pub gemeente_code: String,
     /// The derived layer that defines coverage and carries the area roster.
     pub coverage_layer: String,
+    /// The municipality, copied into the manifest.
+    pub municipality: super::Municipality,
     /// Defaults for the source description; `wijkwijzer import` flags override them.
     pub source: SourceInfo,
     /// First day the buurten given to `import` hold (the CBS reference date of the year they

@@ -20,6 +20,7 @@ pub mod download;
 pub mod error;
 pub mod import;
 pub mod mapping;
+pub mod profile;
 pub use crate::staging;
 pub mod validate;
 
@@ -33,6 +34,7 @@ use sha2::{Digest, Sha256};
 
 use crate::roster::Roster;
 use crate::situations::Situations;
+pub use profile::Municipality;
 
 /// Files of the embedded default, in the order they enter the data version hash.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -174,6 +176,9 @@ pub struct Manifest {
     pub coverage_layer: String,
     /// The finest layer; nested layers follow its answer by parent link (see `index`).
     pub base_layer: String,
+    /// The municipality (see [`profile`]); derived from `coverage_name` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<Municipality>,
     pub source: SourceInfo,
     pub layers: Vec<LayerInfo>,
 }
@@ -292,6 +297,14 @@ impl Layer {
     }
 }
 
+/// The smallest rectangle holding both.
+fn union(a: &Rect<f64>, b: &Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+    )
+}
+
 /// A complete, validated geodata set.
 #[derive(Debug, Clone)]
 pub struct Geodata {
@@ -312,6 +325,12 @@ pub struct Geodata {
     pub version: String,
     /// Where it was loaded from (`embedded` or a directory).
     pub origin: String,
+    /// The municipality: the manifest's, or the one derived for an older manifest.
+    pub municipality: std::sync::Arc<Municipality>,
+    /// Where text is read (short plus codes): from the municipality and the covered area.
+    pub locality: std::sync::Arc<crate::query::Locality>,
+    /// WGS84 to RD by lattice over the covered area and 10 km around, made on first use.
+    lattice: std::sync::Arc<std::sync::OnceLock<crate::crs::LocalWgs84ToRd>>,
 }
 
 impl Geodata {
@@ -536,6 +555,56 @@ impl Geodata {
         else {
             return Err(refuse(problems));
         };
+        let ids: Vec<&str> = manifest.layers.iter().map(|l| l.id.as_str()).collect();
+        let municipality = manifest
+            .municipality
+            .clone()
+            .unwrap_or_else(|| Municipality::derived(&manifest.coverage_name, &ids));
+        let problems: Vec<Problem> = municipality
+            .check(&ids)
+            .into_iter()
+            .map(|p| Problem::new("manifest.toml", Some("municipality"), p))
+            .collect();
+        if !problems.is_empty() {
+            return Err(refuse(problems));
+        }
+        // A town of the municipality's own is never "elsewhere", whatever the shared list says.
+        let own: Vec<String> = municipality
+            .towns()
+            .into_iter()
+            .chain([municipality.name.as_str()])
+            .map(crate::query::name_form)
+            .collect();
+        let elsewhere = std::sync::Arc::new(
+            elsewhere
+                .iter()
+                .filter(|t| !own.contains(&crate::query::name_form(t)))
+                .cloned()
+                .collect(),
+        );
+        let coverage_box = layers
+            .iter()
+            .find(|l| l.info.id == manifest.coverage_layer)
+            .and_then(|l| {
+                l.areas
+                    .iter()
+                    .filter_map(Area::bbox)
+                    .reduce(|a, b| union(&a, &b))
+            });
+        let centre = coverage_box
+            .map(|b| {
+                let c = b.center();
+                let w = crate::crs::transformer().rd_to_wgs84(crate::crs::Rd { x: c.x, y: c.y });
+                profile::Reference {
+                    lat: w.lat,
+                    lon: w.lon,
+                }
+            })
+            .unwrap_or(profile::Reference {
+                lat: 52.1,
+                lon: 5.3,
+            });
+        let locality = std::sync::Arc::new(municipality.locality(centre));
         let data = Geodata {
             manifest,
             layers,
@@ -546,6 +615,9 @@ impl Geodata {
             elsewhere,
             version,
             origin: origin.to_string(),
+            municipality: std::sync::Arc::new(municipality),
+            locality,
+            lattice: Default::default(),
         };
         let problems = validate::validate(&data);
         if problems.is_empty() {
@@ -628,6 +700,40 @@ impl Geodata {
             elsewhere: self.elsewhere.clone(),
             version: self.version.clone(),
             origin: self.origin.clone(),
+            municipality: self.municipality.clone(),
+            locality: self.locality.clone(),
+            lattice: self.lattice.clone(),
+        })
+    }
+
+    /// WGS84 to RD for points in and near the covered area by a lattice (exact elsewhere):
+    /// what classifying many rows of degrees uses.
+    pub fn lattice(&self) -> &crate::crs::LocalWgs84ToRd {
+        self.lattice.get_or_init(|| {
+            let t = crate::crs::transformer();
+            let corners = self
+                .layers
+                .iter()
+                .find(|l| l.info.id == self.manifest.coverage_layer)
+                .and_then(|l| {
+                    l.areas
+                        .iter()
+                        .filter_map(Area::bbox)
+                        .reduce(|a, b| union(&a, &b))
+                })
+                .map(|b| {
+                    let sw = t.rd_to_wgs84(crate::crs::Rd {
+                        x: b.min().x - 10_000.0,
+                        y: b.min().y - 10_000.0,
+                    });
+                    let ne = t.rd_to_wgs84(crate::crs::Rd {
+                        x: b.max().x + 10_000.0,
+                        y: b.max().y + 10_000.0,
+                    });
+                    ((sw.lat, ne.lat), (sw.lon, ne.lon))
+                })
+                .unwrap_or(((0.0, 0.0), (0.0, 0.0)));
+            crate::crs::LocalWgs84ToRd::new(corners.0, corners.1, 0.001)
         })
     }
 

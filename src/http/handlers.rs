@@ -74,8 +74,26 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// The page for dispatchers and professionals; everything it needs comes from this server.
-async fn page() -> Response {
-    asset("text/html; charset=utf-8", PAGE)
+/// It names the municipality of the data it serves.
+async fn page(Extension(served): Extension<Arc<Served>>) -> Response {
+    let name = &served.resolver.data().municipality.name;
+    let body = PAGE.replace("{{municipality}}", &html_escape(name));
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Text made safe to place in HTML.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 async fn app_js() -> Response {
@@ -92,10 +110,15 @@ async fn config(
 ) -> Json<Value> {
     let tiles = &s.config.tiles;
     let addresses = served.resolver.addresses().meta();
+    let data = served.resolver.data();
     Json(json!({
         "addresses_attribution": format!("Adressen: {} ({})", addresses.source.attribution, addresses.source.licence),
         "tiles_attribution": tiles.as_ref().map(|_| "achtergrondkaart: zie de aanbieder van de tegels"),
         "first_day": served.resolver.first_day(),
+        "municipality": data.municipality.name,
+        "coverage_layer": data.manifest.coverage_layer,
+        "base_layer": data.manifest.base_layer,
+        "area_word": data.municipality.area_word,
     }))
 }
 
@@ -157,7 +180,7 @@ pub(super) async fn lookup(
     } else {
         match p.get("q") {
             Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
-            Some(q) => query::Place::from_text(q)?,
+            Some(q) => query::Place::from_text(q, &on.data().locality)?,
             None => query::Place::Point(point_from(&p)?),
         }
     };
@@ -475,7 +498,7 @@ pub(super) async fn areas(
 
 #[utoipa::path(get, path = "/v1/areas/{id}", tag = "areas",
     summary = "One area as an RFC 7946 Feature",
-    params(("id" = String, Path, description = "Area id, e.g. lwa-noord-oost, WK093500, BU09350000"), AreaParams),
+    params(("id" = String, Path, description = "Area id, as `/v1/areas` lists them: a municipal area id or a CBS wijk or buurt code"), AreaParams),
     responses(
         (status = 200, description = "GeoJSON Feature", body = Object, content_type = "application/geo+json"),
         (status = 304, description = "Not modified (If-None-Match)"),

@@ -165,14 +165,21 @@ impl axum::extract::FromRequestParts<Arc<AppState>> for Base {
     responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn landing(
     Base(base): Base,
+    Extension(s): Extension<Arc<Served>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     no_params(raw)?;
     let root = base.trim_end_matches("/ogc");
+    let data = s.resolver.data();
+    let name = &data.municipality.name;
+    let layers: Vec<&str> = data.layers.iter().map(|l| l.info.title.as_str()).collect();
     Ok(json_response(
         json!({
-            "title": "wijkwijzer: gebieden van Maastricht",
-            "description": "The LWA areas, CBS wijken and buurten and stadsdelen of Maastricht with who is responsible in each, as OGC API – Features",
+            "title": format!("wijkwijzer: gebieden van {name}"),
+            "description": format!(
+                "The areas of {name} ({}) with who is responsible in each, as OGC API – Features",
+                layers.join("; ")
+            ),
             "links": [
                 {"rel": "self", "type": "application/json", "title": "This document", "href": base},
                 {"rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": "The API definition", "href": format!("{root}/openapi.json")},
@@ -294,7 +301,7 @@ pub(super) async fn collections(
 }
 
 #[utoipa::path(get, path = "/ogc/collections/{collectionId}", tag = "ogc", summary = "OGC API Features: one collection",
-    params(("collectionId" = String, Path, description = "A layer: lwa, wijk, buurt, stadsdeel"), OgcParams),
+    params(("collectionId" = String, Path, description = "A layer id, as /ogc/collections lists them: e.g. wijk, buurt"), OgcParams),
     responses((status = 200, body = Object), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn collection(
@@ -413,7 +420,7 @@ fn bbox_polygon(value: &str, crs: OutCrs) -> Result<geo::Polygon<f64>, ApiError>
 
 #[utoipa::path(get, path = "/ogc/collections/{collectionId}/items", tag = "ogc",
     summary = "OGC API Features: the areas of a layer, paged, in CRS84 or RD New",
-    params(("collectionId" = String, Path, description = "A layer: lwa, wijk, buurt, stadsdeel"), OgcItemsParams),
+    params(("collectionId" = String, Path, description = "A layer id, as /ogc/collections lists them: e.g. wijk, buurt"), OgcItemsParams),
     responses((status = 200, description = "A GeoJSON FeatureCollection with paging links", body = Object, content_type = "application/geo+json"),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
@@ -526,8 +533,8 @@ pub(super) async fn items(
 
 #[utoipa::path(get, path = "/ogc/collections/{collectionId}/items/{featureId}", tag = "ogc",
     summary = "OGC API Features: one area",
-    params(("collectionId" = String, Path, description = "A layer: lwa, wijk, buurt, stadsdeel"),
-        ("featureId" = String, Path, description = "An area id, e.g. BU09350000"), OgcItemParams),
+    params(("collectionId" = String, Path, description = "A layer id, as /ogc/collections lists them: e.g. wijk, buurt"),
+        ("featureId" = String, Path, description = "An area id, as the collection's items give it: e.g. a CBS buurtcode"), OgcItemParams),
     responses((status = 200, description = "A GeoJSON Feature", body = Object, content_type = "application/geo+json"),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")))]

@@ -60,7 +60,7 @@ impl utoipa::Modify for Languages {
 #[openapi(
     info(
         title = "wijkwijzer",
-        description = "Which Maastricht area a place is in, and who is responsible there (THOR, politie, partners).",
+        description = "Which area of a Dutch municipality a place is in, and who is responsible there (municipal enforcement, police, partners). The municipality is the one the served data describes: see `data` in every answer and `/v1/areas`.",
     ),
     paths(
         super::handlers::lookup,

@@ -45,7 +45,7 @@ pub struct LookupParams {
     pub crs: Option<String>,
     /// A situation id from `/v1/situations`: adds who handles it at this place.
     pub situation: Option<String>,
-    /// A Dutch address as people write it: `Brusselsepoort 45`, `6216CG 45`, `St. Pieterstraat 7 Maastricht`.
+    /// A Dutch address as people write it: `Brusselsepoort 45`, `6216CG 45`, `St. Pieterstraat 7` with the woonplaats.
     pub address: Option<String>,
     /// Postcode (with `huisnummer`): `6216CG` or `6216 cg`.
     pub postcode: Option<String>,

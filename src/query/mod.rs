@@ -9,12 +9,14 @@
 mod angles;
 mod input;
 mod links;
+mod locality;
 pub mod notation;
 mod place;
 pub mod pluscode;
 mod received;
 
 pub use input::AmlInfo;
+pub use locality::Locality;
 pub use notation::{Input, Notation, Understood, is_postcode_area, parse};
 pub use place::{AddressQuery, Place};
 pub(crate) use received::split_country;

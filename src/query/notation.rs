@@ -25,22 +25,25 @@ use super::angles::{Tok, parse_angles, tokenize};
 pub use super::input::{Input, Notation, Understood};
 use super::input::{from_two_numbers, point_from_degrees};
 use super::links::parse_link;
+use super::locality::Locality;
 
 /// Parses a place in any supported notation.
 ///
 /// ```
-/// use wijkwijzer::query::{parse, Input, Notation};
-/// let Input::Point(p) = parse("50°51'05\"N 5°41'28\"E").unwrap() else { panic!() };
+/// use wijkwijzer::query::{parse, Input, Locality, Notation};
+/// let near = Locality::new("Maastricht", &[], 50.8489, 5.6879);
+/// let Input::Point(p) = parse("50°51'05\"N 5°41'28\"E", &near).unwrap() else { panic!() };
 /// assert_eq!(p.notation, Notation::DegreesMinutesSeconds);
-/// let Input::Point(q) = parse("5.6910 50.8514").unwrap() else { panic!() };
+/// let Input::Point(q) = parse("5.6910 50.8514", &near).unwrap() else { panic!() };
 /// assert!(q.swapped);
-/// assert!(matches!(parse("6211 CK 78").unwrap(), Input::Address(_)));
-/// assert!(matches!(parse("6211").unwrap(), Input::Address(_)));
+/// assert!(matches!(parse("6211 CK 78", &near).unwrap(), Input::Address(_)));
+/// assert!(matches!(parse("6211", &near).unwrap(), Input::Address(_)));
+/// assert!(matches!(parse("RQ2Q+H5 Maastricht", &near).unwrap(), Input::Point(_)));
 /// ```
-pub fn parse(text: &str) -> Result<Input, QueryError> {
+pub fn parse(text: &str, near: &Locality) -> Result<Input, QueryError> {
     let t = text.trim();
     // Errors from deep inside name the whole text the person gave, not a fragment of it.
-    parse_inner(t).map_err(|e| match e {
+    parse_inner(t, near).map_err(|e| match e {
         QueryError::Unreadable { detail, .. } => QueryError::Unreadable {
             text: t.to_string(),
             detail,
@@ -55,7 +58,7 @@ pub fn is_postcode_area(t: &str) -> bool {
     t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0')
 }
 
-pub(super) fn parse_inner(t: &str) -> Result<Input, QueryError> {
+pub(super) fn parse_inner(t: &str, near: &Locality) -> Result<Input, QueryError> {
     let unreadable = |detail: &str| QueryError::Unreadable {
         text: t.to_string(),
         detail: detail.to_string(),
@@ -71,9 +74,9 @@ pub(super) fn parse_inner(t: &str) -> Result<Input, QueryError> {
     }
     let unwrapped = super::received::unwrap(t);
     if unwrapped.text == t {
-        return parse_unwrapped(t);
+        return parse_unwrapped(t, near);
     }
-    let mut input = parse_unwrapped(&unwrapped.text)?;
+    let mut input = parse_unwrapped(&unwrapped.text, near)?;
     match &mut input {
         Input::Point(u) => {
             u.stated_m = u.stated_m.or(unwrapped.stated_m);
@@ -98,12 +101,12 @@ pub(super) fn parse_inner(t: &str) -> Result<Input, QueryError> {
 }
 
 /// The grammar proper, on a text whose surroundings are taken off.
-fn parse_unwrapped(t: &str) -> Result<Input, QueryError> {
+fn parse_unwrapped(t: &str, near: &Locality) -> Result<Input, QueryError> {
     let unreadable = |detail: &str| QueryError::Unreadable {
         text: t.to_string(),
         detail: detail.to_string(),
     };
-    if let Some(link) = parse_link(t, &parse_inner) {
+    if let Some(link) = parse_link(t, &|inner| parse_inner(inner, near)) {
         let (lat, lon, notation, note) = link?;
         let mut point = point_from_degrees(lat, lon, notation, false)?;
         if let (Input::Point(u), Some(note)) = (&mut point, note) {
@@ -111,7 +114,7 @@ fn parse_unwrapped(t: &str) -> Result<Input, QueryError> {
         }
         return Ok(point);
     }
-    if let Some(code) = super::pluscode::read(t) {
+    if let Some(code) = super::pluscode::read(t, near) {
         let code = code.map_err(|d| unreadable(&d))?;
         let mut point = point_from_degrees(code.lat, code.lon, Notation::PlusCode, false)?;
         if let Input::Point(u) = &mut point {

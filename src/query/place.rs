@@ -41,8 +41,8 @@ pub enum Place {
 
 impl Place {
     /// Text as a person typed it: a point in any notation, or else an address.
-    pub fn from_text(text: &str) -> Result<Place, QueryError> {
-        Ok(match super::parse(text)? {
+    pub fn from_text(text: &str, near: &super::Locality) -> Result<Place, QueryError> {
+        Ok(match super::parse(text, near)? {
             Input::Point(u) => Place::Understood(u),
             Input::Address(t) => Place::Address(AddressQuery::Text(t)),
         })

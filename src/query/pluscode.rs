@@ -7,6 +7,7 @@
 //! twenty symbols, five pairs of base-20 digits (latitude, longitude) that refine a cell from
 //! 20° down to 0.000125°, then optional grid digits that split a cell into 5 × 4.
 
+use super::Locality;
 use crate::t;
 
 /// The twenty symbols, in value order.
@@ -15,8 +16,6 @@ const ALPHABET: &[u8; 20] = b"23456789CFGHJMPQRVWX";
 const FIRST_PAIR_DEG: f64 = 20.0;
 /// Symbols in the pairs part (before the grid refinement).
 const PAIR_DIGITS: usize = 10;
-/// Where short codes are recovered: the centre of Maastricht (the Vrijthof).
-const REFERENCE: (f64, f64) = (50.8489, 5.6879);
 
 /// A decoded code: the centre of its cell and the cell's half-size in metres, north-south.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +48,7 @@ pub fn looks_like(word: &str) -> bool {
 
 /// Reads `CODE` or `CODE TOWN`. `None` when the text is not a plus code at all; an error
 /// says what is wrong with one that is.
-pub fn read(text: &str) -> Option<Result<Decoded, String>> {
+pub fn read(text: &str, near: &Locality) -> Option<Result<Decoded, String>> {
     let mut words = text.split_whitespace();
     let code = words.next()?.trim_end_matches(',');
     if !looks_like(code) {
@@ -57,10 +56,10 @@ pub fn read(text: &str) -> Option<Result<Decoded, String>> {
     }
     let town: Vec<&str> = words.collect();
     let town = town.join(" ");
-    Some(decode_with(code, town.trim()))
+    Some(decode_with(code, town.trim(), near))
 }
 
-fn decode_with(code: &str, town: &str) -> Result<Decoded, String> {
+fn decode_with(code: &str, town: &str, near: &Locality) -> Result<Decoded, String> {
     let (before, after) = code.split_once('+').unwrap_or((code, ""));
     let padded = before.contains('0');
     if padded && !after.is_empty() {
@@ -88,30 +87,39 @@ fn decode_with(code: &str, town: &str) -> Result<Decoded, String> {
     if after.len() < 2 {
         return Err(t!("pluscode-short-needs-two-after-plus", code = code));
     }
-    let known_town = town.is_empty() || crate::query::name_form(town) == "maastricht";
-    if !known_town {
-        return Err(t!("pluscode-other-town", code = code, town = town));
+    if !town.is_empty() && !near.is_own(town) {
+        return Err(t!(
+            "pluscode-other-town",
+            code = code,
+            town = town,
+            municipality = near.name.as_str()
+        ));
     }
+    let reference = (near.lat, near.lon);
     let missing = 8 - before.len();
-    let prefix = encode_pairs(REFERENCE.0, REFERENCE.1, missing);
+    let prefix = encode_pairs(reference.0, reference.1, missing);
     let mut d = decode_full(&format!("{prefix}{before}{after}"));
     // The completed code may be one cell off when the place lies across a cell edge from
     // the reference: take the neighbour cell whose centre is nearer.
     let cell = FIRST_PAIR_DEG / 20f64.powi((missing / 2) as i32 - 1);
     let half = cell / 2.0;
-    if d.lat - REFERENCE.0 > half {
+    if d.lat - reference.0 > half {
         d.lat -= cell;
-    } else if REFERENCE.0 - d.lat > half {
+    } else if reference.0 - d.lat > half {
         d.lat += cell;
     }
-    if d.lon - REFERENCE.1 > half {
+    if d.lon - reference.1 > half {
         d.lon -= cell;
-    } else if REFERENCE.1 - d.lon > half {
+    } else if reference.1 - d.lon > half {
         d.lon += cell;
     }
     let full = format!("{prefix}{before}+{after}");
     d.note = Some(if town.is_empty() {
-        t!("pluscode-completed-without-town", full = full)
+        t!(
+            "pluscode-completed-without-town",
+            full = full,
+            municipality = near.name.as_str()
+        )
     } else {
         t!("pluscode-completed", town = town, full = full)
     });
@@ -177,6 +185,10 @@ fn decode_full(symbols: &str) -> Decoded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(text: &str) -> Option<Result<Decoded, String>> {
+        super::read(text, &Locality::new("Maastricht", &[], 50.8489, 5.6879))
+    }
 
     #[test]
     fn full_codes_decode_to_the_centre_of_their_cell() {

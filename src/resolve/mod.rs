@@ -492,6 +492,9 @@ impl Resolver {
                 .layer_index(id)
                 .and_then(|i| self.area(i, hits[i]))
         };
+        // The answer's fixed members name the layers the municipality's profile gives them.
+        let members = &self.data.municipality.members;
+        let member = |layer: &Option<String>| layer.as_deref().and_then(by_layer);
         let areas: Vec<LayerHit> = hits
             .iter()
             .enumerate()
@@ -609,12 +612,12 @@ impl Resolver {
         Answer {
             position,
             point: PointOut::of(p),
-            lwa: by_layer("lwa").map(|a| AreaRef {
+            lwa: member(&members.lwa).map(|a| AreaRef {
                 id: a.id.clone(),
                 name: a.name.clone(),
             }),
-            wijk: by_layer("wijk").map(code_ref),
-            buurt: by_layer("buurt").map(code_ref),
+            wijk: member(&members.wijk).map(code_ref),
+            buurt: member(&members.buurt).map(code_ref),
             areas,
             contacts,
             nearest,

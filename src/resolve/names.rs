@@ -1,6 +1,6 @@
 //! Names people give to areas: a buurt, wijk, stadsdeel or LWA area named as such
 //! (`Borgharen`, `Wyck`, `Noord-Oost`) is answered as that area, at a point inside it; the
-//! municipality's own name (`Maastricht`) is every coverage area at once. These go before the
+//! municipality's own name and its woonplaatsen (from its profile) are every coverage area at once. These go before the
 //! search for streets and named places, so that an area's exact name always beats a shop whose
 //! name is a typo away from it.
 
@@ -39,7 +39,10 @@ impl Resolver {
             return None;
         }
         let coverage = &self.data.layers[self.coverage];
-        if self.addresses.is_woonplaats(text) || key == name_key(&self.municipality_name()) {
+        if self.addresses.is_woonplaats(text)
+            || self.data.locality.is_own(text)
+            || key == name_key(&self.municipality_name())
+        {
             return Some(Err(Failure::Ambiguous {
                 reason: t!(
                     "address-whole-municipality",

@@ -51,7 +51,7 @@ query-missing = parameter '{ $param }' is missing: { $hint }
 query-not-a-number = '{ $param }' must be a decimal number such as 50.8514, got '{ $value }'
 query-not-finite = '{ $param }' must be a finite number, got '{ $value }'
 query-out-of-range = '{ $param }' = { $value } is outside { $min }..{ $max }
-query-swapped = lat={ $lat }, lon={ $lon } looks swapped: Maastricht lies at lat≈50.85, lon≈5.69; did you mean lat={ $lon }&lon={ $lat }?
+query-swapped = lat={ $lat }, lon={ $lon } looks swapped: in the Netherlands latitude lies between 50 and 54 and longitude between 2.5 and 7.5; did you mean lat={ $lon }&lon={ $lat }?
 query-looks-like-rd = { $a }, { $b } are not degrees but look like RD New metres; send x={ $x }&y={ $y }&crs=EPSG:28992
 query-looks-like-web-mercator = { $a }, { $b } are not degrees but look like Web Mercator metres; send x={ $x }&y={ $y }&crs=EPSG:3857
 query-looks-like-degrees = x={ $x }, y={ $y } look like WGS84 degrees, not projected metres; send lat={ $lat }&lon={ $lon }
@@ -120,9 +120,9 @@ pluscode-one-symbol-after-plus = '{ $code }': after the + come two or more symbo
 pluscode-beyond-the-poles = '{ $code }' is not a plus code: its first two symbols lie beyond the poles or the date line
 pluscode-town-not-needed = a full plus code; '{ $town }' was not needed
 pluscode-short-needs-two-after-plus = '{ $code }': a short plus code has two or more symbols after the + (e.g. RQ2Q+H5)
-pluscode-other-town = '{ $code } { $town }': a short plus code is completed from its town, and only Maastricht is covered; give the full code (eight symbols before the +, shown by Google Maps under the place's plus code)
+pluscode-other-town = '{ $code } { $town }': a short plus code is completed from its town, and only { $municipality } is covered; give the full code (eight symbols before the +, shown by Google Maps under the place's plus code)
 pluscode-completed = a short plus code, completed near { $town } as { $full }
-pluscode-completed-without-town = a short plus code, completed near Maastricht (no town given) as { $full }
+pluscode-completed-without-town = a short plus code, completed near { $municipality } (no town given) as { $full }
 
 ## Finding an address or a named place
 
@@ -324,7 +324,7 @@ row-the-longitude = the longitude
 row-place = place
 row-address = address
 row-out-of-range = '{ $name }' = { $value } is outside { $min }..{ $max } ({ $crs })
-row-swapped = '{ $a }' = { $va } and '{ $b }' = { $vb } look swapped in this row: Maastricht lies at latitude 50.85, longitude 5.69
+row-swapped = '{ $a }' = { $va } and '{ $b }' = { $vb } look swapped in this row: { $municipality } lies at latitude { $lat }, longitude { $lon }
 row-looks-like-rd = '{ $a }' = { $va } and '{ $b }' = { $vb } are RD New metres, not degrees; read such values as x/y in EPSG:28992
 row-looks-like-web-mercator = '{ $a }' = { $va } and '{ $b }' = { $vb } are Web Mercator metres, not degrees; read such values as x/y in EPSG:3857
 row-looks-like-degrees = '{ $a }' = { $va } and '{ $b }' = { $vb } are degrees, not { $crs } metres; read such values as lat/lon (WGS84)

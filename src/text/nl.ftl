@@ -51,7 +51,7 @@ query-missing = parameter '{ $param }' ontbreekt: { $hint }
 query-not-a-number = '{ $param }' moet een decimaal getal zijn, zoals 50.8514; ontvangen: '{ $value }'
 query-not-finite = '{ $param }' moet een eindig getal zijn; ontvangen: '{ $value }'
 query-out-of-range = '{ $param }' = { $value } ligt buiten { $min }..{ $max }
-query-swapped = lat={ $lat }, lon={ $lon } lijkt verwisseld: Maastricht ligt op lat≈50.85, lon≈5.69; bedoelt u lat={ $lon }&lon={ $lat }?
+query-swapped = lat={ $lat }, lon={ $lon } lijkt verwisseld: in Nederland ligt de breedtegraad tussen 50 en 54 en de lengtegraad tussen 2,5 en 7,5; bedoelt u lat={ $lon }&lon={ $lat }?
 query-looks-like-rd = { $a }, { $b } zijn geen graden maar lijken RD-meters; stuur x={ $x }&y={ $y }&crs=EPSG:28992
 query-looks-like-web-mercator = { $a }, { $b } zijn geen graden maar lijken Web Mercator-meters; stuur x={ $x }&y={ $y }&crs=EPSG:3857
 query-looks-like-degrees = x={ $x }, y={ $y } lijken WGS84-graden, geen geprojecteerde meters; stuur lat={ $lat }&lon={ $lon }
@@ -120,9 +120,9 @@ pluscode-one-symbol-after-plus = '{ $code }': na de + komen twee of meer tekens 
 pluscode-beyond-the-poles = '{ $code }' is geen pluscode: de eerste twee tekens liggen voorbij de polen of de datumgrens
 pluscode-town-not-needed = een volledige pluscode; '{ $town }' was niet nodig
 pluscode-short-needs-two-after-plus = '{ $code }': een korte pluscode heeft twee of meer tekens na de + (bijv. RQ2Q+H5)
-pluscode-other-town = '{ $code } { $town }': een korte pluscode wordt aangevuld vanuit de plaatsnaam, en alleen Maastricht valt binnen het gebied; geef de volledige code (acht tekens vóór de +, door Google Maps getoond onder de pluscode van de plaats)
+pluscode-other-town = '{ $code } { $town }': een korte pluscode wordt aangevuld vanuit de plaatsnaam, en alleen { $municipality } valt binnen het gebied; geef de volledige code (acht tekens vóór de +, door Google Maps getoond onder de pluscode van de plaats)
 pluscode-completed = een korte pluscode, aangevuld bij { $town } tot { $full }
-pluscode-completed-without-town = een korte pluscode, aangevuld bij Maastricht (geen plaats opgegeven) tot { $full }
+pluscode-completed-without-town = een korte pluscode, aangevuld bij { $municipality } (geen plaats opgegeven) tot { $full }
 
 ## Een adres of een plaats met een naam vinden
 
@@ -324,7 +324,7 @@ row-the-longitude = de lengtegraad
 row-place = plaats
 row-address = adres
 row-out-of-range = '{ $name }' = { $value } ligt buiten { $min }..{ $max } ({ $crs })
-row-swapped = '{ $a }' = { $va } en '{ $b }' = { $vb } lijken in deze rij verwisseld: Maastricht ligt op breedtegraad 50.85, lengtegraad 5.69
+row-swapped = '{ $a }' = { $va } en '{ $b }' = { $vb } lijken in deze rij verwisseld: { $municipality } ligt op breedtegraad { $lat }, lengtegraad { $lon }
 row-looks-like-rd = '{ $a }' = { $va } en '{ $b }' = { $vb } zijn RD-meters, geen graden; lees zulke waarden als x/y in EPSG:28992
 row-looks-like-web-mercator = '{ $a }' = { $va } en '{ $b }' = { $vb } zijn Web Mercator-meters, geen graden; lees zulke waarden als x/y in EPSG:3857
 row-looks-like-degrees = '{ $a }' = { $va } en '{ $b }' = { $vb } zijn graden, geen { $crs }-meters; lees zulke waarden als lat/lon (WGS84)

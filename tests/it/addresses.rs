@@ -1131,8 +1131,7 @@ fn what_people_type_and_the_names_they_give() {
     );
     assert!(street.certainty.radius_m > 100.0, "{:?}", street.certainty);
     // A plus code with the town and the country after it.
-    let Ok(wijkwijzer::query::Input::Point(u)) =
-        wijkwijzer::query::parse("VM64+JC Maastricht, Nederland")
+    let Ok(wijkwijzer::query::Input::Point(u)) = crate::parse("VM64+JC Maastricht, Nederland")
     else {
         panic!()
     };

@@ -621,7 +621,7 @@ fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
         row.resize(12, String::new());
         row
     };
-    let answer = match wijkwijzer::query::parse(text) {
+    let answer = match crate::parse(text) {
         Err(_) => return refused("bad_address"),
         Ok(wijkwijzer::query::Input::Point(u)) => {
             Ok(r.today().resolve_understood(u, None, audience).unwrap())

@@ -125,8 +125,9 @@ fn maastricht_reference_point() {
 
 #[test]
 fn the_local_lattice_agrees_with_the_exact_transformation() {
-    use wijkwijzer::crs::{LocalWgs84ToRd, Wgs84, transformer};
-    let local = LocalWgs84ToRd::maastricht();
+    use wijkwijzer::crs::{Wgs84, transformer};
+    let data = wijkwijzer::geodata::Geodata::embedded().unwrap();
+    let local = data.lattice();
     let mut worst: f64 = 0.0;
     let mut state = 12345u64;
     let mut unit = || {

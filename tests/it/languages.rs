@@ -343,10 +343,10 @@ async fn a_classification_writes_its_messages_in_the_language_asked() {
 /// The command line has no request: it speaks English, whatever the environment.
 #[test]
 fn outside_a_request_the_texts_are_english() {
-    let e = wijkwijzer::query::parse("").unwrap_err();
+    let e = crate::parse("").unwrap_err();
     assert!(e.to_string().contains("the text is empty"), "{e}");
     let nl = wijkwijzer::text::sync_scope(wijkwijzer::text::Lang::Nl, || {
-        wijkwijzer::query::parse("").unwrap_err().to_string()
+        crate::parse("").unwrap_err().to_string()
     });
     assert!(nl.contains("de tekst is leeg"), "{nl}");
 }

@@ -75,6 +75,20 @@ pub async fn post_csv(base: &str, path: &str, csv: String) -> String {
 }
 
 /// A free loopback port.
+/// Where the shipped data reads text: Maastricht's towns and reference point, from its profile.
+pub fn near() -> wijkwijzer::query::Locality {
+    static NEAR: std::sync::LazyLock<wijkwijzer::query::Locality> =
+        std::sync::LazyLock::new(|| {
+            (*wijkwijzer::geodata::Geodata::embedded().unwrap().locality).clone()
+        });
+    NEAR.clone()
+}
+
+/// The grammar as the shipped data reads it.
+pub fn parse(text: &str) -> Result<wijkwijzer::query::Input, wijkwijzer::query::QueryError> {
+    wijkwijzer::query::parse(text, &near())
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -1,10 +1,11 @@
 //! The input grammar: a table of real-world notations, and a property test that formatting a
 //! point in each notation and parsing it back lands within 1 m.
 
+use crate::parse;
 use proptest::prelude::*;
 use wijkwijzer::crs::{Rd, Wgs84, transformer};
 use wijkwijzer::query::notation::format;
-use wijkwijzer::query::{Input, Notation, QueryError, parse};
+use wijkwijzer::query::{Input, Notation, QueryError};
 
 enum Expect {
     /// lat, lon, notation, swapped

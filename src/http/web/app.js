@@ -1,4 +1,5 @@
-// wijkwijzer page: search box, situation picker, SVG map of the LWA areas, result card.
+// wijkwijzer page: search box, situation picker, SVG map of the coverage areas, result card.
+// Which layers and words it shows comes from /v1/config (the municipality's profile).
 // No libraries and no network beyond this server (an optional tile layer excepted).
 "use strict";
 
@@ -20,7 +21,12 @@ function unproject(x, y) {
   return [lon, lat];
 }
 
-const state = { lwa: [], buurt: [], home: null, view: null, tiles: null, drag: null };
+const state = { lwa: [], buurt: [], home: null, view: null, tiles: null, drag: null, coverageLayer: "", baseLayer: "", areaWord: "", municipality: "" };
+
+/// An area of the coverage layer as people name it: "LWA-gebied Noord-Oost".
+function coverageTitle(name) {
+  return state.areaWord ? state.areaWord + " " + name : name;
+}
 
 // A key for the control room: kept in this tab only (sessionStorage), sent as Authorization.
 const KEY = "wijkwijzer.key";
@@ -159,7 +165,7 @@ function drawAreas() {
     const color = COLORS[i % COLORS.length];
     const p = svgEl("path", { d: pathOf(f.geometry), class: "area", fill: color, "data-id": f.properties.id });
     const title = svgEl("title");
-    title.textContent = "LWA-gebied " + f.properties.name;
+    title.textContent = coverageTitle(f.properties.name);
     p.appendChild(title);
     lwa.appendChild(p);
     const [x0, y0, x1, y1] = bboxOf([f]);
@@ -205,7 +211,7 @@ function zoomTo(lon, lat, radiusM) {
 function highlight(answer) {
   for (const p of document.querySelectorAll("#lwa path, #buurt path")) {
     const id = p.getAttribute("data-id");
-    const on = (answer.lwa && answer.lwa.id === id) || (answer.buurt && answer.buurt.code === id);
+    const on = (answer.areas || []).some((h) => (h.layer === state.coverageLayer || h.layer === state.baseLayer) && (h.id === id || h.code === id));
     p.classList.toggle("selected", !!on);
   }
 }
@@ -235,7 +241,8 @@ function renderAnswer(a) {
   const card = $("result");
   card.replaceChildren();
   const inside = a.position !== "outside";
-  card.appendChild(el("h2", {}, inside ? "LWA-gebied " + a.lwa.name : "Buiten Maastricht"));
+  const own = (a.areas || []).find((h) => h.layer === state.coverageLayer);
+  card.appendChild(el("h2", {}, inside && own ? coverageTitle(own.name) : "Buiten " + state.municipality));
   if (a.understood) card.appendChild(el("p", { class: "note" }, "Gelezen als " + a.understood.understood_as));
   if (a.place) card.appendChild(el("p", { class: "place", "data-kind": a.place.kind }, `Plaats: ${a.place.name} (${KIND[a.place.kind] || a.place.kind.replace(/_/g, " ")})`));
   if (a.address && !a.place) {
@@ -269,9 +276,10 @@ function renderAnswer(a) {
   const dl = el("dl");
   const row = (k, v) => { dl.appendChild(el("dt", {}, k)); dl.appendChild(el("dd", {}, v)); };
   if (inside) {
-    row("Buurt", `${a.buurt.name} (${a.buurt.code})`);
-    row("Wijk", `${a.wijk.name} (${a.wijk.code})`);
-    for (const h of a.areas.filter((h) => !["lwa", "wijk", "buurt"].includes(h.layer))) row(h.layer[0].toUpperCase() + h.layer.slice(1), h.name);
+    if (a.buurt) row("Buurt", `${a.buurt.name} (${a.buurt.code})`);
+    if (a.wijk) row("Wijk", `${a.wijk.name} (${a.wijk.code})`);
+    const shown = [state.coverageLayer, "wijk", "buurt"];
+    for (const h of a.areas.filter((h) => !shown.includes(h.layer))) row(h.layer[0].toUpperCase() + h.layer.slice(1), h.name);
     if (a.position === "boundary") row("Ligging", "op een grens; toegewezen volgens de vaste regel");
     if (a.also_possible && a.also_possible.length) row("Misschien ook", a.also_possible.map((x) => x.name).join(", "));
     if (a.position === "near") row("Ligging", `net buiten de vereenvoudigde gebiedsgrens (${Math.round(a.nearest.distance_m)} m): het dichtstbijzijnde gebied`);
@@ -510,8 +518,13 @@ async function init() {
   const get = (url) => api(url).then((r) => r.json());
   const params = new URLSearchParams(location.search);
   if (params.get("as_of")) $("as-of").value = params.get("as_of");
-  const [situations, lwa, buurt, config] = await Promise.all([
-    get("/v1/situations"), get(areasUrl("lwa")), get(areasUrl("buurt")), get("/v1/config"),
+  const config = await get("/v1/config");
+  state.coverageLayer = config.coverage_layer;
+  state.baseLayer = config.base_layer;
+  state.areaWord = config.area_word || "";
+  state.municipality = config.municipality;
+  const [situations, lwa, buurt] = await Promise.all([
+    get("/v1/situations"), get(areasUrl(state.coverageLayer)), get(areasUrl(state.baseLayer)),
   ]);
   if (config.first_day) $("as-of").min = config.first_day;
   for (const s of situations.situations) $("situation").appendChild(el("option", { value: s.id }, s.name));
@@ -532,7 +545,7 @@ async function init() {
   $("situation").addEventListener("change", () => { const q = $("q").value.trim(); if (q) lookup(q); });
   $("as-of").addEventListener("change", async () => {
     // The map shows the areas of the day asked for, as the answer does.
-    const [lwa, buurt] = await Promise.all([api(areasUrl("lwa")), api(areasUrl("buurt"))]);
+    const [lwa, buurt] = await Promise.all([api(areasUrl(state.coverageLayer)), api(areasUrl(state.baseLayer))]);
     if (lwa.ok && buurt.ok) {
       state.lwa = (await lwa.json()).features;
       state.buurt = (await buurt.json()).features;
