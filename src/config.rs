@@ -26,8 +26,9 @@ pub struct ServeOptions {
     /// Geodata directory to serve instead of the embedded default.
     #[arg(long, env = "WIJKWIJZER_GEODATA")]
     pub geodata: Option<PathBuf>,
-    /// Address file (canonical CSV from `wijkwijzer import bag|addresses`) instead of the
-    /// embedded OpenStreetMap addresses; re-read on reload.
+    /// Address file (canonical CSV from `wijkwijzer import bag|addresses`); default: the
+    /// geodata directory's `addresses.csv`, else the embedded OpenStreetMap addresses; re-read
+    /// on reload.
     #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
     pub addresses: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:8080].

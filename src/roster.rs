@@ -201,6 +201,12 @@ pub(crate) fn date_or_text<'de, D: serde::Deserializer<'de>>(
 }
 
 impl Assignment {
+    /// Whether it holds in the coverage area `area`: named there, or city-wide (a required
+    /// role filled for the whole municipality is filled in each area).
+    pub fn covers(&self, area: &str) -> bool {
+        self.scope.is_city() || self.scope.area_ids().iter().any(|id| id == area)
+    }
+
     pub fn is_valid_on(&self, day: Date) -> bool {
         self.valid_from.is_none_or(|from| from <= day)
             && self.valid_until.is_none_or(|until| day <= until)
@@ -427,7 +433,7 @@ impl Roster {
     pub fn ever_assigned(&self, area: &str, role: Role) -> bool {
         self.assignments
             .iter()
-            .any(|a| a.role == role && a.scope.area_ids().iter().any(|id| id == area))
+            .any(|a| a.role == role && a.covers(area))
     }
 
     /// The required roles of `area` that nobody holds on `day`.
@@ -437,7 +443,7 @@ impl Roster {
             let holders: Vec<&Assignment> = self
                 .assignments
                 .iter()
-                .filter(|a| a.role == role && a.scope.area_ids().iter().any(|id| id == area))
+                .filter(|a| a.role == role && a.covers(area))
                 .collect();
             if holders.is_empty() || holders.iter().any(|a| a.is_valid_on(day)) {
                 continue;

@@ -72,7 +72,7 @@ pub struct AddressMeta {
     pub how_to_load_bag: &'static str,
 }
 
-pub const HOW_TO_LOAD_BAG: &str = "download the national BAG extract (lvbag-extract-nl.zip, free from PDOK: https://service.pdok.nl/kadaster/bag/atom/downloads/lvbag-extract-nl.zip), run `wijkwijzer import bag lvbag-extract-nl.zip --gemeente 0935 --out addresses.csv`, then start with `--addresses addresses.csv`";
+pub const HOW_TO_LOAD_BAG: &str = "download the national BAG extract (lvbag-extract-nl.zip, free from PDOK: https://service.pdok.nl/kadaster/bag/atom/downloads/lvbag-extract-nl.zip), run `wijkwijzer import bag lvbag-extract-nl.zip --gemeente GMxxxx --out addresses.csv` with your municipality's CBS code, then start with `--addresses addresses.csv`";
 
 /// One stored address: 40 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +106,7 @@ pub struct Address {
     /// BAG nummeraanduiding id, when the source has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// "Brusselsepoort 45, 6216CG Maastricht".
+    /// Street, number, postcode and woonplaats: "Brusselsepoort 45, 6216CG" and the town.
     pub label: String,
     pub street: String,
     /// The house number; 0 when the answer stands for a street or a postcode (see

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Subcommand;
 use wijkwijzer::address::{self, AddressSourceInfo};
+use wijkwijzer::geodata::mapping::Mapping;
 
 #[derive(Subcommand)]
 pub(super) enum DownloadWhat {
@@ -16,9 +17,9 @@ pub(super) enum DownloadWhat {
         /// The CBS year (PDOK publishes wijken-en-buurten-YYYY).
         #[arg(long, default_value_t = 2024)]
         year: u16,
-        /// The gemeente, GM0935 or 0935.
-        #[arg(long, default_value = "GM0935")]
-        gemeente: String,
+        /// The gemeente, e.g. GM0935 or 0935 (default: the built-in mapping's).
+        #[arg(long)]
+        gemeente: Option<String>,
         /// The file to write (replaced only when complete).
         #[arg(long, short)]
         out: PathBuf,
@@ -83,7 +84,13 @@ pub(super) fn download(what: DownloadWhat) -> anyhow::Result<ExitCode> {
             out,
             api,
             quiet,
-        } => download_buurten(year, &gemeente, &out, api.as_deref(), quiet),
+        } => {
+            let gemeente = match gemeente {
+                Some(g) => g,
+                None => built_in_mapping()?.gemeente_code,
+            };
+            download_buurten(year, &gemeente, &out, api.as_deref(), quiet)
+        }
     }
 }
 
@@ -388,6 +395,24 @@ fn download_buurten(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The mapping built into the binary (`geodata/layers.toml`).
+fn built_in_mapping() -> anyhow::Result<Mapping> {
+    Mapping::parse(wijkwijzer::geodata::import::EMBEDDED_MAPPING)
+        .map_err(|e| anyhow::anyhow!("the built-in layers.toml: {e}"))
+}
+
+/// "GM0935 (Maastricht), GM0917": the gemeenten of a file, for a message.
+fn gemeente_list(found: &std::collections::BTreeMap<String, Option<String>>) -> String {
+    found
+        .iter()
+        .map(|(c, n)| match n {
+            Some(n) => format!("GM{c} ({n})"),
+            None => format!("GM{c}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `wijkwijzer import` without a subcommand: the geodata directory.
 #[derive(clap::Args)]
 pub(super) struct ImportArgs {
@@ -409,9 +434,16 @@ pub(super) struct ImportArgs {
     #[arg(long)]
     pub grid: Option<PathBuf>,
     /// The human-edited mapping of buurten to areas (default: OUT/layers.toml if there is
-    /// one, else the mapping built in).
+    /// one; else, for the built-in mapping's gemeente, the mapping built in; else none: the
+    /// gemeente's own buurten and wijken, with the whole gemeente as the covered area).
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+    /// The gemeente to import from --buurten, e.g. GM1234 (default: the one the file holds).
+    #[arg(long)]
+    pub gemeente: Option<String>,
+    /// Its name, when the file does not carry one (`gemeentenaam`).
+    #[arg(long)]
+    pub gemeente_name: Option<String>,
     /// The OpenStreetMap address CSV to convert (default: the one in --source-dir when
     /// rebuilding the shipped data; otherwise an existing OUT/addresses.csv is kept).
     #[arg(long)]
@@ -441,6 +473,8 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         wijken,
         grid,
         mapping,
+        gemeente,
+        gemeente_name,
         osm,
         out,
         source_name,
@@ -462,9 +496,68 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
             anyhow::bail!("{flag} {}: no such file", p.display());
         }
     }
-    let cbs = source_dir.join("cbs-wijkenbuurten-2024-maastricht");
     let existing = |p: PathBuf| p.exists().then_some(p);
     let shipped = buurten.is_none();
+    let mapping = mapping.or_else(|| existing(out.join("layers.toml")));
+    let built_in = built_in_mapping()?;
+    let chosen = gemeente
+        .as_deref()
+        .map(wijkwijzer::geodata::download::gemeente_digits)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    // Without a mapping, the gemeente of the buurten file decides: the built-in mapping's
+    // own, or any other as itself (its buurten and wijken, the whole gemeente as coverage).
+    let generic = match (&buurten, &mapping) {
+        (Some(file), None) => {
+            let found = wijkwijzer::geodata::cbs::gemeenten(file, layer.as_deref())?;
+            let code = match (&chosen, found.len()) {
+                (Some(c), _) if found.contains_key(c) => c.clone(),
+                (Some(c), _) => anyhow::bail!(
+                    "{}: no buurten of gemeente GM{c}; the file holds {}",
+                    file.display(),
+                    gemeente_list(&found)
+                ),
+                (None, 1) => found.keys().next().cloned().unwrap_or_default(),
+                (None, 0) => anyhow::bail!("{}: no CBS buurten (codes BU…) found", file.display()),
+                (None, _) => anyhow::bail!(
+                    "{} holds buurten of {} gemeenten ({}): pick one with --gemeente GMxxxx",
+                    file.display(),
+                    found.len(),
+                    gemeente_list(&found)
+                ),
+            };
+            if code == built_in.gemeente_code {
+                None
+            } else {
+                let name = gemeente_name
+                    .clone()
+                    .or_else(|| found.get(&code).cloned().flatten())
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{} does not name gemeente GM{code} (no gemeentenaam): give its name with --gemeente-name",
+                            file.display()
+                        )
+                    })?;
+                Some(wijkwijzer::geodata::import::Gemeente { code, name })
+            }
+        }
+        (_, Some(m)) => {
+            if let Some(c) = &chosen {
+                let text = std::fs::read_to_string(m)?;
+                let mapped = Mapping::parse(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", m.display()))?;
+                if &mapped.gemeente_code != c {
+                    anyhow::bail!(
+                        "--gemeente GM{c}, but the mapping {} is of GM{}: give the mapping of GM{c}, or none",
+                        m.display(),
+                        mapped.gemeente_code
+                    );
+                }
+            }
+            None
+        }
+        (None, None) => None,
+    };
     // Answers credit the file that was imported, not the extract the project ships.
     let fallback_name = buurten.as_ref().map(|b| {
         format!(
@@ -472,51 +565,51 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
             b.file_name().unwrap_or_default().to_string_lossy()
         )
     });
+    // Without --buurten, the shipped directory is rebuilt from the files the built-in
+    // mapping names under --source-dir.
+    let sources = built_in.shipped.clone().filter(|_| shipped);
+    let from_sources = |p: &PathBuf| existing(source_dir.join(p));
     let buurten = match buurten {
-            Some(b) => b,
-            None => existing(cbs.join("buurten_2024_maastricht_rd.geojson")).ok_or_else(|| {
+        Some(b) => b,
+        None => sources
+            .as_ref()
+            .and_then(|s| from_sources(&s.buurten))
+            .ok_or_else(|| {
                 anyhow::anyhow!(
                     "no buurten to import: give --buurten FILE (CBS buurten as GeoJSON or the CBS Wijk- en buurtkaart GeoPackage; `wijkwijzer download buurten` fetches them), or run in a checkout, where {} holds the shipped sources",
                     source_dir.display()
                 )
             })?,
-        };
+    };
     let wijken = wijken.or_else(|| {
-        shipped
-            .then(|| existing(cbs.join("wijken_2024_maastricht_rd.geojson")))
-            .flatten()
+        sources
+            .as_ref()
+            .and_then(|s| s.wijken.as_ref())
+            .and_then(from_sources)
     });
     let grid =
         grid.or_else(|| existing(source_dir.join("rdnaptrans2018-grids/rdcorr2018.txt.zip")));
-    let mapping = mapping.or_else(|| existing(out.join("layers.toml")));
     let osm = osm.or_else(|| {
-        shipped
-            .then(|| {
-                existing(
-                    source_dir
-                        .join("osm-poi-addresses-maastricht-2023/osm_poi_addresses_derived.csv"),
-                )
-            })
-            .flatten()
+        sources
+            .as_ref()
+            .and_then(|s| s.addresses.as_ref())
+            .and_then(from_sources)
     });
+    // The named places come from the same OpenStreetMap export as the shipped addresses.
+    let places: Vec<PathBuf> = sources
+        .as_ref()
+        .map(|s| s.places.iter().filter_map(from_sources).collect())
+        .unwrap_or_default();
     let opts = wijkwijzer::geodata::import::ImportOptions {
         buurten,
         buurten_layer: layer,
         wijken,
         grid,
         mapping,
+        generic,
         source_dir: source_dir.clone(),
         generations: shipped,
-        // The named places come from the same OpenStreetMap export as the shipped addresses.
-        places: if shipped {
-            ["amenity", "shop", "tourism"]
-                .iter()
-                .map(|f| source_dir.join(format!("osm-poi-addresses-maastricht-2023/{f}.geojson")))
-                .filter(|p| p.exists())
-                .collect()
-        } else {
-            Vec::new()
-        },
+        places,
         out: out.clone(),
         source_name,
         fallback_name,

@@ -79,7 +79,8 @@ struct DataArgs {
     /// Geodata directory (default: the data built into the binary).
     #[arg(long, env = "WIJKWIJZER_GEODATA")]
     geodata: Option<PathBuf>,
-    /// Address file (default: the addresses built into the binary).
+    /// Address file (default: the geodata directory's addresses.csv, else the addresses built
+    /// into the binary).
     #[arg(long, env = "WIJKWIJZER_ADDRESSES")]
     addresses: Option<PathBuf>,
 }
@@ -94,15 +95,26 @@ impl DataArgs {
     }
 
     fn addresses(&self) -> anyhow::Result<Arc<AddressIndex>> {
-        Ok(match &self.addresses {
-            Some(p) => Arc::new(AddressIndex::load(p)?),
-            None => AddressIndex::embedded(),
-        })
+        Ok(
+            match self
+                .addresses
+                .clone()
+                .or_else(|| own_addresses(self.geodata.as_ref()))
+            {
+                Some(p) => Arc::new(AddressIndex::load(&p)?),
+                None => AddressIndex::embedded(),
+            },
+        )
     }
 
     fn resolver(&self) -> anyhow::Result<Resolver> {
         Ok(Resolver::new(self.geodata()?).with_addresses(self.addresses()?))
     }
+}
+
+/// The address file of a geodata directory (`addresses.csv`, as `import` writes it), if any.
+fn own_addresses(dir: Option<&PathBuf>) -> Option<PathBuf> {
+    dir.map(|d| d.join("addresses.csv")).filter(|p| p.is_file())
 }
 
 fn source(dir: Option<&PathBuf>) -> http::DataSource {

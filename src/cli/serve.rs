@@ -35,7 +35,12 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         None => wijkwijzer::config::ServeOptions::default(),
     };
-    let o = options.or(file).resolve();
+    let mut o = options.or(file).resolve();
+    // A geodata directory's own address file goes with it (a second municipality must not be
+    // answered from the built-in addresses); `--addresses` overrides.
+    if o.addresses.is_none() {
+        o.addresses = super::own_addresses(o.geodata.as_ref());
+    }
     let keys = match &o.keys {
         Some(path) => wijkwijzer::auth::ApiKeys::load(path).map_err(|p| anyhow::anyhow!("{p}"))?,
         None => wijkwijzer::auth::ApiKeys::default(),

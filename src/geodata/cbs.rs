@@ -97,7 +97,44 @@ pub fn read(
     gemeente: &str,
     layer: Option<&str>,
 ) -> Result<CbsRead, ImportError> {
-    let raw = if is_geopackage(path) {
+    let raw = read_raw(path, kind, layer)?;
+    select(path, kind, gemeente, raw)
+}
+
+/// The gemeenten whose buurten a CBS file holds: the four digits of each code, with the
+/// gemeente's name where the file carries one (`gemeentenaam`, as CBS and PDOK write it).
+pub fn gemeenten(
+    path: &Path,
+    layer: Option<&str>,
+) -> Result<std::collections::BTreeMap<String, Option<String>>, ImportError> {
+    let raw = read_raw(path, CbsKind::Buurt, layer)?;
+    let mut out = std::collections::BTreeMap::new();
+    for f in &raw.features {
+        let text = |keys: &[&str]| {
+            keys.iter().find_map(|k| match f.props.get(*k) {
+                Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                _ => None,
+            })
+        };
+        let Some(code) = text(CbsKind::Buurt.code_keys()) else {
+            continue;
+        };
+        let Some(digits) = code.strip_prefix("BU").and_then(|c| c.get(..4)) else {
+            continue;
+        };
+        let name = text(&["gemeentenaam", "gm_naam", "gemeente_naam"]);
+        let entry = out.entry(digits.to_string()).or_insert(None);
+        if entry.is_none() {
+            *entry = name;
+        }
+    }
+    Ok(out)
+}
+
+fn read_raw(path: &Path, kind: CbsKind, layer: Option<&str>) -> Result<RawFile, ImportError> {
+    #[cfg(not(feature = "geopackage"))]
+    let _ = kind;
+    Ok(if is_geopackage(path) {
         #[cfg(feature = "geopackage")]
         {
             gpkg::read(path, kind, layer)?
@@ -117,8 +154,7 @@ pub fn read(
             ));
         }
         read_geojson(path)?
-    };
-    select(path, kind, gemeente, raw)
+    })
 }
 
 /// A record as read from any format, before the gemeente is picked.

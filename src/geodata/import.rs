@@ -36,6 +36,9 @@ pub struct ImportOptions {
     pub grid: Option<PathBuf>,
     /// `layers.toml`; `None` uses the copy built into the binary.
     pub mapping: Option<PathBuf>,
+    /// A municipality without a mapping: its buurten and wijken, and itself as the coverage
+    /// ([`Mapping::generic`]). `mapping` is then not read.
+    pub generic: Option<Gemeente>,
     /// Where the mapping's earlier generations (relative paths) are read from.
     pub source_dir: PathBuf,
     /// Import the mapping's earlier generations and date the current data by its
@@ -53,6 +56,13 @@ pub struct ImportOptions {
     pub attribution: Option<String>,
     pub year: Option<u16>,
     pub generalized: Option<bool>,
+}
+
+/// A gemeente as CBS numbers it: the four digits of its code, and its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gemeente {
+    pub code: String,
+    pub name: String,
 }
 
 /// The mapping shipped with the project, used when no `layers.toml` is given.
@@ -97,12 +107,37 @@ fn read_grid(path: &Path) -> Result<CorrectionGrid, ImportError> {
 
 /// Runs the import; see the module documentation.
 pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    let mapping = match &opts.mapping {
-        Some(path) => {
+    Ok(run_mapped(opts)?.0)
+}
+
+/// [`run`], and the mapping it followed (for a generic import, the one it made).
+fn run_mapped(opts: &ImportOptions) -> Result<(ImportReport, Mapping), ImportError> {
+    let mapping = match (&opts.generic, &opts.mapping) {
+        (Some(g), _) => {
+            let read = cbs::read(
+                &opts.buurten,
+                CbsKind::Buurt,
+                &g.code,
+                opts.buurten_layer.as_deref(),
+            )?;
+            if read.features.is_empty() {
+                return Err(file_err(
+                    &opts.buurten,
+                    format!("no buurten of gemeente GM{} in this file", g.code),
+                ));
+            }
+            let buurten: Vec<(String, String)> = read
+                .features
+                .iter()
+                .map(|b| (b.code.clone(), b.name.clone()))
+                .collect();
+            Mapping::generic(&g.code, &g.name, &buurten)
+        }
+        (None, Some(path)) => {
             let text = std::fs::read_to_string(path).map_err(|e| file_err(path, e))?;
             Mapping::parse(&text).map_err(|e| file_err(path, e))?
         }
-        None => Mapping::parse(EMBEDDED_MAPPING)
+        (None, None) => Mapping::parse(EMBEDDED_MAPPING)
             .map_err(|e| file_err(Path::new("layers.toml (built in)"), e))?,
     };
     let mut problems = mapping.check();
@@ -266,7 +301,7 @@ pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
     let grid_path = opts.out.join("rdcorr2018.bin");
     std::fs::write(&grid_path, grid).map_err(|e| file_err(&grid_path, e))?;
     report.files.push(grid_path);
-    Ok(report)
+    Ok((report, mapping))
 }
 
 /// Where one generation's files go and when it holds.
@@ -629,33 +664,63 @@ pub struct DirReport {
     pub version: String,
 }
 
-/// Files a geodata directory needs beside the generated layers, as shipped in the binary.
-fn built_in_files() -> Vec<(&'static str, &'static [u8])> {
+/// Files a geodata directory needs beside the generated layers, as shipped in the binary:
+/// Maastricht's for the shipped mapping; for a generic import ([`ImportOptions::generic`]), a
+/// roster and meldkaart with national channels only, its own mapping, and no addresses or
+/// named places (a BAG import adds the addresses).
+fn built_in_files(generic: Option<&Mapping>) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    if let Some(mapping) = generic {
+        let name = &mapping.municipality.name;
+        let fill = |t: &str| t.replace("{{name}}", name).into_bytes();
+        let layers = format!(
+            "# Made by `wijkwijzer import` for a municipality without a mapping: every buurt in one\n# area, the whole gemeente. Add [[layers]] and per-buurt keys for the municipality's own\n# areas, then run `wijkwijzer import --mapping` with this file.\n{}",
+            toml::to_string(mapping).map_err(|e| e.to_string())?
+        );
+        let addresses_toml = format!(
+            "name = \"no addresses yet\"\nlicence = \"-\"\nattribution = \"\"\ncomplete = false\nnote = \"addresses of gemeente {} are not loaded: run `wijkwijzer import bag` with the national BAG extract and --gemeente {}\"\n",
+            mapping.municipality.code, mapping.gemeente_code
+        );
+        return Ok(vec![
+            ("roster.toml", fill(GENERIC_ROSTER)),
+            ("situations.toml", fill(GENERIC_SITUATIONS)),
+            ("layers.toml", layers.into_bytes()),
+            ("addresses.csv", ADDRESS_HEADER.as_bytes().to_vec()),
+            ("addresses.toml", addresses_toml.into_bytes()),
+            ("places.csv", crate::address::landmarks::HEADER.as_bytes().to_vec()),
+            ("towns-elsewhere.txt", Vec::new()),
+        ]);
+    }
     let embedded = |name: &str| {
         super::Geodata::embedded_files()
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, c)| c.as_bytes())
+            .map(|(_, c)| c.as_bytes().to_vec())
             .unwrap_or_default()
     };
-    vec![
+    Ok(vec![
         ("roster.toml", embedded("roster.toml")),
         ("situations.toml", embedded("situations.toml")),
-        ("layers.toml", EMBEDDED_MAPPING.as_bytes()),
+        ("layers.toml", EMBEDDED_MAPPING.as_bytes().to_vec()),
         (
             "addresses.csv",
-            include_bytes!("../../geodata/addresses.csv").as_slice(),
+            include_bytes!("../../geodata/addresses.csv").to_vec(),
         ),
         (
             "addresses.toml",
-            include_bytes!("../../geodata/addresses.toml").as_slice(),
+            include_bytes!("../../geodata/addresses.toml").to_vec(),
         ),
         (
             "places.csv",
-            include_bytes!("../../geodata/places.csv").as_slice(),
+            include_bytes!("../../geodata/places.csv").to_vec(),
         ),
-    ]
+    ])
 }
+
+/// The roster and meldkaart of a municipality that has none of its own (`{{name}}` is its name).
+const GENERIC_ROSTER: &str = include_str!("generic/roster.toml");
+const GENERIC_SITUATIONS: &str = include_str!("generic/situations.toml");
+/// An address file with no addresses: the canonical header alone.
+const ADDRESS_HEADER: &str = "id,postcode,huisnummer,huisletter,toevoeging,straat,woonplaats,x,y\n";
 
 /// Builds a complete geodata directory at `opts.out`: the layers ([`run`]), the addresses
 /// (from the OpenStreetMap CSV `osm` when given), and whatever else the directory lacks from
@@ -673,8 +738,9 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         out: staging.path().to_path_buf(),
         ..opts.clone()
     };
+    let (layers, mapping) = run_mapped(&staged)?;
     let mut report = DirReport {
-        layers: run(&staged)?,
+        layers,
         ..DirReport::default()
     };
     if let Some(osm) = osm {
@@ -696,7 +762,12 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         let path = staging.path().join("places.csv");
         std::fs::write(&path, text).map_err(|e| io(&path, e))?;
     }
-    for (name, content) in built_in_files() {
+    let built_in = built_in_files(opts.generic.as_ref().map(|_| &mapping))
+        .map_err(|reason| DirImportError::Io {
+            path: "layers.toml".into(),
+            reason,
+        })?;
+    for (name, content) in built_in {
         let path = staging.path().join(name);
         if !path.exists() {
             std::fs::write(&path, content).map_err(|e| io(&path, e))?;

@@ -32,8 +32,27 @@ pub struct Mapping {
     /// `valid_from` until the day before the next generation (or the current data) begins.
     #[serde(default, rename = "generation", skip_serializing_if = "Vec::is_empty")]
     pub generations: Vec<GenerationEntry>,
+    /// The public files, under `import --source-dir`, that an import without `--buurten`
+    /// builds the shipped directory from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipped: Option<ShippedSources>,
     /// Per CBS buurt code: its name (checked against the CBS file) and its area per layer.
     pub buurten: BTreeMap<String, BuurtEntry>,
+}
+
+/// `[shipped]`: paths relative to the source directory.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShippedSources {
+    pub buurten: std::path::PathBuf,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wijken: Option<std::path::PathBuf>,
+    /// The OpenStreetMap address CSV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<std::path::PathBuf>,
+    /// OpenStreetMap POI files whose named nodes become `places.csv`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<std::path::PathBuf>,
 }
 
 /// One earlier generation of the buurten, as `layers.toml` lists it.
@@ -88,9 +107,72 @@ impl Mapping {
         toml::from_str(text).map_err(|e| e.to_string())
     }
 
+    /// The mapping of a municipality that has none of its own: one derived layer, the whole
+    /// gemeente (the coverage), made of every buurt the CBS file gives it. `code` is the four
+    /// digits. The municipality edits the `layers.toml` an import writes from it to add its
+    /// own areas.
+    pub fn generic(code: &str, name: &str, buurten: &[(String, String)]) -> Mapping {
+        let gm = format!("GM{code}");
+        let layer = "gemeente".to_string();
+        Mapping {
+            coverage_name: format!("Gemeente {name} ({gm})"),
+            gemeente_code: code.to_string(),
+            coverage_layer: layer.clone(),
+            municipality: super::Municipality {
+                towns: vec![name.to_string()],
+                ..super::Municipality::generic(&gm, name)
+            },
+            source: SourceInfo {
+                name: "CBS Wijk- en buurtkaart".into(),
+                year: 0,
+                generalized: false,
+                accuracy_m: None,
+                attribution: "Bron: CBS/Kadaster".into(),
+                licence: "CC BY 4.0".into(),
+            },
+            valid_from: None,
+            layers: vec![DerivedLayer {
+                id: layer.clone(),
+                title: format!("Gemeente {name}"),
+                description: "The whole municipality, dissolved from its CBS buurten: the covered area and the scope of a city-wide roster".into(),
+                areas: vec![DerivedArea {
+                    id: gm.clone(),
+                    name: name.to_string(),
+                }],
+            }],
+            generations: Vec::new(),
+            shipped: None,
+            buurten: buurten
+                .iter()
+                .map(|(code, buurt)| {
+                    let membership = Membership {
+                        area: gm.clone(),
+                        source: format!("CBS: buurtcode {code} lies in gemeente {gm}"),
+                        inferred: false,
+                    };
+                    (
+                        code.clone(),
+                        BuurtEntry {
+                            name: buurt.clone(),
+                            memberships: BTreeMap::from([(layer.clone(), membership)]),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
     /// Structural checks that need no geometry: known layers and areas, no empty areas.
     pub fn check(&self) -> Vec<String> {
-        let mut problems = Vec::new();
+        let mut ids: Vec<&str> = self.layers.iter().map(|l| l.id.as_str()).collect();
+        ids.extend(["wijk", "buurt"]);
+        let mut problems = self.municipality.check(&ids);
+        if self.municipality.code != format!("GM{}", self.gemeente_code) {
+            problems.push(format!(
+                "municipality.code '{}' is not GM{}, the gemeente_code",
+                self.municipality.code, self.gemeente_code
+            ));
+        }
         if !self.layers.iter().any(|l| l.id == self.coverage_layer) {
             problems.push(format!(
                 "coverage_layer '{}' is not one of [[layers]]",
