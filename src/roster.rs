@@ -102,7 +102,7 @@ impl Role {
 pub enum Scope {
     /// `scope = "city"`: the whole coverage.
     Keyword(CityWide),
-    /// `scope = ["lwa-noord-oost"]`: these areas (of any layer).
+    /// `scope = ["<area id>", ...]`: these areas (of any layer).
     Areas(Vec<String>),
 }
 

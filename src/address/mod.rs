@@ -69,10 +69,16 @@ pub struct AddressMeta {
     pub count: usize,
     #[serde(flatten)]
     pub source: AddressSourceInfo,
-    pub how_to_load_bag: &'static str,
+    pub how_to_load_bag: String,
 }
 
-pub const HOW_TO_LOAD_BAG: &str = "download the national BAG extract (lvbag-extract-nl.zip, free from PDOK: https://service.pdok.nl/kadaster/bag/atom/downloads/lvbag-extract-nl.zip), run `wijkwijzer import bag lvbag-extract-nl.zip --gemeente GMxxxx --out addresses.csv` with your municipality's CBS code, then start with `--addresses addresses.csv`";
+/// How to load the register of gemeente `code` (`GM` and four digits).
+pub fn how_to_load_bag(code: &str) -> String {
+    format!(
+        "download the national BAG extract (lvbag-extract-nl.zip, free from PDOK: https://service.pdok.nl/kadaster/bag/atom/downloads/lvbag-extract-nl.zip), run `wijkwijzer import bag lvbag-extract-nl.zip --gemeente {} --out addresses.csv`, then start with `--addresses addresses.csv`",
+        code.trim_start_matches("GM")
+    )
+}
 
 /// One stored address: 40 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,11 +396,18 @@ impl AddressIndex {
         Arc::new(own)
     }
 
-    pub fn meta(&self) -> AddressMeta {
+    /// Where the addresses come from.
+    pub fn info(&self) -> &AddressSourceInfo {
+        &self.info
+    }
+
+    /// What answers say of the index, for the municipality `gemeente` (its CBS code) whose
+    /// register would replace it.
+    pub fn meta(&self, gemeente: &str) -> AddressMeta {
         AddressMeta {
             count: self.rows.len(),
             source: self.info.clone(),
-            how_to_load_bag: HOW_TO_LOAD_BAG,
+            how_to_load_bag: how_to_load_bag(gemeente),
         }
     }
 

@@ -1063,7 +1063,7 @@ impl AddressIndex {
                     "address-no-postcode-area",
                     digits = digits,
                     count = self.len(),
-                    source = self.meta().source.name.clone()
+                    source = self.info.name.clone()
                 ),
                 candidates: Vec::new(),
             });

@@ -62,10 +62,10 @@ pub struct ColumnArgs {
     #[arg(long, value_name = "COLUMN")]
     pub address: Option<String>,
     /// The columns to add, comma-separated, in this order (default `all`; `codes` is the lean
-    /// set: the area codes and the status). Names: lwa, lwa_name, wijk, wijk_name, buurt,
-    /// buurt_name, the other layers' ids and `<id>_name`, position, thor_senior,
-    /// police_coordinator, status, quality, source, point_lat, point_lon, point_x, point_y,
-    /// message.
+    /// set: the area codes and the status). Names: each layer's id and `<id>_name` (the
+    /// coverage layer first), position, the role columns of the municipality's profile (e.g.
+    /// thor_senior, police_coordinator), status, quality, source, point_lat, point_lon,
+    /// point_x, point_y, certainty, certainty_radius_m, also_possible, message.
     #[arg(long, value_name = "LIST")]
     pub columns: Option<String>,
     /// How to write the added numbers: `comma` (176297,45, as Dutch spreadsheets read them) or

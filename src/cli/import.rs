@@ -509,7 +509,14 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
     // own, or any other as itself (its buurten and wijken, the whole gemeente as coverage).
     let generic = match (&buurten, &mapping) {
         (Some(file), None) => {
-            let found = wijkwijzer::geodata::cbs::gemeenten(file, layer.as_deref())?;
+            let found = match wijkwijzer::geodata::cbs::gemeenten(file, layer.as_deref()) {
+                Ok(found) => found,
+                // The file was read and refused: a finding, exit 1, as the import's own.
+                Err(e) => {
+                    eprintln!("wijkwijzer: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
             let code = match (&chosen, found.len()) {
                 (Some(c), _) if found.contains_key(c) => c.clone(),
                 (Some(c), _) => anyhow::bail!(
@@ -518,6 +525,10 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     gemeente_list(&found)
                 ),
                 (None, 1) => found.keys().next().cloned().unwrap_or_default(),
+                // A national or regional file: the built-in mapping's gemeente, as always.
+                (None, _) if found.contains_key(&built_in.gemeente_code) => {
+                    built_in.gemeente_code.clone()
+                }
                 (None, 0) => anyhow::bail!("{}: no CBS buurten (codes BU…) found", file.display()),
                 (None, _) => anyhow::bail!(
                     "{} holds buurten of {} gemeenten ({}): pick one with --gemeente GMxxxx",
@@ -544,8 +555,8 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         (_, Some(m)) => {
             if let Some(c) = &chosen {
                 let text = std::fs::read_to_string(m)?;
-                let mapped = Mapping::parse(&text)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", m.display()))?;
+                let mapped =
+                    Mapping::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", m.display()))?;
                 if &mapped.gemeente_code != c {
                     anyhow::bail!(
                         "--gemeente GM{c}, but the mapping {} is of GM{}: give the mapping of GM{c}, or none",

@@ -103,7 +103,7 @@ fn lookup_place(
         Ok(answer) => print_answer(&answer, json),
         Err(AddressLookupError::Situation(e)) => Err(e.into()),
         Err(AddressLookupError::Address(f)) => {
-            let meta = on.resolver().addresses().meta();
+            let meta = on.resolver().address_meta();
             eprintln!("wijkwijzer: {}", f.reason());
             let ambiguous =
                 matches!(f, address::Failure::Ambiguous { .. }) && !f.candidates().is_empty();

@@ -28,6 +28,15 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         config,
         print_config,
     } = args;
+    let runtime = tokio::runtime::Runtime::new()?;
+    // First of all, since SIGHUP's default action ends the process: a reload asked for while
+    // the data or a large address file is still being read must not kill the service.
+    // Listening for it replaces that action for the rest of the process; what is being loaded
+    // is the newest data anyway.
+    #[cfg(unix)]
+    let early_hup = runtime.block_on(async {
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    })?;
 
     let file = match &config {
         Some(path) => {
@@ -78,14 +87,6 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .init();
     }
     let (geodata, addresses, listen) = (o.geodata.clone(), o.addresses.clone(), o.listen);
-    let runtime = tokio::runtime::Runtime::new()?;
-    // SIGHUP's default action ends the process: a reload asked for while a large address file
-    // is still being read must not kill the service. Listening for it first replaces that
-    // action for the rest of the process; what is being loaded is the newest data anyway.
-    #[cfg(unix)]
-    let early_hup = runtime.block_on(async {
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-    })?;
     let source = super::source(geodata.as_ref());
     let data = source.load()?;
     let address_index = super::DataArgs {
@@ -98,7 +99,7 @@ pub(super) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     for warning in data.roster_warnings(wijkwijzer::roster::today()) {
         tracing::warn!("roster: {warning}");
     }
-    tracing::info!(addresses = address_index.len(), source = %address_index.meta().source.name, "address index loaded");
+    tracing::info!(addresses = address_index.len(), source = %address_index.info().name, "address index loaded");
     let state = Arc::new(http::AppState::with_config(
         source,
         Resolver::new(data).with_addresses(address_index),

@@ -686,7 +686,10 @@ fn built_in_files(generic: Option<&Mapping>) -> Result<Vec<(&'static str, Vec<u8
             ("layers.toml", layers.into_bytes()),
             ("addresses.csv", ADDRESS_HEADER.as_bytes().to_vec()),
             ("addresses.toml", addresses_toml.into_bytes()),
-            ("places.csv", crate::address::landmarks::HEADER.as_bytes().to_vec()),
+            (
+                "places.csv",
+                crate::address::landmarks::HEADER.as_bytes().to_vec(),
+            ),
             ("towns-elsewhere.txt", Vec::new()),
         ]);
     }
@@ -762,11 +765,12 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         let path = staging.path().join("places.csv");
         std::fs::write(&path, text).map_err(|e| io(&path, e))?;
     }
-    let built_in = built_in_files(opts.generic.as_ref().map(|_| &mapping))
-        .map_err(|reason| DirImportError::Io {
+    let built_in = built_in_files(opts.generic.as_ref().map(|_| &mapping)).map_err(|reason| {
+        DirImportError::Io {
             path: "layers.toml".into(),
             reason,
-        })?;
+        }
+    })?;
     for (name, content) in built_in {
         let path = staging.path().join(name);
         if !path.exists() {

@@ -109,7 +109,7 @@ async fn config(
     Extension(served): Extension<Arc<Served>>,
 ) -> Json<Value> {
     let tiles = &s.config.tiles;
-    let addresses = served.resolver.addresses().meta();
+    let addresses = served.resolver.address_meta();
     let data = served.resolver.data();
     Json(json!({
         "addresses_attribution": format!("Adressen: {} ({})", addresses.source.attribution, addresses.source.licence),
@@ -187,7 +187,7 @@ pub(super) async fn lookup(
     let answer = on
         .lookup(place, situation.as_deref(), caller.audience)
         .map_err(|e| address_error(e, &s, on, caller.audience))?;
-    Ok(lookup_response(&app, answer, fields.as_deref()))
+    Ok(lookup_response(&app, &s, answer, fields.as_deref()))
 }
 
 fn unknown_situation(e: &crate::situations::UnknownSituation) -> ApiError {
@@ -196,11 +196,18 @@ fn unknown_situation(e: &crate::situations::UnknownSituation) -> ApiError {
 
 fn lookup_response(
     app: &AppState,
+    served: &Served,
     answer: crate::resolve::Answer,
     fields: Option<&[String]>,
 ) -> Response {
-    app.metrics
-        .count_lookup(answer.lwa.as_ref().map(|a| a.id.as_str()));
+    let coverage = &served.resolver.data().manifest.coverage_layer;
+    app.metrics.count_lookup(
+        answer
+            .areas
+            .iter()
+            .find(|h| &h.layer == coverage && answer.position != Position::Outside)
+            .map(|h| h.id.as_str()),
+    );
     let status = if answer.position == Position::Outside {
         StatusCode::NOT_FOUND
     } else {
@@ -314,7 +321,7 @@ fn address_error(
         Failure::NotFound { .. } => Kind::AddressNotFound,
         Failure::Ambiguous { .. } => Kind::AmbiguousAddress,
     };
-    let meta = s.resolver.addresses().meta();
+    let meta = s.resolver.address_meta();
     let mut detail = failure.reason().to_string();
     if !meta.source.complete && !matches!(failure, Failure::Unreadable(_)) {
         detail.push_str(&format!(
@@ -396,7 +403,7 @@ pub(super) async fn suggest(
     Ok(Json(json!({
         "query": q,
         "suggestions": index.suggest(q, limit),
-        "addresses": index.meta(),
+        "addresses": s.resolver.address_meta(),
     })))
 }
 

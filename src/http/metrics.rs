@@ -60,7 +60,7 @@ impl Metrics {
         let lookups = IntCounterVec::new(
             Opts::new(
                 "wijkwijzer_lookups_total",
-                "Lookups by LWA area (or outside)",
+                "Lookups by area of the coverage layer (or outside); the label keeps its first name",
             ),
             &["lwa"],
         )
@@ -200,9 +200,10 @@ impl Metrics {
         self.data.with_label_values(&[version]).set(1);
     }
 
-    pub fn count_lookup(&self, lwa: Option<&str>) {
+    /// Counts a lookup by the coverage area it fell in.
+    pub fn count_lookup(&self, area: Option<&str>) {
         self.lookups
-            .with_label_values(&[lwa.unwrap_or("outside")])
+            .with_label_values(&[area.unwrap_or("outside")])
             .inc();
     }
 

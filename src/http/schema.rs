@@ -83,7 +83,8 @@ pub struct SuggestList {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AreasParams {
-    /// `lwa` (default), `wijk`, `buurt` or `stadsdeel`.
+    /// A layer id as `/ogc/collections` lists them (default: the coverage layer, e.g. `wijk`
+    /// or `buurt`).
     pub layer: Option<String>,
     /// The day to answer for, `YYYY-MM-DD` (default: today): the areas as they were drawn
     /// then and the roster of that day. Before the data's first day: a 400.

@@ -171,7 +171,7 @@ fn data_meta(data: &Geodata, addresses: &AddressIndex, period: Period, day: Date
         attribution,
         licence,
         coverage: data.manifest.coverage_name.clone(),
-        addresses: Arc::new(addresses.meta()),
+        addresses: Arc::new(addresses.meta(&data.municipality.code)),
     }
 }
 
@@ -382,6 +382,11 @@ impl Resolver {
 
     pub fn addresses(&self) -> &Arc<AddressIndex> {
         &self.addresses
+    }
+
+    /// What answers say of the address index, with how to load this municipality's register.
+    pub fn address_meta(&self) -> crate::address::AddressMeta {
+        self.addresses.meta(&self.data.municipality.code)
     }
 
     pub fn data(&self) -> &Geodata {

@@ -194,7 +194,10 @@ query-aml-incomplete = the AML push lacks its latitude (lt) or longitude (lg)
 understood-aml = the phone's position within { $radius } m at { $confidence } % confidence, by { $method }, fixed at { $at }
 understood-stated-radius = the input states an uncertainty of { $metres } m
 understood-ignored = ignored: { $words }
-address-whole-municipality = '{ $text }' is the whole municipality: its { $count } areas ({ $areas }) each have their own people; say where in it
+address-whole-municipality = '{ $text }' is the whole municipality: { $count ->
+        [one] say where in it (an address, a postcode or a point) to get its wijk and buurt
+       *[other] its { $count } areas ({ $areas }) each have their own people; say where in it
+    }
 address-area-outside = '{ $text }' names an area outside the coverage
 address-area-spans = { $name } lies in { $count } areas ({ $areas }): say where in it
 address-namesakes-in-areas = { $count } places are called '{ $text }', in different areas ({ $areas }): say which

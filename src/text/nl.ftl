@@ -194,7 +194,10 @@ query-aml-incomplete = het AML-bericht mist de breedtegraad (lt) of lengtegraad 
 understood-aml = de positie van de telefoon binnen { $radius } m met { $confidence } % zekerheid, via { $method }, bepaald op { $at }
 understood-stated-radius = de invoer geeft een onzekerheid van { $metres } m
 understood-ignored = genegeerd: { $words }
-address-whole-municipality = '{ $text }' is de hele gemeente: haar { $count } gebieden ({ $areas }) hebben elk hun eigen mensen; zeg waar daarin
+address-whole-municipality = '{ $text }' is de hele gemeente: { $count ->
+        [one] zeg waar daarin (een adres, een postcode of een punt) voor de wijk en buurt
+       *[other] haar { $count } gebieden ({ $areas }) hebben elk hun eigen mensen; zeg waar daarin
+    }
 address-area-outside = '{ $text }' is de naam van een gebied buiten het verzorgingsgebied
 address-area-spans = { $name } ligt in { $count } gebieden ({ $areas }): zeg waar daarin
 address-namesakes-in-areas = { $count } plaatsen heten '{ $text }', in verschillende gebieden ({ $areas }): zeg welke

@@ -22,6 +22,7 @@ fn options(out: &Path) -> ImportOptions {
         wijken: Some(cbs.join("wijken_2024_maastricht_rd.geojson")),
         grid: Some(source_data("rdnaptrans2018-grids/rdcorr2018.txt.zip")),
         mapping: Some(repo("geodata/layers.toml")),
+        generic: None,
         source_dir: source_data(""),
         generations: true,
         places: Vec::new(),

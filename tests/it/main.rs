@@ -19,6 +19,7 @@ mod http;
 mod index_oracle;
 mod landmarks;
 mod languages;
+mod municipality;
 mod notations;
 mod ogc;
 mod places;
@@ -74,7 +75,6 @@ pub async fn post_csv(base: &str, path: &str, csv: String) -> String {
         .unwrap()
 }
 
-/// A free loopback port.
 /// Where the shipped data reads text: Maastricht's towns and reference point, from its profile.
 pub fn near() -> wijkwijzer::query::Locality {
     static NEAR: std::sync::LazyLock<wijkwijzer::query::Locality> =
@@ -89,6 +89,7 @@ pub fn parse(text: &str) -> Result<wijkwijzer::query::Input, wijkwijzer::query::
     wijkwijzer::query::parse(text, &near())
 }
 
+/// A free loopback port.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

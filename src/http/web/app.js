@@ -23,7 +23,7 @@ function unproject(x, y) {
 
 const state = { lwa: [], buurt: [], home: null, view: null, tiles: null, drag: null, coverageLayer: "", baseLayer: "", areaWord: "", municipality: "" };
 
-/// An area of the coverage layer as people name it: "LWA-gebied Noord-Oost".
+/// An area of the coverage layer as people name it: its area word (from the profile) and name.
 function coverageTitle(name) {
   return state.areaWord ? state.areaWord + " " + name : name;
 }
@@ -326,7 +326,7 @@ const KIND = {
   hotel: "hotel", clothes: "kledingwinkel", gift: "cadeauwinkel", florist: "bloemist", bakery: "bakker",
   place_of_worship: "gebedshuis", hospital: "ziekenhuis", library: "bibliotheek", theatre: "theater",
   fast_food: "snackbar", bank: "bank", townhall: "stadhuis", police: "politie",
-  lwa: "LWA-gebied", buurt: "buurt", wijk: "wijk", stadsdeel: "stadsdeel",
+  buurt: "buurt", wijk: "wijk", stadsdeel: "stadsdeel",
 };
 
 const QUALITY = {
@@ -523,6 +523,7 @@ async function init() {
   state.baseLayer = config.base_layer;
   state.areaWord = config.area_word || "";
   state.municipality = config.municipality;
+  if (state.areaWord) KIND[state.coverageLayer] = state.areaWord;
   const [situations, lwa, buurt] = await Promise.all([
     get("/v1/situations"), get(areasUrl(state.coverageLayer)), get(areasUrl(state.baseLayer)),
   ]);
