@@ -1,5 +1,5 @@
 //! Named places in the candidate list of an address query: a place as a candidate, and the
-//! rule that ranks places against addresses (the README's): an address that exists wins; for a
+//! rule that ranks places against addresses (docs/dispatcher.md, "Addresses"): an address that exists wins; for a
 //! street or postcode without a number, the places of that name are listed; namesakes far
 //! apart are a choice for the caller.
 
@@ -49,7 +49,7 @@ impl AddressIndex {
         }
     }
 
-    /// Addresses and named places in one candidate list (the README's rule): an address that
+    /// Addresses and named places in one candidate list (docs/dispatcher.md): an address that
     /// exists wins, and for a street or postcode without a number the places of that name are
     /// listed; otherwise the place answers. A name shared by
     /// places farther apart than [`SAME_PLACE_M`] that the text does not tell apart is

@@ -3,11 +3,13 @@
 //!
 //! Every input record comes out once, in order, with its original bytes untouched (quotes,
 //! spacing, encoding, line ends) and the chosen columns appended (default: every layer's code
-//! and name, position, the THOR senior and police coordinator, status, match quality, the
-//! place's source, the resolved point in WGS84 and RD, and a message). A row that cannot be
-//! placed gets a status (`outside`, `missing_place`, `bad_coordinate`, `bad_address`,
-//! `address_not_found`, `ambiguous_address`) and a message naming the column at fault instead
-//! of being dropped.
+//! and name, position, the role columns of the municipality's profile (Maastricht: the THOR
+//! senior and the police coordinator), status, match quality, the place's source, the resolved
+//! point in WGS84 and RD, the certainty and the other areas it reaches, and a message). A row
+//! that cannot be placed gets a status (`outside`, `missing_place`, `bad_coordinate`,
+//! `bad_address`, `address_not_found`, `ambiguous_address`, `bad_feature`) and a message naming
+//! the column at fault instead of being dropped. Workbooks (`.xlsx`, `.xls`, `.ods`) are read
+//! and written by [`workbook`].
 //!
 //! Each row is placed from the first place it has: coordinates, then postcode + huisnummer,
 //! then straat + huisnummer (+ woonplaats), then a free-text column ([`columns`]). The answer

@@ -420,6 +420,7 @@ mod gpkg {
                     "jaarstatcode",
                     "jaar",
                     "fid",
+                    "gemeentenaam",
                 ]
                 .contains(&c.as_str())
             })

@@ -1,8 +1,9 @@
-//! The HTTP interface (axum): the page, lookups, the meldkaart, area GeoJSON, health, metrics
-//! and data reload.
+//! The HTTP interface (axum routes on hyper's own connection loop): the page, lookups, batch
+//! classification, the meldkaart, area GeoJSON, OGC API Features, OpenAPI, health, metrics and
+//! data reload.
 //!
-//! Handlers are thin: they read parameters ([`params`]), call [`crate::resolve::Resolver`] and
-//! serialise. Every error is an RFC 9457 `problem+json` response ([`problem`]) with a status
+//! Handlers are thin: they read parameters ([`params`]), decide the place once
+//! ([`crate::query::Place`]), answer it with [`crate::resolve::On::lookup`] and serialise. Every error is an RFC 9457 `problem+json` response ([`problem`]) with a status
 //! that says whose fault it is and a `detail` that says what to fix; internal errors are logged
 //! and never echoed.
 //!
@@ -15,13 +16,14 @@
 //! [`crate::text`]), request ids, tracing, Prometheus metrics, a query length limit (414),
 //! per-client rate limiting (429 with `Retry-After`), a concurrency limit that sheds excess
 //! load (503) rather than queueing it, a per-request timeout (503), a body limit (413) and CORS
-//! for GET; a handler that panics becomes a 500 problem.
+//! (uploads from another origin included); a handler that panics becomes a 500 problem.
 //!
 //! Files by job: `server` (the connection loop: header and idle timeouts, the connection cap,
 //! shutdown), `state` (data source, snapshot, keys, reload, watching files), `watch` (what a
 //! look at the files sees), `layers` (the middleware), `metrics`, `area_json` (area GeoJSON),
-//! `handlers` and `classify` (the routes), [`params`], [`problem`] (every problem a client can
-//! receive), [`schema`] (the described types), [`openapi`] (the document), [`client`].
+//! `handlers`, `classify` and `ogc` (the routes), [`params`], [`problem`] (every problem a
+//! client can receive), [`schema`] (the described types), [`openapi`] (the document),
+//! [`client`] (who is asking: rate keys, trusted proxies).
 
 mod classify;
 pub mod client;

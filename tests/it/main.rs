@@ -13,6 +13,7 @@ mod classify;
 mod cli;
 mod crs_validation;
 mod deploy;
+mod docs;
 mod geodata;
 mod hardening;
 mod http;
