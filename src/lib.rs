@@ -11,7 +11,7 @@
 //! use wijkwijzer::{geodata::Geodata, resolve::Resolver, roster::Audience, crs::{transformer, Wgs84}};
 //! let resolver = Resolver::new(Geodata::embedded().unwrap());
 //! let vrijthof = transformer().wgs84_to_rd(Wgs84 { lat: 50.8489, lon: 5.6879 });
-//! let answer = resolver.resolve(vrijthof, Audience::Public);
+//! let answer = resolver.today().resolve(vrijthof, Audience::Public);
 //! assert_eq!(answer.lwa.unwrap().name, "Centrum / Zuid-West");
 //! assert_eq!(answer.buurt.unwrap().name, "Binnenstad");
 //! ```

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
 
-use super::params::{as_of, params, point_from};
+use super::params::{as_of, as_of_error, params, typed};
 use super::problem::Kind;
 use std::sync::LazyLock;
 
@@ -21,9 +21,8 @@ use super::schema::{
 };
 use super::state::{AppState, Served, audience_index};
 use crate::resolve::Answer;
-use std::collections::BTreeMap;
 
-use crate::address::{Failure, Query};
+use crate::address::Failure;
 use crate::auth::Caller;
 use crate::index::Position;
 use crate::query::{self, QueryError};
@@ -170,20 +169,15 @@ pub(super) async fn lookup(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<LookupParams>);
-    let mut p = params(raw, &NAMES)?;
-    let situation = p.remove("situation");
-    let fields = p.remove("fields").map(|f| answer_fields(&f)).transpose()?;
-    let on = as_of(&mut p, &s.resolver)?;
+    let p: LookupParams = typed(&params(raw, &NAMES)?)?;
+    let fields = p.fields.as_deref().map(answer_fields).transpose()?;
+    let on = s
+        .resolver
+        .as_of(p.as_of.as_deref())
+        .map_err(|e| as_of_error(&e, &s.resolver))?;
     // The place is decided once, from whichever parameters were given; one call answers it.
-    let place = if let Some(q) = address_query(&mut p)? {
-        query::Place::Address(q)
-    } else {
-        match p.get("q") {
-            Some(_) if p.len() > 1 => return Err(QueryError::Conflicting.into()),
-            Some(q) => query::Place::from_text(q, &on.data().locality)?,
-            None => query::Place::Point(point_from(&p)?),
-        }
-    };
+    let place = p.place(&on.data().locality)?;
+    let situation = p.situation;
     let answer = on
         .lookup(place, situation.as_deref(), caller.audience)
         .map_err(|e| address_error(e, &s, on, caller.audience))?;
@@ -260,48 +254,6 @@ fn answer_fields(spec: &str) -> Result<Vec<String>, ApiError> {
         ));
     }
     Ok(out)
-}
-
-/// The address asked for with `address=` or `postcode=&huisnummer=…`, if any; refuses mixing
-/// them with each other or with coordinates.
-fn address_query(p: &mut BTreeMap<&'static str, String>) -> Result<Option<Query>, ApiError> {
-    const PARTS: [&str; 4] = ["postcode", "huisnummer", "huisletter", "toevoeging"];
-    let has_parts = PARTS.iter().any(|k| p.contains_key(k));
-    let has_address = p.contains_key("address");
-    if !has_parts && !has_address {
-        return Ok(None);
-    }
-    let others: Vec<&str> = p
-        .keys()
-        .filter(|k| !PARTS.contains(k) && **k != "address")
-        .copied()
-        .collect();
-    if (has_parts && has_address) || !others.is_empty() {
-        return Err(ApiError::new(
-            Kind::ConflictingParameters,
-            t!("http-address-conflicting"),
-        ));
-    }
-    if let Some(text) = p.remove("address") {
-        return Ok(Some(Query::Text(text)));
-    }
-    let missing = |name: &'static str, hint: &str| -> ApiError {
-        QueryError::Missing {
-            param: name,
-            hint: hint.into(),
-        }
-        .into()
-    };
-    Ok(Some(Query::Parts {
-        postcode: p
-            .remove("postcode")
-            .ok_or_else(|| missing("postcode", &t!("http-postcode-missing")))?,
-        huisnummer: p
-            .remove("huisnummer")
-            .ok_or_else(|| missing("huisnummer", &t!("http-huisnummer-missing")))?,
-        huisletter: p.remove("huisletter"),
-        toevoeging: p.remove("toevoeging"),
-    }))
 }
 
 /// Not found: 404 with the nearest candidates; ambiguous: 300 with every candidate; unreadable:

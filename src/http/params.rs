@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use super::problem::ApiError;
 use super::problem::Kind;
+use super::schema::LookupParams;
 use crate::crs::{Crs, transformer};
-use crate::query::{self, QueryError};
+use crate::query::{self, AddressQuery, Place, QueryError};
 use crate::resolve::{AsOfError, On, Resolver};
 use crate::t;
 
@@ -72,55 +73,113 @@ pub fn params(
     Ok(out)
 }
 
-fn required<'a>(
-    p: &'a BTreeMap<&str, String>,
-    name: &'static str,
-    hint: &str,
-) -> Result<&'a str, QueryError> {
-    p.get(name).map(String::as_str).ok_or(QueryError::Missing {
-        param: name,
-        hint: hint.to_string(),
+/// The checked parameters (see [`params`]) as the struct that declares them.
+pub fn typed<T: serde::de::DeserializeOwned>(
+    p: &BTreeMap<&'static str, String>,
+) -> Result<T, ApiError> {
+    let map: serde_json::Map<String, serde_json::Value> = p
+        .iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| {
+        ApiError::new(
+            Kind::MalformedQuery,
+            t!("http-malformed-query", error = e.to_string()),
+        )
     })
 }
 
-/// Reads the point of a lookup from `lat`/`lon` or `x`/`y`/`crs` and returns it in RD.
-pub fn point_from(p: &BTreeMap<&str, String>) -> Result<crate::crs::Rd, QueryError> {
-    let geographic = p.contains_key("lat") || p.contains_key("lon");
-    let projected = p.contains_key("x") || p.contains_key("y");
-    match (geographic, projected) {
-        (true, true) => Err(QueryError::Conflicting),
-        (false, false) => Err(QueryError::Missing {
-            param: "lat",
-            hint: t!("http-point-missing"),
-        }),
-        (true, false) => {
-            if p.contains_key("crs") {
-                let crs =
-                    Crs::parse(&p["crs"]).map_err(|e| QueryError::UnknownCrs { value: e.0 })?;
-                if crs != Crs::Wgs84 {
-                    return Err(QueryError::UnknownCrs {
-                        value: format!(
-                            "{} ({})",
-                            p["crs"],
-                            t!("http-lat-lon-always-wgs84", crs = crs.to_string())
-                        ),
-                    });
-                }
+impl LookupParams {
+    /// The place asked for, decided once: an address (`address=`, or `postcode=` and
+    /// `huisnummer=`), text in any notation (`q=`), or a point (`lat`/`lon`, `x`/`y`/`crs`).
+    /// Two ways of giving it at once are refused.
+    pub fn place(&self, near: &query::Locality) -> Result<Place, ApiError> {
+        let parts = [
+            &self.postcode,
+            &self.huisnummer,
+            &self.huisletter,
+            &self.toevoeging,
+        ];
+        let has_parts = parts.iter().any(|v| v.is_some());
+        let point = [&self.lat, &self.lon, &self.x, &self.y, &self.crs];
+        let has_point = point.iter().any(|v| v.is_some());
+        if has_parts || self.address.is_some() {
+            if (has_parts && self.address.is_some()) || has_point || self.q.is_some() {
+                return Err(ApiError::new(
+                    Kind::ConflictingParameters,
+                    t!("http-address-conflicting"),
+                ));
             }
-            let together = t!("http-lat-lon-together");
-            let lat = query::parse_number("lat", required(p, "lat", &together)?)?;
-            let lon = query::parse_number("lon", required(p, "lon", &together)?)?;
-            Ok(transformer().wgs84_to_rd(query::check_wgs84(lat, lon)?))
-        }
-        (false, true) => {
-            let crs = match p.get("crs") {
-                Some(c) => Crs::parse(c).map_err(|e| QueryError::UnknownCrs { value: e.0 })?,
-                None => Crs::RdNew,
+            if let Some(text) = &self.address {
+                return Ok(Place::Address(AddressQuery::Text(text.clone())));
+            }
+            let missing = |name: &'static str, hint: String| -> ApiError {
+                QueryError::Missing { param: name, hint }.into()
             };
-            let together = t!("http-x-y-together");
-            let x = query::parse_number("x", required(p, "x", &together)?)?;
-            let y = query::parse_number("y", required(p, "y", &together)?)?;
-            query::check_projected(x, y, crs)
+            return Ok(Place::Address(AddressQuery::Parts {
+                postcode: self
+                    .postcode
+                    .clone()
+                    .ok_or_else(|| missing("postcode", t!("http-postcode-missing")))?,
+                huisnummer: self
+                    .huisnummer
+                    .clone()
+                    .ok_or_else(|| missing("huisnummer", t!("http-huisnummer-missing")))?,
+                huisletter: self.huisletter.clone(),
+                toevoeging: self.toevoeging.clone(),
+            }));
+        }
+        match &self.q {
+            Some(_) if has_point => Err(QueryError::Conflicting.into()),
+            Some(q) => Ok(Place::from_text(q, near)?),
+            None => Ok(Place::Point(self.point()?)),
+        }
+    }
+
+    /// The point from `lat`/`lon` or `x`/`y`/`crs`, in RD.
+    fn point(&self) -> Result<crate::crs::Rd, QueryError> {
+        let required = |v: &Option<String>, name: &'static str, hint: &str| {
+            v.clone().ok_or(QueryError::Missing {
+                param: name,
+                hint: hint.to_string(),
+            })
+        };
+        let parse_crs = |c: &str| Crs::parse(c).map_err(|e| QueryError::UnknownCrs { value: e.0 });
+        let geographic = self.lat.is_some() || self.lon.is_some();
+        let projected = self.x.is_some() || self.y.is_some();
+        match (geographic, projected) {
+            (true, true) => Err(QueryError::Conflicting),
+            (false, false) => Err(QueryError::Missing {
+                param: "lat",
+                hint: t!("http-point-missing"),
+            }),
+            (true, false) => {
+                if let Some(c) = &self.crs {
+                    let crs = parse_crs(c)?;
+                    if crs != Crs::Wgs84 {
+                        return Err(QueryError::UnknownCrs {
+                            value: format!(
+                                "{c} ({})",
+                                t!("http-lat-lon-always-wgs84", crs = crs.to_string())
+                            ),
+                        });
+                    }
+                }
+                let together = t!("http-lat-lon-together");
+                let lat = query::parse_number("lat", &required(&self.lat, "lat", &together)?)?;
+                let lon = query::parse_number("lon", &required(&self.lon, "lon", &together)?)?;
+                Ok(transformer().wgs84_to_rd(query::check_wgs84(lat, lon)?))
+            }
+            (false, true) => {
+                let crs = match &self.crs {
+                    Some(c) => parse_crs(c)?,
+                    None => Crs::RdNew,
+                };
+                let together = t!("http-x-y-together");
+                let x = query::parse_number("x", &required(&self.x, "x", &together)?)?;
+                let y = query::parse_number("y", &required(&self.y, "y", &together)?)?;
+                query::check_projected(x, y, crs)
+            }
         }
     }
 }

@@ -27,8 +27,9 @@ pub struct Problem {
 
 /// The place to look up: `q`, or `lat` and `lon`, or `x` and `y` (with `crs`). The one
 /// declaration of `GET /v1/lookup`'s parameters: the handler accepts exactly these names.
-#[derive(IntoParams)]
+#[derive(IntoParams, serde::Deserialize, Default)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct LookupParams {
     /// A place in any notation: `50.8514, 5.6910`, `50°51'05"N 5°41'28"E`, `176395 317996`,
     /// a Google Maps or OpenStreetMap link, `geo:50.8514,5.6910`.

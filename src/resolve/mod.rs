@@ -1,13 +1,15 @@
 //! Place -> areas -> responsibilities: the one function every interface calls.
 //!
-//! [`Resolver`] owns validated geodata and one spatial index per layer. [`Resolver::resolve`]
-//! turns a point in RD into an [`Answer`]: the area of every layer, the position, the contacts
-//! for that place, or, outside coverage, the nearest area and the distance to it. HTTP, the CLI
-//! and batch classification are thin shells around it and never look areas up themselves.
-//!
-//! Every answer is for a day (`as_of`, default today): [`Resolver::on`] picks the period of the
-//! geodata's generations that holds on that day, and the roster's validity periods decide the
-//! contacts. [`On`] is that choice made once and carried through a request or a batch.
+//! [`Resolver`] owns validated geodata and one spatial index per layer. Every answer is for a
+//! day (`as_of`, default today): [`Resolver::on`] picks the period of the geodata's generations
+//! that holds on that day, and the roster's validity periods decide the contacts. [`On`] is that
+//! choice made once and carried through a request or a batch, and every answering method lives
+//! there once: [`On::lookup`] takes a [`crate::query::Place`] (a point, text read by the
+//! grammar, or an address) as any door decided it and returns an [`Answer`]: the area of every
+//! layer, the position, the contacts, the certainty, or, outside coverage, the nearest area and
+//! the distance to it. HTTP and the CLI call it; batch classification calls the same functions
+//! per row ([`Resolver::locate_into`], `certainty_at`, the contacts, the address search) without
+//! building an `Answer`, and a property test compares the doors.
 //!
 //! Layers are made consistent through the base layer: the point's buurt is found first (with
 //! the index's tie-break rule), and every layer the buurt nests in follows the buurt by parent
@@ -485,11 +487,6 @@ impl Resolver {
         )
     }
 
-    /// The full answer for a point in RD New, today.
-    pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
-        self.today().resolve(p, audience)
-    }
-
     fn resolve_at(&self, p: Rd, u: &Uncertainty, audience: Audience, day: Date) -> Answer {
         let hits = self.locate_all(p);
         let by_layer = |id: &str| {
@@ -666,16 +663,6 @@ impl Resolver {
             cache.lists.insert(key, list.clone());
         }
         list
-    }
-
-    /// The answer for a point today, with who handles `situation` there.
-    pub fn resolve_situation(
-        &self,
-        p: Rd,
-        situation: Option<&str>,
-        audience: Audience,
-    ) -> Result<Answer, UnknownSituation> {
-        self.today().resolve_situation(p, situation, audience)
     }
 
     fn resolve_situation_at(

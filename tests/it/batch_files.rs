@@ -139,7 +139,9 @@ fn an_excel_export_places_every_row_that_has_a_place() {
             "{row:?} vs {rd:?}"
         );
         // The area is the lookup's for the same point.
-        let answer = resolver().resolve(*rd, wijkwijzer::roster::Audience::Public);
+        let answer = resolver()
+            .today()
+            .resolve(*rd, wijkwijzer::roster::Audience::Public);
         assert_eq!(
             &row[lwa],
             answer.lwa.map(|l| l.id).unwrap_or_default(),
@@ -385,7 +387,7 @@ async fn ragged_rows_sep_lines_and_decimal_commas_keep_every_column_in_place() {
         (lines[4], (177403.02, 317811.37)),
     ] {
         let row = cells(line);
-        let answer = resolver().resolve(
+        let answer = resolver().today().resolve(
             wijkwijzer::crs::Rd {
                 x: point.0,
                 y: point.1,
@@ -538,7 +540,7 @@ fn rows_outside_say_how_far_and_which_way_as_a_lookup_does() {
         .iter()
         .zip([(176000.0, 310000.0), (166000.0, 316000.0)])
     {
-        let answer = resolver().resolve(
+        let answer = resolver().today().resolve(
             wijkwijzer::crs::Rd { x, y },
             wijkwijzer::roster::Audience::Public,
         );
@@ -617,7 +619,7 @@ async fn workbooks_are_read_and_written_keeping_every_cell() {
         };
         if let (Data::Float(px), Data::Float(py)) = (&row[3], &row[4]) {
             assert!((x - px).abs() < 0.01);
-            let lookup = resolver().resolve(
+            let lookup = resolver().today().resolve(
                 wijkwijzer::crs::Rd { x: *px, y: *py },
                 wijkwijzer::roster::Audience::Public,
             );

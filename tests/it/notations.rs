@@ -404,6 +404,7 @@ fn google_maps_pin_before_map_centre() {
         wijkwijzer::resolve::Resolver::new(wijkwijzer::geodata::Geodata::embedded().unwrap());
     let at = |rd| {
         resolver
+            .today()
             .resolve(rd, wijkwijzer::roster::Audience::Public)
             .buurt
             .unwrap()

@@ -14,7 +14,7 @@ pub fn resolver() -> &'static Resolver {
 }
 
 fn at(lat: f64, lon: f64) -> Answer {
-    resolver().resolve(
+    resolver().today().resolve(
         transformer().wgs84_to_rd(Wgs84 { lat, lon }),
         Audience::Public,
     )
@@ -158,7 +158,7 @@ fn just_outside_the_city_reports_a_short_distance() {
         .flat_map(|a| a.geometry.0.iter().flat_map(|p| p.exterior().0.iter()))
         .min_by(|a, b| a.x.total_cmp(&b.x))
         .unwrap();
-    let a = r.resolve(
+    let a = r.today().resolve(
         Rd {
             x: west.x - 50.0,
             y: west.y,
@@ -179,7 +179,7 @@ fn boundary_points_are_consistent_across_layers() {
     let mut boundary = 0;
     for b in &buurten.areas {
         for c in b.geometry.0[0].exterior().0.iter() {
-            let a = r.resolve(Rd { x: c.x, y: c.y }, Audience::Public);
+            let a = r.today().resolve(Rd { x: c.x, y: c.y }, Audience::Public);
             let buurt = a
                 .buurt
                 .as_ref()
@@ -230,7 +230,7 @@ async fn a_place_just_outside_the_generalised_boundary_gets_the_nearest_area() {
         d[0].1 > 0.0 && d[0].1 < wijkwijzer::resolve::NEAR_GENERALISED_M,
         "{d:?}"
     );
-    let a = resolver().resolve(slakweg, Audience::Public);
+    let a = resolver().today().resolve(slakweg, Audience::Public);
     assert_eq!(a.position, Position::Near);
     assert_eq!(a.lwa.as_ref().unwrap().id, d[0].0);
     assert!(

@@ -16,6 +16,7 @@ fn report_values(h: &wijkwijzer::situations::Handling) -> Vec<&str> {
 fn at(lat: f64, lon: f64, situation: &str) -> wijkwijzer::resolve::Answer {
     let p = transformer().wgs84_to_rd(Wgs84 { lat, lon });
     resolver()
+        .today()
         .resolve_situation(p, Some(situation), Audience::Public)
         .unwrap()
 }
@@ -85,6 +86,7 @@ fn unknown_situations_are_named() {
         lon: 5.69,
     });
     let e = resolver()
+        .today()
         .resolve_situation(p, Some("lawaai"), Audience::Public)
         .unwrap_err();
     assert!(
