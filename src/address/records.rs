@@ -384,28 +384,37 @@ pub fn write_canonical<W: Write>(writer: W, records: &mut [AddressRecord]) -> st
     w.flush()
 }
 
-/// The embedded default's source: OpenStreetMap POI addresses of Maastricht.
-pub fn osm_source_info() -> super::AddressSourceInfo {
+/// What an OpenStreetMap address file is, when nothing more is known of it (the shipped one is
+/// described in `layers.toml`, `[shipped.addresses_source]`).
+pub fn osm_source_info(file: &Path) -> super::AddressSourceInfo {
     super::AddressSourceInfo {
-        name: "OpenStreetMap addresses of points of interest in Maastricht (Overpass export 2023-07-03)".into(),
+        name: format!(
+            "OpenStreetMap addresses ({})",
+            file.file_name().unwrap_or_default().to_string_lossy()
+        ),
         licence: "ODbL 1.0".into(),
         attribution: "© OpenStreetMap contributors".into(),
         complete: false,
-        note: "about 800 addresses of shops, amenities and tourist sites, most in the centre: not the address register; most homes are missing".into(),
-        date: Some(jiff::civil::date(2023, 7, 3)),
+        note: "addresses from OpenStreetMap: not the address register; most homes may be missing"
+            .into(),
+        date: None,
     }
 }
 
 /// Imports the OpenStreetMap-derived CSV of `data/sources` (columns street, housenumber,
 /// postcode, city, lat, lon). OSM house numbers that are ranges or lists (`16-18`, `11 & 12`)
-/// are not one BAG address and are skipped with a note, as are rows that do not read.
-pub fn import_osm(path: &Path) -> Result<(Vec<AddressRecord>, Vec<RecordError>), RecordError> {
+/// are not one BAG address and are skipped with a note, as are rows that do not read. Rows
+/// without a city get `place`, the municipality's name.
+pub fn import_osm(
+    path: &Path,
+    place: &str,
+) -> Result<(Vec<AddressRecord>, Vec<RecordError>), RecordError> {
     let file = std::fs::File::open(path).map_err(|e| RecordError::file(path, e.to_string()))?;
     let outcome = import_csv(
         std::io::BufReader::new(file),
         &path.display().to_string(),
         &ImportOptions {
-            default_place: Some("Maastricht".into()),
+            default_place: Some(place.to_string()),
             skip_number_ranges: true,
         },
     )?;

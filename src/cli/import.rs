@@ -600,6 +600,11 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
     });
     let grid =
         grid.or_else(|| existing(source_dir.join("rdnaptrans2018-grids/rdcorr2018.txt.zip")));
+    // The shipped address file is described by the mapping; one given by flag names itself.
+    let osm_source = sources
+        .as_ref()
+        .filter(|_| osm.is_none())
+        .and_then(|s| s.addresses_source.clone());
     let osm = osm.or_else(|| {
         sources
             .as_ref()
@@ -618,6 +623,7 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         grid,
         mapping,
         generic,
+        osm_source,
         source_dir: source_dir.clone(),
         generations: shipped,
         places,

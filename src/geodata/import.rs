@@ -36,6 +36,9 @@ pub struct ImportOptions {
     pub grid: Option<PathBuf>,
     /// `layers.toml`; `None` uses the copy built into the binary.
     pub mapping: Option<PathBuf>,
+    /// What the OpenStreetMap address file given to [`import_dir`] is (the shipped one's, from
+    /// `layers.toml`); `None`: a plain description naming the file.
+    pub osm_source: Option<crate::address::AddressSourceInfo>,
     /// A municipality without a mapping: its buurten and wijken, and itself as the coverage
     /// ([`Mapping::generic`]). `mapping` is then not read.
     pub generic: Option<Gemeente>,
@@ -747,11 +750,16 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         ..DirReport::default()
     };
     if let Some(osm) = osm {
-        let (mut records, skipped) = crate::address::records::import_osm(osm)?;
+        let (mut records, skipped) =
+            crate::address::records::import_osm(osm, &mapping.municipality.name)?;
+        let info = opts
+            .osm_source
+            .clone()
+            .unwrap_or_else(|| crate::address::records::osm_source_info(osm));
         let written = crate::address::records::write_file(
             &staging.path().join("addresses.csv"),
             &mut records,
-            &crate::address::records::osm_source_info(),
+            &info,
         )?;
         report.osm = Some((written, skipped.iter().map(ToString::to_string).collect()));
     }

@@ -50,6 +50,9 @@ pub struct ShippedSources {
     /// The OpenStreetMap address CSV.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<std::path::PathBuf>,
+    /// What that file is, for every answer's `data.addresses`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses_source: Option<crate::address::AddressSourceInfo>,
     /// OpenStreetMap POI files whose named nodes become `places.csv`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<std::path::PathBuf>,

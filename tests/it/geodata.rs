@@ -23,6 +23,7 @@ fn options(out: &Path) -> ImportOptions {
         grid: Some(source_data("rdnaptrans2018-grids/rdcorr2018.txt.zip")),
         mapping: Some(repo("geodata/layers.toml")),
         generic: None,
+        osm_source: None,
         source_dir: source_data(""),
         generations: true,
         places: Vec::new(),
