@@ -742,7 +742,7 @@ fn in_columns(
                 crs = crs.to_string()
             )
         }
-        QueryError::LooksSwapped { lat, lon } => t!(
+        QueryError::LooksSwapped { lat, lon, .. } => t!(
             "row-swapped",
             a = a,
             b = b,

@@ -132,7 +132,7 @@ impl LookupParams {
         match &self.q {
             Some(_) if has_point => Err(QueryError::Conflicting.into()),
             Some(q) => Ok(Place::from_text(q, near)?),
-            None => Ok(Place::Point(self.point()?)),
+            None => Ok(Place::Point(self.point().map_err(|e| e.near(near))?)),
         }
     }
 

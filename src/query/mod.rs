@@ -59,6 +59,9 @@ pub enum QueryError {
     LooksSwapped {
         lat: f64,
         lon: f64,
+        /// The municipality the text was read near, to say where it lies (see
+        /// [`QueryError::near`]); without one, the message says where the Netherlands lies.
+        near: Option<Box<Locality>>,
     },
     LooksLikeRd {
         a: f64,
@@ -90,6 +93,18 @@ pub enum QueryError {
 }
 
 impl QueryError {
+    /// The same error, read near `near`: a swap then says where the municipality lies.
+    pub fn near(self, near: &Locality) -> QueryError {
+        match self {
+            QueryError::LooksSwapped { lat, lon, .. } => QueryError::LooksSwapped {
+                lat,
+                lon,
+                near: Some(Box::new(near.clone())),
+            },
+            other => other,
+        }
+    }
+
     /// A stable slug for the error, used as the problem `type` suffix.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -151,7 +166,19 @@ impl fmt::Display for QueryError {
                 min = min.to_string(),
                 max = max.to_string()
             ),
-            QueryError::LooksSwapped { lat, lon } => t!(
+            QueryError::LooksSwapped {
+                lat,
+                lon,
+                near: Some(near),
+            } => t!(
+                "query-swapped-near",
+                lat = lat.to_string(),
+                lon = lon.to_string(),
+                municipality = near.name.as_str(),
+                at_lat = format!("{:.2}", near.lat),
+                at_lon = format!("{:.2}", near.lon)
+            ),
+            QueryError::LooksSwapped { lat, lon, .. } => t!(
                 "query-swapped",
                 lat = lat.to_string(),
                 lon = lon.to_string()
@@ -329,7 +356,11 @@ pub fn check_wgs84(lat: f64, lon: f64) -> Result<Wgs84, QueryError> {
         });
     }
     if within(lon, NL_LAT) && within(lat, NL_LON) {
-        return Err(QueryError::LooksSwapped { lat, lon });
+        return Err(QueryError::LooksSwapped {
+            lat,
+            lon,
+            near: None,
+        });
     }
     Ok(Wgs84 { lat, lon })
 }

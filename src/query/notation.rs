@@ -48,7 +48,7 @@ pub fn parse(text: &str, near: &Locality) -> Result<Input, QueryError> {
             text: t.to_string(),
             detail,
         },
-        other => other,
+        other => other.near(near),
     })
 }
 

@@ -51,6 +51,7 @@ query-missing = parameter '{ $param }' is missing: { $hint }
 query-not-a-number = '{ $param }' must be a decimal number such as 50.8514, got '{ $value }'
 query-not-finite = '{ $param }' must be a finite number, got '{ $value }'
 query-out-of-range = '{ $param }' = { $value } is outside { $min }..{ $max }
+query-swapped-near = lat={ $lat }, lon={ $lon } looks swapped: { $municipality } lies at lat≈{ $at_lat }, lon≈{ $at_lon }; did you mean lat={ $lon }&lon={ $lat }?
 query-swapped = lat={ $lat }, lon={ $lon } looks swapped: in the Netherlands latitude lies between 50 and 54 and longitude between 2.5 and 7.5; did you mean lat={ $lon }&lon={ $lat }?
 query-looks-like-rd = { $a }, { $b } are not degrees but look like RD New metres; send x={ $x }&y={ $y }&crs=EPSG:28992
 query-looks-like-web-mercator = { $a }, { $b } are not degrees but look like Web Mercator metres; send x={ $x }&y={ $y }&crs=EPSG:3857

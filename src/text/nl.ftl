@@ -51,6 +51,7 @@ query-missing = parameter '{ $param }' ontbreekt: { $hint }
 query-not-a-number = '{ $param }' moet een decimaal getal zijn, zoals 50.8514; ontvangen: '{ $value }'
 query-not-finite = '{ $param }' moet een eindig getal zijn; ontvangen: '{ $value }'
 query-out-of-range = '{ $param }' = { $value } ligt buiten { $min }..{ $max }
+query-swapped-near = lat={ $lat }, lon={ $lon } lijkt verwisseld: { $municipality } ligt op lat≈{ $at_lat }, lon≈{ $at_lon }; bedoelt u lat={ $lon }&lon={ $lat }?
 query-swapped = lat={ $lat }, lon={ $lon } lijkt verwisseld: in Nederland ligt de breedtegraad tussen 50 en 54 en de lengtegraad tussen 2,5 en 7,5; bedoelt u lat={ $lon }&lon={ $lat }?
 query-looks-like-rd = { $a }, { $b } zijn geen graden maar lijken RD-meters; stuur x={ $x }&y={ $y }&crs=EPSG:28992
 query-looks-like-web-mercator = { $a }, { $b } zijn geen graden maar lijken Web Mercator-meters; stuur x={ $x }&y={ $y }&crs=EPSG:3857

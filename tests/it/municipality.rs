@@ -202,6 +202,14 @@ async fn a_second_municipality_is_a_matter_of_data() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("only Testdorp is covered"), "{body}");
 
+    // Swapped degrees are explained with where this municipality lies.
+    let (status, body) = get("/v1/lookup?lat=6.1&lon=52.5".into()).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("Testdorp lies at lat≈52.52, lon≈6.11"),
+        "{body}"
+    );
+
     // Outside: where Maastricht lies is simply outside Testdorp, far south.
     let (status, body) = get("/v1/lookup?x=176000&y=317500&crs=EPSG:28992".into()).await;
     assert_eq!(status, 404, "{body}");
