@@ -343,6 +343,28 @@ impl Resolver {
         self.candidates_decision(candidates).0
     }
 
+    /// How far the place a candidate stands for may lie from its point: for a whole area (the
+    /// municipality's name when it is one area), half its bounding box's diagonal; for an
+    /// address or a named place, nothing beyond the data's own accuracy. Only a lone area
+    /// candidate counts it: among several, their spread already spans them.
+    fn extent_of(&self, c: &crate::address::Candidate) -> f64 {
+        use geo::BoundingRect;
+        let lone_area = c.quality == crate::address::MatchQuality::Area;
+        c.place
+            .as_ref()
+            .filter(|_| lone_area)
+            .and_then(|p| {
+                self.data.layers.iter().find_map(|l| {
+                    l.areas
+                        .iter()
+                        .find(|a| a.code.as_deref() == Some(&p.source) || a.id == p.source)
+                })
+            })
+            .and_then(|a| a.geometry.bounding_rect())
+            .map(|b| b.width().hypot(b.height()) / 2.0)
+            .unwrap_or(0.0)
+    }
+
     /// The decision of [`Resolver::candidates_area_certainty`], with what it was made from:
     /// the uncertainty (for its reasons) and each candidate's area.
     fn candidates_decision(
@@ -364,7 +386,14 @@ impl Resolver {
         });
         let spread = candidates
             .iter()
-            .map(|c| (c.address.rd.x - cx).hypot(c.address.rd.y - cy))
+            .map(|c| {
+                let own = if candidates.len() == 1 {
+                    self.extent_of(c)
+                } else {
+                    0.0
+                };
+                (c.address.rd.x - cx).hypot(c.address.rd.y - cy) + own
+            })
             .fold(0.0, f64::max);
         let u = Uncertainty {
             spread_m: Some(spread),

@@ -181,6 +181,11 @@ async fn a_second_municipality_is_a_matter_of_data() {
     assert_eq!(status, 300, "{body}");
     assert!(body.contains("is the whole municipality"), "{body}");
     names_no_maastricht("q=Testdorp", &body);
+    // One area, the whole municipality: the place may lie anywhere in it, kilometres away.
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    let radius = problem["certainty"]["radius_m"].as_f64().unwrap();
+    assert!(radius > 3_000.0, "{body}");
+    assert_ne!(problem["certainty"]["level"], "certain", "{body}");
 
     // A short plus code completes near it, with the town or without.
     let (code, x, y) = &points[10];
