@@ -146,6 +146,7 @@ pub fn answer(a: &Answer) -> String {
                 "  {:<14} {}{}: {}",
                 c.organisation, c.role_label, theme, c
             );
+            let _ = writeln!(out, "  {:<14} why: {}", "", c.why.text);
             // Channels every contact of this organisation shares are listed once below.
             let own: Vec<String> = c
                 .channels

@@ -246,6 +246,47 @@ pub struct Contact {
     /// `city` or the ids of the areas the assignment covers.
     pub scope: Scope,
     pub channels: Vec<Channel>,
+    /// Why this contact is named for this place.
+    pub why: Why,
+}
+
+/// Why a contact is named: the assignment that applies, the area of the place its scope names,
+/// and when it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Why {
+    /// How the assignment reached the place: `area` (its scope names an area the place lies
+    /// in), `city` (city-wide), or `vacant` (nobody holds a required role; the organisation
+    /// stands in).
+    pub rule: WhyRule,
+    /// The area of the place the scope names (`area` and `vacant`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<WhyArea>,
+    /// The assignment's validity period; absent ends are open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub valid_from: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub valid_until: Option<Date>,
+    /// The same in words, in the caller's language.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WhyRule {
+    Area,
+    City,
+    Vacant,
+}
+
+/// An area as `why` names it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct WhyArea {
+    pub id: String,
+    pub name: String,
+    /// The layer's id (`lwa`, `buurt`, ...).
+    pub layer: String,
 }
 
 impl Contact {
@@ -291,14 +332,24 @@ impl Roster {
                         .iter()
                         .any(|id| area_ids.contains(&id.as_str()))
             })
-            .map(|(i, a)| (i, self.contact(a, audience)))
+            .map(|(i, a)| {
+                let matched = a
+                    .scope
+                    .area_ids()
+                    .iter()
+                    .find(|id| area_ids.contains(&id.as_str()))
+                    .cloned();
+                (i, self.contact(a, audience, matched))
+            })
             .collect();
         // Stable order: by role, then as written in the roster.
         out.sort_by_key(|(i, c)| (c.role, *i));
         out.into_iter().map(|(_, c)| c).collect()
     }
 
-    fn contact(&self, a: &Assignment, audience: Audience) -> Contact {
+    /// `matched`: the id of the place's area that the assignment's scope names (none: city-wide).
+    /// The names and words of `why` are filled in by whoever knows the areas (`resolve`).
+    fn contact(&self, a: &Assignment, audience: Audience, matched: Option<String>) -> Contact {
         let org = self.organisations.get(&a.organisation);
         let visible =
             |c: &&Channel| audience == Audience::Internal || c.visibility == Visibility::Public;
@@ -321,6 +372,21 @@ impl Roster {
             }),
             scope: a.scope.clone(),
             channels,
+            why: Why {
+                rule: if matched.is_some() {
+                    WhyRule::Area
+                } else {
+                    WhyRule::City
+                },
+                area: matched.map(|id| WhyArea {
+                    id,
+                    name: String::new(),
+                    layer: String::new(),
+                }),
+                valid_from: a.valid_from,
+                valid_until: a.valid_until,
+                text: String::new(),
+            },
         }
     }
 }
@@ -509,6 +575,17 @@ impl Roster {
                 .filter(|c| audience == Audience::Internal || c.visibility == Visibility::Public)
                 .cloned()
                 .collect(),
+            why: Why {
+                rule: WhyRule::Vacant,
+                area: Some(WhyArea {
+                    id: gap.area.clone(),
+                    name: String::new(),
+                    layer: String::new(),
+                }),
+                valid_from: gap.since,
+                valid_until: None,
+                text: String::new(),
+            },
         }
     }
 }

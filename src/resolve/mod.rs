@@ -90,7 +90,8 @@ pub struct DayNotCovered {
 }
 
 /// Who asks, and the area (index) hit in each layer.
-type ContactKey = (Audience, Vec<Option<u32>>);
+/// Audience, language (a contact's `why` is in words) and the areas of every layer.
+type ContactKey = (Audience, usize, Vec<Option<u32>>);
 
 #[derive(Debug, Default)]
 struct ContactCache {
@@ -647,6 +648,7 @@ impl Resolver {
             day,
             (
                 audience,
+                text::current().index(),
                 hits.iter().map(|h| h.map(|h| h.area)).collect::<Vec<_>>(),
             ),
         );
@@ -692,7 +694,45 @@ impl Resolver {
             }
         }
         contacts.sort_by_key(|c| c.role);
+        for c in &mut contacts {
+            self.explain(&mut c.why);
+        }
         contacts
+    }
+
+    /// Names the area in `why` and says it in words, in the current language.
+    fn explain(&self, why: &mut crate::roster::Why) {
+        use crate::roster::WhyRule;
+        if let Some(a) = &mut why.area
+            && let Some((layer, area)) = self
+                .data
+                .layers
+                .iter()
+                .find_map(|l| l.find(&a.id).map(|area| (l, area)))
+        {
+            a.name = area.name.clone();
+            a.layer = layer.info.id.clone();
+        }
+        let period = match (why.valid_from, why.valid_until) {
+            (None, None) => String::new(),
+            (Some(f), None) => t!("why-from", day = f.to_string()),
+            (None, Some(u)) => t!("why-until", day = u.to_string()),
+            (Some(f), Some(u)) => t!("why-between", from = f.to_string(), until = u.to_string()),
+        };
+        let area = why
+            .area
+            .as_ref()
+            .map(|a| format!("{} ({})", a.name, a.id))
+            .unwrap_or_default();
+        why.text = match why.rule {
+            WhyRule::Area => t!("why-area", area = area, period = period),
+            WhyRule::City => t!(
+                "why-city",
+                municipality = self.data.municipality.name.as_str(),
+                period = period
+            ),
+            WhyRule::Vacant => t!("why-vacant", area = area, period = period),
+        };
     }
 }
 

@@ -391,6 +391,25 @@ async fn the_page_in_a_real_browser() {
     )
     .await;
     assert!(card.contains("LWA-gebied Noord-West"), "{card}");
+    // Why a person is named there, on request (issue 27, 4).
+    client
+        .find(Locator::Css("#result details.why summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let why = client
+        .find(Locator::Css("#result details.why[open] p"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        why.contains("toegewezen aan Noord-West (lwa-noord-west), waarin deze plaats ligt"),
+        "{why}"
+    );
     // A typo says it is not exact; an ambiguous address offers its candidates to click.
     search(&client, "Brusselsepoot 45").await;
     let card = wait_for_text(&client, "#result", "geen exacte match").await;

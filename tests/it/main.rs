@@ -27,6 +27,7 @@ mod places;
 mod real_data;
 mod situations;
 mod trust;
+mod why;
 
 use std::path::PathBuf;
 

@@ -234,6 +234,13 @@ function personBlock(c, extraClass = "") {
     line.appendChild(channelNode(ch));
   });
   div.appendChild(line);
+  // Why this person is named here: on request, so that the card stays short.
+  if (c.why && c.why.text) {
+    const why = el("details", { class: "why" });
+    why.appendChild(el("summary", {}, "Waarom?"));
+    why.appendChild(el("p", {}, c.why.text));
+    div.appendChild(why);
+  }
   return div;
 }
 
