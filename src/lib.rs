@@ -23,6 +23,7 @@ pub mod config;
 pub mod crs;
 pub mod datafile;
 pub mod geodata;
+pub mod hours;
 pub mod http;
 pub mod index;
 pub mod query;

@@ -120,6 +120,22 @@ pub fn answer(a: &Answer) -> String {
         let s = &h.situation;
         let _ = writeln!(out, "\nSituation  {} ({})", s.name, s.urgency.label());
         let _ = writeln!(out, "           {}", s.advice);
+        if let Some(route) = &s.route {
+            let _ = writeln!(
+                out,
+                "  route    at {}: {}{}",
+                route.at,
+                route
+                    .hours
+                    .as_deref()
+                    .unwrap_or("outside the other routes' hours"),
+                route
+                    .valid_until
+                    .as_deref()
+                    .map(|u| format!(", until {u}"))
+                    .unwrap_or_default()
+            );
+        }
         for r in &s.report {
             let _ = writeln!(out, "  report   {} — {}", r.value, r.label);
         }

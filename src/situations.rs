@@ -76,6 +76,37 @@ pub struct Situation {
     pub report: Vec<String>,
     pub advice: String,
     pub contacts: Vec<ContactRule>,
+    /// Routes by time, in order: the first whose `hours` hold at the moment asked about
+    /// applies, one without `hours` always; none holding (or none given): `report`.
+    #[serde(default, rename = "route", skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+}
+
+/// A report route that holds at certain times (see [`crate::hours`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// `ma-vr 08:30-17:00`; absent: at any time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    /// Channel ids, in the order to use them then.
+    pub report: Vec<String>,
+    /// What to do then, when it differs from the situation's advice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
+}
+
+/// Which route held at the moment an answer is for, and until when.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RouteOut {
+    /// The moment asked about (`at`, default now), RFC 3339 in Europe/Amsterdam.
+    pub at: String,
+    /// The hours of the route that applies; absent: the route for all other times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    /// The first moment another route applies (within two weeks), RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,6 +135,9 @@ pub struct SituationOut {
     pub handled_by: Vec<String>,
     pub report: Vec<ReportChannel>,
     pub advice: String,
+    /// In an answer for a situation with routes by time: which applied, and until when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteOut>,
 }
 
 /// Who handles a situation at one place, and how to report it.
@@ -156,7 +190,62 @@ impl Situations {
                 .filter_map(|c| self.channels.get(c).cloned())
                 .collect(),
             advice: s.advice.clone(),
+            route: None,
         }
+    }
+
+    /// The route of `h`'s situation that holds at `at`: its channels and advice replace the
+    /// situation's, and `route` says which applied and until when.
+    pub fn route(&self, h: &mut Handling, at: &jiff::ZonedDateTime) {
+        let Ok(s) = self.get(&h.situation.id) else {
+            return;
+        };
+        if s.routes.is_empty() {
+            return;
+        }
+        let hours: Vec<Option<crate::hours::Hours>> = s
+            .routes
+            .iter()
+            .map(|r| {
+                r.hours
+                    .as_deref()
+                    .and_then(|t| crate::hours::Hours::parse(t).ok())
+            })
+            .collect();
+        // Index of the route holding at a local time; `routes.len()`: none, the default.
+        let which = |t: &jiff::civil::DateTime| {
+            s.routes
+                .iter()
+                .zip(&hours)
+                .position(|(r, h)| match (&r.hours, h) {
+                    (None, _) => true,
+                    (Some(_), Some(h)) => h.holds(t),
+                    // Refused by `check`; never taken.
+                    (Some(_), None) => false,
+                })
+                .unwrap_or(s.routes.len())
+        };
+        let i = which(&at.datetime());
+        let until = crate::hours::next_change(at, hours.iter().flatten(), which);
+        let stamp = |z: &jiff::ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+        let (report, advice, hours_text) = match s.routes.get(i) {
+            Some(r) => (
+                &r.report,
+                r.advice.clone().unwrap_or_else(|| s.advice.clone()),
+                r.hours.clone(),
+            ),
+            None => (&s.report, s.advice.clone(), None),
+        };
+        h.situation.report = report
+            .iter()
+            .filter_map(|c| self.channels.get(c).cloned())
+            .collect();
+        h.situation.advice = advice;
+        h.situation.route = Some(RouteOut {
+            at: stamp(at),
+            hours: hours_text,
+            valid_until: until.as_ref().map(stamp),
+        });
     }
 
     pub fn list(&self) -> Vec<SituationOut> {
@@ -206,6 +295,21 @@ impl Situations {
                     out.push((
                         s.id.clone(),
                         format!("report channel '{c}' is not defined under [channels]"),
+                    ));
+                }
+            }
+            for (i, r) in s.routes.iter().enumerate() {
+                let which = format!("[[situation.route]] {}", i + 1);
+                if let Some(Err(e)) = r.hours.as_deref().map(crate::hours::Hours::parse) {
+                    out.push((s.id.clone(), format!("{which}: hours {e}")));
+                }
+                if r.report.is_empty() {
+                    out.push((s.id.clone(), format!("{which}: no reporting channel")));
+                }
+                for c in r.report.iter().filter(|c| !self.channels.contains_key(*c)) {
+                    out.push((
+                        s.id.clone(),
+                        format!("{which}: report channel '{c}' is not defined under [channels]"),
                     ));
                 }
             }

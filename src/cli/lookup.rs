@@ -33,6 +33,10 @@ pub(super) struct LookupArgs {
     /// roster of that day.
     #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
     as_of: Option<String>,
+    /// Choose the situation's report route for this moment, RFC 3339 (default: now), e.g.
+    /// 2026-12-05T23:00:00+01:00: office hours or not, in Europe/Amsterdam.
+    #[arg(long, value_name = "DATE-TIME")]
+    at: Option<jiff::Timestamp>,
     #[command(flatten)]
     data: super::DataArgs,
 }
@@ -44,6 +48,7 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
         json,
         situation,
         as_of,
+        at,
         data,
     } = args;
 
@@ -54,6 +59,10 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
             eprintln!("wijkwijzer: --as-of: {e}");
             return Ok(ExitCode::from(2));
         }
+    };
+    let on = match at {
+        Some(at) => on.at(at),
+        None => on,
     };
     let text = place.join(" ");
     // The place is decided once, from the text (and `--crs`); one call answers it.

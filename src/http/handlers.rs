@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
 
-use super::params::{as_of, as_of_error, params, typed};
+use super::params::{as_of, as_of_error, params, parse_at, typed};
 use super::problem::Kind;
 use std::sync::LazyLock;
 
@@ -175,6 +175,10 @@ pub(super) async fn lookup(
         .resolver
         .as_of(p.as_of.as_deref())
         .map_err(|e| as_of_error(&e, &s.resolver))?;
+    let on = match p.at.as_deref().map(parse_at).transpose()? {
+        Some(at) => on.at(at),
+        None => on,
+    };
     // The place is decided once, from whichever parameters were given; one call answers it.
     let place = p.place(&on.data().locality)?;
     let situation = p.situation;

@@ -73,6 +73,13 @@ pub fn params(
     Ok(out)
 }
 
+/// `at=`: an RFC 3339 date-time with its offset.
+pub fn parse_at(text: &str) -> Result<jiff::Timestamp, ApiError> {
+    text.trim()
+        .parse::<jiff::Timestamp>()
+        .map_err(|_| ApiError::new(Kind::BadParameter, t!("http-at-unreadable", value = text)))
+}
+
 /// The checked parameters (see [`params`]) as the struct that declares them.
 pub fn typed<T: serde::de::DeserializeOwned>(
     p: &BTreeMap<&'static str, String>,

@@ -62,6 +62,9 @@ pub struct LookupParams {
     /// The day to answer for, `YYYY-MM-DD` (default: today): the areas as they were drawn
     /// then and the roster of that day. Before the data's first day: a 400.
     pub as_of: Option<String>,
+    /// The moment a situation's report route is chosen for, RFC 3339 (e.g.
+    /// `2026-12-05T23:00:00+01:00`; default: now): office hours or not, in Europe/Amsterdam.
+    pub at: Option<String>,
 }
 
 #[derive(IntoParams)]

@@ -312,7 +312,11 @@ impl Resolver {
         std::iter::once(self)
             .chain(&self.earlier)
             .find(|r| r.period.contains(day))
-            .map(|epoch| On { epoch, day })
+            .map(|epoch| On {
+                epoch,
+                day,
+                at: None,
+            })
             .ok_or(DayNotCovered {
                 day,
                 from: self.first_day().unwrap_or(day),
@@ -338,6 +342,7 @@ impl Resolver {
         self.on(day).unwrap_or_else(|_| On {
             epoch: self.earlier.first().unwrap_or(self),
             day,
+            at: None,
         })
     }
 

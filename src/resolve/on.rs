@@ -16,11 +16,33 @@ use crate::t;
 pub struct On<'a> {
     pub(super) epoch: &'a Resolver,
     pub(super) day: Date,
+    /// The moment report routes are chosen for (`at`); `None`: now.
+    pub(super) at: Option<jiff::Timestamp>,
 }
 
 impl<'a> On<'a> {
     pub fn day(&self) -> Date {
         self.day
+    }
+
+    /// The same day's answers, with report routes chosen for the moment `at` (a situation's
+    /// routes by time, see [`crate::hours`]).
+    pub fn at(self, at: jiff::Timestamp) -> On<'a> {
+        On {
+            at: Some(at),
+            ..self
+        }
+    }
+
+    /// A situation's route for this view's moment.
+    fn timed(&self, mut answer: Answer) -> Answer {
+        if let Some(h) = &mut answer.situation {
+            self.epoch
+                .data
+                .situations
+                .route(h, &crate::hours::local(self.at));
+        }
+        answer
     }
 
     /// The resolver of the period holding this day: its data are the generations of that day.
@@ -67,13 +89,15 @@ impl<'a> On<'a> {
         situation: Option<&str>,
         audience: Audience,
     ) -> Result<Answer, UnknownSituation> {
-        self.epoch.resolve_situation_at(
-            p,
-            &self.epoch.data_uncertainty(),
-            situation,
-            audience,
-            self.day,
-        )
+        self.epoch
+            .resolve_situation_at(
+                p,
+                &self.epoch.data_uncertainty(),
+                situation,
+                audience,
+                self.day,
+            )
+            .map(|a| self.timed(a))
     }
 
     /// The answer for an address: the address found, then the same answer as for its point.
@@ -85,6 +109,7 @@ impl<'a> On<'a> {
     ) -> Result<Answer, AddressLookupError> {
         self.epoch
             .resolve_address_at(query, situation, audience, self.day)
+            .map(|a| self.timed(a))
     }
 
     /// The answer for a place read from text: the point's answer, saying how it was read, and
@@ -122,7 +147,7 @@ impl<'a> On<'a> {
             answer.message = format!("{} {also}", answer.message);
         }
         answer.understood = Some(understood);
-        Ok(answer)
+        Ok(self.timed(answer))
     }
 
     /// The address decision of every door (see [`Resolver::find_address`]), with this day's

@@ -238,6 +238,7 @@ why-vacant = nobody holds this role in { $area }{ $period }; the organisation st
 why-from = , from { $day }
 why-until = , until { $day }
 why-between = , from { $from } until { $until }
+http-at-unreadable = at: '{ $value }' is not a date-time with an offset: write RFC 3339, e.g. 2026-12-05T23:00:00+01:00 (or …Z for UTC)
 outside-coverage = outside coverage
 address-contradiction-street = '{ $text }' contradicts itself: the postcode and number lie in { $here }, the street in { $there }; say which is right
 address-contradiction-postcode = '{ $text }' contradicts itself: the street and number lie in { $here }, the postcode in { $there }; say which is right

@@ -238,6 +238,7 @@ why-vacant = niemand vervult deze rol in { $area }{ $period }; de organisatie ne
 why-from = , vanaf { $day }
 why-until = , tot en met { $day }
 why-between = , van { $from } tot en met { $until }
+http-at-unreadable = at: '{ $value }' is geen tijdstip met tijdzoneverschil: schrijf RFC 3339, bijvoorbeeld 2026-12-05T23:00:00+01:00 (of …Z voor UTC)
 outside-coverage = buiten het gebied
 address-contradiction-street = '{ $text }' spreekt zichzelf tegen: postcode en huisnummer liggen in { $here }, de straat in { $there }; zeg wat juist is
 address-contradiction-postcode = '{ $text }' spreekt zichzelf tegen: straat en huisnummer liggen in { $here }, de postcode in { $there }; zeg wat juist is

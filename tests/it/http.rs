@@ -251,7 +251,8 @@ async fn openapi_describes_every_route_and_the_answer() {
             "huisletter",
             "toevoeging",
             "fields",
-            "as_of"
+            "as_of",
+            "at"
         ]
     );
 }

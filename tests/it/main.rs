@@ -25,6 +25,7 @@ mod notations;
 mod ogc;
 mod places;
 mod real_data;
+mod routes;
 mod situations;
 mod trust;
 mod why;

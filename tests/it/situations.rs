@@ -15,8 +15,11 @@ fn report_values(h: &wijkwijzer::situations::Handling) -> Vec<&str> {
 
 fn at(lat: f64, lon: f64, situation: &str) -> wijkwijzer::resolve::Answer {
     let p = transformer().wgs84_to_rd(Wgs84 { lat, lon });
+    // A weekday morning: routes by time give the office-hours route (see `routes.rs`).
+    let monday_morning: jiff::Timestamp = "2026-12-07T10:00:00+01:00".parse().unwrap();
     resolver()
         .today()
+        .at(monday_morning)
         .resolve_situation(p, Some(situation), Audience::Public)
         .unwrap()
 }
