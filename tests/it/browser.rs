@@ -258,6 +258,9 @@ async fn the_page_in_a_real_browser() {
         "Coördinator politie",
         "Situatie: Geluidsoverlast",
         "Wie handelt dit hier af",
+        // The route by time that holds now, and until when.
+        "Nu ",
+        ", tot ",
         "14 043",
         "0900-8844",
         // The service's own texts in the page's language.

@@ -307,6 +307,13 @@ function renderAnswer(a) {
     const s = a.situation;
     card.appendChild(el("h3", {}, "Situatie: " + s.name));
     card.appendChild(el("p", {}, s.advice));
+    // A route by time: say which holds now and until when, so nobody calls a closed desk.
+    if (s.route) {
+      const until = s.route.valid_until ? new Date(s.route.valid_until) : null;
+      const when = s.route.hours ? `binnen ${s.route.hours}` : "buiten de tijden van de andere routes";
+      const fmt = (d) => d.toLocaleString("nl-NL", { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
+      card.appendChild(el("p", { class: "route" }, `Nu ${when}` + (until ? `, tot ${fmt(until)}` : "")));
+    }
     const ul = el("ul", { class: "report" });
     for (const r of s.report) {
       const li = el("li");
