@@ -166,6 +166,14 @@ pub struct Assignment {
         deserialize_with = "date_or_text"
     )]
     pub valid_until: Option<Date>,
+    /// When the assignment holds within its days, e.g. `ma-vr 08:30-17:00` (see
+    /// [`crate::hours`]); outside them another assignment (a night duty) answers. Absent: always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    /// The assignment holds outside `hours` instead (evenings, weekends and public holidays of
+    /// a night or weekend duty).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outside_hours: bool,
 }
 
 fn internal() -> Visibility {
@@ -261,6 +269,12 @@ pub struct Why {
     /// The area of the place the scope names (`area` and `vacant`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<WhyArea>,
+    /// The assignment's hours (`ma-vr 08:30-17:00`), when it holds only then (or, with
+    /// `outside_hours`, only outside them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub outside_hours: bool,
     /// The assignment's validity period; absent ends are open.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = Date)]
@@ -310,7 +324,21 @@ impl fmt::Display for Contact {
     }
 }
 
+impl Contact {
+    /// Whether the contact's assignment holds at local time `at` (always, without hours).
+    pub fn holds_at(&self, at: &jiff::civil::DateTime) -> bool {
+        self.why.hours.as_deref().is_none_or(|h| {
+            crate::hours::Hours::parse(h).is_ok_and(|h| h.holds(at) != self.why.outside_hours)
+        })
+    }
+}
+
 impl Roster {
+    /// Whether any assignment holds only at certain hours: answers then depend on the moment.
+    pub fn has_hours(&self) -> bool {
+        self.assignments.iter().any(|a| a.hours.is_some())
+    }
+
     /// Parses `roster.toml`; unknown keys are errors so that typos do not silently drop data.
     pub fn parse(text: &str) -> Result<Roster, crate::datafile::FileError> {
         crate::datafile::parse_toml(text)
@@ -383,6 +411,8 @@ impl Roster {
                     name: String::new(),
                     layer: String::new(),
                 }),
+                hours: a.hours.clone(),
+                outside_hours: a.outside_hours,
                 valid_from: a.valid_from,
                 valid_until: a.valid_until,
                 text: String::new(),
@@ -582,6 +612,8 @@ impl Roster {
                     name: String::new(),
                     layer: String::new(),
                 }),
+                hours: None,
+                outside_hours: false,
                 valid_from: gap.since,
                 valid_until: None,
                 text: String::new(),

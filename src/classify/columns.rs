@@ -23,6 +23,10 @@ pub struct ColumnArgs {
     /// which roster entries hold.
     #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
+    /// The moment the role columns are for, RFC 3339 (default: now): assignments that hold
+    /// only at certain hours count then (see the roster's `hours`).
+    #[arg(long, value_name = "DATE-TIME")]
+    pub at: Option<String>,
     /// Column of WGS84 latitudes, with `lon` (detected: lat, latitude, breedtegraad, y_wgs84).
     #[arg(long, value_name = "COLUMN")]
     pub lat: Option<String>,

@@ -102,6 +102,11 @@ pub enum ClassifyError {
     Write(std::io::Error),
     #[error("--as-of: {0}")]
     AsOf(crate::resolve::AsOfError),
+    /// `at` is not an RFC 3339 date-time.
+    #[error(
+        "--at: '{0}' is not a date-time with an offset: write RFC 3339, e.g. 2026-12-05T23:00:00+01:00"
+    )]
+    At(String),
     /// Not a table at all (binary data, a ZIP that is no workbook), in one sentence.
     #[error("{0}")]
     NotATable(String),
@@ -155,9 +160,16 @@ pub fn classify<R: Read, W: std::io::Write>(
 
 /// The resolver of the day the options ask for.
 fn on_day<'a>(resolver: &'a Resolver, opts: &Options) -> Result<On<'a>, ClassifyError> {
-    resolver
+    let on = resolver
         .as_of(opts.columns.as_of.as_deref())
-        .map_err(ClassifyError::AsOf)
+        .map_err(ClassifyError::AsOf)?;
+    Ok(match opts.columns.at.as_deref() {
+        Some(at) => on.at(at
+            .trim()
+            .parse::<jiff::Timestamp>()
+            .map_err(|_| ClassifyError::At(at.to_string()))?),
+        None => on,
+    })
 }
 
 /// The added columns the options ask for, for this resolver's layers.

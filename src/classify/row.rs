@@ -213,7 +213,7 @@ impl<'a> Classifier<'a> {
         self.people[base as usize].get_or_init(|| {
             let data = self.resolver.data();
             let area = &data.layers[self.base].areas[base as usize];
-            let contacts = self.on.contacts_for_area(area, self.audience);
+            let contacts = self.on.contacts_at_area(area, self.audience);
             data.municipality
                 .columns
                 .iter()

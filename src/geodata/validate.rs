@@ -276,6 +276,16 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
     }
     for (i, a) in r.assignments.iter().enumerate() {
         let id = label(i, a);
+        if let Some(Err(e)) = a.hours.as_deref().map(crate::hours::Hours::parse) {
+            problems.push(Problem::new(FILE, Some(&id), format!("hours {e}")));
+        }
+        if a.outside_hours && a.hours.is_none() {
+            problems.push(Problem::new(
+                FILE,
+                Some(&id),
+                "outside_hours = true needs the hours it holds outside of (hours = \"ma-vr 08:30-17:00\")",
+            ));
+        }
         if !r.organisations.contains_key(&a.organisation) {
             problems.push(Problem::new(
                 FILE,

@@ -205,6 +205,9 @@ pub(super) async fn classify(
     s.resolver
         .as_of(columns.as_of.as_deref())
         .map_err(|e| super::params::as_of_error(&e, &s.resolver))?;
+    if let Some(at) = columns.at.as_deref() {
+        super::params::parse_at(at)?;
+    }
     let opts = Options {
         columns,
         delimiter: (format == Format::Tsv).then_some(b'\t'),

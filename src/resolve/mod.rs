@@ -718,12 +718,19 @@ impl Resolver {
             a.name = area.name.clone();
             a.layer = layer.info.id.clone();
         }
-        let period = match (why.valid_from, why.valid_until) {
+        let mut period = match (why.valid_from, why.valid_until) {
             (None, None) => String::new(),
             (Some(f), None) => t!("why-from", day = f.to_string()),
             (None, Some(u)) => t!("why-until", day = u.to_string()),
             (Some(f), Some(u)) => t!("why-between", from = f.to_string(), until = u.to_string()),
         };
+        if let Some(h) = &why.hours {
+            period.push_str(&if why.outside_hours {
+                t!("why-outside-hours", hours = h.as_str())
+            } else {
+                t!("why-hours", hours = h.as_str())
+            });
+        }
         let area = why
             .area
             .as_ref()

@@ -34,15 +34,33 @@ impl<'a> On<'a> {
         }
     }
 
-    /// A situation's route for this view's moment.
+    /// The answer at this view's moment: contacts whose assignment holds only at certain hours
+    /// are left out outside them (see [`crate::roster::Assignment::hours`]), and a situation
+    /// gets the route that holds.
     fn timed(&self, mut answer: Answer) -> Answer {
+        let local = crate::hours::local(self.at);
+        if self.epoch.data.roster.has_hours() {
+            let t = local.datetime();
+            answer.contacts = self.holding(&answer.contacts, &t);
+            if let Some(h) = &mut answer.situation {
+                h.handlers.retain(|c| c.holds_at(&t));
+            }
+            for a in &mut answer.certainty.areas {
+                a.contacts = a.contacts.as_ref().map(|c| self.holding(c, &t));
+            }
+        }
         if let Some(h) = &mut answer.situation {
-            self.epoch
-                .data
-                .situations
-                .route(h, &crate::hours::local(self.at));
+            self.epoch.data.situations.route(h, &local);
         }
         answer
+    }
+
+    /// The contacts of `list` whose assignments hold at local time `t`.
+    fn holding(&self, list: &super::Contacts, t: &jiff::civil::DateTime) -> super::Contacts {
+        if list.iter().all(|c| c.holds_at(t)) {
+            return list.clone();
+        }
+        super::Contacts::new(list.iter().filter(|c| c.holds_at(t)).cloned().collect())
     }
 
     /// The resolver of the period holding this day: its data are the generations of that day.
@@ -78,8 +96,10 @@ impl<'a> On<'a> {
 
     /// The full answer for a point in RD New.
     pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
-        self.epoch
-            .resolve_at(p, &self.epoch.data_uncertainty(), audience, self.day)
+        self.timed(
+            self.epoch
+                .resolve_at(p, &self.epoch.data_uncertainty(), audience, self.day),
+        )
     }
 
     /// The answer for a point, with who handles `situation` there (`None`: no situation).
@@ -163,14 +183,34 @@ impl<'a> On<'a> {
         candidates: &[crate::address::Candidate],
         audience: Audience,
     ) -> (super::Certainty, Vec<Option<super::AreaRef>>) {
-        self.epoch
-            .candidates_certainty_at(candidates, audience, self.day)
+        let (mut certainty, areas) = self
+            .epoch
+            .candidates_certainty_at(candidates, audience, self.day);
+        if self.epoch.data.roster.has_hours() {
+            let t = crate::hours::local(self.at).datetime();
+            for a in &mut certainty.areas {
+                a.contacts = a.contacts.as_ref().map(|c| self.holding(c, &t));
+            }
+        }
+        (certainty, areas)
     }
 
-    /// The contacts that a point inside `area` gets on this day (its own and its parents').
+    /// The contacts that a point inside `area` gets on this day (its own and its parents'),
+    /// each with its hours if it has any: what a map of the areas lists.
     pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
         let mut ids: Vec<&str> = vec![area.id.as_str()];
         ids.extend(area.parents.values().map(String::as_str));
         self.epoch.contacts_for_ids(&ids, self.day, audience)
+    }
+
+    /// The contacts that a point inside `area` gets at this view's moment: those of
+    /// [`On::contacts_for_area`] whose hours hold then, as a lookup's answer names them.
+    pub fn contacts_at_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
+        let mut contacts = self.contacts_for_area(area, audience);
+        if self.epoch.data.roster.has_hours() {
+            let t = crate::hours::local(self.at).datetime();
+            contacts.retain(|c| c.holds_at(&t));
+        }
+        contacts
     }
 }

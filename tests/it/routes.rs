@@ -182,3 +182,118 @@ fn routes_with_bad_hours_or_channels_are_refused_by_check() {
         "{e}"
     );
 }
+
+/// The shipped data, with the coordinator of Centrum / Zuid-West on weekdays 08:30-17:00 and
+/// an officer of duty outside those hours (and on public holidays).
+fn roster_with_hours() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+        }
+    }
+    let day = "function = \"Coördinator politie (gebiedsgebonden leidinggevende), LWA-gebied Centrum / Zuid-West\"";
+    let roster = std::fs::read_to_string(dir.path().join("roster.toml"))
+        .unwrap()
+        .replacen(day, &format!("{day}\nhours = \"ma-vr 08:30-17:00\""), 1);
+    let roster = format!(
+        "{roster}\n[[assignment]]\norganisation = \"politie\"\nrole = \"coordinator\"\nscope = [\"lwa-centrum-zuid-west\"]\nfunction = \"Officier van dienst politie, Centrum / Zuid-West\"\nhours = \"ma-vr 08:30-17:00\"\noutside_hours = true\n"
+    );
+    std::fs::write(dir.path().join("roster.toml"), roster).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn assignments_with_hours_answer_in_them_in_every_door() {
+    let dir = roster_with_hours();
+    let data = Geodata::load_dir(dir.path()).unwrap();
+    assert!(data.roster.has_hours());
+    let state = Arc::new(AppState::new(Resolver::new(data)));
+    let base = crate::spawn_server(state).await;
+    let client = reqwest::Client::new();
+    let day_coordinator =
+        "Coördinator politie (gebiedsgebonden leidinggevende), LWA-gebied Centrum / Zuid-West";
+    let duty = "Officier van dienst politie, Centrum / Zuid-West";
+    // Monday 10:00: the day coordinator; Saturday 23:00 and Easter Monday 10:00: the officer
+    // of duty.
+    for (at, who, words) in [
+        (
+            "2026-12-07T10:00:00+01:00",
+            day_coordinator,
+            "ma-vr 08:30-17:00 (not on public holidays)",
+        ),
+        (
+            "2026-12-05T23:00:00+01:00",
+            duty,
+            "outside ma-vr 08:30-17:00 and on public holidays",
+        ),
+        (
+            "2026-04-06T10:00:00+02:00",
+            duty,
+            "outside ma-vr 08:30-17:00 and on public holidays",
+        ),
+    ] {
+        let answer: Value = client
+            .get(format!(
+                "{base}/v1/lookup?lat=50.8489&lon=5.6879&situation=spoed&at={}",
+                at.replace('+', "%2B")
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let coordinators: Vec<&Value> = answer["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["role"] == "coordinator")
+            .collect();
+        assert_eq!(coordinators.len(), 1, "{at}: {coordinators:?}");
+        assert_eq!(coordinators[0]["name"], who, "{at}");
+        let why = coordinators[0]["why"]["text"].as_str().unwrap();
+        assert!(why.contains(words), "{at}: {why}");
+        // The situation's handlers are the contacts of that moment too.
+        assert_eq!(answer["situation"]["handlers"][0]["name"], who, "{at}");
+
+        // Batch: the role column of the same moment, by CLI and HTTP alike.
+        let csv = "id;lat;lon\n1;50.8489;5.6879\n";
+        let input = dir.path().join("in.csv");
+        std::fs::write(&input, csv).unwrap();
+        let (code, out, err) = wijkwijzer(&[
+            "classify",
+            "--geodata",
+            dir.path().to_str().unwrap(),
+            "--at",
+            at,
+            input.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let http = crate::post_csv(
+            &base,
+            &format!("/v1/classify?at={}", at.replace('+', "%2B")),
+            csv.to_string(),
+        )
+        .await;
+        assert_eq!(out, http, "{at}");
+        let header: Vec<&str> = out.lines().next().unwrap().split(';').collect();
+        let column = header
+            .iter()
+            .position(|h| *h == "police_coordinator")
+            .unwrap();
+        let row: Vec<&str> = out.lines().nth(1).unwrap().split(';').collect();
+        assert!(row[column].starts_with(who), "{at}: {}", row[column]);
+    }
+    // A bad moment is refused before the file is read.
+    let r = client
+        .post(format!("{base}/v1/classify?at=tomorrow"))
+        .header("content-type", "text/csv")
+        .body("id;lat;lon\n1;50.8489;5.6879\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
