@@ -24,20 +24,12 @@ use crate::roster::Audience;
 use crate::t;
 
 impl Resolver {
-    /// The answer for an address: the address found, then the same answer as for its point.
+    /// The answer for an address: the address found, then the same answer as for its point
+    /// (see [`super::On::resolve_address`]).
     ///
     /// A street or postcode without a number stands for all its addresses; it is answered only
     /// when they all lie in one coverage area, and is ambiguous otherwise (one candidate per
     /// area), so that a street crossing a boundary never gets a confident wrong answer.
-    pub fn resolve_address(
-        &self,
-        query: &Query,
-        situation: Option<&str>,
-        audience: Audience,
-    ) -> Result<Answer, AddressLookupError> {
-        self.today().resolve_address(query, situation, audience)
-    }
-
     pub(super) fn resolve_address_at(
         &self,
         query: &Query,
@@ -66,14 +58,11 @@ impl Resolver {
         Ok(answer)
     }
 
-    /// The address decision every interface uses (lookup, batch, the page): the address found,
-    /// or why there is none. A street or postcode without a number stands for all its
-    /// addresses and is ambiguous when they lie in more than one coverage area (one candidate
-    /// per area), so that no interface answers it with one area's people.
-    pub fn find_address(&self, query: &Query) -> Result<Found, Failure> {
-        self.today().find_address(query)
-    }
-
+    /// The address decision every interface uses (lookup, batch, the page; through
+    /// [`super::On::find_address`]): the address found, or why there is none. A street or
+    /// postcode without a number stands for all its addresses and is ambiguous when they lie in
+    /// more than one coverage area (one candidate per area), so that no interface answers it
+    /// with one area's people.
     pub(super) fn find_address_here(&self, query: &Query) -> Result<Found, Failure> {
         if let Query::Text(text) = query
             && let Some(named) = self.area_named(text)

@@ -619,7 +619,10 @@ fn onze_lieve_vrouwe_in_every_spelling() {
 fn a_four_digit_postcode_is_an_area() {
     use wijkwijzer::address::Query;
     let resolver = Resolver::new(Geodata::embedded().unwrap());
-    let one = resolver.find_address(&Query::Text("6216".into())).unwrap();
+    let one = resolver
+        .today()
+        .find_address(&Query::Text("6216".into()))
+        .unwrap();
     assert_eq!(one.best.quality, MatchQuality::PostcodeArea);
     assert_eq!(one.best.address.number, 0);
     assert!(
@@ -639,14 +642,14 @@ fn a_four_digit_postcode_is_an_area() {
                     .is_some_and(|p| p.starts_with("6216"))
             })
     );
-    match resolver.find_address(&Query::Text("6221".into())) {
+    match resolver.today().find_address(&Query::Text("6221".into())) {
         Err(Failure::Ambiguous { reason, candidates }) => {
             assert!(reason.starts_with("'6221' spans 2 areas"), "{reason}");
             assert_eq!(candidates.len(), 2);
         }
         other => panic!("{other:?}"),
     }
-    match resolver.find_address(&Query::Text("1012".into())) {
+    match resolver.today().find_address(&Query::Text("1012".into())) {
         Err(Failure::NotFound { reason, .. }) => {
             assert!(reason.contains("starting with 1012"), "{reason}")
         }
@@ -846,6 +849,7 @@ fn a_street_alone_is_answered_at_its_representative_point() {
         .unwrap();
     let resolver = Resolver::new(Geodata::embedded().unwrap());
     let answer = resolver
+        .today()
         .resolve_address(
             &Query::Text("Vrijthof".into()),
             None,

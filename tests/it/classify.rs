@@ -581,10 +581,37 @@ const DOORS_ADDRESSES: &str = "straat,huisnummer,huisletter,postcode,woonplaats,
     Oostweg,7,,6222BB,Maastricht,179250,317650\n\
     Oostweg,9,,6222BC,Maastricht,179300,317700\n";
 
+/// The doors' resolver with the coordinator of Centrum / Zuid-West on weekdays 08:30-17:00
+/// and an officer of duty outside those hours (issue 27, 2): the moment of a row matters.
 fn doors_resolver() -> &'static Resolver {
     static R: std::sync::OnceLock<Resolver> = std::sync::OnceLock::new();
-    R.get_or_init(make_doors_resolver)
+    R.get_or_init(|| {
+        let day = "function = \"Coördinator politie (gebiedsgebonden leidinggevende), LWA-gebied Centrum / Zuid-West\"";
+        let roster = Geodata::embedded_files()
+            .iter()
+            .find(|(n, _)| *n == "roster.toml")
+            .unwrap()
+            .1
+            .replacen(day, &format!("{day}\nhours = \"ma-vr 08:30-17:00\""), 1);
+        let roster = format!(
+            "{roster}\n[[assignment]]\norganisation = \"politie\"\nrole = \"coordinator\"\nscope = [\"lwa-centrum-zuid-west\"]\nfunction = \"Officier van dienst politie, Centrum / Zuid-West\"\nhours = \"ma-vr 08:30-17:00\"\noutside_hours = true\n"
+        );
+        let files: Vec<(&str, &str)> = Geodata::embedded_files()
+            .iter()
+            .map(|(n, c)| (*n, if *n == "roster.toml" { roster.as_str() } else { *c }))
+            .collect();
+        let data = Geodata::from_memory("doors", &files).unwrap();
+        let r = make_doors_resolver();
+        Resolver::new(data).with_addresses(r.addresses().clone())
+    })
 }
+
+/// Moments of the doors' comparison: a weekday morning, a Saturday night, Easter Monday.
+const DOORS_MOMENTS: [&str; 3] = [
+    "2026-12-07T10:00:00+01:00",
+    "2026-12-05T23:00:00+01:00",
+    "2026-04-06T10:00:00+02:00",
+];
 
 fn make_doors_resolver() -> Resolver {
     {
@@ -612,7 +639,8 @@ fn make_doors_resolver() -> Resolver {
 /// What lookup says for a text, in batch's terms: status, LWA id, wijk and buurt codes, the
 /// THOR senior and police coordinator cells, the match quality, the point (RD x, y), and the
 /// certainty: level, radius and the other areas the place may lie in.
-fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
+fn lookup_as_row(r: &Resolver, text: &str, at: &str) -> Vec<String> {
+    let on = r.today().at(at.parse().unwrap());
     use wijkwijzer::address::{Failure, Query};
     use wijkwijzer::resolve::AddressLookupError;
     let audience = wijkwijzer::roster::Audience::Public;
@@ -624,10 +652,10 @@ fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
     let answer = match crate::parse(text) {
         Err(_) => return refused("bad_address"),
         Ok(wijkwijzer::query::Input::Point(u)) => {
-            Ok(r.today().resolve_understood(u, None, audience).unwrap())
+            Ok(on.resolve_understood(u, None, audience).unwrap())
         }
         Ok(wijkwijzer::query::Input::Address(t)) => {
-            r.resolve_address(&Query::Text(t), None, audience)
+            on.resolve_address(&Query::Text(t), None, audience)
         }
     };
     let answer = match answer {
@@ -637,9 +665,7 @@ fn lookup_as_row(r: &Resolver, text: &str) -> Vec<String> {
         }
         Err(AddressLookupError::Address(Failure::Ambiguous { candidates, .. })) => {
             // A 300 says how sure it is from its candidates' areas, as a batch row does.
-            let (c, _) = r
-                .today()
-                .candidates_certainty(&candidates, wijkwijzer::roster::Audience::Public);
+            let (c, _) = on.candidates_certainty(&candidates, wijkwijzer::roster::Audience::Public);
             let mut row = refused("ambiguous_address");
             row[9] = c.level.as_str().to_string();
             row[10] = c.radius_m.to_string();
@@ -760,14 +786,24 @@ proptest! {
     /// Batch and lookup are two doors to one answer: for any input, the batch row's status,
     /// LWA, buurt and people are what lookup says for the same text.
     #[test]
-    fn batch_rows_equal_lookup_answers(inputs in prop::collection::vec(door_input(), 1..20)) {
+    fn batch_rows_equal_lookup_answers(
+        inputs in prop::collection::vec(door_input(), 1..20),
+        at in prop::sample::select(DOORS_MOMENTS.to_vec()),
+    ) {
         let r = doors_resolver();
+        let opts = Options {
+            columns: wijkwijzer::classify::ColumnArgs {
+                at: Some(at.to_string()),
+                ..Default::default()
+            },
+            ..Options::default()
+        };
         let mut csv = String::from("id;adres\n");
         for (i, t) in inputs.iter().enumerate() {
             csv.push_str(&format!("{i};{t}\n"));
         }
         let mut out = Vec::new();
-        classify_csv(r, csv.as_bytes(), &mut out, &Options::default(), |_, _| {}).unwrap();
+        classify_csv(r, csv.as_bytes(), &mut out, &opts, |_, _| {}).unwrap();
         let out = String::from_utf8(out).unwrap();
         let mut rows = csv::ReaderBuilder::new().delimiter(b';').from_reader(out.as_bytes());
         let header = rows.headers().unwrap().clone();
@@ -787,7 +823,7 @@ proptest! {
             if batch[0] == "bad_coordinate" {
                 batch[0] = "bad_address".into();
             }
-            prop_assert_eq!(batch, lookup_as_row(r, text), "input {:?}", text);
+            prop_assert_eq!(batch, lookup_as_row(r, text, at), "input {:?} at {}", text, at);
         }
     }
 }

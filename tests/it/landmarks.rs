@@ -281,6 +281,7 @@ fn a_municipalitys_own_places_are_searched_and_checked() {
     let data = wijkwijzer::geodata::Geodata::load_dir(dir.path()).unwrap();
     let resolver = wijkwijzer::resolve::Resolver::new(data);
     let found = resolver
+        .today()
         .find_address(&Query::Text("wijkcentrum proefplaats".into()))
         .unwrap();
     let place = found.best.place.unwrap();
@@ -291,6 +292,7 @@ fn a_municipalitys_own_places_are_searched_and_checked() {
     // The OpenStreetMap places are still there.
     assert!(
         resolver
+            .today()
             .find_address(&Query::Text("Albert Heijn Brusselsepoort".into()))
             .is_ok()
     );
