@@ -1,4 +1,4 @@
-//! wijkwijzer: for a place in a Dutch municipality (the shipped data: Maastricht), which area is it in and who is responsible there.
+//! wijkwijzer: for a place in a Dutch municipality (the data it ships with describes one), which area is it in and who is responsible there.
 //!
 //! The model: area layers (the 4 LWA areas, CBS wijken and buurten, the 2022 stadsdelen, any
 //! other scheme) loaded from [`geodata`], indexed by [`index`], joined with the [`roster`] of

@@ -3,8 +3,8 @@
 //!
 //! Every input record comes out once, in order, with its original bytes untouched (quotes,
 //! spacing, encoding, line ends) and the chosen columns appended (default: every layer's code
-//! and name, position, the role columns of the municipality's profile (Maastricht: the THOR
-//! senior and the police coordinator), status, match quality, the place's source, the resolved
+//! and name, position, the role columns of the municipality's profile (e.g. the senior
+//! wijkgebonden medewerker and the police coordinator), status, match quality, the place's source, the resolved
 //! point in WGS84 and RD, the certainty and the other areas it reaches, and a message). A row
 //! that cannot be placed gets a status (`outside`, `missing_place`, `bad_coordinate`,
 //! `bad_address`, `address_not_found`, `ambiguous_address`, `bad_feature`) and a message naming

@@ -17,7 +17,7 @@ pub(super) enum DownloadWhat {
         /// The CBS year (PDOK publishes wijken-en-buurten-YYYY).
         #[arg(long, default_value_t = 2024)]
         year: u16,
-        /// The gemeente, e.g. GM0935 or 0935 (default: the built-in mapping's).
+        /// The gemeente: GM and four digits, or the digits alone (default: the built-in mapping's).
         #[arg(long)]
         gemeente: Option<String>,
         /// The file to write (replaced only when complete).
@@ -401,7 +401,7 @@ fn built_in_mapping() -> anyhow::Result<Mapping> {
         .map_err(|e| anyhow::anyhow!("the built-in layers.toml: {e}"))
 }
 
-/// "GM0935 (Maastricht), GM0917": the gemeenten of a file, for a message.
+/// "GM1234 (Name), GM5678": the gemeenten of a file, for a message.
 fn gemeente_list(found: &std::collections::BTreeMap<String, Option<String>>) -> String {
     found
         .iter()

@@ -668,7 +668,7 @@ pub struct DirReport {
 }
 
 /// Files a geodata directory needs beside the generated layers, as shipped in the binary:
-/// Maastricht's for the shipped mapping; for a generic import ([`ImportOptions::generic`]), a
+/// the shipped data's for the built-in mapping; for a generic import ([`ImportOptions::generic`]), a
 /// roster and meldkaart with national channels only, its own mapping, and no addresses or
 /// named places (a BAG import adds the addresses).
 fn built_in_files(generic: Option<&Mapping>) -> Result<Vec<(&'static str, Vec<u8>)>, String> {

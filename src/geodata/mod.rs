@@ -297,12 +297,18 @@ impl Layer {
     }
 }
 
-/// The smallest rectangle holding both.
-fn union(a: &Rect<f64>, b: &Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-    )
+/// The bounding box of the coverage layer's areas (RD New).
+fn coverage_box(layers: &[Layer], coverage: &str) -> Option<Rect<f64>> {
+    let union = |a: Rect<f64>, b: Rect<f64>| {
+        Rect::new(
+            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        )
+    };
+    layers
+        .iter()
+        .find(|l| l.info.id == coverage)
+        .and_then(|l| l.areas.iter().filter_map(Area::bbox).reduce(union))
 }
 
 /// A complete, validated geodata set.
@@ -568,30 +574,7 @@ impl Geodata {
         if !problems.is_empty() {
             return Err(refuse(problems));
         }
-        // A town of the municipality's own is never "elsewhere", whatever the shared list says.
-        let own: Vec<String> = municipality
-            .towns()
-            .into_iter()
-            .chain([municipality.name.as_str()])
-            .map(crate::query::name_form)
-            .collect();
-        let elsewhere = std::sync::Arc::new(
-            elsewhere
-                .iter()
-                .filter(|t| !own.contains(&crate::query::name_form(t)))
-                .cloned()
-                .collect(),
-        );
-        let coverage_box = layers
-            .iter()
-            .find(|l| l.info.id == manifest.coverage_layer)
-            .and_then(|l| {
-                l.areas
-                    .iter()
-                    .filter_map(Area::bbox)
-                    .reduce(|a, b| union(&a, &b))
-            });
-        let centre = coverage_box
+        let centre = coverage_box(&layers, &manifest.coverage_layer)
             .map(|b| {
                 let c = b.center();
                 let w = crate::crs::transformer().rd_to_wgs84(crate::crs::Rd { x: c.x, y: c.y });
@@ -605,6 +588,14 @@ impl Geodata {
                 lon: 5.3,
             });
         let locality = std::sync::Arc::new(municipality.locality(centre));
+        // A town of the municipality's own is never "elsewhere", whatever the shared list says.
+        let elsewhere = std::sync::Arc::new(
+            elsewhere
+                .iter()
+                .filter(|t| !locality.is_own(t))
+                .cloned()
+                .collect(),
+        );
         let data = Geodata {
             manifest,
             layers,
@@ -711,16 +702,7 @@ impl Geodata {
     pub fn lattice(&self) -> &crate::crs::LocalWgs84ToRd {
         self.lattice.get_or_init(|| {
             let t = crate::crs::transformer();
-            let corners = self
-                .layers
-                .iter()
-                .find(|l| l.info.id == self.manifest.coverage_layer)
-                .and_then(|l| {
-                    l.areas
-                        .iter()
-                        .filter_map(Area::bbox)
-                        .reduce(|a, b| union(&a, &b))
-                })
+            let corners = coverage_box(&self.layers, &self.manifest.coverage_layer)
                 .map(|b| {
                     let sw = t.rd_to_wgs84(crate::crs::Rd {
                         x: b.min().x - 10_000.0,

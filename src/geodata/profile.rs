@@ -132,20 +132,7 @@ impl Municipality {
     /// What [`crate::query`] needs to read text near this municipality.
     pub fn locality(&self, centre: Reference) -> crate::query::Locality {
         let r = self.reference.unwrap_or(centre);
-        let mut towns: Vec<String> = self
-            .towns()
-            .into_iter()
-            .map(crate::query::name_form)
-            .collect();
-        towns.push(crate::query::name_form(&self.name));
-        towns.sort();
-        towns.dedup();
-        crate::query::Locality {
-            name: self.name.clone(),
-            towns,
-            lat: r.lat,
-            lon: r.lon,
-        }
+        crate::query::Locality::new(&self.name, &self.towns(), r.lat, r.lon)
     }
 
     /// Problems with the profile, against the layer ids the directory has.

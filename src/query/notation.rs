@@ -31,14 +31,16 @@ use super::locality::Locality;
 ///
 /// ```
 /// use wijkwijzer::query::{parse, Input, Locality, Notation};
-/// let near = Locality::new("Maastricht", &[], 50.8489, 5.6879);
+/// // Where the shipped data reads text: its municipality's towns and reference point.
+/// let near: Locality = (*wijkwijzer::geodata::Geodata::embedded().unwrap().locality).clone();
 /// let Input::Point(p) = parse("50°51'05\"N 5°41'28\"E", &near).unwrap() else { panic!() };
 /// assert_eq!(p.notation, Notation::DegreesMinutesSeconds);
 /// let Input::Point(q) = parse("5.6910 50.8514", &near).unwrap() else { panic!() };
 /// assert!(q.swapped);
 /// assert!(matches!(parse("6211 CK 78", &near).unwrap(), Input::Address(_)));
 /// assert!(matches!(parse("6211", &near).unwrap(), Input::Address(_)));
-/// assert!(matches!(parse("RQ2Q+H5 Maastricht", &near).unwrap(), Input::Point(_)));
+/// let short = format!("RQ2Q+H5 {}", near.name);
+/// assert!(matches!(parse(&short, &near).unwrap(), Input::Point(_)));
 /// ```
 pub fn parse(text: &str, near: &Locality) -> Result<Input, QueryError> {
     let t = text.trim();

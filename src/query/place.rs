@@ -8,7 +8,7 @@ use crate::crs::Rd;
 /// What a person asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AddressQuery {
-    /// Free text: `Brusselsepoort 45 Maastricht`, `6216CG 45`, `St. Pieterstraat 5`.
+    /// Free text: `Brusselsepoort 45` with or without its woonplaats, `6216CG 45`, `St. Pieterstraat 5`.
     Text(String),
     /// The separate fields of a form.
     Parts {

@@ -187,7 +187,9 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Option<Result<Decoded, String>> {
-        super::read(text, &Locality::new("Maastricht", &[], 50.8489, 5.6879))
+        // The shipped data's municipality and reference point, from its profile.
+        let data = crate::geodata::Geodata::embedded().unwrap();
+        super::read(text, &data.locality)
     }
 
     #[test]

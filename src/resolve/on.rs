@@ -39,8 +39,7 @@ impl<'a> On<'a> {
     /// gets the route that holds.
     fn timed(&self, mut answer: Answer) -> Answer {
         let local = crate::hours::local(self.at);
-        if self.epoch.data.roster.has_hours() {
-            let t = local.datetime();
+        if let Some(t) = self.hours_matter() {
             answer.contacts = self.holding(&answer.contacts, &t);
             if let Some(h) = &mut answer.situation {
                 h.handlers.retain(|c| c.holds_at(&t));
@@ -53,6 +52,16 @@ impl<'a> On<'a> {
             self.epoch.data.situations.route(h, &local);
         }
         answer
+    }
+
+    /// The local time of this view's moment when the roster has assignments by hours (then
+    /// contacts depend on it); `None` otherwise.
+    fn hours_matter(&self) -> Option<jiff::civil::DateTime> {
+        self.epoch
+            .data
+            .roster
+            .has_hours()
+            .then(|| crate::hours::local(self.at).datetime())
     }
 
     /// The contacts of `list` whose assignments hold at local time `t`.
@@ -186,8 +195,7 @@ impl<'a> On<'a> {
         let (mut certainty, areas) = self
             .epoch
             .candidates_certainty_at(candidates, audience, self.day);
-        if self.epoch.data.roster.has_hours() {
-            let t = crate::hours::local(self.at).datetime();
+        if let Some(t) = self.hours_matter() {
             for a in &mut certainty.areas {
                 a.contacts = a.contacts.as_ref().map(|c| self.holding(c, &t));
             }
@@ -207,8 +215,7 @@ impl<'a> On<'a> {
     /// [`On::contacts_for_area`] whose hours hold then, as a lookup's answer names them.
     pub fn contacts_at_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
         let mut contacts = self.contacts_for_area(area, audience);
-        if self.epoch.data.roster.has_hours() {
-            let t = crate::hours::local(self.at).datetime();
+        if let Some(t) = self.hours_matter() {
             contacts.retain(|c| c.holds_at(&t));
         }
         contacts

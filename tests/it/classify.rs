@@ -586,19 +586,19 @@ const DOORS_ADDRESSES: &str = "straat,huisnummer,huisletter,postcode,woonplaats,
 fn doors_resolver() -> &'static Resolver {
     static R: std::sync::OnceLock<Resolver> = std::sync::OnceLock::new();
     R.get_or_init(|| {
-        let day = "function = \"Coördinator politie (gebiedsgebonden leidinggevende), LWA-gebied Centrum / Zuid-West\"";
-        let roster = Geodata::embedded_files()
-            .iter()
-            .find(|(n, _)| *n == "roster.toml")
-            .unwrap()
-            .1
-            .replacen(day, &format!("{day}\nhours = \"ma-vr 08:30-17:00\""), 1);
-        let roster = format!(
-            "{roster}\n[[assignment]]\norganisation = \"politie\"\nrole = \"coordinator\"\nscope = [\"lwa-centrum-zuid-west\"]\nfunction = \"Officier van dienst politie, Centrum / Zuid-West\"\nhours = \"ma-vr 08:30-17:00\"\noutside_hours = true\n"
-        );
+        let roster = crate::roster_with_hours();
         let files: Vec<(&str, &str)> = Geodata::embedded_files()
             .iter()
-            .map(|(n, c)| (*n, if *n == "roster.toml" { roster.as_str() } else { *c }))
+            .map(|(n, c)| {
+                (
+                    *n,
+                    if *n == "roster.toml" {
+                        roster.as_str()
+                    } else {
+                        *c
+                    },
+                )
+            })
             .collect();
         let data = Geodata::from_memory("doors", &files).unwrap();
         let r = make_doors_resolver();

@@ -4,7 +4,7 @@
 //! standing in for `http://127.0.0.1:8080`. `cargo run --release --` is read as `wijkwijzer`.
 //! A block that needs the internet or a 3.6 GB extract is left unmarked, and the docs say so.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use crate::{free_port, start};
@@ -58,18 +58,8 @@ fn scratch() -> tempfile::TempDir {
         std::os::unix::fs::symlink(repo().join(name), dir.path().join(name)).unwrap();
     }
     // A copy, since a block may rebuild it.
-    copy_dir(&repo().join("geodata"), &dir.path().join("geodata"));
+    crate::copy_dir(&repo().join("geodata"), &dir.path().join("geodata"));
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -92,6 +92,32 @@ pub fn parse(text: &str) -> Result<wijkwijzer::query::Input, wijkwijzer::query::
     wijkwijzer::query::parse(text, &near())
 }
 
+/// The shipped roster with the coordinator of Centrum / Zuid-West on weekdays 08:30-17:00 and
+/// an officer of duty outside those hours and on public holidays (issue 27, 2).
+pub fn roster_with_hours() -> String {
+    let shipped = wijkwijzer::geodata::Geodata::embedded_files()
+        .iter()
+        .find(|(n, _)| *n == "roster.toml")
+        .unwrap()
+        .1;
+    let day = "function = \"Coördinator politie (gebiedsgebonden leidinggevende), LWA-gebied Centrum / Zuid-West\"";
+    let roster = shipped.replacen(day, &format!("{day}\nhours = \"ma-vr 08:30-17:00\""), 1);
+    format!(
+        "{roster}\n[[assignment]]\norganisation = \"politie\"\nrole = \"coordinator\"\nscope = [\"lwa-centrum-zuid-west\"]\nfunction = \"Officier van dienst politie, Centrum / Zuid-West\"\nhours = \"ma-vr 08:30-17:00\"\noutside_hours = true\n"
+    )
+}
+
+/// Copies the files (not subdirectories) of `from` into `to`.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
 /// A free loopback port.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -185,29 +185,17 @@ fn routes_with_bad_hours_or_channels_are_refused_by_check() {
 
 /// The shipped data, with the coordinator of Centrum / Zuid-West on weekdays 08:30-17:00 and
 /// an officer of duty outside those hours (and on public holidays).
-fn roster_with_hours() -> tempfile::TempDir {
+fn data_with_hours() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let src = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata");
-    for e in std::fs::read_dir(&src).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_file() {
-            std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
-        }
-    }
-    let day = "function = \"Coördinator politie (gebiedsgebonden leidinggevende), LWA-gebied Centrum / Zuid-West\"";
-    let roster = std::fs::read_to_string(dir.path().join("roster.toml"))
-        .unwrap()
-        .replacen(day, &format!("{day}\nhours = \"ma-vr 08:30-17:00\""), 1);
-    let roster = format!(
-        "{roster}\n[[assignment]]\norganisation = \"politie\"\nrole = \"coordinator\"\nscope = [\"lwa-centrum-zuid-west\"]\nfunction = \"Officier van dienst politie, Centrum / Zuid-West\"\nhours = \"ma-vr 08:30-17:00\"\noutside_hours = true\n"
-    );
-    std::fs::write(dir.path().join("roster.toml"), roster).unwrap();
+    crate::copy_dir(&src, dir.path());
+    std::fs::write(dir.path().join("roster.toml"), crate::roster_with_hours()).unwrap();
     dir
 }
 
 #[tokio::test]
 async fn assignments_with_hours_answer_in_them_in_every_door() {
-    let dir = roster_with_hours();
+    let dir = data_with_hours();
     let data = Geodata::load_dir(dir.path()).unwrap();
     assert!(data.roster.has_hours());
     let state = Arc::new(AppState::new(Resolver::new(data)));
