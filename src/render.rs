@@ -108,6 +108,14 @@ pub fn answer(a: &Answer) -> String {
             mark
         );
     }
+    for o in &a.overlays {
+        let mark = match o.position {
+            Position::Boundary => "  (near its edge: maybe not inside)",
+            Position::Near => "  (just outside, maybe inside; its people are not listed)",
+            _ => "",
+        };
+        let _ = writeln!(out, "Overlay    {} [{}]{}", o.name, o.id, mark);
+    }
     if let Some(n) = &a.nearest {
         let _ = writeln!(
             out,

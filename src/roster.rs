@@ -263,7 +263,7 @@ pub struct Contact {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Why {
     /// How the assignment reached the place: `area` (its scope names an area the place lies
-    /// in), `city` (city-wide), or `vacant` (nobody holds a required role; the organisation
+    /// in), `overlay` (its scope names an overlay the place lies in), `city` (city-wide), or `vacant` (nobody holds a required role; the organisation
     /// stands in).
     pub rule: WhyRule,
     /// The area of the place the scope names (`area` and `vacant`).
@@ -290,6 +290,8 @@ pub struct Why {
 #[serde(rename_all = "snake_case")]
 pub enum WhyRule {
     Area,
+    /// The scope names an overlay the place lies in (an event terrain, a park): listed first.
+    Overlay,
     City,
     Vacant,
 }

@@ -185,8 +185,14 @@ fn output_columns(resolver: &Resolver, opts: &Options) -> Result<Output, Classif
         .iter()
         .map(|c| c.column.as_str())
         .collect();
-    Output::parse(opts.columns.columns.as_deref(), &layers, coverage, &roles)
-        .map_err(ClassifyError::Columns)
+    Output::parse(
+        opts.columns.columns.as_deref(),
+        &layers,
+        coverage,
+        &roles,
+        !data.overlays.is_empty(),
+    )
+    .map_err(ClassifyError::Columns)
 }
 
 /// Whether a point lies within 10 km of the covered area: how coordinate columns are judged.

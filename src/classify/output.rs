@@ -12,6 +12,8 @@ pub(crate) enum Added {
     Code(usize),
     Name(usize),
     Position,
+    /// The names of the overlays a place lies in (only when the data has overlays).
+    Overlays,
     /// The first contact of the municipality's `columns[i]` role (see its profile).
     Role(usize),
     Status,
@@ -39,7 +41,12 @@ pub(crate) struct Output {
 impl Output {
     /// Every column: the coverage layer's code and name first, then the other layers', then
     /// the rest.
-    fn all(layers: &[&str], coverage: usize, roles: &[&str]) -> Vec<(Added, String)> {
+    fn all(
+        layers: &[&str],
+        coverage: usize,
+        roles: &[&str],
+        overlays: bool,
+    ) -> Vec<(Added, String)> {
         let mut order: Vec<usize> = vec![coverage];
         order.extend((0..layers.len()).filter(|l| *l != coverage));
         let mut out = Vec::new();
@@ -48,6 +55,9 @@ impl Output {
             out.push((Added::Name(l), format!("{}_name", layers[l])));
         }
         out.push((Added::Position, "position".to_string()));
+        if overlays {
+            out.push((Added::Overlays, "overlays".to_string()));
+        }
         for (i, r) in roles.iter().enumerate() {
             out.push((Added::Role(i), r.to_string()));
         }
@@ -69,14 +79,16 @@ impl Output {
         out
     }
 
-    /// The columns `spec` asks for (`None`: all), for the given layer ids.
+    /// The columns `spec` asks for (`None`: all), for the given layer ids, role columns and
+    /// whether the data has overlays (then `overlays` is a column).
     pub fn parse(
         spec: Option<&str>,
         layers: &[&str],
         coverage: usize,
         roles: &[&str],
+        overlays: bool,
     ) -> Result<Output, ColumnProblem> {
-        let all = Output::all(layers, coverage, roles);
+        let all = Output::all(layers, coverage, roles, overlays);
         let Some(spec) = spec.map(str::trim).filter(|s| !s.is_empty() && *s != "all") else {
             return Ok(Output::new(all));
         };
@@ -151,14 +163,14 @@ mod tests {
     fn columns_are_picked_by_name_or_preset() {
         let layers = ["lwa", "wijk", "buurt", "stadsdeel"];
         let roles = ["thor_senior", "police_coordinator"];
-        let all = Output::parse(None, &layers, 0, &roles).unwrap();
+        let all = Output::parse(None, &layers, 0, &roles, false).unwrap();
         let names: Vec<&str> = all.columns.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(&names[..4], ["lwa", "lwa_name", "wijk", "wijk_name"]);
         assert_eq!(names.len(), 8 + 14);
-        let codes = Output::parse(Some("codes"), &layers, 0, &roles).unwrap();
+        let codes = Output::parse(Some("codes"), &layers, 0, &roles, false).unwrap();
         let names: Vec<&str> = codes.columns.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(names, ["lwa", "wijk", "buurt", "stadsdeel", "status"]);
-        let e = Output::parse(Some("lwa,staus"), &layers, 0, &roles).unwrap_err();
+        let e = Output::parse(Some("lwa,staus"), &layers, 0, &roles, false).unwrap_err();
         assert!(
             e.detail(Door::Cli).contains("did you mean 'status'?"),
             "{e:?}"

@@ -2,7 +2,7 @@
 //!
 //! The answer comes from the same functions as a lookup's (`Resolver::locate_into` with its
 //! consistency rule, `Resolver::find_address` with its spanning-street rule,
-//! `Resolver::contacts_for_area`, `PointOut::of`); what is the same for every row of an area
+//! `On::contacts_at_area` with the overlays of the place, `PointOut::of`); what is the same for every row of an area
 //! (codes, names, people) is escaped once and reused.
 
 use std::borrow::Cow;
@@ -64,6 +64,8 @@ pub(crate) struct Answer<'r> {
     pub base: Option<u32>,
     pub boundary: bool,
     pub hits: &'r [Option<Hit>],
+    /// The overlays the place lies in (indexes; inside coverage only).
+    pub overlays: Vec<u32>,
     pub message: String,
     /// How sure the answer is of its coverage area (none for a refused row).
     pub certainty: Option<AreaCertainty>,
@@ -120,6 +122,8 @@ pub(crate) struct Classifier<'a> {
     /// police coordinator) for each base-layer area, made when a row first falls in it (a
     /// small file or HTTP body pays for its own areas only).
     people: Vec<OnceLock<Vec<Made>>>,
+    /// The same for a base-layer area with overlays (few rows lie in one).
+    overlay_people: std::sync::Mutex<std::collections::HashMap<(u32, Vec<u32>), Vec<String>>>,
     outside_message: Made,
     /// The words before a matched place's or address's label in a row's message, in the
     /// run's language (rendered once: every address row says one).
@@ -184,6 +188,7 @@ impl<'a> Classifier<'a> {
                 .iter()
                 .map(|_| OnceLock::new())
                 .collect(),
+            overlay_people: Default::default(),
             decimal_comma: false,
             said_place: t!("row-place"),
             said_address: t!("row-address"),
@@ -211,22 +216,51 @@ impl<'a> Classifier<'a> {
 
     fn people(&self, base: u32) -> &[Made] {
         self.people[base as usize].get_or_init(|| {
-            let data = self.resolver.data();
-            let area = &data.layers[self.base].areas[base as usize];
-            let contacts = self.on.contacts_at_area(area, self.audience);
-            data.municipality
-                .columns
-                .iter()
-                .map(|c| {
-                    let cell = contacts
-                        .iter()
-                        .find(|p| p.role == c.role)
-                        .map(Contact::cell)
-                        .unwrap_or_default();
-                    Made::new(cell, self.delimiter, self.encoding)
-                })
+            self.role_cells(base, &[])
+                .into_iter()
+                .map(|cell| Made::new(cell, self.delimiter, self.encoding))
                 .collect()
         })
+    }
+
+    /// The role column `r` of a row in base area `base` and the overlays `overlays`.
+    fn person<'s>(&'s self, base: u32, overlays: &[u32], r: usize) -> Cell<'s> {
+        if overlays.is_empty() {
+            return self.people(base)[r].cell();
+        }
+        let key = (base, overlays.to_vec());
+        let cached = self
+            .overlay_people
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).map(|cells| cells[r].clone()));
+        let cell = cached.unwrap_or_else(|| {
+            let cells = self.role_cells(base, overlays);
+            let cell = cells[r].clone();
+            if let Ok(mut m) = self.overlay_people.lock() {
+                m.insert(key, cells);
+            }
+            cell
+        });
+        Cell::Text(cell.into())
+    }
+
+    /// The first contact of each role column for a place in base area `base` and `overlays`.
+    fn role_cells(&self, base: u32, overlays: &[u32]) -> Vec<String> {
+        let data = self.resolver.data();
+        let area = &data.layers[self.base].areas[base as usize];
+        let contacts = self.on.contacts_at_area(area, overlays, self.audience);
+        data.municipality
+            .columns
+            .iter()
+            .map(|c| {
+                contacts
+                    .iter()
+                    .find(|p| p.role == c.role)
+                    .map(Contact::cell)
+                    .unwrap_or_default()
+            })
+            .collect()
     }
 
     /// The answer for a place (or a refusal), with `hits` as the buffer for the layers.
@@ -242,6 +276,7 @@ impl<'a> Classifier<'a> {
                 base: None,
                 boundary: false,
                 hits: &[],
+                overlays: Vec::new(),
                 message: r.message,
                 certainty: r.certainty,
             },
@@ -266,6 +301,7 @@ impl<'a> Classifier<'a> {
                             .flatten()
                             .any(|h| h.position == Position::Boundary),
                         base: Some(b.area),
+                        overlays: self.resolver.overlays_at(located.point, self.on.day()),
                         message: std::mem::take(&mut located.note),
                         located: Some(located),
                         hits,
@@ -288,6 +324,7 @@ impl<'a> Classifier<'a> {
                         base: None,
                         boundary: false,
                         hits: &[],
+                        overlays: Vec::new(),
                         certainty,
                     },
                 }
@@ -332,9 +369,20 @@ impl<'a> Classifier<'a> {
                     _ => "",
                 }),
                 Added::Role(r) => match a.base {
-                    Some(b) => self.people(b)[*r].cell(),
+                    Some(b) => self.person(b, &a.overlays, *r),
                     None => Cell::Empty,
                 },
+                Added::Overlays if a.overlays.is_empty() => Cell::Empty,
+                Added::Overlays => {
+                    let overlays = &self.resolver.data().overlays;
+                    let names: Vec<&str> = a
+                        .overlays
+                        .iter()
+                        .filter_map(|&i| overlays.get(i as usize))
+                        .map(|o| o.area.name.as_str())
+                        .collect();
+                    Cell::Text(names.join(", ").into())
+                }
                 Added::Status => Cell::Word(a.status.as_str()),
                 Added::Quality => match &a.located {
                     Some(l) => Cell::Word(l.quality),

@@ -20,6 +20,7 @@ pub mod download;
 pub mod error;
 pub mod import;
 pub mod mapping;
+pub mod overlay;
 pub mod profile;
 pub use crate::staging;
 pub mod validate;
@@ -70,6 +71,9 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../geodata/situations.toml"),
     ),
 ];
+
+/// What a reader says of a file the directory does not have.
+const NO_SUCH_FILE: &str = "no such file";
 
 /// The built-in list of towns outside the coverage (see `geodata/towns-elsewhere.txt`).
 pub const TOWNS_ELSEWHERE: &str = include_str!("../../geodata/towns-elsewhere.txt");
@@ -321,6 +325,9 @@ pub struct Geodata {
     pub earlier: Vec<Layer>,
     pub roster: Roster,
     pub situations: Situations,
+    /// The municipality's overlays (`overlays.geojson`; none when the directory has no such
+    /// file), every period of each: they are chosen per day, not per generation.
+    pub overlays: std::sync::Arc<Vec<overlay::Overlay>>,
     /// The directory's named places (`places.csv`, plus the municipality's `places-own.csv`
     /// when there is one); `None`: the places built into the binary.
     pub places: Option<std::sync::Arc<crate::address::landmarks::Landmarks>>,
@@ -347,7 +354,7 @@ impl Geodata {
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, content)| content.to_string())
-                .ok_or_else(|| format!("not part of the embedded geodata ({name})"))
+                .ok_or_else(|| NO_SUCH_FILE.to_string())
         })
     }
 
@@ -355,7 +362,10 @@ impl Geodata {
     pub fn load_dir(dir: &Path) -> Result<Geodata, GeodataError> {
         let dir: PathBuf = dir.to_path_buf();
         Self::from_files(&dir.display().to_string(), |name| {
-            std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string())
+            std::fs::read_to_string(dir.join(name)).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => NO_SUCH_FILE.to_string(),
+                _ => e.to_string(),
+            })
         })
     }
 
@@ -367,7 +377,7 @@ impl Geodata {
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|(_, content)| content.to_string())
-                .ok_or_else(|| format!("no file named {name}"))
+                .ok_or_else(|| NO_SUCH_FILE.to_string())
         })
     }
 
@@ -518,6 +528,19 @@ impl Geodata {
                 None
             }
         };
+        // Optional: the overlays. A file that is there but cannot be read is refused rather
+        // than taken for none: its contacts would silently be missing from answers.
+        let overlays = match read_hashed(overlay::FILE) {
+            Err(p) if p.reason.ends_with(NO_SUCH_FILE) => Vec::new(),
+            Err(p) => {
+                problems.push(p);
+                Vec::new()
+            }
+            Ok(text) => overlay::parse(&text).unwrap_or_else(|mut p| {
+                problems.append(&mut p);
+                Vec::new()
+            }),
+        };
         // Optional: the named places. A directory without them searches the built-in ones;
         // its own places without a places.csv come beside the built-in ones.
         let shipped = read_hashed("places.csv").ok();
@@ -602,6 +625,7 @@ impl Geodata {
             earlier,
             roster,
             situations,
+            overlays: std::sync::Arc::new(overlays),
             places,
             elsewhere,
             version,
@@ -687,6 +711,7 @@ impl Geodata {
             earlier: Vec::new(),
             roster: self.roster.clone(),
             situations: self.situations.clone(),
+            overlays: self.overlays.clone(),
             places: self.places.clone(),
             elsewhere: self.elsewhere.clone(),
             version: self.version.clone(),
@@ -726,6 +751,11 @@ impl Geodata {
     /// Finds an area by id in any layer (the latest generation first, then earlier ones).
     pub fn area(&self, id: &str) -> Option<&Area> {
         self.generations().find_map(|l| l.find(id))
+    }
+
+    /// Finds an overlay by id (its latest drawing).
+    pub fn overlay(&self, id: &str) -> Option<&overlay::Overlay> {
+        self.overlays.iter().rev().find(|o| o.area.id == id)
     }
 
     /// A copy whose boundaries carry a vertex at least every `max_segment_m` metres, for

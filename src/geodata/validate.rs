@@ -73,6 +73,7 @@ pub fn validate(data: &Geodata) -> Vec<Problem> {
             )),
         }
     }
+    check_overlays(data, &mut problems);
     check_roster(data, &mut problems);
     for (id, reason) in data.situations.problems(&data.roster) {
         problems.push(Problem::new("situations.toml", Some(&id), reason));
@@ -200,6 +201,54 @@ fn check_geometry(file: &str, area: &Area, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Overlays: valid geometry, an id no area has (a scope naming it must mean one thing), and
+/// inside the covered area, where the roster's people work.
+fn check_overlays(data: &Geodata, problems: &mut Vec<Problem>) {
+    use super::overlay::FILE;
+    let coverage: Vec<&Area> = data
+        .layer(&data.manifest.coverage_layer)
+        .map(|l| l.areas.iter().collect())
+        .unwrap_or_default();
+    for o in data.overlays.iter() {
+        let before = problems.len();
+        check_geometry(FILE, &o.area, problems);
+        if problems.len() > before {
+            continue;
+        }
+        if let Some(a) = data.area(&o.area.id) {
+            problems.push(Problem::new(
+                FILE,
+                Some(&o.area.id),
+                format!(
+                    "id is also the id of the {} area '{}': give the overlay an id of its own",
+                    a.layer, a.name
+                ),
+            ));
+        }
+        let bbox = o.area.geometry.bounding_rect();
+        let inside: f64 = coverage
+            .iter()
+            .filter(|a| match (a.geometry.bounding_rect(), bbox) {
+                (Some(ab), Some(ob)) => ab.intersects(&ob),
+                _ => false,
+            })
+            .map(|a| a.geometry.intersection(&o.area.geometry).unsigned_area())
+            .sum();
+        let own = o.area.geometry.unsigned_area();
+        let outside = own - inside;
+        if outside > NESTING_TOLERANCE_M2.max(own * 1e-6) {
+            problems.push(Problem::new(
+                FILE,
+                Some(&o.area.id),
+                format!(
+                    "lies {outside:.0} m² of its {own:.0} m² outside {}: an overlay is drawn inside the covered area",
+                    data.manifest.coverage_name
+                ),
+            ));
+        }
+    }
+}
+
 fn check_overlaps(file: &str, areas: &[Area], problems: &mut Vec<Problem>) {
     let boxes: Vec<_> = areas.iter().map(|a| a.geometry.bounding_rect()).collect();
     for i in 0..areas.len() {
@@ -308,11 +357,11 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
                 ));
             }
             for area in ids {
-                if data.area(area).is_none() {
+                if data.area(area).is_none() && data.overlay(area).is_none() {
                     problems.push(Problem::new(
                         FILE,
                         Some(&id),
-                        format!("scope names unknown area '{area}'"),
+                        format!("scope names unknown area or overlay '{area}'"),
                     ));
                 }
             }

@@ -180,6 +180,10 @@ pub struct Answer {
     pub areas: Vec<LayerHit>,
     #[schema(value_type = Vec<Contact>)]
     pub contacts: Contacts,
+    /// The municipality's overlays (an event terrain, a park) the place lies in on the day
+    /// asked, or may lie in: their contacts come first in `contacts`. Absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overlays: Vec<super::OverlayRef>,
     /// Always present; set outside coverage only: the nearest coverage area and the distance
     /// to its boundary, `null` inside.
     #[schema(required = true)]

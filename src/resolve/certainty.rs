@@ -462,6 +462,6 @@ impl Resolver {
         let area = &self.data.layers[self.coverage].areas[a as usize];
         let mut ids: Vec<&str> = vec![area.id.as_str()];
         ids.extend(area.parents.values().map(String::as_str));
-        self.contacts_cached(&hits, &ids, audience, day)
+        self.contacts_cached(&hits, &[], &ids, audience, day)
     }
 }

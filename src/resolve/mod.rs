@@ -38,10 +38,12 @@ mod answer;
 mod certainty;
 mod names;
 mod on;
+mod overlays;
 
 pub use answer::*;
 pub use certainty::{AreaCertainty, AreaShare, Certainty, LIKELY_SHARE, Level, Uncertainty};
 pub use on::On;
+pub use overlays::OverlayRef;
 
 /// Validated geodata with its indexes: everything needed to answer.
 #[derive(Debug)]
@@ -89,9 +91,9 @@ pub struct DayNotCovered {
     pub from: Date,
 }
 
-/// Who asks, and the area (index) hit in each layer.
-/// Audience, language (a contact's `why` is in words) and the areas of every layer.
-type ContactKey = (Audience, usize, Vec<Option<u32>>);
+/// Who asks, the language (a contact's `why` is in words), the area (index) hit in each layer
+/// and the overlays (indexes) the place lies in.
+type ContactKey = (Audience, usize, Vec<Option<u32>>, Vec<u32>);
 
 #[derive(Debug, Default)]
 struct ContactCache {
@@ -528,14 +530,35 @@ impl Resolver {
         } else {
             Position::Inside
         };
+        let inside_overlays = if covered {
+            self.overlays_at(p, day)
+        } else {
+            Vec::new()
+        };
         let contacts = if covered {
-            let ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
-            self.contacts_cached(&hits, &ids, audience, day)
+            let mut ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
+            ids.extend(
+                inside_overlays
+                    .iter()
+                    .map(|&i| self.data.overlays[i as usize].area.id.as_str()),
+            );
+            self.contacts_cached(&hits, &inside_overlays, &ids, audience, day)
         } else {
             Contacts::new(Vec::new())
         };
         let own = hits[self.coverage].map(|h| h.area);
         let certainty = self.certainty_at(p, own, u, audience, day);
+        // Overlays are drawn by the municipality at full resolution: the place's own
+        // uncertainty decides, not the generalised areas' boundary accuracy.
+        let overlays = if covered {
+            let own_m = Uncertainty {
+                data_m: ACCURACY_FULL_RESOLUTION_M,
+                ..*u
+            };
+            self.overlay_refs(p, day, own_m.radius_m())
+        } else {
+            Vec::new()
+        };
         let also_possible: Vec<AreaRef> = if certainty.level == Level::Certain {
             Vec::new()
         } else {
@@ -628,6 +651,7 @@ impl Resolver {
             buurt: member(&members.buurt).map(code_ref),
             areas,
             contacts,
+            overlays,
             nearest,
             message,
             understood: None,
@@ -645,6 +669,7 @@ impl Resolver {
     fn contacts_cached(
         &self,
         hits: &[Option<Hit>],
+        overlays: &[u32],
         ids: &[&str],
         audience: Audience,
         day: Date,
@@ -655,6 +680,7 @@ impl Resolver {
                 audience,
                 text::current().index(),
                 hits.iter().map(|h| h.map(|h| h.area)).collect::<Vec<_>>(),
+                overlays.to_vec(),
             ),
         );
         if let Ok(cache) = self.contact_cache.read()
@@ -688,9 +714,12 @@ impl Resolver {
         Ok(answer)
     }
 
-    /// The one way every door picks contacts: the roster's for these areas on `day`, plus a
-    /// vacancy for each required role that dates leave empty in a coverage area.
+    /// The one way every door picks contacts: the roster's for these areas and overlays on
+    /// `day`, plus a vacancy for each required role that dates leave empty in a coverage area.
+    /// Those assigned to an overlay the place lies in come first: that is where
+    /// responsibility does not follow the areas.
     fn contacts_for_ids(&self, ids: &[&str], day: Date, audience: Audience) -> Vec<Contact> {
+        use crate::roster::WhyRule;
         let mut contacts = self.data.roster.contacts_for(ids, day, audience);
         let coverage = &self.data.layers[self.coverage];
         for id in ids.iter().filter(|id| coverage.find(id).is_some()) {
@@ -698,25 +727,32 @@ impl Resolver {
                 contacts.push(self.data.roster.vacancy(&gap, audience));
             }
         }
-        contacts.sort_by_key(|c| c.role);
         for c in &mut contacts {
-            self.explain(&mut c.why);
+            self.explain(&mut c.why, day);
         }
+        contacts.sort_by_key(|c| (c.why.rule != WhyRule::Overlay, c.role));
         contacts
     }
 
-    /// Names the area in `why` and says it in words, in the current language.
-    fn explain(&self, why: &mut crate::roster::Why) {
+    /// Names the area (or overlay) in `why` and says it in words, in the current language.
+    fn explain(&self, why: &mut crate::roster::Why, day: Date) {
         use crate::roster::WhyRule;
-        if let Some(a) = &mut why.area
-            && let Some((layer, area)) = self
+        if let Some(a) = &mut why.area {
+            if let Some((layer, area)) = self
                 .data
                 .layers
                 .iter()
                 .find_map(|l| l.find(&a.id).map(|area| (l, area)))
-        {
-            a.name = area.name.clone();
-            a.layer = layer.info.id.clone();
+            {
+                a.name = area.name.clone();
+                a.layer = layer.info.id.clone();
+            } else if let Some(o) = self.overlay_on(&a.id, day) {
+                a.name = o.area.name.clone();
+                a.layer = crate::geodata::overlay::LAYER.to_string();
+                if why.rule == WhyRule::Area {
+                    why.rule = WhyRule::Overlay;
+                }
+            }
         }
         let mut period = match (why.valid_from, why.valid_until) {
             (None, None) => String::new(),
@@ -738,6 +774,7 @@ impl Resolver {
             .unwrap_or_default();
         why.text = match why.rule {
             WhyRule::Area => t!("why-area", area = area, period = period),
+            WhyRule::Overlay => t!("why-overlay", area = area, period = period),
             WhyRule::City => t!(
                 "why-city",
                 municipality = self.data.municipality.name.as_str(),

@@ -211,10 +211,25 @@ impl<'a> On<'a> {
         self.epoch.contacts_for_ids(&ids, self.day, audience)
     }
 
-    /// The contacts that a point inside `area` gets at this view's moment: those of
-    /// [`On::contacts_for_area`] whose hours hold then, as a lookup's answer names them.
-    pub fn contacts_at_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
-        let mut contacts = self.contacts_for_area(area, audience);
+    /// The contacts that a point inside `area` and the overlays `overlays` (indexes, see
+    /// [`Resolver::overlays_at`]) gets at this view's moment: those whose hours hold then, as a
+    /// lookup's answer names them.
+    pub fn contacts_at_area(
+        &self,
+        area: &Area,
+        overlays: &[u32],
+        audience: Audience,
+    ) -> Vec<Contact> {
+        let mut ids: Vec<&str> = vec![area.id.as_str()];
+        ids.extend(area.parents.values().map(String::as_str));
+        let data = self.data();
+        ids.extend(
+            overlays
+                .iter()
+                .filter_map(|&i| data.overlays.get(i as usize))
+                .map(|o| o.area.id.as_str()),
+        );
+        let mut contacts = self.epoch.contacts_for_ids(&ids, self.day, audience);
         if let Some(t) = self.hours_matter() {
             contacts.retain(|c| c.holds_at(&t));
         }

@@ -233,6 +233,7 @@ classify-binary = the file is binary data (or UTF-16 text), not a table: send CS
 classify-workbook-as-csv = the file is a workbook or ZIP archive, not CSV: send it as a workbook (.xlsx, .ods; Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet) or export the sheet as CSV
 classify-xlsx-for-workbooks = an .xlsx answer is written for a workbook only; this file is CSV or GeoJSON: write the answer as .csv
 why-area = assigned to { $area }, which this place lies in{ $period }
+why-overlay = assigned to { $area }, a specially drawn area this place lies in (listed first){ $period }
 why-city = assigned to the whole of { $municipality }{ $period }
 why-vacant = nobody holds this role in { $area }{ $period }; the organisation stands in
 why-from = , from { $day }

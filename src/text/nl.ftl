@@ -233,6 +233,7 @@ classify-binary = het bestand is binaire data (of UTF-16-tekst), geen tabel: stu
 classify-workbook-as-csv = het bestand is een werkmap of ZIP-archief, geen CSV: stuur het als werkmap (.xlsx, .ods; Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet) of exporteer het blad als CSV
 classify-xlsx-for-workbooks = een .xlsx-antwoord wordt alleen voor een werkmap geschreven; dit bestand is CSV of GeoJSON: schrijf het antwoord als .csv
 why-area = toegewezen aan { $area }, waarin deze plaats ligt{ $period }
+why-overlay = toegewezen aan { $area }, een apart getekend gebied waarin deze plaats ligt (eerst genoemd){ $period }
 why-city = toegewezen aan heel { $municipality }{ $period }
 why-vacant = niemand vervult deze rol in { $area }{ $period }; de organisatie neemt waar
 why-from = , vanaf { $day }

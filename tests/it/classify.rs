@@ -581,13 +581,21 @@ const DOORS_ADDRESSES: &str = "straat,huisnummer,huisletter,postcode,woonplaats,
     Oostweg,7,,6222BB,Maastricht,179250,317650\n\
     Oostweg,9,,6222BC,Maastricht,179300,317700\n";
 
+/// An overlay across the city centre, a boundary of LWA areas and a fifth of the inputs'
+/// range, with a coordinator of its own (issue 27, 3): whether a row lies in it matters.
+const DOORS_OVERLAY: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"doors-terrein","name":"Terrein"},"geometry":{"type":"Polygon","coordinates":[[[5.680,50.845],[5.705,50.845],[5.705,50.860],[5.680,50.860],[5.680,50.845]]]}}]}"#;
+
 /// The doors' resolver with the coordinator of Centrum / Zuid-West on weekdays 08:30-17:00
-/// and an officer of duty outside those hours (issue 27, 2): the moment of a row matters.
+/// and an officer of duty outside those hours (issue 27, 2): the moment of a row matters; and
+/// an overlay with a coordinator of its own.
 fn doors_resolver() -> &'static Resolver {
     static R: std::sync::OnceLock<Resolver> = std::sync::OnceLock::new();
     R.get_or_init(|| {
-        let roster = crate::roster_with_hours();
-        let files: Vec<(&str, &str)> = Geodata::embedded_files()
+        let roster = format!(
+            "{}\n[[assignment]]\norganisation = \"politie\"\nrole = \"coordinator\"\nscope = [\"doors-terrein\"]\nfunction = \"Coördinator evenementen, terrein\"\n",
+            crate::roster_with_hours()
+        );
+        let mut files: Vec<(&str, &str)> = Geodata::embedded_files()
             .iter()
             .map(|(n, c)| {
                 (
@@ -600,6 +608,7 @@ fn doors_resolver() -> &'static Resolver {
                 )
             })
             .collect();
+        files.push(("overlays.geojson", DOORS_OVERLAY));
         let data = Geodata::from_memory("doors", &files).unwrap();
         let r = make_doors_resolver();
         Resolver::new(data).with_addresses(r.addresses().clone())
@@ -646,7 +655,7 @@ fn lookup_as_row(r: &Resolver, text: &str, at: &str) -> Vec<String> {
     let audience = wijkwijzer::roster::Audience::Public;
     let refused = |status: &str| {
         let mut row = vec![status.to_string()];
-        row.resize(12, String::new());
+        row.resize(13, String::new());
         row
     };
     let answer = match crate::parse(text) {
@@ -712,6 +721,14 @@ fn lookup_as_row(r: &Resolver, text: &str, at: &str) -> Vec<String> {
     };
     let [x, y] = point;
     let [level, radius, also] = certainty;
+    // Batch names the overlays a row lies in; lookup also those it may lie in.
+    let overlays = answer
+        .overlays
+        .iter()
+        .filter(|o| o.position != wijkwijzer::index::Position::Near)
+        .map(|o| o.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     vec![
         "ok".into(),
         answer
@@ -737,6 +754,7 @@ fn lookup_as_row(r: &Resolver, text: &str, at: &str) -> Vec<String> {
         level,
         radius,
         also,
+        overlays,
     ]
 }
 
@@ -808,7 +826,7 @@ proptest! {
         let mut rows = csv::ReaderBuilder::new().delimiter(b';').from_reader(out.as_bytes());
         let header = rows.headers().unwrap().clone();
         let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-        let columns: Vec<usize> = ["status", "lwa", "wijk", "buurt", "thor_senior", "police_coordinator", "quality", "point_x", "point_y", "certainty", "certainty_radius_m", "also_possible"]
+        let columns: Vec<usize> = ["status", "lwa", "wijk", "buurt", "thor_senior", "police_coordinator", "quality", "point_x", "point_y", "certainty", "certainty_radius_m", "also_possible", "overlays"]
             .iter()
             .map(|n| col(n))
             .collect();

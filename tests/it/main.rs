@@ -23,6 +23,7 @@ mod languages;
 mod municipality;
 mod notations;
 mod ogc;
+mod overlays;
 mod places;
 mod real_data;
 mod routes;

@@ -267,12 +267,22 @@ function renderAnswer(a) {
   // A dispatcher's screen: the people to call come before the details of the place.
   if (inside) {
     const uncertain = a.certainty && a.certainty.level !== "certain";
+    // Where the municipality drew an overlay (an event terrain, a park), its people first.
+    const drawn = (a.overlays || []).filter((o) => o.position !== "near");
+    const special = a.contacts.filter((c) => c.why && c.why.rule === "overlay");
+    if (drawn.length) {
+      card.appendChild(el("h3", { class: "overlay" }, "Bijzonder gebied: " + drawn.map((o) => o.name).join(", ")));
+      if (drawn.some((o) => o.position === "boundary")) card.appendChild(el("p", { class: "note" }, "Dicht bij de rand: de plaats ligt misschien net buiten dit gebied."));
+      for (const c of special) card.appendChild(personBlock(c));
+    }
+    const near = (a.overlays || []).filter((o) => o.position === "near");
+    if (near.length) card.appendChild(el("p", { class: "note overlay-near" }, "Misschien in: " + near.map((o) => o.name).join(", ") + " (net erbuiten; die contacten staan hier niet)"));
     card.appendChild(el("h3", {}, "Verantwoordelijk in dit gebied"));
-    const pick = (role) => a.contacts.filter((c) => c.role === role);
+    const pick = (role) => a.contacts.filter((c) => c.role === role && !special.includes(c));
     // When the area is not certain, the first two of each area are in the box above.
     const first = uncertain ? pick("wijkagent") : [...pick("senior_wijkgebonden_medewerker"), ...pick("coordinator"), ...pick("wijkagent")];
     for (const c of first) card.appendChild(personBlock(c));
-    const rest = a.contacts.filter((c) => !["senior_wijkgebonden_medewerker", "coordinator", "wijkagent"].includes(c.role));
+    const rest = a.contacts.filter((c) => !special.includes(c) && !["senior_wijkgebonden_medewerker", "coordinator", "wijkagent"].includes(c.role));
     if (rest.length) {
       const det = el("details");
       det.appendChild(el("summary", {}, `Thema's en partners (${rest.length})`));
