@@ -74,6 +74,22 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 "  roster     {:>3} assignments",
                 data.roster.assignments.len()
             );
+            for o in data.overlays.iter() {
+                let period = wijkwijzer::geodata::Period {
+                    from: o.valid_from,
+                    until: o.valid_until,
+                };
+                out!(
+                    "  overlay    {} ({}){}",
+                    o.area.id,
+                    o.area.name,
+                    if period == Default::default() {
+                        String::new()
+                    } else {
+                        format!(", {period}")
+                    }
+                );
+            }
             let today = wijkwijzer::roster::today();
             let warnings = upcoming_gaps(&data, today, 90);
             for (day, g) in &warnings {
