@@ -102,6 +102,9 @@ impl Made {
     }
 }
 
+/// Role cells by (base-layer area, overlays).
+type OverlayPeople = std::collections::HashMap<(u32, Vec<u32>), Vec<String>>;
+
 pub(crate) struct Classifier<'a> {
     /// The resolver of the day asked for (its data are that day's generations).
     pub resolver: &'a Resolver,
@@ -123,7 +126,7 @@ pub(crate) struct Classifier<'a> {
     /// small file or HTTP body pays for its own areas only).
     people: Vec<OnceLock<Vec<Made>>>,
     /// The same for a base-layer area with overlays (few rows lie in one).
-    overlay_people: std::sync::Mutex<std::collections::HashMap<(u32, Vec<u32>), Vec<String>>>,
+    overlay_people: std::sync::Mutex<OverlayPeople>,
     outside_message: Made,
     /// The words before a matched place's or address's label in a row's message, in the
     /// run's language (rendered once: every address row says one).
