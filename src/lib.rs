@@ -30,6 +30,7 @@ pub mod query;
 pub mod render;
 pub mod resolve;
 pub mod roster;
+pub mod sheet;
 pub mod situations;
 pub mod staging;
 pub mod text;

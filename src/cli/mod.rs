@@ -35,6 +35,7 @@ mod keygen;
 mod lookup;
 mod roster;
 mod serve;
+mod sheet;
 
 #[derive(Parser)]
 #[command(
@@ -56,6 +57,7 @@ enum Command {
     Situations(check::SituationsArgs),
     Check(check::CheckArgs),
     Roster(roster::RosterArgs),
+    Sheet(sheet::SheetArgs),
     /// Build a geodata directory from CBS buurten (GeoJSON or the CBS GeoPackage); `import bag`
     /// and `import addresses` build an address file. Without flags, in a checkout, it rebuilds
     /// geodata/ from data/sources.
@@ -134,6 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Situations(a) => check::situations(a),
         Command::Check(a) => check::run(a),
         Command::Roster(a) => roster::run(a),
+        Command::Sheet(a) => sheet::run(a),
         Command::Import { what: Some(w), .. } => import::import_addresses(w),
         Command::Import { what: None, args } => import::import_geodata(args),
         Command::Download { what } => import::download(what),

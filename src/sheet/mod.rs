@@ -1,0 +1,422 @@
+//! The printable overview the source document promises ("De gezichten in de wijk"): a first
+//! page with a map of the coverage areas, then one page per area with its map (its buurten
+//! named) and the people who work there, grouped by role, each with their channels.
+//!
+//! [`Sheet::build`] decides the content once, from the same functions every answer uses
+//! ([`On::contacts_for_area`], so vacancies, validity dates and visibility are as in a
+//! lookup); `pdf` draws it with krilla and an embedded font (`wijkwijzer sheet`), `html` writes
+//! it as a page with print CSS (`GET /sheet`). Both say the same things.
+
+use geo::{BoundingRect, InteriorPoint};
+use jiff::civil::Date;
+
+use crate::geodata::Area;
+use crate::resolve::On;
+use crate::roster::{Audience, Contact, Role, Visibility, WhyRule};
+use crate::t;
+use crate::text::{self, Lang};
+
+pub mod html;
+pub mod pdf;
+
+/// The whole overview, in one language, for one audience and day.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub lang: Lang,
+    /// With names and internal channels: the pages say so.
+    pub internal: bool,
+    pub day: Date,
+    pub title: String,
+    pub subtitle: String,
+    /// The first page's map of every coverage area (none for one area alone).
+    pub overview: Option<Map>,
+    pub areas: Vec<AreaSheet>,
+    /// Where the data come from, for the foot of every page.
+    pub source: String,
+    /// "Internal: not for distribution" or the public note, in the sheet's language.
+    pub notice: String,
+}
+
+/// A map: shapes in RD New metres, each with a name to print at its interior point.
+#[derive(Debug, Clone)]
+pub struct Map {
+    pub shapes: Vec<Shape>,
+    /// RD New bounds of the shapes: `[min_x, min_y, max_x, max_y]`.
+    pub bounds: [f64; 4],
+}
+
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub name: String,
+    /// Rings (exterior and holes) of every polygon, RD New metres.
+    pub rings: Vec<Vec<(f64, f64)>>,
+    pub label_at: (f64, f64),
+    /// Colour index (the area's place in the coverage layer); `None`: context, drawn grey.
+    pub colour: Option<usize>,
+    /// Whether the name is printed (context shapes are not named).
+    pub labelled: bool,
+}
+
+/// One area's page.
+#[derive(Debug, Clone)]
+pub struct AreaSheet {
+    pub id: String,
+    pub heading: String,
+    pub map: Map,
+    /// The buurten in it, in words: "Buurten: Binnenstad, Jekerdal, …".
+    pub buurten: String,
+    pub groups: Vec<Group>,
+}
+
+/// The people of one role group on an area's page.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub title: String,
+    /// Channels every person of the group has (printed once, under the title); each
+    /// person's `channels` are then their own only.
+    pub shared: Vec<String>,
+    pub people: Vec<Person>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// The function as the roster names it, with its theme.
+    pub function: String,
+    /// The person's name: internal sheets only, and only where the roster has it.
+    pub name: Option<String>,
+    /// When the assignment holds, if not always (hours, validity).
+    pub when: Option<String>,
+    /// `label: value` per channel; internal channels are marked.
+    pub channels: Vec<String>,
+}
+
+/// What `sheet` cannot make.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SheetError {
+    #[error("{}", t!("sheet-unknown-area", id = .id, known = .known))]
+    UnknownArea { id: String, known: String },
+}
+
+/// The groups in the order the source document names them.
+const GROUPS: [(Role, &str); 6] = [
+    (
+        Role::SeniorWijkgebondenMedewerker,
+        "sheet-group-thor-senior",
+    ),
+    (Role::Coordinator, "sheet-group-coordinator"),
+    (Role::Wijkagent, "sheet-group-wijkagent"),
+    (Role::TaskFocus, "sheet-group-task-focus"),
+    (Role::Boa, "sheet-group-boa"),
+    (Role::GebiedsteamPartner, "sheet-group-partner"),
+];
+
+impl Sheet {
+    /// The overview on `on`'s day for `audience`, in `lang`; `area`: that coverage area only.
+    pub fn build(
+        on: On<'_>,
+        audience: Audience,
+        lang: Lang,
+        area: Option<&str>,
+    ) -> Result<Sheet, SheetError> {
+        text::sync_scope(lang, || Self::build_here(on, audience, lang, area))
+    }
+
+    fn build_here(
+        on: On<'_>,
+        audience: Audience,
+        lang: Lang,
+        only: Option<&str>,
+    ) -> Result<Sheet, SheetError> {
+        let data = on.data();
+        let m = &data.manifest;
+        let coverage = data
+            .layer(&m.coverage_layer)
+            .map(|l| &l.areas[..])
+            .unwrap_or_default();
+        let base = data
+            .layer(&m.base_layer)
+            .map(|l| &l.areas[..])
+            .unwrap_or_default();
+        let picked: Vec<(usize, &Area)> = match only {
+            None => coverage.iter().enumerate().collect(),
+            Some(id) => {
+                let found = coverage.iter().enumerate().find(|(_, a)| a.id == id);
+                vec![found.ok_or_else(|| {
+                    SheetError::UnknownArea {
+                        id: id.to_string(),
+                        known: coverage
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    }
+                })?]
+            }
+        };
+        let word = data.municipality.area_word.as_deref();
+        let heading = |a: &Area| match word {
+            Some(w) => format!("{w} {}", a.name),
+            None => a.name.clone(),
+        };
+        let overview = only.is_none().then(|| {
+            map(coverage
+                .iter()
+                .enumerate()
+                .map(|(i, a)| shape(a, Some(i), true))
+                .collect())
+        });
+        let areas = picked
+            .into_iter()
+            .map(|(i, a)| {
+                let inside: Vec<&Area> = base
+                    .iter()
+                    .filter(|b| b.parents.get(&m.coverage_layer) == Some(&a.id))
+                    .collect();
+                let mut shapes: Vec<Shape> = base
+                    .iter()
+                    .filter(|b| b.parents.get(&m.coverage_layer) != Some(&a.id))
+                    .map(|b| shape(b, None, false))
+                    .collect();
+                shapes.extend(inside.iter().map(|b| shape(b, Some(i), true)));
+                let mut map = map(shapes);
+                // The area's own buurten decide the frame; its neighbours are context.
+                map.bounds = bounds(inside.iter().map(|b| &b.geometry));
+                AreaSheet {
+                    id: a.id.clone(),
+                    heading: heading(a),
+                    map,
+                    buurten: t!(
+                        "sheet-buurten",
+                        names = inside
+                            .iter()
+                            .map(|b| b.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    groups: groups(on, a, &inside, audience),
+                }
+            })
+            .collect();
+        let internal = audience == Audience::Internal;
+        let meta = on.meta();
+        Ok(Sheet {
+            lang,
+            internal,
+            day: on.day(),
+            title: t!("sheet-title"),
+            subtitle: t!(
+                "sheet-subtitle",
+                municipality = data.municipality.name.as_str(),
+                day = on.day().to_string()
+            ),
+            overview,
+            areas,
+            source: t!(
+                "sheet-source",
+                source = meta.source.as_str(),
+                roster = data.roster.meta.source.as_str(),
+                day = on.day().to_string()
+            ),
+            notice: if internal {
+                t!("sheet-internal")
+            } else {
+                t!("sheet-public")
+            },
+        })
+    }
+
+    /// The whole text of the sheet, in reading order: what the PDF and the page both print
+    /// (tests compare the two doors with it).
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![self.title.clone(), self.subtitle.clone()];
+        if let Some(o) = &self.overview {
+            out.extend(
+                o.shapes
+                    .iter()
+                    .filter(|s| s.labelled)
+                    .map(|s| s.name.clone()),
+            );
+        }
+        for a in &self.areas {
+            out.push(a.heading.clone());
+            out.push(a.buurten.clone());
+            for g in &a.groups {
+                out.push(g.title.clone());
+                out.extend(g.shared.iter().cloned());
+                for p in &g.people {
+                    out.push(p.function.clone());
+                    out.extend(p.name.clone());
+                    out.extend(p.when.clone());
+                    out.extend(p.channels.iter().cloned());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The people of an area's page: every contact a place in any of its buurten gets that day
+/// (the area's own, its buurten's wijkagenten, city-wide themes and partners), once each.
+fn groups(on: On<'_>, area: &Area, inside: &[&Area], audience: Audience) -> Vec<Group> {
+    let mut all: Vec<Contact> = Vec::new();
+    let places: Vec<&Area> = if inside.is_empty() {
+        vec![area]
+    } else {
+        inside.to_vec()
+    };
+    for b in places {
+        for c in on.contacts_for_area(b, audience) {
+            let same = |o: &Contact| {
+                o.organisation == c.organisation
+                    && o.role == c.role
+                    && o.name == c.name
+                    && o.scope == c.scope
+                    && o.why.hours == c.why.hours
+            };
+            if !all.iter().any(same) {
+                all.push(c);
+            }
+        }
+    }
+    GROUPS
+        .iter()
+        .filter_map(|(role, key)| {
+            let mut people: Vec<Person> =
+                all.iter().filter(|c| c.role == *role).map(person).collect();
+            // Thirteen wijkagenten reached by the same three public channels: say them once.
+            let shared: Vec<String> = match people.first() {
+                Some(first) if people.len() > 1 => first
+                    .channels
+                    .iter()
+                    .filter(|ch| people.iter().all(|p| p.channels.contains(ch)))
+                    .cloned()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for p in &mut people {
+                p.channels.retain(|ch| !shared.contains(ch));
+            }
+            (!people.is_empty()).then(|| Group {
+                title: text::render(key, &Default::default()),
+                shared,
+                people,
+            })
+        })
+        .collect()
+}
+
+fn person(c: &Contact) -> Person {
+    let mut when = Vec::new();
+    if let Some(h) = &c.why.hours {
+        when.push(if c.why.outside_hours {
+            t!("sheet-outside-hours", hours = h.as_str())
+        } else {
+            h.clone()
+        });
+    }
+    match (c.why.valid_from, c.why.valid_until, c.why.rule) {
+        (_, _, WhyRule::Vacant) => {}
+        (Some(f), Some(u), _) => when.push(t!(
+            "sheet-between",
+            from = f.to_string(),
+            until = u.to_string()
+        )),
+        (None, Some(u), _) => when.push(t!("sheet-until", day = u.to_string())),
+        _ => {}
+    }
+    Person {
+        function: match &c.theme {
+            Some(theme) if !c.name.to_lowercase().contains(&theme.to_lowercase()) => {
+                format!("{} ({theme})", c.name)
+            }
+            _ => c.name.clone(),
+        },
+        name: c.person.clone(),
+        when: (!when.is_empty()).then(|| when.join("; ")),
+        channels: c
+            .channels
+            .iter()
+            .map(|ch| {
+                let mark = if ch.visibility == Visibility::Internal {
+                    format!(" [{}]", t!("sheet-internal-channel"))
+                } else {
+                    String::new()
+                };
+                match &ch.label {
+                    Some(l) => format!("{l}: {}{mark}", ch.value),
+                    None => format!("{}{mark}", ch.value),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn shape(a: &Area, colour: Option<usize>, labelled: bool) -> Shape {
+    let rings = a
+        .geometry
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(|r| r.0.iter().map(|c| (c.x, c.y)).collect())
+        .collect();
+    // The largest polygon's interior point: a buurt of several parts is named once.
+    let largest = a.geometry.iter().max_by(|p, q| {
+        use geo::Area as _;
+        p.unsigned_area().total_cmp(&q.unsigned_area())
+    });
+    let label_at = largest
+        .and_then(|p| p.interior_point())
+        .map(|p| (p.x(), p.y()))
+        .unwrap_or_default();
+    Shape {
+        name: a.name.clone(),
+        rings,
+        label_at,
+        colour,
+        labelled,
+    }
+}
+
+fn bounds<'a>(geometries: impl Iterator<Item = &'a geo::MultiPolygon<f64>>) -> [f64; 4] {
+    geometries.filter_map(|g| g.bounding_rect()).fold(
+        [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
+        |b, r| {
+            [
+                b[0].min(r.min().x),
+                b[1].min(r.min().y),
+                b[2].max(r.max().x),
+                b[3].max(r.max().y),
+            ]
+        },
+    )
+}
+
+fn map(shapes: Vec<Shape>) -> Map {
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for (x, y) in shapes.iter().flat_map(|s| s.rings.iter().flatten()) {
+        b = [b[0].min(*x), b[1].min(*y), b[2].max(*x), b[3].max(*y)];
+    }
+    Map { shapes, bounds: b }
+}
+
+impl Map {
+    /// A transform from RD New into a box `w` × `h` (y down, as pages and SVG have it), the
+    /// map centred and its aspect kept: (scale, offset x, offset y).
+    pub fn fit(&self, w: f64, h: f64) -> impl Fn(f64, f64) -> (f64, f64) + use<> {
+        let [x0, y0, x1, y1] = self.bounds;
+        let (dx, dy) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
+        let s = (w / dx).min(h / dy);
+        let ox = (w - dx * s) / 2.0;
+        let oy = (h - dy * s) / 2.0;
+        move |x, y| (ox + (x - x0) * s, oy + (y1 - y) * s)
+    }
+}
+
+/// Fills, one per coverage area (cycled): light enough to print names on, distinct in grey.
+pub const PALETTE: [(u8, u8, u8); 6] = [
+    (166, 206, 227),
+    (178, 223, 138),
+    (253, 191, 111),
+    (202, 178, 214),
+    (251, 154, 153),
+    (255, 255, 153),
+];
