@@ -35,6 +35,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/", get(page))
         .route("/assets/app.js", get(app_js))
         .route("/assets/style.css", get(style_css))
+        .route(crate::sheet::html::CSS_PATH, get(sheet_css))
+        .route("/sheet", get(sheet))
+        .route("/sheet/{area}", get(sheet_area))
         .route("/v1/config", get(config))
         .route("/healthz", get(healthz))
         .route("/v1/lookup", get(lookup))
@@ -87,13 +90,7 @@ async fn page(Extension(served): Extension<Arc<Served>>) -> Response {
         .into_response()
 }
 
-/// Text made safe to place in HTML.
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::render::html_escape;
 
 async fn app_js() -> Response {
     asset("text/javascript; charset=utf-8", APP_JS)
@@ -101,6 +98,60 @@ async fn app_js() -> Response {
 
 async fn style_css() -> Response {
     asset("text/css; charset=utf-8", STYLE_CSS)
+}
+
+async fn sheet_css() -> Response {
+    asset("text/css; charset=utf-8", crate::sheet::html::CSS)
+}
+
+/// The printable overview of every area (see [`crate::sheet`]): names and internal channels
+/// only for an internal key, as everywhere.
+async fn sheet(
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    sheet_page(&s, caller, raw, None)
+}
+
+/// The printable overview of one area.
+async fn sheet_area(
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    Path(area): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    sheet_page(&s, caller, raw, Some(&area))
+}
+
+fn sheet_page(
+    s: &Served,
+    caller: Caller,
+    raw: Option<String>,
+    area: Option<&str>,
+) -> Result<Response, ApiError> {
+    let mut p = params(raw, &["as_of", "lang"])?;
+    let on = as_of(&mut p, &s.resolver)?;
+    let lang = match p.get("lang").map(String::as_str) {
+        None | Some("nl") => crate::text::Lang::Nl,
+        Some("en") => crate::text::Lang::En,
+        Some(other) => {
+            return Err(ApiError::new(
+                Kind::BadParameter,
+                t!("sheet-bad-lang", lang = other),
+            ));
+        }
+    };
+    let sheet = crate::sheet::Sheet::build(on, caller.audience, lang, area)
+        .map_err(|e| ApiError::new(Kind::UnknownArea, e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        crate::sheet::html::render(&sheet),
+    )
+        .into_response())
 }
 
 async fn config(

@@ -5,23 +5,10 @@ use std::fmt::Write as _;
 
 use super::{Map, PALETTE, Sheet};
 
-/// Escapes text for HTML element content and attribute values.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::render::html_escape as esc;
 
-const CSS: &str = "
+/// The page's style sheet, served at [`CSS_PATH`] (the service's CSP allows no inline style).
+pub const CSS: &str = "
 @page { size: A4; margin: 17mm; }
 body { font-family: 'DejaVu Sans', Verdana, sans-serif; color: #111; max-width: 180mm; margin: 1em auto; }
 h1 { font-size: 22pt; margin: 0 0 .2em; }
@@ -81,6 +68,9 @@ fn svg(map: &Map, w: f64, h: f64) -> String {
     out
 }
 
+/// Where [`CSS`] is served.
+pub const CSS_PATH: &str = "/assets/sheet.css";
+
 /// The page.
 pub fn render(sheet: &Sheet) -> String {
     let notice_class = if sheet.internal {
@@ -89,7 +79,7 @@ pub fn render(sheet: &Sheet) -> String {
         "notice"
     };
     let mut out = format!(
-        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{CSS}</style></head><body>\n",
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"{CSS_PATH}\"></head><body>\n",
         sheet.lang.tag(),
         esc(&sheet.title)
     );

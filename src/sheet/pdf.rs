@@ -333,6 +333,18 @@ fn draw(sheet: &Sheet, pages: Vec<Vec<Op>>) -> Result<Vec<u8>, PdfError> {
             ..Default::default()
         }));
         let mut y = H - MARGIN - FOOT + 14.0;
+        // An internal sheet says so on every page, continuation pages included.
+        if sheet.internal {
+            surface.draw_text(
+                Point::from_xy(MARGIN, y),
+                bold.clone(),
+                7.0,
+                &sheet.notice,
+                false,
+                TextDirection::Auto,
+            );
+            y += 9.0;
+        }
         for line in wrap(REGULAR, 7.0, &sheet.source, W - 2.0 * MARGIN - 40.0) {
             surface.draw_text(
                 Point::from_xy(MARGIN, y),

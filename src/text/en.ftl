@@ -253,6 +253,7 @@ sheet-outside-hours = outside { $hours } and on public holidays
 sheet-between = from { $from } until { $until }
 sheet-until = until { $day }
 sheet-unknown-area = there is no area '{ $id }' in the coverage layer; the areas are: { $known }
+sheet-bad-lang = lang '{ $lang }': write nl or en
 sheet-group-thor-senior = THOR senior wijkgebonden medewerker
 sheet-group-coordinator = Police coordinator
 sheet-group-wijkagent = Wijkagenten

@@ -253,6 +253,7 @@ sheet-outside-hours = buiten { $hours } en op feestdagen
 sheet-between = van { $from } tot en met { $until }
 sheet-until = tot en met { $day }
 sheet-unknown-area = er is geen gebied '{ $id }' in de dekkingslaag; de gebieden zijn: { $known }
+sheet-bad-lang = lang '{ $lang }': schrijf nl of en
 sheet-group-thor-senior = Senior wijkgebonden medewerker THOR
 sheet-group-coordinator = Coördinator politie
 sheet-group-wijkagent = Wijkagenten

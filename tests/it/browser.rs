@@ -129,6 +129,7 @@ async fn the_page_in_a_real_browser() {
         },
     ));
     let base = crate::spawn_server(state).await;
+    let source_resolver = Resolver::new(source.load().unwrap());
 
     let port = free_port();
     let _driver = Driver(
@@ -689,6 +690,58 @@ async fn the_page_in_a_real_browser() {
         .await
         .unwrap();
     assert_eq!(violations, json!([]), "the page broke its own CSP");
+
+    // Issue 27, 1: the page links the printable overview; Chromium prints it to A4 PDF, and
+    // the PDF says what the sheet says (public: no names, the browser sends no key).
+    let sheet_link = client.find(Locator::Id("sheet")).await.unwrap();
+    let href = sheet_link.prop("href").await.unwrap().unwrap();
+    assert_eq!(href, format!("{base}/sheet"));
+    client.goto(&href).await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("section.area svg"))
+        .await
+        .unwrap();
+    let pdf = client
+        .print(
+            fantoccini::wd::PrintConfiguration::builder()
+                .size(fantoccini::wd::PrintSize::A4)
+                .background(true)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    std::fs::create_dir_all("target/browser").unwrap();
+    std::fs::write("target/browser/sheet.pdf", &pdf).unwrap();
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    let printed: String = pages.concat().split_whitespace().collect();
+    let sheet = wijkwijzer::sheet::Sheet::build(
+        source_resolver.today(),
+        wijkwijzer::roster::Audience::Public,
+        wijkwijzer::text::Lang::Nl,
+        None,
+    )
+    .unwrap();
+    // The overview and one page (at least) per area.
+    assert!(pages.len() > sheet.areas.len(), "{} pages", pages.len());
+    for line in sheet.lines() {
+        let line: String = line.split_whitespace().collect();
+        assert!(
+            printed.contains(&line),
+            "missing from the printed page: {line}"
+        );
+    }
+    assert!(!printed.contains(&PERSON.split_whitespace().collect::<String>()));
+    // Its style sheet was allowed and applied: an area a printed page of its own.
+    let breaks = client
+        .execute(
+            "return getComputedStyle(document.querySelector('section.overview')).breakAfter",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(breaks, json!("page"));
 
     // Issue 25, 7-8: a page on another origin (`localhost` is not `127.0.0.1`) uploads a CSV
     // with fetch, its media type and language set, and reads the answer and its summary.

@@ -27,6 +27,7 @@ mod overlays;
 mod places;
 mod real_data;
 mod routes;
+mod sheet;
 mod situations;
 mod trust;
 mod why;
