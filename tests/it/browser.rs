@@ -117,6 +117,15 @@ async fn the_page_in_a_real_browser() {
             &format!("function = \"Senior wijkgebonden medewerker THOR, LWA-gebied Centrum / Zuid-West\"\nperson = \"{PERSON}\"\nchannels = [{{ kind = \"phone\", value = \"{DIRECT_LINE}\", visibility = \"internal\" }}]"),
             1,
         );
+    // Issue 27, 3: an overlay (the Stationsplein of the test fixture) with a boa of its own.
+    let roster = format!(
+        "{roster}\n[[assignment]]\norganisation = \"thor\"\nrole = \"boa\"\nscope = [\"stationsplein\"]\nfunction = \"Boa THOR, stationsgebied\"\n"
+    );
+    std::fs::write(
+        data.path().join("overlays.geojson"),
+        include_str!("../fixtures/overlays.geojson"),
+    )
+    .unwrap();
     std::fs::write(data.path().join("roster.toml"), roster).unwrap();
     let (key, entry) = wijkwijzer::auth::generate("meldkamer", false).unwrap();
     let source = wijkwijzer::http::DataSource::Dir(data.path().to_path_buf());
@@ -690,6 +699,33 @@ async fn the_page_in_a_real_browser() {
         .await
         .unwrap();
     assert_eq!(violations, json!([]), "the page broke its own CSP");
+
+    // Issue 27, 3: on the Stationsplein the card names the overlay, its boa first.
+    search(&client, "50.8492, 5.7048").await;
+    wait_for_text(&client, "#result h3.overlay", "Stationsplein").await;
+    let first = client
+        .execute(
+            "return document.querySelector('#result h3.overlay').nextElementSibling.textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        first
+            .as_str()
+            .unwrap()
+            .starts_with("Boa THOR, stationsgebied"),
+        "{first}"
+    );
+    // Elsewhere the card has no overlay.
+    search(&client, "50.8514, 5.6910").await;
+    wait_for_text(&client, "#result", "Binnenstad").await;
+    assert!(
+        client
+            .find(Locator::Css("#result h3.overlay"))
+            .await
+            .is_err()
+    );
 
     // Issue 27, 1: the page links the printable overview; Chromium prints it to A4 PDF, and
     // the PDF says what the sheet says (public: no names, the browser sends no key).
