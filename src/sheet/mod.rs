@@ -98,17 +98,26 @@ pub enum SheetError {
 }
 
 /// The groups in the order the source document names them.
-const GROUPS: [(Role, &str); 6] = [
-    (
-        Role::SeniorWijkgebondenMedewerker,
-        "sheet-group-thor-senior",
-    ),
-    (Role::Coordinator, "sheet-group-coordinator"),
-    (Role::Wijkagent, "sheet-group-wijkagent"),
-    (Role::TaskFocus, "sheet-group-task-focus"),
-    (Role::Boa, "sheet-group-boa"),
-    (Role::GebiedsteamPartner, "sheet-group-partner"),
+const GROUPS: [Role; 6] = [
+    Role::SeniorWijkgebondenMedewerker,
+    Role::Coordinator,
+    Role::Wijkagent,
+    Role::TaskFocus,
+    Role::Boa,
+    Role::GebiedsteamPartner,
 ];
+
+/// A group's title, in the current language.
+fn group_title(role: Role) -> String {
+    match role {
+        Role::SeniorWijkgebondenMedewerker => t!("sheet-group-thor-senior"),
+        Role::Coordinator => t!("sheet-group-coordinator"),
+        Role::Wijkagent => t!("sheet-group-wijkagent"),
+        Role::TaskFocus => t!("sheet-group-task-focus"),
+        Role::Boa => t!("sheet-group-boa"),
+        Role::GebiedsteamPartner => t!("sheet-group-partner"),
+    }
+}
 
 impl Sheet {
     /// The overview on `on`'s day for `audience`, in `lang`; `area`: that coverage area only.
@@ -280,7 +289,7 @@ fn groups(on: On<'_>, area: &Area, inside: &[&Area], audience: Audience) -> Vec<
     }
     GROUPS
         .iter()
-        .filter_map(|(role, key)| {
+        .filter_map(|role| {
             let mut people: Vec<Person> =
                 all.iter().filter(|c| c.role == *role).map(person).collect();
             // Thirteen wijkagenten reached by the same three public channels: say them once.
@@ -297,7 +306,7 @@ fn groups(on: On<'_>, area: &Area, inside: &[&Area], audience: Audience) -> Vec<
                 p.channels.retain(|ch| !shared.contains(ch));
             }
             (!people.is_empty()).then(|| Group {
-                title: text::render(key, &Default::default()),
+                title: group_title(*role),
                 shared,
                 people,
             })

@@ -135,7 +135,7 @@ fn one_area_in_english() {
         "Police coordinator",
         "Gebiedsteam partners",
         "Public channels only",
-        "Buurten: Wyckerpoort",
+        "Neighbourhoods (buurten): Wyckerpoort",
     ] {
         assert!(text.contains(&flat(needle)), "{needle}: {text}");
     }
