@@ -361,7 +361,9 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
                     problems.push(Problem::new(
                         FILE,
                         Some(&id),
-                        format!("scope names unknown area or overlay '{area}'"),
+                        format!(
+                            "scope names unknown area '{area}': not the id of an area of any layer, nor of an overlay in overlays.geojson"
+                        ),
                     ));
                 }
             }

@@ -206,20 +206,12 @@ impl<'a> On<'a> {
     /// The contacts that a point inside `area` gets on this day (its own and its parents'),
     /// each with its hours if it has any: what a map of the areas lists.
     pub fn contacts_for_area(&self, area: &Area, audience: Audience) -> Vec<Contact> {
-        let mut ids: Vec<&str> = vec![area.id.as_str()];
-        ids.extend(area.parents.values().map(String::as_str));
-        self.epoch.contacts_for_ids(&ids, self.day, audience)
+        self.contacts_in(area, &[], audience)
     }
 
-    /// The contacts that a point inside `area` and the overlays `overlays` (indexes, see
-    /// [`Resolver::overlays_at`]) gets at this view's moment: those whose hours hold then, as a
-    /// lookup's answer names them.
-    pub fn contacts_at_area(
-        &self,
-        area: &Area,
-        overlays: &[u32],
-        audience: Audience,
-    ) -> Vec<Contact> {
+    /// [`On::contacts_for_area`] for a point also inside the overlays `overlays` (indexes, see
+    /// [`Resolver::overlays_at`]): theirs first.
+    pub fn contacts_in(&self, area: &Area, overlays: &[u32], audience: Audience) -> Vec<Contact> {
         let mut ids: Vec<&str> = vec![area.id.as_str()];
         ids.extend(area.parents.values().map(String::as_str));
         let data = self.data();
@@ -229,7 +221,19 @@ impl<'a> On<'a> {
                 .filter_map(|&i| data.overlays.get(i as usize))
                 .map(|o| o.area.id.as_str()),
         );
-        let mut contacts = self.epoch.contacts_for_ids(&ids, self.day, audience);
+        self.epoch.contacts_for_ids(&ids, self.day, audience)
+    }
+
+    /// The contacts that a point inside `area` and the overlays `overlays` gets at this view's
+    /// moment: those of [`On::contacts_in`] whose hours hold then, as a lookup's answer names
+    /// them.
+    pub fn contacts_at_area(
+        &self,
+        area: &Area,
+        overlays: &[u32],
+        audience: Audience,
+    ) -> Vec<Contact> {
+        let mut contacts = self.contacts_in(area, overlays, audience);
         if let Some(t) = self.hours_matter() {
             contacts.retain(|c| c.holds_at(&t));
         }

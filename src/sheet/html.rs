@@ -114,7 +114,7 @@ pub fn render(sheet: &Sheet) -> String {
             svg(&a.map, 600.0, 300.0),
             esc(&a.buurten)
         );
-        for g in &a.groups {
+        for g in a.groups.iter().chain(&a.overlays) {
             let _ = write!(out, "<h3>{}</h3>", esc(&g.title));
             for c in &g.shared {
                 let _ = write!(out, "<div class=\"shared\">{}</div>", esc(c));

@@ -66,6 +66,10 @@ pub struct AreaSheet {
     /// The buurten in it, in words: "Buurten: Binnenstad, Jekerdal, …".
     pub buurten: String,
     pub groups: Vec<Group>,
+    /// The municipality's overlays in the area on the day (an event terrain, a park), each a
+    /// group titled with its name and period, with the people assigned to it: where
+    /// responsibility does not follow the areas.
+    pub overlays: Vec<Group>,
 }
 
 /// The people of one role group on an area's page.
@@ -203,6 +207,7 @@ impl Sheet {
                             .join(", ")
                     ),
                     groups: groups(on, a, &inside, audience),
+                    overlays: overlays(on, a, audience),
                 }
             })
             .collect();
@@ -249,7 +254,7 @@ impl Sheet {
         for a in &self.areas {
             out.push(a.heading.clone());
             out.push(a.buurten.clone());
-            for g in &a.groups {
+            for g in a.groups.iter().chain(&a.overlays) {
                 out.push(g.title.clone());
                 out.extend(g.shared.iter().cloned());
                 for p in &g.people {
@@ -310,6 +315,47 @@ fn groups(on: On<'_>, area: &Area, inside: &[&Area], audience: Audience) -> Vec<
                 shared,
                 people,
             })
+        })
+        .collect()
+}
+
+/// The overlays of the day that lie (partly) in `area`, with the people assigned to each.
+fn overlays(on: On<'_>, area: &Area, audience: Audience) -> Vec<Group> {
+    use geo::{Area as _, BooleanOps};
+    let data = on.data();
+    // Overlapping, not merely touching along an edge.
+    let inside = |o: &crate::geodata::overlay::Overlay| {
+        o.area.geometry.intersection(&area.geometry).unsigned_area() > 1.0
+    };
+    data.overlays
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.holds_on(on.day()) && inside(o))
+        .map(|(i, o)| {
+            let people = on
+                .contacts_in(area, &[i as u32], audience)
+                .iter()
+                .filter(|c| c.why.rule == WhyRule::Overlay)
+                .map(person)
+                .collect();
+            let period = match (o.valid_from, o.valid_until) {
+                (None, None) => String::new(),
+                (Some(f), Some(u)) => format!(
+                    ", {}",
+                    t!("sheet-between", from = f.to_string(), until = u.to_string())
+                ),
+                (None, Some(u)) => format!(", {}", t!("sheet-until", day = u.to_string())),
+                (Some(f), None) => format!(", {}", t!("sheet-from", day = f.to_string())),
+            };
+            Group {
+                title: t!(
+                    "sheet-overlay",
+                    name = o.area.name.as_str(),
+                    period = period
+                ),
+                shared: Vec::new(),
+                people,
+            }
         })
         .collect()
 }

@@ -217,7 +217,7 @@ pub fn render(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
         p.map(&a.map, 230.0);
         p.para(&a.buurten, 8.5, false, 0.0, "");
         let continued = format!("{} ({})", a.heading, continued_word(sheet));
-        for g in &a.groups {
+        for g in a.groups.iter().chain(&a.overlays) {
             p.gap(6.0);
             p.room(40.0, &continued);
             p.para(&g.title, 11.5, true, 0.0, &continued);

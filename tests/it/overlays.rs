@@ -372,7 +372,7 @@ fn check_refuses_bad_overlays() {
     let (code, _, err) = wijkwijzer(&["check", dir.path().to_str().unwrap()]);
     assert_ne!(code, 0);
     assert!(
-        err.contains("scope names unknown area or overlay 'stationsplein'"),
+        err.contains("scope names unknown area 'stationsplein': not the id of an area of any layer, nor of an overlay"),
         "{err}"
     );
     // The fixture itself passes.

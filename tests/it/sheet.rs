@@ -36,9 +36,21 @@ fn data_with_a_name() -> tempfile::TempDir {
             &format!("{function}\nperson = \"{PERSON}\"\nchannels = [{{ kind = \"phone\", value = \"{DIRECT_LINE}\", visibility = \"internal\" }}]"),
             1,
         );
+    // An overlay with a boa of its own (the fixture's Stationsplein; its Vrijthof holds in
+    // July 2027 only).
+    let roster = format!(
+        "{roster}\n[[assignment]]\norganisation = \"thor\"\nrole = \"boa\"\nscope = [\"stationsplein\"]\nfunction = \"{STATION_BOA}\"\n"
+    );
+    std::fs::write(
+        dir.path().join("overlays.geojson"),
+        include_str!("../fixtures/overlays.geojson"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("roster.toml"), roster).unwrap();
     dir
 }
+
+const STATION_BOA: &str = "Boa THOR, stationsgebied";
 
 /// Writes the sheet with the CLI and reads it back: (text per page, page count by lopdf).
 fn cli_pdf(args: &[&str]) -> (Vec<String>, usize) {
@@ -97,6 +109,14 @@ fn the_pdf_reads_back_with_every_line_of_the_sheet() {
     ] {
         assert!(text.contains(&flat(needle)), "{needle}");
     }
+    // The overlay of the day is on its area's page with its boa; the other is not (yet).
+    let station = pages
+        .iter()
+        .map(|p| flat(p))
+        .find(|p| p.contains(&flat("Apart getekend: Stationsplein")))
+        .expect("the Stationsplein overlay is on a page");
+    assert!(station.contains(&flat(STATION_BOA)), "{station}");
+    assert!(!text.contains(&flat("Vrijthof, terrein")));
     // The public sheet has no names and no internal channels.
     assert!(!text.contains(&flat(PERSON)) && !text.contains(&flat(DIRECT_LINE)));
     assert!(text.contains(&flat("Alleen openbare kanalen")));
