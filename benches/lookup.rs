@@ -143,6 +143,41 @@ fn lookups(c: &mut Criterion) {
                 .resolve(black_box(vrijthof), Audience::Public)
         })
     });
+    // The same place inside an overlay of the test fixture (the Vrijthof's July 2027 terrain
+    // on a day it holds) with one assignment of its own: what drawing overlays costs.
+    let with_overlay = {
+        let roster = format!(
+            "{}\n[[assignment]]\norganisation = \"politie\"\nrole = \"coordinator\"\nscope = [\"vrijthof-zomerconcerten\"]\nfunction = \"Coördinator evenementen\"\n",
+            Geodata::embedded_files()
+                .iter()
+                .find(|(n, _)| *n == "roster.toml")
+                .map(|(_, c)| *c)
+                .unwrap_or_default()
+        );
+        let mut files: Vec<(&str, &str)> = Geodata::embedded_files()
+            .iter()
+            .map(|(n, c)| {
+                (
+                    *n,
+                    if *n == "roster.toml" {
+                        roster.as_str()
+                    } else {
+                        *c
+                    },
+                )
+            })
+            .collect();
+        files.push((
+            "overlays.geojson",
+            include_str!("../tests/fixtures/overlays.geojson"),
+        ));
+        Resolver::new(Geodata::from_memory("bench", &files).expect("fixture data"))
+    };
+    let july = "2027-07-10".parse().expect("a date");
+    group.bench_function("resolve_full_answer_in_overlay", |b| {
+        let on = with_overlay.on(july).expect("covered");
+        b.iter(|| on.resolve(black_box(vrijthof), Audience::Public))
+    });
     group.bench_function("resolve_and_write_json", |b| {
         b.iter(|| {
             serde_json::to_vec(
