@@ -616,6 +616,7 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         .as_ref()
         .map(|s| s.places.iter().filter_map(from_sources).collect())
         .unwrap_or_default();
+    let is_generic = generic.is_some();
     let opts = wijkwijzer::geodata::import::ImportOptions {
         buurten,
         buurten_layer: layer,
@@ -669,9 +670,16 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
     for f in &report.layers.files {
         out!("wrote {}", f.display());
     }
+    // A generic import writes generic files (national channels, role placeholders, the
+    // mapping it made), not the built-in municipality's: say which.
+    let kind = if is_generic {
+        "generic: national channels and role placeholders only"
+    } else {
+        "built-in default"
+    };
     for d in &report.defaults {
         out!(
-            "wrote {} (built-in default: edit it, then run `wijkwijzer check {}`)",
+            "wrote {} ({kind}: edit it, then run `wijkwijzer check {}`)",
             out.join(d).display(),
             out.display()
         );

@@ -111,6 +111,16 @@ async fn a_second_municipality_is_a_matter_of_data() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{stdout}{err}");
+    // The files it made are called what they are: generic, not the built-in municipality's.
+    for f in ["roster.toml", "situations.toml"] {
+        assert!(
+            stdout.contains(&format!(
+                "{f} (generic: national channels and role placeholders only"
+            )),
+            "{f}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("built-in default"), "{stdout}");
     let data = wijkwijzer::geodata::Geodata::load_dir(&out).unwrap();
     assert_eq!(data.municipality.code, "GM9999");
     assert_eq!(data.municipality.name, "Testdorp");
