@@ -34,8 +34,6 @@ fn svg(map: &Map, w: f64, h: f64) -> String {
     let mut out = format!(
         "<svg viewBox=\"0 0 {w:.0} {h:.0}\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\">"
     );
-    let mut labels = String::new();
-    let size = if map.shapes.len() > 12 { 9 } else { 15 };
     for s in &map.shapes {
         let (r, g, b) = s
             .colour
@@ -54,14 +52,17 @@ fn svg(map: &Map, w: f64, h: f64) -> String {
             "<path d=\"{d}\" fill=\"rgb({r},{g},{b})\" fill-rule=\"evenodd\" stroke=\"#5a5a5a\" stroke-width=\"0.8\"><title>{}</title></path>",
             esc(&s.name)
         );
-        if s.labelled {
-            let (x, y) = fit(s.label_at.0, s.label_at.1);
-            let _ = write!(
-                labels,
-                "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\" text-anchor=\"middle\" dominant-baseline=\"middle\">{}</text>",
-                esc(&s.name)
-            );
-        }
+    }
+    let mut labels = String::new();
+    for l in map.labels(w, h) {
+        let _ = write!(
+            labels,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{:.1}\" text-anchor=\"middle\" dominant-baseline=\"middle\">{}</text>",
+            l.x,
+            l.y,
+            l.size,
+            esc(&l.name)
+        );
     }
     out.push_str(&labels);
     out.push_str("</svg>");

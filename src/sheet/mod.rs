@@ -466,6 +466,80 @@ impl Map {
     }
 }
 
+/// A name placed on a map: its middle `x`, the middle of its line `y` (box coordinates, y
+/// down), and the text size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub size: f64,
+    pub name: String,
+}
+
+impl Map {
+    /// The names of the labelled shapes for a box `w` × `h`: each at its shape's interior
+    /// point, moved up or down by a line where it would cover a name placed before it (small
+    /// buurten side by side), and kept inside the box.
+    pub fn labels(&self, w: f64, h: f64) -> Vec<Label> {
+        let many = self.shapes.iter().filter(|s| s.labelled).count() > 12;
+        let size = w * if many { 0.013 } else { 0.02 };
+        let line = size * 1.25;
+        let fit = self.fit(w, h);
+        let mut placed: Vec<(Label, f64)> = Vec::new();
+        for s in self.shapes.iter().filter(|s| s.labelled) {
+            let half = text_width(true, size, &s.name) / 2.0;
+            let (x, y) = fit(s.label_at.0, s.label_at.1);
+            let x = x.clamp(half.min(w / 2.0), (w - half).max(w / 2.0));
+            let free = |y: f64| {
+                placed.iter().all(|(l, lh)| {
+                    (l.x - x).abs() >= lh + half + size * 0.5 || (l.y - y).abs() >= line
+                })
+            };
+            let y = [0.0, 1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
+                .iter()
+                .map(|k| (y + k * line).clamp(line / 2.0, h - line / 2.0))
+                .find(|y| free(*y))
+                .unwrap_or(y);
+            placed.push((
+                Label {
+                    x,
+                    y,
+                    size,
+                    name: s.name.clone(),
+                },
+                half,
+            ));
+        }
+        placed.into_iter().map(|(l, _)| l).collect()
+    }
+}
+
+/// The embedded fonts: what the PDF embeds and what widths are measured with.
+pub(crate) const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// The width of `text` at `size` (in the size's units), from the font's advance widths.
+pub(crate) fn text_width(bold: bool, size: f64, text: &str) -> f64 {
+    use skrifa::MetadataProvider;
+    let Ok(font) = skrifa::FontRef::new(if bold { BOLD } else { REGULAR }) else {
+        return 0.0;
+    };
+    let charmap = font.charmap();
+    let metrics = font.glyph_metrics(
+        skrifa::instance::Size::new(size as f32),
+        skrifa::instance::LocationRef::default(),
+    );
+    text.chars()
+        .map(|c| {
+            f64::from(
+                metrics
+                    .advance_width(charmap.map(c).unwrap_or_default())
+                    .unwrap_or(size as f32 / 2.0),
+            )
+        })
+        .sum()
+}
+
 /// Fills, one per coverage area (cycled): light enough to print names on, distinct in grey.
 pub const PALETTE: [(u8, u8, u8); 6] = [
     (166, 206, 227),
@@ -475,3 +549,51 @@ pub const PALETTE: [(u8, u8, u8); 6] = [
     (251, 154, 153),
     (255, 255, 153),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(name: &str, x: f64) -> Shape {
+        Shape {
+            name: name.to_string(),
+            rings: vec![vec![
+                (x, 0.0),
+                (x + 10.0, 0.0),
+                (x + 10.0, 10.0),
+                (x, 10.0),
+                (x, 0.0),
+            ]],
+            label_at: (x + 5.0, 5.0),
+            colour: Some(0),
+            labelled: true,
+        }
+    }
+
+    #[test]
+    fn names_of_neighbouring_small_areas_do_not_cover_each_other() {
+        let shapes: Vec<Shape> = (0..4)
+            .map(|i| square(&format!("Boschstraatkwartier {i}"), f64::from(i) * 10.0))
+            .collect();
+        let map = map(shapes);
+        let labels = map.labels(400.0, 100.0);
+        assert_eq!(labels.len(), 4);
+        for (i, a) in labels.iter().enumerate() {
+            let wa = text_width(true, a.size, &a.name);
+            assert!(
+                a.x - wa / 2.0 >= 0.0 && a.x + wa / 2.0 <= 400.0,
+                "{a:?} leaves the box"
+            );
+            for b in &labels[i + 1..] {
+                let wb = text_width(true, b.size, &b.name);
+                let apart_x = (a.x - b.x).abs() >= (wa + wb) / 2.0;
+                let apart_y = (a.y - b.y).abs() >= a.size;
+                assert!(apart_x || apart_y, "{a:?} covers {b:?}");
+            }
+        }
+        // Without neighbours a name stays where its area is.
+        let lone = super::map(vec![square("Wyck", 0.0)]).labels(400.0, 100.0);
+        let (x, y) = super::map(vec![square("Wyck", 0.0)]).fit(400.0, 100.0)(5.0, 5.0);
+        assert_eq!((lone[0].x, lone[0].y), (x, y));
+    }
+}

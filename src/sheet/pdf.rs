@@ -9,12 +9,8 @@ use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::text::{Font, TextDirection};
-use skrifa::MetadataProvider;
 
-use super::{Map, PALETTE, Sheet};
-
-const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+use super::{BOLD, Map, PALETTE, REGULAR, Sheet, text_width};
 
 /// A4 in points, and the margin.
 const W: f32 = 595.28;
@@ -118,7 +114,6 @@ impl Pages {
             let (px, py) = fit(x, y);
             (MARGIN + px as f32, top + py as f32)
         };
-        let mut labels = Vec::new();
         self.ops().push(Op::Clip(MARGIN, top, w, height));
         for s in &map.shapes {
             let fill = s
@@ -131,46 +126,28 @@ impl Pages {
                 .map(|r| r.iter().map(|(x, y)| at(*x, *y)).collect())
                 .collect();
             self.ops().push(Op::Shape { rings, fill });
-            if s.labelled {
-                labels.push((at(s.label_at.0, s.label_at.1), s.name.clone()));
-            }
         }
         self.ops().push(Op::Unclip);
         // Names after every shape, so that none is painted over.
-        let size = if map.shapes.len() > 12 { 6.5 } else { 10.0 };
-        for ((x, y), name) in labels {
-            let half = width(BOLD, size, &name) / 2.0;
-            let x = (x - half).clamp(MARGIN, W - MARGIN - 2.0 * half);
+        for l in map.labels(f64::from(w), f64::from(height)) {
+            let size = l.size as f32;
+            let half = width(BOLD, size, &l.name) / 2.0;
             self.ops().push(Op::Text {
-                x,
-                y: y + size / 3.0,
+                x: MARGIN + l.x as f32 - half,
+                y: top + l.y as f32 + size / 3.0,
                 size,
                 bold: true,
                 grey: false,
-                text: name,
+                text: l.name,
             });
         }
         self.y = top + height + 8.0;
     }
 }
 
-/// The width of `text` in points at `size`, from the font's advance widths.
+/// The width of `text` in points at `size`.
 fn width(data: &[u8], size: f32, text: &str) -> f32 {
-    let Ok(font) = skrifa::FontRef::new(data) else {
-        return 0.0;
-    };
-    let charmap = font.charmap();
-    let metrics = font.glyph_metrics(
-        skrifa::instance::Size::new(size),
-        skrifa::instance::LocationRef::default(),
-    );
-    text.chars()
-        .map(|c| {
-            metrics
-                .advance_width(charmap.map(c).unwrap_or_default())
-                .unwrap_or(size / 2.0)
-        })
-        .sum()
+    text_width(std::ptr::eq(data, BOLD), f64::from(size), text) as f32
 }
 
 /// Lines of at most `max` points, broken at spaces (a word longer than a line stands alone).
