@@ -10,8 +10,8 @@ use wijkwijzer::sheet::Sheet;
 use wijkwijzer::text::Lang;
 
 /// Print "De gezichten in de wijk": a map of the areas, then a page per area with its map and
-/// the THOR senior, police coordinator, wijkagenten, officers with a task focus, theme boa's
-/// and Gebiedsteam partners, with their channels (PDF, A4).
+/// its senior wijkgebonden medewerker (enforcement), police coordinator, wijkagenten, officers
+/// with a task focus, theme boa's and Gebiedsteam partners, with their channels (PDF, A4).
 #[derive(clap::Args)]
 pub(super) struct SheetArgs {
     /// Where to write the PDF (`-`: standard output).

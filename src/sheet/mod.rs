@@ -114,7 +114,7 @@ const GROUPS: [Role; 6] = [
 /// A group's title, in the current language.
 fn group_title(role: Role) -> String {
     match role {
-        Role::SeniorWijkgebondenMedewerker => t!("sheet-group-thor-senior"),
+        Role::SeniorWijkgebondenMedewerker => t!("sheet-group-senior"),
         Role::Coordinator => t!("sheet-group-coordinator"),
         Role::Wijkagent => t!("sheet-group-wijkagent"),
         Role::TaskFocus => t!("sheet-group-task-focus"),

@@ -301,4 +301,27 @@ async fn a_second_municipality_is_a_matter_of_data() {
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("Testdorp"), "{stdout}");
     names_no_maastricht("the CLI", &stdout);
+
+    // The printable overview: Testdorp's own, naming neither Maastricht nor its THOR.
+    let pdf = dir.path().join("testdorp.pdf");
+    let (code, _, err) = wijkwijzer(&[
+        "sheet",
+        "--geodata",
+        out.to_str().unwrap(),
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = pdf_extract::extract_text_from_mem(&std::fs::read(&pdf).unwrap()).unwrap();
+    assert!(text.contains("Testdorp"), "{text}");
+    names_no_maastricht("the sheet", &text);
+    assert!(!text.contains("THOR"), "{text}");
+    let html = reqwest::get(format!("{base}/sheet"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    names_no_maastricht("/sheet", &html);
+    assert!(!html.contains("THOR"));
 }
