@@ -202,13 +202,18 @@ fn check_geometry(file: &str, area: &Area, problems: &mut Vec<Problem>) {
 }
 
 /// Overlays: valid geometry, an id no area has (a scope naming it must mean one thing), and
-/// inside the covered area, where the roster's people work.
+/// inside the covered area, where the roster's people work, in every period of the timeline
+/// the overlay holds in (as each period's generations draw the covered area).
 fn check_overlays(data: &Geodata, problems: &mut Vec<Problem>) {
     use super::overlay::FILE;
-    let coverage: Vec<&Area> = data
-        .layer(&data.manifest.coverage_layer)
-        .map(|l| l.areas.iter().collect())
-        .unwrap_or_default();
+    if data.overlays.is_empty() {
+        return;
+    }
+    let periods: Vec<(super::Period, Geodata)> = data
+        .periods()
+        .into_iter()
+        .filter_map(|p| data.view(&p).map(|v| (p, v)))
+        .collect();
     for o in data.overlays.iter() {
         let before = problems.len();
         check_geometry(FILE, &o.area, problems);
@@ -225,26 +230,36 @@ fn check_overlays(data: &Geodata, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
-        let bbox = o.area.geometry.bounding_rect();
-        let inside: f64 = coverage
-            .iter()
-            .filter(|a| match (a.geometry.bounding_rect(), bbox) {
-                (Some(ab), Some(ob)) => ab.intersects(&ob),
-                _ => false,
-            })
-            .map(|a| a.geometry.intersection(&o.area.geometry).unsigned_area())
-            .sum();
         let own = o.area.geometry.unsigned_area();
-        let outside = own - inside;
-        if outside > NESTING_TOLERANCE_M2.max(own * 1e-6) {
-            problems.push(Problem::new(
-                FILE,
-                Some(&o.area.id),
-                format!(
-                    "lies {outside:.0} m² of its {own:.0} m² outside {}: an overlay is drawn inside the covered area",
-                    data.manifest.coverage_name
-                ),
-            ));
+        let bbox = o.area.geometry.bounding_rect();
+        // Overlapping periods: neither ends before the other begins.
+        let overlaps = |p: &super::Period| {
+            p.from.is_none_or(|f| o.valid_until.is_none_or(|u| f <= u))
+                && p.until.is_none_or(|u| o.valid_from.is_none_or(|f| f <= u))
+        };
+        for (_, view) in periods.iter().filter(|(p, _)| overlaps(p)) {
+            let inside: f64 = view
+                .layer(&view.manifest.coverage_layer)
+                .map(|l| &l.areas[..])
+                .unwrap_or_default()
+                .iter()
+                .filter(|a| match (a.geometry.bounding_rect(), bbox) {
+                    (Some(ab), Some(ob)) => ab.intersects(&ob),
+                    _ => false,
+                })
+                .map(|a| a.geometry.intersection(&o.area.geometry).unsigned_area())
+                .sum();
+            let outside = own - inside;
+            if outside > NESTING_TOLERANCE_M2.max(own * 1e-6) {
+                problems.push(Problem::new(
+                    FILE,
+                    Some(&o.area.id),
+                    format!(
+                        "lies {outside:.0} m² of its {own:.0} m² outside {}: an overlay is drawn inside the covered area",
+                        data.manifest.coverage_name
+                    ),
+                ));
+            }
         }
     }
 }
