@@ -50,6 +50,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/layers", get(layers))
         .route("/v1/areas", get(areas))
         .route("/v1/areas/{id}", get(area))
+        .route("/v1/overlays", get(overlays))
 }
 
 pub async fn not_found() -> ApiError {
@@ -506,6 +507,55 @@ pub(super) async fn areas(
     Ok(geojson_response(
         &headers,
         format!("\"{}-{layer}-{k}-{}\"", s.version(), on.day()),
+        &body,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/overlays", tag = "areas",
+    summary = "The municipality's overlays of a day as RFC 7946 GeoJSON",
+    description = "Polygons the municipality drew where responsibility does not follow the areas (an event terrain, a park), as they hold on `as_of` (default today), each with `id`, `name`, `valid_from`, `valid_until`, `source` and the `contacts` assigned to it. An empty FeatureCollection when the data has none.",
+    params(AreaParams),
+    responses(
+        (status = 200, description = "GeoJSON FeatureCollection", body = Object, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Unknown parameter, or an as_of that is not a date the data covers", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(super) async fn overlays(
+    Extension(s): Extension<Arc<Served>>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<AreaParams>);
+    let mut p = params(raw, &NAMES)?;
+    let on = as_of(&mut p, &s.resolver)?;
+    let features: Vec<Value> = on
+        .data()
+        .overlays
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.holds_on(on.day()))
+        .map(|(i, o)| {
+            json!({
+                "type": "Feature",
+                "id": o.area.id,
+                "geometry": super::area_json::wgs84_geometry(&o.area),
+                "properties": {
+                    "id": o.area.id,
+                    "name": o.area.name,
+                    "valid_from": o.valid_from,
+                    "valid_until": o.valid_until,
+                    "source": o.area.source_note,
+                    "contacts": on.overlay_contacts(i as u32, caller.audience),
+                }
+            })
+        })
+        .collect();
+    let body = json!({"type": "FeatureCollection", "features": features}).to_string();
+    let k = audience_index(caller.audience);
+    Ok(geojson_response(
+        &headers,
+        format!("\"{}-overlays-{k}-{}\"", s.version(), on.day()),
         &body,
     ))
 }

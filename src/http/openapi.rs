@@ -69,6 +69,7 @@ impl utoipa::Modify for Languages {
         super::handlers::situations,
         super::handlers::areas,
         super::handlers::area,
+        super::handlers::overlays,
         super::handlers::layers,
         super::handlers::healthz,
         super::livez,

@@ -224,6 +224,19 @@ impl<'a> On<'a> {
         self.epoch.contacts_for_ids(&ids, self.day, audience)
     }
 
+    /// The contacts assigned to overlay `i` (an index of `data().overlays`) on this day: its
+    /// own people, not those of the areas under it. What a map of the overlays lists.
+    pub fn overlay_contacts(&self, i: u32, audience: Audience) -> Vec<Contact> {
+        let Some(o) = self.data().overlays.get(i as usize) else {
+            return Vec::new();
+        };
+        let mut contacts = self
+            .epoch
+            .contacts_for_ids(&[o.area.id.as_str()], self.day, audience);
+        contacts.retain(|c| c.why.rule == crate::roster::WhyRule::Overlay);
+        contacts
+    }
+
     /// The contacts that a point inside `area` and the overlays `overlays` gets at this view's
     /// moment: those of [`On::contacts_in`] whose hours hold then, as a lookup's answer names
     /// them.

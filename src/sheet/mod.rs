@@ -333,9 +333,8 @@ fn overlays(on: On<'_>, area: &Area, audience: Audience) -> Vec<Group> {
         .filter(|(_, o)| o.holds_on(on.day()) && inside(o))
         .map(|(i, o)| {
             let people = on
-                .contacts_in(area, &[i as u32], audience)
+                .overlay_contacts(i as u32, audience)
                 .iter()
-                .filter(|c| c.why.rule == WhyRule::Overlay)
                 .map(person)
                 .collect();
             let period = match (o.valid_from, o.valid_until) {

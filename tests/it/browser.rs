@@ -700,7 +700,12 @@ async fn the_page_in_a_real_browser() {
         .unwrap();
     assert_eq!(violations, json!([]), "the page broke its own CSP");
 
-    // Issue 27, 3: on the Stationsplein the card names the overlay, its boa first.
+    // Issue 27, 3: the map outlines the overlays of the day; on the Stationsplein the card
+    // names the overlay, its boa first.
+    client
+        .find(Locator::Css("#overlays path[data-id=stationsplein]"))
+        .await
+        .expect("the Stationsplein is outlined on the map");
     search(&client, "50.8492, 5.7048").await;
     wait_for_text(&client, "#result h3.overlay", "Stationsplein").await;
     let first = client

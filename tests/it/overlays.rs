@@ -145,6 +145,39 @@ async fn inside_outside_before_and_after_in_both_crs() {
         assert_eq!(names(&a)[0], STATION_BOA);
         assert_ne!(a["contacts"][1]["why"]["rule"], "overlay");
 
+        // The overlays of a day as GeoJSON for maps: both in July 2027 (each with its own
+        // people only, in WGS84 as drawn), the Stationsplein alone before; none without.
+        let fc = get(&client, format!("{base}/v1/overlays?as_of=2027-07-10")).await;
+        let ids: Vec<&str> = fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["stationsplein", "vrijthof-zomerconcerten"], "{fc}");
+        let vrijthof = &fc["features"][1];
+        assert_eq!(vrijthof["properties"]["valid_until"], "2027-07-31");
+        let people: Vec<&str> = vrijthof["properties"]["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(people, [EVENT_COORDINATOR]);
+        let first = &vrijthof["geometry"]["coordinates"][0][0][0];
+        assert!(
+            (first[0].as_f64().unwrap() - 5.6868).abs() < 1e-5
+                && (first[1].as_f64().unwrap() - 50.84935).abs() < 1e-5,
+            "{first}"
+        );
+        let fc = get(&client, format!("{base}/v1/overlays?as_of=2027-06-30")).await;
+        assert_eq!(fc["features"].as_array().unwrap().len(), 1, "{fc}");
+        let fc = get(&client, format!("{plain}/v1/overlays")).await;
+        assert_eq!(
+            fc,
+            serde_json::json!({"type": "FeatureCollection", "features": []})
+        );
+
         // A situation's handlers come from the same contacts: the overlay's first.
         let a = get(
             &client,

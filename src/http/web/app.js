@@ -187,6 +187,21 @@ function drawAreas() {
     p.appendChild(title);
     buurt.appendChild(p);
   }
+  // The municipality's overlays of the day (an event terrain, a park): outlined, named on hover.
+  const overlays = $("overlays");
+  overlays.replaceChildren();
+  for (const f of state.overlays || []) {
+    const p = svgEl("path", { d: pathOf(f.geometry), class: "overlay-area", "data-id": f.properties.id });
+    const title = svgEl("title");
+    title.textContent = "Bijzonder gebied: " + f.properties.name;
+    p.appendChild(title);
+    overlays.appendChild(p);
+  }
+}
+
+function overlaysUrl() {
+  const asOf = $("as-of").value;
+  return "/v1/overlays" + (asOf ? `?as_of=${asOf}` : "");
 }
 
 function showMarker(lon, lat, radiusM) {
@@ -548,9 +563,10 @@ async function init() {
   state.areaWord = config.area_word || "";
   state.municipality = config.municipality;
   if (state.areaWord) KIND[state.coverageLayer] = state.areaWord;
-  const [situations, lwa, buurt] = await Promise.all([
-    get("/v1/situations"), get(areasUrl(state.coverageLayer)), get(areasUrl(state.baseLayer)),
+  const [situations, lwa, buurt, overlays] = await Promise.all([
+    get("/v1/situations"), get(areasUrl(state.coverageLayer)), get(areasUrl(state.baseLayer)), get(overlaysUrl()),
   ]);
+  state.overlays = overlays.features;
   if (config.first_day) $("as-of").min = config.first_day;
   for (const s of situations.situations) $("situation").appendChild(el("option", { value: s.id }, s.name));
   state.lwa = lwa.features;
@@ -570,10 +586,11 @@ async function init() {
   $("situation").addEventListener("change", () => { const q = $("q").value.trim(); if (q) lookup(q); });
   $("as-of").addEventListener("change", async () => {
     // The map shows the areas of the day asked for, as the answer does.
-    const [lwa, buurt] = await Promise.all([api(areasUrl(state.coverageLayer)), api(areasUrl(state.baseLayer))]);
-    if (lwa.ok && buurt.ok) {
+    const [lwa, buurt, overlays] = await Promise.all([api(areasUrl(state.coverageLayer)), api(areasUrl(state.baseLayer)), api(overlaysUrl())]);
+    if (lwa.ok && buurt.ok && overlays.ok) {
       state.lwa = (await lwa.json()).features;
       state.buurt = (await buurt.json()).features;
+      state.overlays = (await overlays.json()).features;
       drawAreas();
     }
     const q = $("q").value.trim();
