@@ -1,5 +1,6 @@
 //! A broken data file is refused with reasons, never a panic: the fuzzer replaces one file of
-//! the embedded geodata (chosen by the first byte) with its input.
+//! the embedded geodata (chosen by the first byte) with its input; a first byte of 255 adds it
+//! as the optional `overlays.geojson` instead (the other bytes keep the files they chose).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -13,11 +14,17 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let files = Geodata::embedded_files();
-    let target = files[which as usize % files.len()].0;
-    let replaced: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(name, content)| (*name, if *name == target { text } else { *content }))
-        .collect();
+    let mut replaced: Vec<(&str, &str)> = files.to_vec();
+    if which == 255 {
+        replaced.push(("overlays.geojson", text));
+    } else {
+        let target = files[which as usize % files.len()].0;
+        for (name, content) in &mut replaced {
+            if *name == target {
+                *content = text;
+            }
+        }
+    }
     if let Err(e) = Geodata::from_memory("fuzz", &replaced) {
         assert!(!e.problems.is_empty());
     }
