@@ -65,7 +65,10 @@ pub fn validate(data: &Geodata) -> Vec<Problem> {
     }
     for period in data.periods() {
         match data.view(&period) {
-            Some(view) => check_period(&view, &mut problems),
+            Some(view) => {
+                check_period(&view, &mut problems);
+                check_overlays_inside(&view, &period, &mut problems);
+            }
             None => problems.push(Problem::new(
                 "manifest.toml",
                 None,
@@ -201,28 +204,13 @@ fn check_geometry(file: &str, area: &Area, problems: &mut Vec<Problem>) {
     }
 }
 
-/// Overlays: valid geometry, an id no area has (a scope naming it must mean one thing), and
-/// inside the covered area, where the roster's people work, in every period of the timeline
-/// the overlay holds in (as each period's generations draw the covered area).
+/// Overlays: valid geometry, and an id no area has (a scope naming it must mean one thing).
 fn check_overlays(data: &Geodata, problems: &mut Vec<Problem>) {
-    use super::overlay::FILE;
-    if data.overlays.is_empty() {
-        return;
-    }
-    let periods: Vec<(super::Period, Geodata)> = data
-        .periods()
-        .into_iter()
-        .filter_map(|p| data.view(&p).map(|v| (p, v)))
-        .collect();
     for o in data.overlays.iter() {
-        let before = problems.len();
-        check_geometry(FILE, &o.area, problems);
-        if problems.len() > before {
-            continue;
-        }
+        check_geometry(super::overlay::FILE, &o.area, problems);
         if let Some(a) = data.area(&o.area.id) {
             problems.push(Problem::new(
-                FILE,
+                super::overlay::FILE,
                 Some(&o.area.id),
                 format!(
                     "id is also the id of the {} area '{}': give the overlay an id of its own",
@@ -230,36 +218,46 @@ fn check_overlays(data: &Geodata, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
+    }
+}
+
+/// The overlays holding in `period` lie inside the covered area as that period's generations
+/// draw it: where the roster's people work.
+fn check_overlays_inside(view: &Geodata, period: &super::Period, problems: &mut Vec<Problem>) {
+    let coverage = view
+        .layer(&view.manifest.coverage_layer)
+        .map(|l| &l.areas[..])
+        .unwrap_or_default();
+    // Overlapping periods: neither ends before the other begins.
+    let holds = |o: &&super::overlay::Overlay| {
+        period
+            .from
+            .is_none_or(|f| o.valid_until.is_none_or(|u| f <= u))
+            && period
+                .until
+                .is_none_or(|u| o.valid_from.is_none_or(|f| f <= u))
+    };
+    for o in view.overlays.iter().filter(holds) {
+        // An invalid outline is reported by `check_overlays`; its area means nothing.
+        if o.area.geometry.check_validation().is_err() {
+            continue;
+        }
         let own = o.area.geometry.unsigned_area();
-        let bbox = o.area.geometry.bounding_rect();
-        // Overlapping periods: neither ends before the other begins.
-        let overlaps = |p: &super::Period| {
-            p.from.is_none_or(|f| o.valid_until.is_none_or(|u| f <= u))
-                && p.until.is_none_or(|u| o.valid_from.is_none_or(|f| f <= u))
-        };
-        for (_, view) in periods.iter().filter(|(p, _)| overlaps(p)) {
-            let inside: f64 = view
-                .layer(&view.manifest.coverage_layer)
-                .map(|l| &l.areas[..])
-                .unwrap_or_default()
-                .iter()
-                .filter(|a| match (a.geometry.bounding_rect(), bbox) {
-                    (Some(ab), Some(ob)) => ab.intersects(&ob),
-                    _ => false,
-                })
-                .map(|a| a.geometry.intersection(&o.area.geometry).unsigned_area())
-                .sum();
-            let outside = own - inside;
-            if outside > NESTING_TOLERANCE_M2.max(own * 1e-6) {
-                problems.push(Problem::new(
-                    FILE,
-                    Some(&o.area.id),
-                    format!(
-                        "lies {outside:.0} m² of its {own:.0} m² outside {}: an overlay is drawn inside the covered area",
-                        data.manifest.coverage_name
-                    ),
-                ));
-            }
+        let inside: f64 = coverage
+            .iter()
+            .filter(|a| a.bbox().is_some_and(|b| b.intersects(&o.bbox)))
+            .map(|a| a.geometry.intersection(&o.area.geometry).unsigned_area())
+            .sum();
+        let outside = own - inside;
+        if outside > NESTING_TOLERANCE_M2.max(own * 1e-6) {
+            problems.push(Problem::new(
+                super::overlay::FILE,
+                Some(&o.area.id),
+                format!(
+                    "lies {outside:.0} m² of its {own:.0} m² outside {}: an overlay is drawn inside the covered area",
+                    view.manifest.coverage_name
+                ),
+            ));
         }
     }
 }

@@ -530,11 +530,23 @@ impl Resolver {
         } else {
             Position::Inside
         };
-        let inside_overlays = if covered {
-            self.overlays_at(p, day)
+        // Overlays are drawn by the municipality at full resolution: the place's own
+        // uncertainty decides, not the generalised areas' boundary accuracy. Those the place
+        // lies in (on their edge or not) bring their contacts.
+        let overlays = if covered {
+            let own_m = Uncertainty {
+                data_m: ACCURACY_FULL_RESOLUTION_M,
+                ..*u
+            };
+            self.overlay_refs(p, day, own_m.radius_m())
         } else {
             Vec::new()
         };
+        let inside_overlays: Vec<u32> = overlays
+            .iter()
+            .filter(|(_, o)| o.position != Position::Near)
+            .map(|(i, _)| *i)
+            .collect();
         let contacts = if covered {
             let mut ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
             ids.extend(
@@ -548,17 +560,6 @@ impl Resolver {
         };
         let own = hits[self.coverage].map(|h| h.area);
         let certainty = self.certainty_at(p, own, u, audience, day);
-        // Overlays are drawn by the municipality at full resolution: the place's own
-        // uncertainty decides, not the generalised areas' boundary accuracy.
-        let overlays = if covered {
-            let own_m = Uncertainty {
-                data_m: ACCURACY_FULL_RESOLUTION_M,
-                ..*u
-            };
-            self.overlay_refs(p, day, own_m.radius_m())
-        } else {
-            Vec::new()
-        };
         let also_possible: Vec<AreaRef> = if certainty.level == Level::Certain {
             Vec::new()
         } else {
@@ -651,7 +652,7 @@ impl Resolver {
             buurt: member(&members.buurt).map(code_ref),
             areas,
             contacts,
-            overlays,
+            overlays: overlays.into_iter().map(|(_, o)| o).collect(),
             nearest,
             message,
             understood: None,

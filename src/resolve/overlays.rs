@@ -43,20 +43,21 @@ impl Resolver {
     }
 
     /// The overlays an answer names: those containing `p`, and those whose edge lies within
-    /// `radius_m` of it, each with its position.
-    pub(super) fn overlay_refs(&self, p: Rd, day: Date, radius_m: f64) -> Vec<OverlayRef> {
+    /// `radius_m` of it, each with its position and its index in `data.overlays`.
+    pub(super) fn overlay_refs(&self, p: Rd, day: Date, radius_m: f64) -> Vec<(u32, OverlayRef)> {
         let pt = geo::Point::new(p.x, p.y);
         self.data
             .overlays
             .iter()
-            .filter(|o| o.holds_on(day))
-            .filter(|o| {
+            .enumerate()
+            .filter(|(_, o)| o.holds_on(day))
+            .filter(|(_, o)| {
                 o.bbox.min().x - radius_m <= p.x
                     && p.x <= o.bbox.max().x + radius_m
                     && o.bbox.min().y - radius_m <= p.y
                     && p.y <= o.bbox.max().y + radius_m
             })
-            .filter_map(|o| {
+            .filter_map(|(i, o)| {
                 let inside = o.contains(p);
                 let edge = o
                     .area
@@ -71,13 +72,14 @@ impl Resolver {
                     (false, true) => Position::Near,
                     (false, false) => return None,
                 };
-                Some(OverlayRef {
+                let named = OverlayRef {
                     id: o.area.id.clone(),
                     name: o.area.name.clone(),
                     position,
                     valid_from: o.valid_from,
                     valid_until: o.valid_until,
-                })
+                };
+                Some((i as u32, named))
             })
             .collect()
     }

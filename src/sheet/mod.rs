@@ -7,7 +7,7 @@
 //! lookup); `pdf` draws it with krilla and an embedded font (`wijkwijzer sheet`), `html` writes
 //! it as a page with print CSS (`GET /sheet`). Both say the same things.
 
-use geo::{BoundingRect, InteriorPoint};
+use geo::InteriorPoint;
 use jiff::civil::Date;
 
 use crate::geodata::Area;
@@ -35,6 +35,8 @@ pub struct Sheet {
     pub source: String,
     /// "Internal: not for distribution" or the public note, in the sheet's language.
     pub notice: String,
+    /// The word after an area's heading on the pages it continues on.
+    pub continued: String,
 }
 
 /// A map: shapes in RD New metres, each with a name to print at its interior point.
@@ -191,13 +193,10 @@ impl Sheet {
                     .map(|b| shape(b, None, false))
                     .collect();
                 shapes.extend(inside.iter().map(|b| shape(b, Some(i), true)));
-                let mut map = map(shapes);
-                // The area's own buurten decide the frame; its neighbours are context.
-                map.bounds = bounds(inside.iter().map(|b| &b.geometry));
                 AreaSheet {
                     id: a.id.clone(),
                     heading: heading(a),
-                    map,
+                    map: map(shapes),
                     buurten: t!(
                         "sheet-buurten",
                         names = inside
@@ -236,6 +235,7 @@ impl Sheet {
             } else {
                 t!("sheet-public")
             },
+            continued: t!("sheet-continued"),
         })
     }
 
@@ -430,23 +430,12 @@ fn shape(a: &Area, colour: Option<usize>, labelled: bool) -> Shape {
     }
 }
 
-fn bounds<'a>(geometries: impl Iterator<Item = &'a geo::MultiPolygon<f64>>) -> [f64; 4] {
-    geometries.filter_map(|g| g.bounding_rect()).fold(
-        [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
-        |b, r| {
-            [
-                b[0].min(r.min().x),
-                b[1].min(r.min().y),
-                b[2].max(r.max().x),
-                b[3].max(r.max().y),
-            ]
-        },
-    )
-}
-
+/// A map framed on its named shapes: on an area's page, its own buurten; the unnamed
+/// neighbours are context, cut off at the frame.
 fn map(shapes: Vec<Shape>) -> Map {
     let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    for (x, y) in shapes.iter().flat_map(|s| s.rings.iter().flatten()) {
+    let named = shapes.iter().filter(|s| s.labelled);
+    for (x, y) in named.flat_map(|s| s.rings.iter().flatten()) {
         b = [b[0].min(*x), b[1].min(*y), b[2].max(*x), b[3].max(*y)];
     }
     Map { shapes, bounds: b }

@@ -66,8 +66,7 @@ impl Pages {
     /// Text wrapped to the page's width at `indent`, starting a new page (with `continued`
     /// as its first line) when it does not fit.
     fn para(&mut self, text: &str, size: f32, bold: bool, indent: f32, continued: &str) {
-        let data = if bold { BOLD } else { REGULAR };
-        for line in wrap(data, size, text, W - 2.0 * MARGIN - indent) {
+        for line in wrap(bold, size, text, W - 2.0 * MARGIN - indent) {
             self.room(size * 1.35, continued);
             self.y += size * 1.35;
             let y = self.y;
@@ -131,7 +130,7 @@ impl Pages {
         // Names after every shape, so that none is painted over.
         for l in map.labels(f64::from(w), f64::from(height)) {
             let size = l.size as f32;
-            let half = width(BOLD, size, &l.name) / 2.0;
+            let half = width(true, size, &l.name) / 2.0;
             self.ops().push(Op::Text {
                 x: MARGIN + l.x as f32 - half,
                 y: top + l.y as f32 + size / 3.0,
@@ -146,12 +145,12 @@ impl Pages {
 }
 
 /// The width of `text` in points at `size`.
-fn width(data: &[u8], size: f32, text: &str) -> f32 {
-    text_width(std::ptr::eq(data, BOLD), f64::from(size), text) as f32
+fn width(bold: bool, size: f32, text: &str) -> f32 {
+    text_width(bold, f64::from(size), text) as f32
 }
 
 /// Lines of at most `max` points, broken at spaces (a word longer than a line stands alone).
-fn wrap(data: &[u8], size: f32, text: &str, max: f32) -> Vec<String> {
+fn wrap(bold: bool, size: f32, text: &str, max: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -160,7 +159,7 @@ fn wrap(data: &[u8], size: f32, text: &str, max: f32) -> Vec<String> {
         } else {
             format!("{line} {word}")
         };
-        if !line.is_empty() && width(data, size, &candidate) > max {
+        if !line.is_empty() && width(bold, size, &candidate) > max {
             lines.push(std::mem::replace(&mut line, word.to_string()));
         } else {
             line = candidate;
@@ -193,7 +192,7 @@ pub fn render(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
         p.para(&sheet.notice, 8.5, sheet.internal, 0.0, "");
         p.map(&a.map, 230.0);
         p.para(&a.buurten, 8.5, false, 0.0, "");
-        let continued = format!("{} ({})", a.heading, continued_word(sheet));
+        let continued = format!("{} ({})", a.heading, sheet.continued);
         for g in a.groups.iter().chain(&a.overlays) {
             p.gap(6.0);
             p.room(40.0, &continued);
@@ -218,13 +217,6 @@ pub fn render(sheet: &Sheet) -> Result<Vec<u8>, PdfError> {
         }
     }
     draw(sheet, p.pages)
-}
-
-fn continued_word(sheet: &Sheet) -> &'static str {
-    match sheet.lang {
-        crate::text::Lang::Nl => "vervolg",
-        crate::text::Lang::En => "continued",
-    }
 }
 
 fn draw(sheet: &Sheet, pages: Vec<Vec<Op>>) -> Result<Vec<u8>, PdfError> {
@@ -322,7 +314,7 @@ fn draw(sheet: &Sheet, pages: Vec<Vec<Op>>) -> Result<Vec<u8>, PdfError> {
             );
             y += 9.0;
         }
-        for line in wrap(REGULAR, 7.0, &sheet.source, W - 2.0 * MARGIN - 40.0) {
+        for line in wrap(false, 7.0, &sheet.source, W - 2.0 * MARGIN - 40.0) {
             surface.draw_text(
                 Point::from_xy(MARGIN, y),
                 regular.clone(),
@@ -336,7 +328,7 @@ fn draw(sheet: &Sheet, pages: Vec<Vec<Op>>) -> Result<Vec<u8>, PdfError> {
         let number = format!("{} / {count}", n + 1);
         surface.draw_text(
             Point::from_xy(
-                W - MARGIN - width(REGULAR, 7.0, &number),
+                W - MARGIN - width(false, 7.0, &number),
                 H - MARGIN - FOOT + 14.0,
             ),
             regular.clone(),

@@ -254,6 +254,7 @@ sheet-between = from { $from } until { $until }
 sheet-until = until { $day }
 sheet-from = from { $day }
 sheet-overlay = Drawn apart: { $name }{ $period }
+sheet-continued = continued
 sheet-unknown-area = there is no area '{ $id }' in the coverage layer; the areas are: { $known }
 sheet-bad-lang = lang '{ $lang }': write nl or en
 sheet-group-senior = Senior wijkgebonden medewerker (municipal enforcement)

@@ -254,6 +254,7 @@ sheet-between = van { $from } tot en met { $until }
 sheet-until = tot en met { $day }
 sheet-from = vanaf { $day }
 sheet-overlay = Apart getekend: { $name }{ $period }
+sheet-continued = vervolg
 sheet-unknown-area = er is geen gebied '{ $id }' in de dekkingslaag; de gebieden zijn: { $known }
 sheet-bad-lang = lang '{ $lang }': schrijf nl of en
 sheet-group-senior = Senior wijkgebonden medewerker (handhaving)

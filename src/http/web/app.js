@@ -199,10 +199,7 @@ function drawAreas() {
   }
 }
 
-function overlaysUrl() {
-  const asOf = $("as-of").value;
-  return "/v1/overlays" + (asOf ? `?as_of=${asOf}` : "");
-}
+
 
 function showMarker(lon, lat, radiusM) {
   const [x, y] = project(lon, lat);
@@ -547,9 +544,18 @@ function wireMap() {
   window.addEventListener("resize", () => setView(state.view));
 }
 
-function areasUrl(layer) {
+// A map's data for the day asked for (the as-of field), as the answer uses.
+function dated(path) {
   const asOf = $("as-of").value;
-  return `/v1/areas?layer=${layer}` + (asOf ? `&as_of=${asOf}` : "");
+  return path + (asOf ? (path.includes("?") ? "&" : "?") + `as_of=${asOf}` : "");
+}
+
+function areasUrl(layer) {
+  return dated(`/v1/areas?layer=${layer}`);
+}
+
+function overlaysUrl() {
+  return dated("/v1/overlays");
 }
 
 async function init() {
