@@ -9,6 +9,11 @@ than the limit (announced and chunked), a large upload, spoofed forwarding heade
 reloads from many sides at once while lookups run. It fails (exit 1) on a crash, any 5xx,
 a connection the server leaves open past its timeout, a peak RSS of 256 MiB or more, or a
 process that outlives its shutdown grace. Only the standard library is used.
+
+Uploads (issue 33): workbook bombs (scripts/hostile_workbooks.py) sent as a form and as a body,
+each refused with a 413 or 422 problem at a bounded cost (peak RSS and CPU per bomb are
+printed); the large upload as a form too; two large uploads at once; real workbooks of 100,000
+and 300,000 rows answered as .xlsx; and a client over its share of uploads in flight (429).
 """
 
 import argparse
@@ -22,6 +27,10 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hostile_workbooks  # noqa: E402
 
 HEADER_TIMEOUT = 2
 MAX_CONNECTIONS = 200
@@ -173,6 +182,183 @@ def flood(server):
     else:
         fail("no new connection was served after the flood")
     print(f"hostile-client: flood: {answered_503} connections beyond {MAX_CONNECTIONS} answered 503")
+
+
+def reset_peak(pid):
+    """Starts a new peak-RSS measurement (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def multipart(name, data, fields=()):
+    boundary = uuid.uuid4().hex
+    parts = [f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode()
+             for k, v in fields]
+    parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                 f"filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n".encode())
+    body = b"".join(parts) + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def measured(server, what, send):
+    """Runs `send` with a fresh peak-RSS measurement; prints and checks peak and CPU."""
+    pid = server.proc.pid
+    reset_peak(pid)
+    cpu = cpu_seconds(pid)
+    started = time.monotonic()
+    result = send()
+    took = time.monotonic() - started
+    rss = peak_rss_mib(pid)
+    used = cpu_seconds(pid) - cpu
+    shown = result if not isinstance(result, tuple) else tuple(
+        r[:60] if isinstance(r, bytes) else r for r in result)
+    print(f"hostile-client:   {what}: {shown}; peak RSS {rss:.0f} MiB, CPU {used:.2f} s, "
+          f"{took:.1f} s")
+    if rss >= MEMORY_LIMIT_MIB:
+        fail(f"{what}: peak RSS {rss:.0f} MiB (limit {MEMORY_LIMIT_MIB})")
+    if not server.alive():
+        fail(f"{what}: the server died")
+    return result
+
+
+def workbook_bombs(server):
+    """Every bomb, as a form and as a body: a 413 or 422 problem, the service alive after."""
+    print("hostile-client: workbook bombs")
+    for name, data in hostile_workbooks.bombs().items():
+        for form in (True, False):
+            if form:
+                body, headers = multipart(f"{name}.xlsx", data)
+            else:
+                body, headers = data, {"Content-Type": "application/vnd.openxmlformats-"
+                                                       "officedocument.spreadsheetml.sheet"}
+
+            def send():
+                status, got, answer = server.request("POST", "/v1/classify", body, headers,
+                                                     timeout=120)
+                kind = {k.lower(): v for k, v in got.items()}.get("content-type", "")
+                return status, kind, answer[:400]
+
+            status, kind, answer = measured(
+                server, f"{name} ({len(data) >> 10} KB, {'form' if form else 'body'})", send)
+            if status not in (413, 422) or kind != "application/problem+json":
+                fail(f"{name}: {status} {kind} {answer[:120]!r}")
+            elif status == 413 and b"workbook-max-" not in answer:
+                fail(f"{name}: the 413 names no limit: {answer[:200]!r}")
+
+
+def big_form_upload(server, mib):
+    """The large upload as `curl -F file=@...` sends it: in pieces, under the limit."""
+    rows = [f"{i};{174500 + (i * 7919) % 6000}.5;{313500 + (i * 104729) % 8000}.5\r\n"
+            for i in range(1000)]
+    block = "".join(rows).encode()
+    data = b"nr;x;y\r\n" + block * ((mib << 20) // len(block))
+    body, headers = multipart("big.csv", data, [("columns", "lwa")])
+
+    def send():
+        status, _, answer = server.request("POST", "/v1/classify", body, headers, timeout=600)
+        return status, answer.count(b"\n")
+
+    status, lines = measured(server, f"{mib} MiB as a form", send)
+    if status != 200 or lines != data.count(b"\n"):
+        fail(f"the {mib} MiB form upload: {status}, {lines} lines")
+    return data
+
+
+def two_uploads_at_once(server, data):
+    """Two large uploads at once: the memory budget makes one wait for the other."""
+    results = []
+
+    def one():
+        status, _, answer = server.request("POST", "/v1/classify?columns=lwa", data,
+                                           {"Content-Type": "text/csv"}, timeout=600)
+        results.append((status, answer.count(b"\n")))
+
+    def send():
+        threads = [threading.Thread(target=one) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return sorted(s for s, _ in results)
+
+    statuses = measured(server, f"two {len(data) >> 20} MiB uploads at once", send)
+    if 200 not in statuses or any(s not in (200, 503) for s in statuses):
+        fail(f"two uploads at once: {statuses}")
+
+
+def workbook_answers(server):
+    """Real workbooks answered as workbooks, streamed: under the limit."""
+    for rows in (100_000, 300_000):
+        data = hostile_workbooks.large_xlsx(rows)
+
+        def send():
+            status, got, answer = server.request(
+                "POST", "/v1/classify", data,
+                {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+                timeout=600)
+            return status, len(answer) >> 20
+
+        status, answer_mib = measured(
+            server, f"a {rows}-row .xlsx ({len(data) >> 20} MiB) answered as .xlsx", send)
+        if status != 200 or answer_mib < 1:
+            fail(f"the {rows}-row workbook: {status}, {answer_mib} MiB")
+
+
+def share_of_uploads(server):
+    """A client with its share of uploads in flight gets a 429 for the next one."""
+    held = []
+    for _ in range(2):
+        s = socket.create_connection(("127.0.0.1", server.port))
+        s.sendall(b"POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n9\r\nlat,lon\r\n\r\n")
+        held.append(s)
+    time.sleep(0.5)
+    status, headers, _ = server.request("POST", "/v1/classify", b"lat,lon\n50.85,5.69\n",
+                                        {"Content-Type": "text/csv"})
+    for s in held:
+        s.close()
+    if status != 429:
+        fail(f"a third upload in flight from one client: {status}")
+    print(f"hostile-client: a third upload in flight from one client: {status}")
+
+
+def worst_requests(server, key):
+    """The heaviest request found for every GET endpoint, with an internal key where it
+    unlocks more: peak RSS and CPU each (classification: see the upload checks)."""
+    import json
+    auth = {"Authorization": f"Bearer {key}"}
+    words = " ".join(["Onbekendestraat", "Vrijthof", "Markt", "Wyck", "Sint", "Servaas"] * 120)
+    long_q = words[:400].replace(" ", "+")
+    _, _, body = server.request("GET", "/ogc/collections", headers=auth)
+    collections = [c["id"] for c in json.loads(body)["collections"]]
+    _, _, body = server.request("GET", "/v1/areas", headers=auth)
+    areas = json.loads(body)
+    area = areas["features"][0]["id"]
+    paths = ["/", "/sheet", f"/sheet/{area}", f"/v1/lookup?q={long_q}",
+             f"/v1/addresses/suggest?q={long_q}", "/v1/lookup?q=Vrijthoff+16+Maastrich&situation=geluidsoverlast",
+             "/v1/layers", "/v1/areas", f"/v1/areas/{area}", "/v1/overlays", "/v1/situations",
+             "/v1/config", "/openapi.json", "/healthz", "/metrics", "/ogc/conformance"]
+    for c in collections:
+        paths.append(f"/ogc/collections/{c}/items?limit=10000")
+        _, _, body = server.request("GET", f"/ogc/collections/{c}/items?limit=1", headers=auth)
+        features = json.loads(body).get("features") or []
+        if features:
+            paths.append(f"/ogc/collections/{c}/items/{features[0]['id']}")
+    print("hostile-client: the heaviest request of each endpoint")
+    for path in paths:
+        def send(path=path):
+            status, _, answer = server.request("GET", path, headers=auth, timeout=60)
+            return status, f"{len(answer) >> 10} KiB"
+
+        status, _ = measured(server, path[:70], send)
+        check_5xx(status, path[:70])
 
 
 def huge_bodies(server):
@@ -361,6 +547,13 @@ def main():
             flood(server)
             huge_bodies(server)
             big_upload(server, args.upload_mib, work)
+            workbook_bombs(server)
+            data = big_form_upload(server, args.upload_mib)
+            two_uploads_at_once(server, data)
+            del data
+            workbook_answers(server)
+            share_of_uploads(server)
+            worst_requests(server, key)
             reload_storm(server, key)
             if not server.alive():
                 fail("the server died")

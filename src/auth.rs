@@ -15,6 +15,10 @@
 //! which these are not). A presented key is hashed with every entry's salt and compared in
 //! constant time, with no early exit, so timing does not reveal which entry came close. Keys
 //! are never logged: only the entry's `name` is.
+//!
+//! A key file that a running service can no longer read leaves it with [`ApiKeys::suspended`]:
+//! no key works until a reload reads a good file. Keeping the previous keys instead would keep
+//! a key working that the same broken edit meant to remove.
 
 use std::fmt;
 use std::path::Path;
@@ -80,10 +84,16 @@ pub struct KeyRate {
 #[derive(Clone, Default)]
 pub struct ApiKeys {
     keys: Vec<KeyEntry>,
+    /// The key file could not be read: every presented key is refused with
+    /// [`AuthError::KeysSuspended`] rather than judged against a list that may be stale.
+    suspended: bool,
 }
 
 impl fmt::Debug for ApiKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.suspended {
+            return f.write_str("suspended");
+        }
         f.debug_list()
             .entries(self.keys.iter().map(|k| &k.name))
             .finish()
@@ -107,13 +117,18 @@ impl Caller {
     };
 }
 
-/// A presented key that matches no entry, or an unusable `Authorization` header.
+/// A presented key that matches no entry, or an unusable `Authorization` header; or a key
+/// presented while no key can be checked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
     #[error("{}", crate::t!("auth-malformed"))]
     Malformed,
     #[error("{}", crate::t!("auth-unknown-key"))]
     UnknownKey,
+    /// The key file is broken (see [`ApiKeys::suspended`]): the service's fault, not the
+    /// caller's, so not a 401 that would send them to check a key that may be fine.
+    #[error("{}", crate::t!("auth-keys-suspended"))]
+    KeysSuspended,
 }
 
 fn hash(salt: &[u8], key: &str) -> [u8; 32] {
@@ -165,7 +180,23 @@ impl ApiKeys {
                 expires: e.expires,
             });
         }
-        Ok(ApiKeys { keys })
+        Ok(ApiKeys {
+            keys,
+            suspended: false,
+        })
+    }
+
+    /// Keys that refuse every presented key with [`AuthError::KeysSuspended`]: what a service
+    /// holds while its key file cannot be read or parsed. Anonymous callers are unaffected.
+    pub fn suspended() -> ApiKeys {
+        ApiKeys {
+            keys: Vec::new(),
+            suspended: true,
+        }
+    }
+
+    pub fn is_suspended(&self) -> bool {
+        self.suspended
     }
 
     /// Reads a key file. The problem names the file and may quote it (a `hash = …` line): it
@@ -199,6 +230,9 @@ impl ApiKeys {
             .map(|(_, key)| key.trim())
             .filter(|k| !k.is_empty())
             .ok_or(AuthError::Malformed)?;
+        if self.suspended {
+            return Err(AuthError::KeysSuspended);
+        }
         let mut found: Option<&KeyEntry> = None;
         for entry in &self.keys {
             // Every entry is hashed and compared, whatever matched before.
@@ -370,5 +404,19 @@ mod tests {
             .is_err()
         );
         assert!(ApiKeys::parse("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn suspended_keys_refuse_every_key_and_let_anonymous_callers_through() {
+        let keys = ApiKeys::suspended();
+        assert!(keys.is_suspended());
+        assert_eq!(keys.caller(None).unwrap(), Caller::PUBLIC);
+        let (key, _) = generate("meldkamer", false).unwrap();
+        assert_eq!(
+            keys.caller(Some(&format!("Bearer {key}"))),
+            Err(AuthError::KeysSuspended)
+        );
+        assert_eq!(keys.caller(Some("Basic x")), Err(AuthError::Malformed));
+        assert_eq!(format!("{keys:?}"), "suspended");
     }
 }

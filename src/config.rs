@@ -94,6 +94,38 @@ pub struct ServeOptions {
     /// 0: only on SIGHUP or `POST /admin/reload` [default: 0].
     #[arg(long, env = "WIJKWIJZER_WATCH_SECS")]
     pub watch_secs: Option<u64>,
+    /// Seconds `POST /v1/classify` may take before it is answered with 503 and stopped, 1 or
+    /// more; a lookup keeps `timeout-secs` [default: 300].
+    #[arg(long, env = "WIJKWIJZER_CLASSIFY_TIMEOUT_SECS")]
+    pub classify_timeout_secs: Option<NonZeroU64>,
+    /// Classifications one client (address, or key) may have in flight at once, 1 or more;
+    /// beyond it 429 [default: 2].
+    #[arg(long, env = "WIJKWIJZER_CLASSIFY_PER_CLIENT")]
+    pub classify_per_client: Option<NonZeroUsize>,
+    /// MiB of uploads classified at once, all clients together; an upload that does not fit
+    /// waits for one that is done, and is answered 503 if none is done within 10 s [default:
+    /// 96].
+    #[arg(long, env = "WIJKWIJZER_CLASSIFY_MEMORY_MIB")]
+    pub classify_memory_mib: Option<NonZeroUsize>,
+    /// Largest uncompressed size of one part of an uploaded workbook, in MiB [default: 1024].
+    #[arg(long, env = "WIJKWIJZER_WORKBOOK_MAX_UNPACKED_MIB")]
+    pub workbook_max_unpacked_mib: Option<u64>,
+    /// Largest ratio of a workbook part's uncompressed to its compressed size [default: 200].
+    #[arg(long, env = "WIJKWIJZER_WORKBOOK_MAX_RATIO")]
+    pub workbook_max_ratio: Option<u64>,
+    /// Most shared strings an uploaded `.xlsx` may announce or hold [default: 2000000].
+    #[arg(long, env = "WIJKWIJZER_WORKBOOK_MAX_STRINGS")]
+    pub workbook_max_strings: Option<u64>,
+    /// Most text an uploaded `.xlsx`'s shared strings may hold, in MiB [default: 48].
+    #[arg(long, env = "WIJKWIJZER_WORKBOOK_MAX_TEXT_MIB")]
+    pub workbook_max_text_mib: Option<u64>,
+    /// Most cells (rows times columns from column A) an uploaded workbook's sheet may expand
+    /// to [default: 24000000].
+    #[arg(long, env = "WIJKWIJZER_WORKBOOK_MAX_CELLS")]
+    pub workbook_max_cells: Option<u64>,
+    /// Most columns an uploaded workbook's sheet may use, from column A [default: 1024].
+    #[arg(long, env = "WIJKWIJZER_WORKBOOK_MAX_COLUMNS")]
+    pub workbook_max_columns: Option<u32>,
 }
 
 /// An absolute http(s) address without a query; a trailing `/` is dropped.
@@ -150,6 +182,15 @@ pub struct Resolved {
     pub shutdown_grace_secs: u64,
     pub public_url: Option<String>,
     pub watch_secs: u64,
+    pub classify_timeout_secs: u64,
+    pub classify_per_client: usize,
+    pub classify_memory_mib: usize,
+    pub workbook_max_unpacked_mib: u64,
+    pub workbook_max_ratio: u64,
+    pub workbook_max_strings: u64,
+    pub workbook_max_text_mib: u64,
+    pub workbook_max_cells: u64,
+    pub workbook_max_columns: u32,
 }
 
 impl ServeOptions {
@@ -180,11 +221,23 @@ impl ServeOptions {
             shutdown_grace_secs: self.shutdown_grace_secs.or(lower.shutdown_grace_secs),
             public_url: self.public_url.or(lower.public_url),
             watch_secs: self.watch_secs.or(lower.watch_secs),
+            classify_timeout_secs: self.classify_timeout_secs.or(lower.classify_timeout_secs),
+            classify_per_client: self.classify_per_client.or(lower.classify_per_client),
+            classify_memory_mib: self.classify_memory_mib.or(lower.classify_memory_mib),
+            workbook_max_unpacked_mib: self
+                .workbook_max_unpacked_mib
+                .or(lower.workbook_max_unpacked_mib),
+            workbook_max_ratio: self.workbook_max_ratio.or(lower.workbook_max_ratio),
+            workbook_max_strings: self.workbook_max_strings.or(lower.workbook_max_strings),
+            workbook_max_text_mib: self.workbook_max_text_mib.or(lower.workbook_max_text_mib),
+            workbook_max_cells: self.workbook_max_cells.or(lower.workbook_max_cells),
+            workbook_max_columns: self.workbook_max_columns.or(lower.workbook_max_columns),
         }
     }
 
     /// The defaults, for everything still open.
     pub fn resolve(self) -> Resolved {
+        const WB: crate::classify::workbook::Limits = crate::classify::workbook::Limits::DEFAULT;
         Resolved {
             geodata: self.geodata,
             addresses: self.addresses,
@@ -209,6 +262,35 @@ impl ServeOptions {
             shutdown_grace_secs: self.shutdown_grace_secs.map_or(20, NonZeroU64::get),
             public_url: self.public_url,
             watch_secs: self.watch_secs.unwrap_or(0),
+            // Sized so that the largest upload (64 MiB, two million rows of coordinates, or of
+            // the order of 100,000 free-text addresses) is answered on a busy 2-core machine.
+            classify_timeout_secs: self.classify_timeout_secs.map_or(300, NonZeroU64::get),
+            classify_per_client: self.classify_per_client.map_or(2, NonZeroUsize::get),
+            // One upload of the largest size with room for small ones beside it: two of 64 MiB
+            // at once went past the Deployment's 256 MiB.
+            classify_memory_mib: self.classify_memory_mib.map_or(96, NonZeroUsize::get),
+            workbook_max_unpacked_mib: self
+                .workbook_max_unpacked_mib
+                .unwrap_or(WB.max_unpacked_mib),
+            workbook_max_ratio: self.workbook_max_ratio.unwrap_or(WB.max_ratio),
+            workbook_max_strings: self.workbook_max_strings.unwrap_or(WB.max_strings),
+            workbook_max_text_mib: self.workbook_max_text_mib.unwrap_or(WB.max_text_mib),
+            workbook_max_cells: self.workbook_max_cells.unwrap_or(WB.max_cells),
+            workbook_max_columns: self.workbook_max_columns.unwrap_or(WB.max_columns),
+        }
+    }
+}
+
+impl Resolved {
+    /// The workbook limits of uploads.
+    pub fn workbook_limits(&self) -> crate::classify::workbook::Limits {
+        crate::classify::workbook::Limits {
+            max_unpacked_mib: self.workbook_max_unpacked_mib,
+            max_ratio: self.workbook_max_ratio,
+            max_strings: self.workbook_max_strings,
+            max_text_mib: self.workbook_max_text_mib,
+            max_cells: self.workbook_max_cells,
+            max_columns: self.workbook_max_columns,
         }
     }
 }

@@ -77,6 +77,9 @@ pub(crate) fn pipeline<R: Read, W: Write>(
             counts.add(part);
         }
         progress(reader.consumed, counts.rows);
+        // The workers stop between rows once cancelled (see `records`' callers); what they
+        // made of the chunk is no answer.
+        reader.cancel.check()?;
         next = io?;
         recycle(std::mem::replace(&mut pending, parts));
         reader.spare = Some(current.bytes);
@@ -238,6 +241,8 @@ pub(crate) struct Chunker {
     pub eof: bool,
     /// A finished chunk's buffer, to read the next one into.
     pub spare: Option<Vec<u8>>,
+    /// Nobody waits for the answer any more: no further chunk is read.
+    pub cancel: super::Cancel,
 }
 
 impl Chunker {

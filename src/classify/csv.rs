@@ -33,6 +33,7 @@ pub fn classify_csv<R: Read, W: Write>(
     let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
     let mut reader = Chunker {
         quotes: true,
+        cancel: opts.cancel.clone(),
         ..Chunker::default()
     };
     let Some(mut chunk) = reader.next_chunk(&mut input)? else {
@@ -149,7 +150,7 @@ pub fn classify_csv<R: Read, W: Write>(
         &mut progress,
         |piece, bytes, counts| {
             let mut buffer = vec![None; c.layers];
-            for (raw, ending) in records(piece, true) {
+            for (raw, ending) in records(piece, true).take_while(|_| !opts.cancel.is_set()) {
                 // A row with fewer fields than the header is padded and one with more keeps
                 // its extra fields after the added columns: the added columns always stand
                 // under their own names, and nothing is lost.

@@ -106,7 +106,10 @@ pub fn classify_geojson<R: Read, W: Write>(
 ) -> Result<Summary, ClassifyError> {
     let on = super::on_day(resolver, opts)?;
     let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
-    let mut reader = Chunker::default();
+    let mut reader = Chunker {
+        cancel: opts.cancel.clone(),
+        ..Chunker::default()
+    };
     let Some(chunk) = reader.next_chunk(&mut input)? else {
         return Err(ClassifyError::Empty);
     };
@@ -140,7 +143,7 @@ pub fn classify_geojson<R: Read, W: Write>(
             &mut progress,
             |piece, bytes, counts| {
                 let mut buffer = vec![None; c.layers];
-                for (raw, ending) in records(piece, false) {
+                for (raw, ending) in records(piece, false).take_while(|_| !opts.cancel.is_set()) {
                     if raw.trim_ascii().is_empty() {
                         bytes.extend_from_slice(raw);
                     } else if !c.feature(trim_json(raw), crs, bytes, &mut buffer, counts) {
@@ -203,6 +206,7 @@ pub fn classify_geojson<R: Read, W: Write>(
             })
         })
         .collect();
+    opts.cancel.check()?;
     let mut list = Vec::with_capacity(parts.iter().map(|(b, _)| b.len() + 2).sum::<usize>() + 4);
     list.extend_from_slice(b"[\n");
     let mut counts = Counts::new(c.base_areas());

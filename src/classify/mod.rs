@@ -60,6 +60,35 @@ pub struct Options {
     pub audience: Audience,
     /// How the answer to a workbook is written (an `.xlsx` only for a workbook).
     pub answer: WorkbookAnswer,
+    /// How far a workbook may expand.
+    pub workbook: workbook::Limits,
+    /// Set when nobody waits for the answer any more (its request timed out, its client left):
+    /// the classification stops at the next row.
+    pub cancel: Cancel,
+}
+
+/// A flag that stops a classification between rows.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Option<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+
+impl Cancel {
+    pub fn new(flag: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Cancel {
+        Cancel(Some(flag))
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    pub(crate) fn check(&self) -> Result<(), ClassifyError> {
+        if self.is_set() {
+            Err(ClassifyError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// Counts for the person or program that ran the classification.
@@ -110,6 +139,12 @@ pub enum ClassifyError {
     /// Not a table at all (binary data, a ZIP that is no workbook), in one sentence.
     #[error("{0}")]
     NotATable(String),
+    /// A workbook that would expand beyond a limit.
+    #[error("{0}")]
+    Workbook(workbook::TooLarge),
+    /// Nobody waits for the answer any more.
+    #[error("the classification was cancelled")]
+    Cancelled,
 }
 
 impl ClassifyError {
@@ -117,6 +152,7 @@ impl ClassifyError {
     pub fn detail(&self, door: Door) -> String {
         match self {
             ClassifyError::Columns(p) => p.detail(door),
+            ClassifyError::Workbook(w) => w.detail(door),
             ClassifyError::AsOf(e) => match door {
                 Door::Cli => format!("--as-of: {e}"),
                 Door::Http => format!("as_of: {e}"),

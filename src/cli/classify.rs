@@ -1,11 +1,12 @@
 //! `wijkwijzer classify`: files in, files out, with a progress bar and a summary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use wijkwijzer::classify::{ColumnArgs, Door, Options};
 use wijkwijzer::roster::Audience;
+use wijkwijzer::staging::{FileId, Output, output_id, same_output};
 
 /// Classify a file of places: every row back with its area and responsible officers.
 ///
@@ -14,17 +15,18 @@ use wijkwijzer::roster::Audience;
 /// straat + huisnummer (+ woonplaats), then a free-text address column. Columns are found by
 /// their usual names or named with the flags below (naming any turns detection off).
 /// GeoJSON (a FeatureCollection or one Feature per line): Point features, properties added.
-/// A workbook (.xlsx, .xls, .ods): the first sheet (or `--sheet`); written as CSV, or as .xlsx
+/// A workbook (.xlsx, .ods): the first sheet (or `--sheet`); written as CSV, or as .xlsx
 /// when the output's name ends so, every input cell kept with its type.
 /// Exit 0: every row placed; 1: some rows not placed; 2: the file could not be classified.
 #[derive(clap::Args)]
 pub(super) struct ClassifyArgs {
     /// Input file; `-` for stdin.
     input: String,
-    /// Output file; `-` (default) for stdout.
+    /// Output file; `-` (default) for stdout. A file is replaced only by a complete answer
+    /// (a failed run leaves it as it was); the input file itself is refused.
     #[arg(short, long, default_value = "-")]
     output: String,
-    /// Write the summary as JSON to this file.
+    /// Write the summary as JSON to this file (`-`: stdout), on success only.
     #[arg(long)]
     report: Option<PathBuf>,
     #[command(flatten)]
@@ -39,6 +41,8 @@ pub(super) struct ClassifyArgs {
     /// Never show a progress bar.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    workbook: wijkwijzer::classify::workbook::Limits,
     #[command(flatten)]
     data: super::DataArgs,
 }
@@ -70,21 +74,34 @@ pub(super) fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         delimiter,
         audience,
         answer,
+        workbook: args.workbook,
+        cancel: Default::default(),
     };
     let resolver = args.data.resolver()?;
     let (input, output, quiet) = (args.input.as_str(), args.output.as_str(), args.quiet);
-    let (reader, size): (Box<dyn std::io::Read>, Option<u64>) = if input == "-" {
-        (Box::new(std::io::stdin().lock()), None)
+    let (reader, size, input_id): (Box<dyn std::io::Read>, Option<u64>, _) = if input == "-" {
+        let id = FileId::of_stream(std::io::stdin());
+        (Box::new(std::io::stdin().lock()), None, id)
     } else {
         let f = std::fs::File::open(input).with_context(|| format!("cannot read {input}"))?;
         let size = f.metadata().ok().map(|m| m.len());
-        (Box::new(f), size)
+        let id = FileId::of_file(&f);
+        (Box::new(f), size, id)
     };
-    let writer: Box<dyn std::io::Write> = if output == "-" {
-        Box::new(std::io::stdout().lock())
-    } else {
-        Box::new(std::fs::File::create(output).with_context(|| format!("cannot write {output}"))?)
-    };
+    refuse_overwriting(input, input_id, Path::new(output), args.report.as_deref())?;
+    // Opened before the work, so that a path that cannot be written fails at once; a regular
+    // file is replaced only by a complete answer (see `staging::Output`).
+    let mut writer =
+        Output::create(Path::new(output)).with_context(|| format!("cannot write {output}"))?;
+    let report = args
+        .report
+        .as_deref()
+        .map(|path| {
+            Output::create(path)
+                .map(|out| (path, out))
+                .with_context(|| format!("cannot write {}", path.display()))
+        })
+        .transpose()?;
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = match size {
             Some(n) => indicatif::ProgressBar::new(n),
@@ -100,7 +117,7 @@ pub(super) fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     });
     let started = std::time::Instant::now();
     let summary =
-        wijkwijzer::classify::classify(&resolver, reader, writer, &opts, |bytes, rows| {
+        wijkwijzer::classify::classify(&resolver, reader, &mut writer, &opts, |bytes, rows| {
             if let Some(b) = &bar {
                 b.set_position(bytes);
                 let secs = started.elapsed().as_secs_f64().max(1e-9);
@@ -113,10 +130,21 @@ pub(super) fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let summary = match summary {
         Ok(s) => s,
         Err(e) => {
+            // `writer` and `report` are dropped uncommitted: existing files stay as they were.
             eprintln!("wijkwijzer: {}", e.detail(Door::Cli));
             return Ok(ExitCode::from(2));
         }
     };
+    // Rows not placed are part of a complete answer (exit 1), which replaces the old one.
+    writer
+        .commit()
+        .with_context(|| format!("cannot write {output}"))?;
+    if let Some((path, mut out)) = report {
+        use std::io::Write;
+        out.write_all(serde_json::to_string_pretty(&summary)?.as_bytes())
+            .and_then(|()| out.commit())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "{} rows in {secs:.2} s ({:.0} rows/s); {} resolved; columns: {}; {} {}",
@@ -144,14 +172,51 @@ pub(super) fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     for (area, n) in &summary.per_area {
         eprintln!("  area {area:<22} {n}");
     }
-    if let Some(path) = &args.report {
-        std::fs::write(path, serde_json::to_string_pretty(&summary)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
     // 0: every row placed; 1: the run completed but some rows were not placed; 2: it failed.
     Ok(if summary.resolved < summary.rows {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Refuses an output or report that is the input (by device and inode, so `./f.csv`, a symlink
+/// or a hard link count too; `>> f.csv` on standard output as well, which would grow as it is
+/// read), and a report that is the output.
+fn refuse_overwriting(
+    input: &str,
+    input_id: Option<FileId>,
+    output: &Path,
+    report: Option<&Path>,
+) -> anyhow::Result<()> {
+    let is_input = |path: &Path| input_id.is_some() && output_id(path) == input_id;
+    let name = |path: &Path| {
+        if path == Path::new("-") {
+            "- (standard output)".to_string()
+        } else {
+            path.display().to_string()
+        }
+    };
+    if is_input(output) {
+        anyhow::bail!(
+            "the output {} is the input file {input}: writing the answer there would destroy the input; name another output file",
+            name(output)
+        );
+    }
+    if let Some(report) = report {
+        if is_input(report) {
+            anyhow::bail!(
+                "the report {} is the input file {input}: name another report file",
+                name(report)
+            );
+        }
+        if same_output(report, output) {
+            anyhow::bail!(
+                "the report {} is the output {}: name another report file",
+                name(report),
+                name(output)
+            );
+        }
+    }
+    Ok(())
 }

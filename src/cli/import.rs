@@ -114,6 +114,7 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
                     anyhow::bail!("{}: no such file or folder", p.display());
                 }
             }
+            check_out(&out, &input)?;
             let started = std::time::Instant::now();
             let progress = std::sync::Arc::new(address::bag::Progress::default());
             let passes = if gemeente.is_some() {
@@ -243,6 +244,7 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
         } => {
             let file = std::fs::File::open(&input)
                 .with_context(|| format!("cannot read {}", input.display()))?;
+            check_out(&out, std::slice::from_ref(&input))?;
             let outcome = address::records::import_csv(
                 std::io::BufReader::new(file),
                 &input.display().to_string(),
@@ -294,6 +296,30 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Refuses, before the work, an `--out` the staged file could not replace without destroying
+/// something: a directory, device or FIFO, or one of the inputs (the address file or the
+/// `.toml` written beside it).
+fn check_out(out: &std::path::Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    use wijkwijzer::staging::FileId;
+    wijkwijzer::staging::replaceable(out)?;
+    let written = [
+        FileId::of_path(out),
+        FileId::of_path(&out.with_extension("toml")),
+    ];
+    for input in inputs {
+        if let Some(id) = FileId::of_path(input)
+            && written.contains(&Some(id))
+        {
+            anyhow::bail!(
+                "--out {} would replace the input {}: name another output file",
+                out.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// An import whose result could not be written (exit 2): what went wrong, that the previous data is as it
 /// was (imports write beside it and swap only a checked result in), and, when the disk is
 /// full, how much room there is and how much the data takes.
@@ -324,6 +350,7 @@ fn download_buurten(
 ) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
     use wijkwijzer::geodata::download::{self, DownloadOptions};
+    check_out(out, &[])?;
     let opts = DownloadOptions {
         api: api
             .map(str::to_string)

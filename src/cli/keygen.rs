@@ -28,6 +28,8 @@ pub(super) fn run(args: KeygenArgs) -> anyhow::Result<ExitCode> {
     let (key, entry) = wijkwijzer::auth::generate(&name, admin).map_err(anyhow::Error::msg)?;
     match &append {
         Some(path) => {
+            // The entry is added by writing a new file and renaming it over this one.
+            wijkwijzer::staging::replaceable(path)?;
             let n = wijkwijzer::auth::append_entry(path, &entry).map_err(anyhow::Error::msg)?;
             eprintln!(
                 "# added key '{name}' to {} ({n} keys); send SIGHUP or POST /admin/reload to a running service. The key, shown once, is on stdout.",

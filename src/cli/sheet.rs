@@ -1,12 +1,14 @@
 //! `wijkwijzer sheet`: the printable overview of the areas and the people who work in them,
 //! as an A4 PDF, from the binary alone.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use wijkwijzer::roster::Audience;
 use wijkwijzer::sheet::Sheet;
+use wijkwijzer::staging::Output;
 use wijkwijzer::text::Lang;
 
 /// Print "De gezichten in de wijk": a map of the areas, then a page per area with its map and
@@ -14,7 +16,8 @@ use wijkwijzer::text::Lang;
 /// with a task focus, theme boa's and Gebiedsteam partners, with their channels (PDF, A4).
 #[derive(clap::Args)]
 pub(super) struct SheetArgs {
-    /// Where to write the PDF (`-`: standard output).
+    /// Where to write the PDF (`-`: standard output; a device or FIFO is written as it is, a
+    /// file replaced only by a complete PDF).
     #[arg(long, short)]
     out: PathBuf,
     /// Add names and internal channels where the roster has them; every page says it is
@@ -47,18 +50,16 @@ pub(super) fn run(args: SheetArgs) -> anyhow::Result<ExitCode> {
     } else {
         Audience::Public
     };
+    let cannot = || format!("cannot write {}", args.out.display());
+    // Opened first, so that a path that cannot be written fails before the work; a regular file
+    // is replaced only once the PDF is complete.
+    let mut out = Output::create(&args.out).with_context(cannot)?;
     let sheet = Sheet::build(on, audience, lang, args.area.as_deref())?;
     let pdf = wijkwijzer::sheet::pdf::render(&sheet)?;
-    if args.out.as_os_str() == "-" {
-        use std::io::Write;
-        std::io::stdout().write_all(&pdf)?;
-    } else {
-        let staged = wijkwijzer::staging::StagedFile::new(&args.out);
-        std::fs::write(staged.path(), &pdf)
-            .with_context(|| format!("cannot write {}", args.out.display()))?;
-        staged
-            .commit()
-            .with_context(|| format!("cannot write {}", args.out.display()))?;
+    out.write_all(&pdf).with_context(cannot)?;
+    let to_stdout = out.is_stdout();
+    out.commit().with_context(cannot)?;
+    if !to_stdout {
         eprintln!(
             "{}: {} areas, {} bytes",
             args.out.display(),

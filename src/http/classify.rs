@@ -6,6 +6,12 @@
 //! [`ColumnArgs`], the same declaration the CLI's flags come from; details name them as
 //! parameters (`lat=`), never as flags. The limit is `ServeConfig::max_classify_bytes` (413
 //! beyond it); the summary comes in the `X-Classify-Summary` header as JSON.
+//!
+//! One upload costs memory (its body, held while it is classified) and CPU (address rows cost a
+//! millisecond each), so what is in flight is bounded ([`Uploads`]): per client (429 beyond
+//! `classify-per-client`) and in memory all together (an upload waits for room, and gets a 503
+//! if none comes); it has its own time limit (`classify-timeout-secs`), and once its request is
+//! gone (timed out, or the client left) the classification stops at its next row.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -22,8 +28,51 @@ use super::problem::Kind;
 use super::schema::{Problem, query_names};
 use super::state::{AppState, Served};
 use crate::auth::Caller;
-use crate::classify::{ColumnArgs, Door, Options};
+use crate::classify::{Cancel, ColumnArgs, Door, Options};
 use crate::t;
+
+/// Who an upload is counted for: the key by its name, else the client's address (an IPv6
+/// client by its /64).
+fn uploader(app: &AppState, caller: &Caller, req: &Request) -> String {
+    if let Some(name) = &caller.key_name {
+        return format!("key:{name}");
+    }
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    let client = super::client::client_addr(peer, req.headers(), &app.config.trusted_proxies);
+    super::client::rate_key(client).to_string()
+}
+
+/// The time limit of a request: a classification has its own, every other request the
+/// lookup's. Answered 503 when it runs out; the handler's future is dropped, which cancels a
+/// classification.
+pub(super) async fn deadline(
+    State(app): State<Arc<AppState>>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::response::IntoResponse;
+    let classify = req.uri().path() == "/v1/classify";
+    let limit = if classify {
+        app.config.classify_timeout
+    } else {
+        app.config.timeout
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) if classify => ApiError::new(
+            Kind::Timeout,
+            t!("http-classify-timeout", secs = limit.as_secs()),
+        )
+        .into_response(),
+        Err(_) => ApiError::new(Kind::Timeout, t!("http-timeout"))
+            .retry_after(1)
+            .into_response(),
+    }
+}
 
 /// How the body is to be read, and the answer's media type.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,8 +115,11 @@ fn bad_form(e: impl std::fmt::Display) -> ApiError {
     )
 }
 
+/// The size of the blocks a form upload's file is kept in.
+const FORM_BLOCK: usize = 1 << 20;
+
 /// The file of a form upload and its text fields (as parameter pairs).
-async fn read_form(req: Request) -> Result<(Bytes, Vec<(String, String)>), ApiError> {
+async fn read_form(req: Request) -> Result<(Frames, Vec<(String, String)>), ApiError> {
     let mut form = Multipart::from_request(req, &()).await.map_err(bad_form)?;
     let mut file = None;
     let mut fields = Vec::new();
@@ -80,14 +132,35 @@ async fn read_form(req: Request) -> Result<(Bytes, Vec<(String, String)>), ApiEr
     })? {
         let name = part.name().unwrap_or_default().to_string();
         let is_file = part.file_name().is_some() || name == "file";
-        let bytes = part.bytes().await.map_err(bad_form)?;
+        // The file is copied out in blocks of 1 MiB as it arrives. Collected into one buffer it
+        // was held twice while that buffer grew (270 MiB peak for a 64 MiB upload); kept as the
+        // parser's pieces, every buffer the parser grew stayed alive under them (264 MiB).
+        let mut pieces = Vec::new();
+        let mut block: Vec<u8> = Vec::with_capacity(FORM_BLOCK);
+        let mut part = part;
+        while let Some(piece) = part.chunk().await.map_err(bad_form)? {
+            let mut rest = &piece[..];
+            while !rest.is_empty() {
+                let n = rest.len().min(FORM_BLOCK - block.len());
+                block.extend_from_slice(&rest[..n]);
+                rest = &rest[n..];
+                if block.len() == FORM_BLOCK {
+                    pieces.push(Bytes::from(std::mem::replace(
+                        &mut block,
+                        Vec::with_capacity(FORM_BLOCK),
+                    )));
+                }
+            }
+        }
+        pieces.push(Bytes::from(block));
         if is_file {
             if file.is_some() {
                 return Err(bad_form(t!("classify-form-two-files")));
             }
-            file = Some(bytes);
+            file = Some(Frames::from(pieces));
         } else {
-            fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+            let text: Vec<u8> = pieces.concat();
+            fields.push((name, String::from_utf8_lossy(&text).into_owned()));
         }
     }
     let file = file.ok_or_else(|| bad_form(t!("classify-form-no-file")))?;
@@ -97,15 +170,17 @@ async fn read_form(req: Request) -> Result<(Bytes, Vec<(String, String)>), ApiEr
 #[utoipa::path(post, path = "/v1/classify", tag = "lookup",
     summary = "Classify a whole file: every row back with its area and responsible officers",
     params(ColumnArgs),
-    request_body(description = "CSV (`,` `;` or tab; UTF-8 or Windows-1252), GeoJSON (a FeatureCollection, or one Feature per line) or a workbook (.xlsx, .xls, .ods: the first sheet, or `sheet=`; answered as CSV, or as .xlsx with `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), as the body or as the file of a `multipart/form-data` upload (`curl -F file=@places.csv`; text parts are parameters); at most 64 MiB",
+    request_body(description = "CSV (`,` `;` or tab; UTF-8 or Windows-1252), GeoJSON (a FeatureCollection, or one Feature per line) or a workbook (.xlsx, .ods: the first sheet, or `sheet=`; answered as CSV, or as .xlsx with `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), as the body or as the file of a `multipart/form-data` upload (`curl -F file=@places.csv`; text parts are parameters); at most 64 MiB",
         content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"), (String = "multipart/form-data"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (String = "application/vnd.oasis.opendocument.spreadsheet"))),
     responses(
         (status = 200, description = "The same rows or features, in order, with the columns of `columns` added (default: each layer's code and `<layer>_name`, position, the role columns of the municipality's profile, status, quality, source, point_lat, point_lon, point_x, point_y, message); the summary is in the `X-Classify-Summary` header",
             content((String = "text/csv"), (String = "text/tab-separated-values"), (Object = "application/geo+json"), (String = "application/x-ndjson"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "Unknown parameter, a bad value (decimal, crs), a form upload without a file, or a body that breaks off", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than the limit", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the limit, or a workbook would expand beyond one of the service's workbook limits (the problem names it)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not CSV or GeoJSON, or compressed otherwise than with gzip (Content-Encoding)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No columns hold a place, or not GeoJSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No columns hold a place, not GeoJSON, no workbook that is read (an Excel 97-2003 .xls is refused)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "This client (or key) already has its share of files being classified, or its rate is used up", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "No room to classify the file within 10 s (busy), or it was not classified within the service's classification time limit", body = Problem, content_type = "application/problem+json"),
         (status = 507, description = "No room on the server to hold the answer", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(super) async fn classify(
@@ -154,6 +229,32 @@ pub(super) async fn classify(
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<ColumnArgs>);
     let names: &[&'static str] = &NAMES;
     let mut query = params(raw, names)?;
+    // Counted before the body is read: that is where the memory goes.
+    let _in_flight = app.uploads.enter(uploader(&app, &caller, &req))?;
+    let limit = app.config.max_classify_bytes;
+    // A compressed body unpacks to up to the limit; a workbook's shared strings are held
+    // beside it, at most what its parts may unpack to.
+    let length = match req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        Some(n) if !gzip => n.min(limit),
+        _ => limit,
+    };
+    let strings = if matches!(format, Format::Workbook | Format::Sniff) {
+        let w = &app.config.workbook;
+        (length as u64)
+            .saturating_mul(w.max_ratio)
+            .min(w.max_text_mib.saturating_mul(1 << 20))
+    } else {
+        0
+    };
+    let room = app
+        .uploads
+        .room(length.saturating_add(usize::try_from(strings).unwrap_or(usize::MAX)))
+        .await?;
     let body = if format == Format::Sniff {
         let (file, fields) = read_form(req).await?;
         // Form fields are parameters too; the same one in both places is refused as repeated.
@@ -166,7 +267,7 @@ pub(super) async fn classify(
                 ));
             }
         }
-        Frames::from(vec![file])
+        file
     } else {
         read_body(req).await?
     };
@@ -179,7 +280,6 @@ pub(super) async fn classify(
         .map(|_| ())
         .and_then(|()| columns.crs().map(|_| ()))
         .map_err(|e| ApiError::new(Kind::BadParameter, e.detail(Door::Http)))?;
-    let limit = app.config.max_classify_bytes;
     // A workbook is one whatever its label: `curl --data-binary @f.xlsx` says text/csv or
     // nothing, and a form upload says nothing at all.
     let workbook = format == Format::Workbook
@@ -208,10 +308,16 @@ pub(super) async fn classify(
     if let Some(at) = columns.at.as_deref() {
         super::params::parse_at(at)?;
     }
+    // Dropped when this handler's future is: by the time limit, or when the client leaves.
+    // The classification then stops at its next row instead of running on unseen.
+    let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
+    let cancelled = cancel.0.clone();
     let opts = Options {
         columns,
         delimiter: (format == Format::Tsv).then_some(b'\t'),
         audience: caller.audience,
+        workbook: app.config.workbook,
+        cancel: Cancel::new(cancelled.clone()),
         answer: if xlsx_answer {
             crate::classify::WorkbookAnswer::Xlsx
         } else {
@@ -228,10 +334,6 @@ pub(super) async fn classify(
     let served = s.clone();
     let lang = crate::text::current();
     let app = app.clone();
-    // Dropped when this handler's future is: by the timeout layer, or when the client leaves.
-    // The classification then stops at its next write instead of running on unseen.
-    let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
-    let cancelled = cancel.0.clone();
     let result = tokio::task::spawn_blocking(move || {
         crate::text::sync_scope(lang, || {
             let mut out = Spool::new(cancelled);
@@ -261,6 +363,8 @@ pub(super) async fn classify(
     })
     .await
     .map_err(|e| ApiError::internal("the classification task stopped", &e))?;
+    // The body is gone; the answer is on disk beyond a few MiB.
+    drop(room);
     let (out, summary) = match result {
         (out, Ok(summary)) => (out, summary),
         (_, Err(crate::classify::ClassifyError::Write(e))) => {
@@ -274,6 +378,12 @@ pub(super) async fn classify(
             if e.kind() == std::io::ErrorKind::FileTooLarge =>
         {
             return Err(ApiError::new(Kind::BodyTooLarge, e.to_string()));
+        }
+        (_, Err(crate::classify::ClassifyError::Workbook(e))) => {
+            return Err(ApiError::new(Kind::WorkbookTooLarge, e.detail(Door::Http)));
+        }
+        (_, Err(crate::classify::ClassifyError::Cancelled)) => {
+            return Err(ApiError::new(Kind::Timeout, t!("http-timeout")));
         }
         (_, Err(crate::classify::ClassifyError::Read(e))) if gzip => {
             return Err(ApiError::new(

@@ -183,6 +183,9 @@ pub(super) async fn healthz(
     let d = s.resolver.data();
     let gaps = d.roster_gaps(crate::roster::today());
     let refused = app.last_reload_refused(caller.admin);
+    // Shown to anonymous callers too: while it is suspended no admin key can authenticate, so
+    // the anonymous answer is the one the admin gets. It says no more than the 503 a key gets.
+    let keys_suspended = app.keyed_access_suspended();
     // Where the data lies on disk is for administrators; anyone may know its kind.
     let origin = match (&app.source, caller.admin) {
         (_, true) => d.origin.clone(),
@@ -190,7 +193,8 @@ pub(super) async fn healthz(
         (crate::http::DataSource::Dir(_), false) => "directory".to_string(),
     };
     Json(json!({
-        "status": if gaps.is_empty() && refused.is_none() { "ok" } else { "degraded" },
+        "status": if gaps.is_empty() && refused.is_none() && !keys_suspended { "ok" } else { "degraded" },
+        "keyed_access": if keys_suspended { "suspended" } else { "ok" },
         "roster_gaps": gaps,
         "last_reload_refused": refused,
         "data_version": s.version(),

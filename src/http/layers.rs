@@ -269,12 +269,19 @@ async fn with_snapshot(
             }
         }
         Err(e) => {
-            s.metrics.auth_failure(match e {
-                crate::auth::AuthError::Malformed => "malformed",
-                crate::auth::AuthError::UnknownKey => "unknown-key",
-            });
-            tracing::warn!(key = "unknown key", reason = %e, "401: the presented key is not valid");
-            ApiError::new(Kind::Unauthorized, e.to_string()).into_response()
+            use crate::auth::AuthError;
+            let (reason, kind) = match e {
+                AuthError::Malformed => ("malformed", Kind::Unauthorized),
+                AuthError::UnknownKey => ("unknown-key", Kind::Unauthorized),
+                AuthError::KeysSuspended => ("keys-suspended", Kind::KeysSuspended),
+            };
+            s.metrics.auth_failure(reason);
+            if kind == Kind::KeysSuspended {
+                tracing::warn!("503: a key was presented while keyed access is suspended");
+            } else {
+                tracing::warn!(key = "unknown key", reason = %e, "401: the presented key is not valid");
+            }
+            ApiError::new(kind, e.to_string()).into_response()
         }
     };
     // A keyed answer may hold internal channels or names: no shared cache may keep it.

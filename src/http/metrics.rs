@@ -13,6 +13,8 @@ pub struct Metrics {
     lookups: IntCounterVec,
     data: IntGaugeVec,
     reloads: IntCounterVec,
+    key_file_refused: IntCounter,
+    keys_suspended: IntGauge,
     auth_failures: IntCounterVec,
     rate_limited: IntCounterVec,
     connections: IntGauge,
@@ -89,10 +91,20 @@ impl Metrics {
             &["outcome"],
         )
         .expect("valid metric");
+        let key_file_refused = IntCounter::new(
+            "wijkwijzer_key_file_refused_total",
+            "Reloads that could not read or parse the key file (each suspends keyed access)",
+        )
+        .expect("valid metric");
+        let keys_suspended = IntGauge::new(
+            "wijkwijzer_keyed_access_suspended",
+            "1 while the key file is broken and every presented key gets a 503; 0 otherwise",
+        )
+        .expect("valid metric");
         let auth_failures = IntCounterVec::new(
             Opts::new(
                 "wijkwijzer_auth_failures_total",
-                "Requests refused for their key (unknown key, malformed header, missing right)",
+                "Requests refused for their key (unknown key, malformed header, missing right, keys suspended)",
             ),
             &["reason"],
         )
@@ -129,6 +141,8 @@ impl Metrics {
         for c in [
             Box::new(build) as Box<dyn prometheus::core::Collector>,
             Box::new(reloads.clone()),
+            Box::new(key_file_refused.clone()),
+            Box::new(keys_suspended.clone()),
             Box::new(auth_failures.clone()),
             Box::new(rate_limited.clone()),
             Box::new(requests.clone()),
@@ -149,6 +163,8 @@ impl Metrics {
             lookups,
             data,
             reloads,
+            key_file_refused,
+            keys_suspended,
             auth_failures,
             rate_limited,
             connections,
@@ -185,7 +201,15 @@ impl Metrics {
             .inc();
     }
 
-    /// `reason`: `unknown-key`, `malformed` or `forbidden`.
+    /// A reload read the key file (`true`) or could not, and keyed access is suspended.
+    pub(super) fn key_file_read(&self, ok: bool) {
+        if !ok {
+            self.key_file_refused.inc();
+        }
+        self.keys_suspended.set(i64::from(!ok));
+    }
+
+    /// `reason`: `unknown-key`, `malformed`, `forbidden` or `keys-suspended`.
     pub(super) fn auth_failure(&self, reason: &'static str) {
         self.auth_failures.with_label_values(&[reason]).inc();
     }

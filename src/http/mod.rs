@@ -40,6 +40,7 @@ mod ogc;
 mod only;
 mod server;
 mod state;
+mod uploads;
 mod watch;
 
 use std::sync::Arc;
@@ -114,6 +115,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         // Outside the limits, so a browser on another origin can read a 429 or 503 too.
         .layer(cors)
         .layer(middleware::from_fn_with_state(state.clone(), gate))
+        // The time limit: a classification's own, or a lookup's (answered 503 when it runs out).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            classify::deadline,
+        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         // Only the classification reads large bodies; every other route is GET or has its own
         // smaller limit.
@@ -123,7 +129,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(HandleErrorLayer::new(overloaded_or_timed_out))
         .load_shed()
         .concurrency_limit(config.max_concurrent)
-        .timeout(config.timeout)
         // A handler that panics is a bug: a 500 problem for the client, the panic in the log.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             |panic: Box<dyn std::any::Any + Send>| {

@@ -53,6 +53,7 @@ kinds! {
     AddressNotFound => NOT_FOUND, "address-not-found";
     MethodNotAllowed => METHOD_NOT_ALLOWED, "method-not-allowed";
     BodyTooLarge => PAYLOAD_TOO_LARGE, "body-too-large";
+    WorkbookTooLarge => PAYLOAD_TOO_LARGE, "workbook-too-large";
     QueryTooLong => URI_TOO_LONG, "query-too-long";
     UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type";
     UnclassifiableFile => UNPROCESSABLE_ENTITY, "unclassifiable-file";
@@ -61,7 +62,9 @@ kinds! {
     Internal => INTERNAL_SERVER_ERROR, "internal-error";
     Overloaded => SERVICE_UNAVAILABLE, "overloaded";
     Timeout => SERVICE_UNAVAILABLE, "timeout";
+    Busy => SERVICE_UNAVAILABLE, "busy";
     NoRoom => INSUFFICIENT_STORAGE, "no-room";
+    KeysSuspended => SERVICE_UNAVAILABLE, "keys-suspended";
 }
 
 impl Kind {

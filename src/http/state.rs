@@ -56,6 +56,14 @@ pub struct ServeConfig {
     pub max_body_bytes: usize,
     /// Largest body `POST /v1/classify` accepts (413 beyond it).
     pub max_classify_bytes: usize,
+    /// How long a classification may take (a lookup has `timeout`).
+    pub classify_timeout: Duration,
+    /// Classifications one client may have in flight.
+    pub classify_per_client: usize,
+    /// Bytes of uploads classified at once, all clients together.
+    pub classify_memory_bytes: usize,
+    /// How far an uploaded workbook may expand.
+    pub workbook: crate::classify::workbook::Limits,
     /// Address file to re-read on reload; `None`: keep the loaded address index.
     pub addresses: Option<std::path::PathBuf>,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
@@ -90,6 +98,10 @@ impl ServeConfig {
             max_query_bytes: 4096,
             max_body_bytes: 64 * 1024,
             max_classify_bytes: o.max_classify_mib.saturating_mul(1 << 20),
+            classify_timeout: Duration::from_secs(o.classify_timeout_secs),
+            classify_per_client: o.classify_per_client,
+            classify_memory_bytes: o.classify_memory_mib.saturating_mul(1 << 20),
+            workbook: o.workbook_limits(),
             addresses: o.addresses.clone(),
             trusted_proxies: o.trusted_proxy.clone(),
             access_log: o.access_log,
@@ -324,6 +336,8 @@ pub struct AppState {
     pub(super) last_reload_error: std::sync::Mutex<Option<GeodataError>>,
     /// The files as they looked when they were last read (see [`super::watch`]).
     files_read: std::sync::Mutex<super::watch::Looks>,
+    /// The classifications in flight, per client and their memory together.
+    pub(super) uploads: super::uploads::Uploads,
 }
 
 impl AppState {
@@ -350,6 +364,10 @@ impl AppState {
         });
         AppState {
             files_read,
+            uploads: super::uploads::Uploads::new(
+                config.classify_per_client,
+                config.classify_memory_bytes,
+            ),
             served: ArcSwap::from_pointee(served),
             source,
             config,
@@ -383,12 +401,15 @@ impl AppState {
         self.served.load_full()
     }
 
-    /// Re-reads the key file, then loads and validates the data source again and swaps it in;
-    /// whatever is refused keeps its previous state. Returns (previous version, new version).
+    /// Re-reads the key file, then loads and validates the data source again and swaps it in.
+    /// Returns (previous version, new version).
     ///
     /// The keys go first and on their own: a revoked key stops working at this reload even when
     /// the data is refused (a broken `buurt.geojson` must not keep a removed key valid), and a
-    /// refused key file keeps the previous keys without holding back good data.
+    /// refused key file suspends keyed access without holding back good data. The two fail
+    /// differently on purpose: refused data keeps the previous data serving, since stale areas
+    /// are still mostly right, but a refused key file suspends every key (see [`Self::read_keys`]),
+    /// since a stale key list keeps a revoked key working.
     pub async fn reload(&self) -> Result<(String, String), GeodataError> {
         let _one_at_a_time = self.reloading.lock().await;
         self.note_files_read(true);
@@ -413,7 +434,7 @@ impl AppState {
         self.record_reload(result)
     }
 
-    /// Re-reads the key file alone (the data unchanged); a refused file keeps the previous keys.
+    /// Re-reads the key file alone (the data unchanged); a refused file suspends keyed access.
     pub async fn reload_keys(&self) -> Result<(), GeodataError> {
         let _one_at_a_time = self.reloading.lock().await;
         self.note_files_read(false);
@@ -453,7 +474,7 @@ impl AppState {
                 self.reload().await.map(Some)
             };
             if let Err(e) = result {
-                tracing::error!(error = %e, "reload after a change refused; still serving the previous state");
+                tracing::error!(error = %e, "reload after a change refused (refused data keeps the previous data; a refused key file suspends keyed access)");
             }
         }
     }
@@ -490,21 +511,43 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// Reads the key file and puts its keys in force; a file that cannot be read or parsed
+    /// suspends keyed access until one can. The edit that broke the file may be the one that
+    /// removed a key, and nothing tells which keys the admin meant to keep, so none is kept:
+    /// key holders get a 503 that says the key file is broken, anonymous callers are answered
+    /// as before. The problem names the file and may quote it: it is logged here, and
+    /// [`Self::last_reload_refused`] decides who else may see it.
     fn read_keys(&self) -> Result<(), crate::geodata::Problem> {
         let Some(path) = &self.config.keys_file else {
             return Ok(());
         };
         match ApiKeys::load(path) {
             Ok(keys) => {
-                tracing::info!(keys = ?keys, "key file re-read");
+                if self.keyed_access_suspended() {
+                    tracing::warn!(keys = ?keys, "key file read again; keyed access resumes");
+                } else {
+                    tracing::info!(keys = ?keys, "key file re-read");
+                }
                 self.keys.store(Arc::new(KeyState::new(keys, &self.config)));
+                self.metrics.key_file_read(true);
                 Ok(())
             }
             Err(p) => {
-                tracing::error!(problem = %p, "key file refused; the previous keys stay");
+                self.keys
+                    .store(Arc::new(KeyState::new(ApiKeys::suspended(), &self.config)));
+                self.metrics.key_file_read(false);
+                tracing::error!(
+                    problem = %p,
+                    "key file refused; keyed access is suspended (every key gets a 503) until a reload reads a good file: fix it, then send SIGHUP (or, with --watch-secs, wait for the next look)"
+                );
                 Err(p)
             }
         }
+    }
+
+    /// Whether the key file was refused at the last reload, so that no key works.
+    pub fn keyed_access_suspended(&self) -> bool {
+        self.keys.load().keys.is_suspended()
     }
 
     /// The refusal of the last reload, as `/healthz` may show it to `caller`: everything for

@@ -3,17 +3,21 @@
 //! through the Service, so a revoked key went on working in the others.
 //!
 //! Every `watch-secs` the service looks at the key file, the data directory and the address
-//! file (size, modification time and inode, following symbolic links: Kubernetes swaps a
-//! `..data` link, which changes the inode of every file seen through it). A change is acted on
-//! once it has held still for one look, so a file caught while it is being written is not
-//! read; then only what changed is read again: the keys alone, or the keys and the data. A
-//! refused file keeps the previous state, as on SIGHUP, and is tried again when it next changes.
+//! file (size, modification time, change time and inode, following symbolic links: Kubernetes
+//! swaps a `..data` link, which changes the inode of every file seen through it; `chmod` and
+//! `chown` change only the change time, and can make the key file unreadable). A change is
+//! acted on once it has held still for one look, so a file caught while it is being written is
+//! not read; then only what changed is read again: the keys alone, or the keys and the data. A
+//! file that disappears is a change too. As on SIGHUP, refused data keeps the previous data
+//! while a refused key file suspends keyed access (see [`super::AppState::reload`]); either is
+//! tried again when it next changes, so fixing the key file is enough to resume keyed access.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// What is known of one file: length, modification time, inode; `None` when it is missing.
-type Seen = Option<(u64, SystemTime, u64)>;
+/// What is known of one file: length, modification time, change time (seconds, nanoseconds),
+/// inode; `None` when it is missing.
+type Seen = Option<(u64, SystemTime, (i64, i64), u64)>;
 
 /// The files a reload reads, and what was seen of them.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25,7 +29,12 @@ pub(super) struct Looks {
 fn seen(path: &Path) -> Seen {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).ok()?;
-    Some((m.len(), m.modified().ok()?, m.ino()))
+    Some((
+        m.len(),
+        m.modified().ok()?,
+        (m.ctime(), m.ctime_nsec()),
+        m.ino(),
+    ))
 }
 
 /// Every file under `dir` (the data is a few files and a few levels at most). Kubernetes'
@@ -103,5 +112,18 @@ mod tests {
         let mut after = Vec::new();
         files_under(d, 1, &mut after);
         assert_ne!(before, after);
+    }
+
+    #[test]
+    fn a_chmod_is_a_change() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("keys.toml");
+        std::fs::write(&file, "a").unwrap();
+        let before = seen(&file);
+        // The change time has a kernel tick's resolution; a moment keeps the two apart.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+        assert_ne!(before, seen(&file));
     }
 }

@@ -34,6 +34,8 @@ title-unknown-collection = Unknown collection
 title-date-not-covered = No data for that date
 title-address-not-found = No such address
 title-method-not-allowed = Method not allowed
+title-workbook-too-large = The workbook expands beyond a limit
+title-busy = Too many files are being classified
 title-body-too-large = The body is too large
 title-query-too-long = Query string too long
 title-unsupported-media-type = Unsupported media type
@@ -44,6 +46,7 @@ title-internal-error = Internal error
 title-overloaded = Too many requests in flight
 title-timeout = The request took too long
 title-no-room = No room for the answer
+title-keys-suspended = Keyed access is suspended
 
 ## Reading a place from parameters and text
 
@@ -231,6 +234,19 @@ classify-not-a-workbook = the file is a ZIP or Office file but no workbook that 
 classify-no-such-sheet = the workbook has no sheet '{ $sheet }'; its sheets are: { $sheets }
 classify-binary = the file is binary data (or UTF-16 text), not a table: send CSV or TSV (UTF-8 or Windows-1252), GeoJSON, or a workbook (.xlsx, .ods)
 classify-workbook-as-csv = the file is a workbook or ZIP archive, not CSV: send it as a workbook (.xlsx, .ods; Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet) or export the sheet as CSV
+classify-xls = the file is an Excel 97-2003 workbook (.xls), which is not read: its reader cannot be kept within memory limits. Save it as an Excel workbook (.xlsx) or as CSV and send that
+workbook-too-large = { $found }; at most { $max } are read ({ $limit }). { $how }
+workbook-raise-cli = Raise the limit with --{ $flag } N if the file is what you meant to send, or save the sheet as CSV
+workbook-raise-http = The service's administrator can raise it (serve --{ $flag }, { $env }, or { $flag } in the config file); or save the sheet as CSV and send that
+workbook-found-unpacked = the workbook's part { $part } unpacks to { $mib } MiB
+workbook-found-unpacked-more = the workbook's part { $part } unpacks to more than { $mib } MiB
+workbook-found-ratio = the workbook's part { $part } unpacks to { $ratio } times its packed size
+workbook-found-strings-announced = the workbook announces { $count } shared strings
+workbook-found-strings = the workbook holds more than { $count } shared strings
+workbook-found-text = the workbook's shared strings hold more than { $mib } MiB of text
+workbook-found-cells = the sheet expands to { $rows } rows of { $columns } columns, { $cells } cells
+workbook-found-columns = the sheet has a cell in column { $columns }
+workbook-too-many-parts = the file is a ZIP of { $parts } parts, more than any workbook has (at most { $max } are read): send the workbook as the spreadsheet program saved it, or the sheet as CSV
 classify-xlsx-for-workbooks = an .xlsx answer is written for a workbook only; this file is CSV or GeoJSON: write the answer as .csv
 why-area = assigned to { $area }, which this place lies in{ $period }
 why-overlay = assigned to { $area }, a specially drawn area this place lies in (listed first){ $period }
@@ -323,9 +339,13 @@ ogc-unknown-feature = collection '{ $id }' has no feature '{ $feature }'; /ogc/c
 crs-unknown = unknown CRS '{ $name }': use EPSG:4326 (WGS84 lat/lon), EPSG:28992 (RD New x/y) or EPSG:3857 (Web Mercator x/y)
 auth-malformed = the Authorization header must be 'Bearer <key>'
 auth-unknown-key = the API key is not valid
+auth-keys-suspended = keyed access is suspended: the service's key file could not be read or was refused at its last reload, so no key can be checked; the administrator must fix the key file (requests without a key are still answered)
 
 ## Classifying files
 
+http-classify-per-client = this client already has { $max } files being classified; wait for an answer before sending the next file
+http-classify-busy = the service is classifying as many files as its memory allows; send the file again in a moment
+http-classify-timeout = the file was not classified within { $secs } s, the service's limit for one file (classify-timeout-secs); send it in smaller parts, or ask the administrator to raise the limit
 classify-media-type = send text/csv, text/tab-separated-values, application/geo+json or application/x-ndjson as the body, or the file as multipart/form-data (curl -F file=@places.csv), not '{ $media }'
 classify-bad-form = the multipart/form-data body cannot be read: { $error }
 classify-form-two-files = it holds more than one file; send one file per request

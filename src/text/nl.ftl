@@ -34,6 +34,8 @@ title-unknown-collection = Onbekende collectie
 title-date-not-covered = Geen gegevens voor die datum
 title-address-not-found = Adres niet gevonden
 title-method-not-allowed = Methode niet toegestaan
+title-workbook-too-large = De werkmap wordt groter dan een grens toestaat
+title-busy = Er worden te veel bestanden tegelijk ingedeeld
 title-body-too-large = De inhoud is te groot
 title-query-too-long = Querystring te lang
 title-unsupported-media-type = Mediatype niet ondersteund
@@ -44,6 +46,7 @@ title-internal-error = Interne fout
 title-overloaded = Te veel verzoeken tegelijk
 title-timeout = Het verzoek duurde te lang
 title-no-room = Geen ruimte voor het antwoord
+title-keys-suspended = Toegang met een sleutel is opgeschort
 
 ## Een plaats lezen uit parameters en tekst
 
@@ -231,6 +234,19 @@ classify-not-a-workbook = het bestand is een ZIP- of Office-bestand maar geen we
 classify-no-such-sheet = de werkmap heeft geen blad '{ $sheet }'; de bladen zijn: { $sheets }
 classify-binary = het bestand is binaire data (of UTF-16-tekst), geen tabel: stuur CSV of TSV (UTF-8 of Windows-1252), GeoJSON, of een werkmap (.xlsx, .ods)
 classify-workbook-as-csv = het bestand is een werkmap of ZIP-archief, geen CSV: stuur het als werkmap (.xlsx, .ods; Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet) of exporteer het blad als CSV
+classify-xls = het bestand is een Excel 97-2003-werkmap (.xls), die niet gelezen wordt: die lezer kan niet binnen geheugengrenzen gehouden worden. Sla het op als Excel-werkmap (.xlsx) of als CSV en stuur dat
+workbook-too-large = { $found }; er worden er hoogstens { $max } gelezen ({ $limit }). { $how }
+workbook-raise-cli = Verhoog de grens met --{ $flag } N als dit het bestand is dat u bedoelde, of sla het blad op als CSV
+workbook-raise-http = De beheerder van de dienst kan de grens verhogen (serve --{ $flag }, { $env }, of { $flag } in het configuratiebestand); of sla het blad op als CSV en stuur dat
+workbook-found-unpacked = het onderdeel { $part } van de werkmap wordt uitgepakt { $mib } MiB
+workbook-found-unpacked-more = het onderdeel { $part } van de werkmap wordt uitgepakt meer dan { $mib } MiB
+workbook-found-ratio = het onderdeel { $part } van de werkmap wordt uitgepakt { $ratio } keer zo groot als ingepakt
+workbook-found-strings-announced = de werkmap kondigt { $count } gedeelde teksten aan
+workbook-found-strings = de werkmap bevat meer dan { $count } gedeelde teksten
+workbook-found-text = de gedeelde teksten van de werkmap bevatten meer dan { $mib } MiB tekst
+workbook-found-cells = het blad wordt { $rows } rijen van { $columns } kolommen, { $cells } cellen
+workbook-found-columns = het blad heeft een cel in kolom { $columns }
+workbook-too-many-parts = het bestand is een ZIP van { $parts } onderdelen, meer dan een werkmap heeft (er worden er hoogstens { $max } gelezen): stuur de werkmap zoals het spreadsheetprogramma haar opsloeg, of het blad als CSV
 classify-xlsx-for-workbooks = een .xlsx-antwoord wordt alleen voor een werkmap geschreven; dit bestand is CSV of GeoJSON: schrijf het antwoord als .csv
 why-area = toegewezen aan { $area }, waarin deze plaats ligt{ $period }
 why-overlay = toegewezen aan { $area }, een apart getekend gebied waarin deze plaats ligt (eerst genoemd){ $period }
@@ -323,9 +339,13 @@ ogc-unknown-feature = collectie '{ $id }' heeft geen feature '{ $feature }'; /og
 crs-unknown = onbekend coördinaatstelsel '{ $name }': gebruik EPSG:4326 (WGS84 lat/lon), EPSG:28992 (RD x/y) of EPSG:3857 (Web Mercator x/y)
 auth-malformed = de Authorization-header moet 'Bearer <sleutel>' zijn
 auth-unknown-key = de API-sleutel is niet geldig
+auth-keys-suspended = toegang met een sleutel is opgeschort: het sleutelbestand van de dienst kon bij de laatste herlaadbeurt niet worden gelezen of werd geweigerd, dus geen enkele sleutel kan worden gecontroleerd; de beheerder moet het sleutelbestand herstellen (verzoeken zonder sleutel worden nog beantwoord)
 
 ## Bestanden indelen
 
+http-classify-per-client = deze client laat al { $max } bestanden indelen; wacht op een antwoord voor u het volgende bestand stuurt
+http-classify-busy = de dienst deelt zoveel bestanden in als het geheugen toelaat; stuur het bestand zo dadelijk opnieuw
+http-classify-timeout = het bestand is niet binnen { $secs } s ingedeeld, de grens van de dienst voor één bestand (classify-timeout-secs); stuur het in kleinere delen, of vraag de beheerder de grens te verhogen
 classify-media-type = stuur text/csv, text/tab-separated-values, application/geo+json of application/x-ndjson als inhoud, of het bestand als multipart/form-data (curl -F file=@places.csv), niet '{ $media }'
 classify-bad-form = de multipart/form-data-inhoud is niet te lezen: { $error }
 classify-form-two-files = er zit meer dan één bestand in; stuur één bestand per verzoek

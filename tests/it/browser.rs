@@ -7,26 +7,18 @@
 //! `WIJKWIJZER_REQUIRE_BROWSER=1`, which turns a missing browser into a failure). Elsewhere,
 //! without a browser, the test says so on stderr and returns.
 
-use std::net::TcpListener as StdListener;
+mod driver;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use driver::Browser;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 use wijkwijzer::http::AppState;
 use wijkwijzer::resolve::Resolver;
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn find(env: &str, candidates: &[&str]) -> Option<PathBuf> {
     std::env::var_os(env)
@@ -36,12 +28,27 @@ fn find(env: &str, candidates: &[&str]) -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
-fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// chromedriver and Chromium, if installed; a failure if `WIJKWIJZER_REQUIRE_BROWSER` is set
+/// and they are not.
+fn installed() -> Option<(PathBuf, PathBuf)> {
+    let required = std::env::var_os("WIJKWIJZER_REQUIRE_BROWSER").is_some();
+    let (Some(chromedriver), Some(chromium)) = (
+        find("CHROMEDRIVER", &["/usr/bin/chromedriver"]),
+        find(
+            "CHROMIUM",
+            &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+        ),
+    ) else {
+        assert!(
+            !required,
+            "WIJKWIJZER_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
+        );
+        eprintln!(
+            "browser test: chromium and chromedriver not installed; install Debian's chromium and chromium-driver to run it"
+        );
+        return None;
+    };
+    Some((chromedriver, chromium))
 }
 
 async fn wait_for_text(client: &Client, css: &str, needle: &str) -> String {
@@ -85,21 +92,7 @@ async fn search(client: &Client, text: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_in_a_real_browser() {
-    let required = std::env::var_os("WIJKWIJZER_REQUIRE_BROWSER").is_some();
-    let (Some(chromedriver), Some(chromium)) = (
-        find("CHROMEDRIVER", &["/usr/bin/chromedriver"]),
-        find(
-            "CHROMIUM",
-            &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
-        ),
-    ) else {
-        assert!(
-            !required,
-            "WIJKWIJZER_REQUIRE_BROWSER is set but chromium/chromedriver are missing"
-        );
-        eprintln!(
-            "browser test: chromium and chromedriver not installed; install Debian's chromium and chromium-driver to run it"
-        );
+    let Some((chromedriver, chromium)) = installed() else {
         return;
     };
 
@@ -140,39 +133,8 @@ async fn the_page_in_a_real_browser() {
     let base = crate::spawn_server(state).await;
     let source_resolver = Resolver::new(source.load().unwrap());
 
-    let port = free_port();
-    let _driver = Driver(
-        Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--window-size=1280,900"]
-        }
-    }))
-    .unwrap();
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let client = loop {
-        match ClientBuilder::new(connector.clone())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => break c,
-            Err(e) => {
-                assert!(Instant::now() < deadline, "cannot reach chromedriver: {e}");
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
-    };
+    let mut browser = Browser::start(&chromedriver);
+    let client = browser.connect(&chromium).await;
 
     // The page and the API carry the security headers, and the page works under its CSP.
     let res = reqwest::get(format!("{base}/")).await.unwrap();
@@ -481,26 +443,67 @@ async fn the_page_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    let offset = client
+    // The card emptied first (what it says afterwards is then the click's answer, not the
+    // previous one), as the layout may move with it.
+    client
         .execute(
-            "const [x, y] = project(5.7127, 50.8327);
-             const svg = document.getElementById('map');
-             const p = svg.createSVGPoint(); p.x = x; p.y = y;
-             const s = p.matrixTransform(svg.getScreenCTM());
-             const r = svg.getBoundingClientRect();
-             return [s.x - (r.left + r.width / 2), s.y - (r.top + r.height / 2)];",
+            "document.getElementById('result').replaceChildren();
+             window.pointerUps = [];
+             document.getElementById('map').addEventListener('pointerup',
+               (e) => window.pointerUps.push([e.clientX, e.clientY]));",
             vec![],
         )
         .await
         .unwrap();
-    let (dx, dy) = (offset[0].as_f64().unwrap(), offset[1].as_f64().unwrap());
+    // Where the click lands is WebDriver's to say, not the test's: the pointer goes to the
+    // element's in-view centre (the middle of the part inside the viewport, floored to whole
+    // pixels) plus the offsets, floored too. The offsets are whole pixels from that centre
+    // towards MUMC+; the page says which point lies under the pixel they reach.
+    let aim = client
+        .execute(
+            "const svg = document.getElementById('map');
+             const screen = (lon, lat) => {
+               const [x, y] = project(lon, lat);
+               const p = svg.createSVGPoint(); p.x = x; p.y = y;
+               return p.matrixTransform(svg.getScreenCTM());
+             };
+             const at = (sx, sy) => {
+               const p = svg.createSVGPoint(); p.x = sx; p.y = sy;
+               const m = p.matrixTransform(svg.getScreenCTM().inverse());
+               return unproject(m.x, m.y);
+             };
+             let s = screen(arguments[0], arguments[1]);
+             if (s.y < 0 || s.y >= window.innerHeight) {
+               window.scrollBy(0, s.y - window.innerHeight / 2);
+               s = screen(arguments[0], arguments[1]);
+             }
+             const r = svg.getBoundingClientRect();
+             const cx = Math.floor((Math.max(0, r.left) + Math.min(window.innerWidth, r.right)) / 2);
+             const cy = Math.floor((Math.max(0, r.top) + Math.min(window.innerHeight, r.bottom)) / 2);
+             const dx = Math.round(s.x - cx), dy = Math.round(s.y - cy);
+             const [lon, lat] = at(cx + dx, cy + dy);
+             const [lon1, lat1] = at(cx + dx + 1, cy + dy + 1);
+             return {dx, dy, target: [cx + dx, cy + dy], lon, lat,
+                     pixel: [Math.abs(lon1 - lon), Math.abs(lat1 - lat)]};",
+            vec![json!(MUMC.1), json!(MUMC.0)],
+        )
+        .await
+        .unwrap();
+    let num = |v: &serde_json::Value| v.as_f64().unwrap_or_else(|| panic!("{aim}"));
+    let (lat, lon) = (num(&aim["lat"]), num(&aim["lon"]));
+    let pixel = (num(&aim["pixel"][0]), num(&aim["pixel"][1]));
+    // Rounding the offsets moves the target by half a pixel at most, each way.
+    assert!(
+        (lat - MUMC.0).abs() <= pixel.1 && (lon - MUMC.1).abs() <= pixel.0,
+        "the pixel aimed at is not MUMC+'s: {aim}"
+    );
     let svg = client.find(Locator::Id("map")).await.unwrap();
     let click = MouseActions::new("mouse".into())
         .then(PointerAction::MoveToElement {
             element: svg,
             duration: None,
-            x: dx,
-            y: dy,
+            x: num(&aim["dx"]),
+            y: num(&aim["dy"]),
         })
         .then(PointerAction::Down {
             button: MOUSE_BUTTON_LEFT,
@@ -509,8 +512,47 @@ async fn the_page_in_a_real_browser() {
             button: MOUSE_BUTTON_LEFT,
         });
     client.perform_actions(click).await.unwrap();
-    let card = wait_for_text(&client, "#result", "Zuid-Oost").await;
-    assert!(card.contains("Randwyck"), "{card}");
+    // The server's own answer for that point is what the card must say.
+    let coverage = reqwest::get(format!("{base}/v1/config"))
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["coverage_layer"]
+        .clone();
+    let answer: serde_json::Value = reqwest::get(format!("{base}/v1/lookup?lat={lat}&lon={lon}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let area = answer["areas"]
+        .as_array()
+        .and_then(|areas| areas.iter().find(|a| a["layer"] == coverage))
+        .and_then(|a| a["name"].as_str())
+        .unwrap_or_else(|| panic!("no {coverage} area in {answer}"));
+    let buurt = format!(
+        "{} ({})",
+        answer["buurt"]["name"].as_str().unwrap(),
+        answer["buurt"]["code"].as_str().unwrap()
+    );
+    assert_eq!(
+        (area, answer["buurt"]["name"].as_str()),
+        ("Zuid-Oost", Some("Randwyck")),
+        "MUMC+ is in Randwyck, Zuid-Oost: {answer}"
+    );
+    let card = wait_for_text(&client, "#result", &buurt).await;
+    let heading = client
+        .find(Locator::Css("#result h2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        heading.ends_with(area),
+        "the card is headed {heading}, the server says {area}:\n{card}"
+    );
     let q = client
         .find(Locator::Id("q"))
         .await
@@ -519,9 +561,15 @@ async fn the_page_in_a_real_browser() {
         .await
         .unwrap()
         .unwrap_or_default();
+    let ups = client
+        .execute("return window.pointerUps", vec![])
+        .await
+        .unwrap();
+    let shown: Vec<f64> = q.split(',').filter_map(|n| n.trim().parse().ok()).collect();
+    // Six decimals shown: 5e-7 of rounding. A pixel is some 2e-4 degrees here.
     assert!(
-        q.starts_with("50.83"),
-        "the search box shows the clicked point: {q}"
+        shown.len() == 2 && (shown[0] - lat).abs() <= 1e-6 && (shown[1] - lon).abs() <= 1e-6,
+        "the search box shows {q}, not the point under the clicked pixel {lat:.6}, {lon:.6} ({aim}; the page saw pointerup at {ups})"
     );
     screenshot(&client, "map-click.png").await;
 
@@ -795,6 +843,47 @@ async fn the_page_in_a_real_browser() {
     assert!(!said.contains("summary: null"), "{said}");
 
     client.close().await.unwrap();
+    let left = browser.stop();
+    assert!(left.is_empty(), "left running: {left:?}");
+}
+
+/// A browser test that fails half-way leaves no chromedriver, Chromium or helper of Chromium
+/// running: four failed runs used to leave four browsers behind.
+#[test]
+fn a_failed_browser_test_leaves_no_browser_running() {
+    let Some((chromedriver, chromium)) = installed() else {
+        return;
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let run = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let browser = Browser::start(&chromedriver);
+            let client = browser.connect(&chromium).await;
+            client.goto("about:blank").await.unwrap();
+            tx.send((browser.pgid(), browser.home(), browser.processes()))
+                .unwrap();
+            panic!("a browser test failing on purpose, its browser open");
+        })
+    })
+    .join();
+    assert!(run.is_err(), "the test did not fail");
+    let (pgid, home, before) = rx.recv().expect("the browser did not start");
+    // The check below sees a browser that runs.
+    assert!(
+        before.iter().any(|p| p.contains("chromedriver"))
+            && before.iter().any(|p| p.contains("--user-data-dir")),
+        "{before:?}"
+    );
+    let left = driver::running(pgid, &home);
+    assert!(
+        left.is_empty(),
+        "left running after a failed test: {left:?}"
+    );
+    assert!(!home.exists(), "the browser's profile is left behind");
 }
 
 /// Serves, on another port and under the name `localhost`, a page whose script posts a CSV to
@@ -835,5 +924,7 @@ fetch("{base}/v1/classify", {{method: "POST",
     format!("http://localhost:{port}/")
 }
 
+/// MUMC+, latitude and longitude: a click on the map there looks up Randwyck, Zuid-Oost.
+const MUMC: (f64, f64) = (50.8327, 5.7127);
 const DIRECT_LINE: &str = "043-111 22 33 (direct)";
 const PERSON: &str = "Test Persoon B";

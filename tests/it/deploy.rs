@@ -320,11 +320,173 @@ fn an_unknown_key_in_the_config_file_is_refused_by_name() {
     );
 }
 
-/// Debian's nginx in front, configured by the shipped `deploy/nginx.conf` itself (only its
-/// listen address and upstream are put in place), on its own loopback address; clients on
-/// others. Neither `X-Forwarded-For` nor `Forwarded` sent by a client lets it choose its bucket.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn through_a_real_nginx_each_client_has_its_own_limit() {
+/// Whether a tool the nginx test needs is installed. CI sets WIJKWIJZER_REQUIRE_NGINX, and
+/// there a missing one fails the test instead of skipping it unseen.
+fn have(tool: &str, args: &[&str], install: &str) -> bool {
+    let ok = Command::new(tool)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("WIJKWIJZER_REQUIRE_NGINX").is_none(),
+            "{tool} is required (WIJKWIJZER_REQUIRE_NGINX) but not installed"
+        );
+        eprintln!("skipping: {tool} is not installed ({install})");
+    }
+    ok
+}
+
+/// The shipped `deploy/nginx.conf` run by a real nginx from a scratch directory: only its
+/// listen addresses (on 127.0.0.2, so that clients can call from other loopback addresses),
+/// upstream, certificate paths and log paths are put in place. Stopped when dropped.
+struct Nginx {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    https: u16,
+    http: u16,
+}
+
+impl Nginx {
+    async fn start(nginx: &str, upstream: &str) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        // Made here, for this run only: a self-signed certificate for the address nginx is on.
+        let cert = Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt"])
+            .args(["ec_paramgen_curve:P-256", "-nodes", "-days", "1"])
+            .args(["-subj", "/CN=wijkwijzer test", "-addext"])
+            .args(["subjectAltName=IP:127.0.0.2", "-keyout"])
+            .arg(dir.path().join("privkey.pem"))
+            .arg("-out")
+            .arg(dir.path().join("fullchain.pem"))
+            .output()
+            .unwrap();
+        assert!(
+            cert.status.success(),
+            "openssl: {}",
+            String::from_utf8_lossy(&cert.stderr)
+        );
+        let (https, http) = (free_port(), free_port());
+        let shipped = std::fs::read_to_string(repo("deploy/nginx.conf")).unwrap();
+        for (what, times) in [
+            ("listen 443 ssl;", 1),
+            ("listen 80;", 1),
+            ("http://wijkwijzer:8080", 1),
+            ("/etc/nginx/tls/", 2),
+            ("/var/log/nginx/", 4),
+        ] {
+            assert_eq!(shipped.matches(what).count(), times, "{what}");
+        }
+        let site = shipped
+            .replace("listen 443 ssl;", &format!("listen 127.0.0.2:{https} ssl;"))
+            .replace("listen 80;", &format!("listen 127.0.0.2:{http};"))
+            .replace("http://wijkwijzer:8080", &format!("http://{upstream}"))
+            .replace("/etc/nginx/tls/", &format!("{d}/"))
+            .replace("/var/log/nginx/", &format!("{d}/"));
+        std::fs::write(dir.path().join("site.conf"), site).unwrap();
+        // The site file goes inside `http`, as conf.d files do; nothing else logs.
+        let conf = format!(
+            "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n  include {d}/site.conf;\n}}\n"
+        );
+        std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+        let child = Command::new(nginx)
+            .args([
+                "-e",
+                &format!("{d}/error.log"),
+                "-c",
+                &format!("{d}/nginx.conf"),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let running = Nginx {
+            child,
+            dir,
+            https,
+            http,
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.2", https)).is_ok()
+                && std::net::TcpStream::connect(("127.0.0.2", http)).is_ok()
+            {
+                return running;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("nginx did not start: {}", running.log("error.log"));
+    }
+
+    fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
+    }
+
+    fn url(&self, path_and_query: &str) -> String {
+        format!("https://127.0.0.2:{}{path_and_query}", self.https)
+    }
+
+    /// curl's output for `args` (the test's HTTP client has no TLS), trusting only this
+    /// run's certificate, from the local address `from`.
+    async fn curl(&self, from: &str, args: &[&str]) -> String {
+        let out = tokio::process::Command::new("curl")
+            .args(["-sS", "--cacert"])
+            .arg(self.dir.path().join("fullchain.pem"))
+            .args(["--interface", from])
+            .args(args)
+            .output()
+            .await
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "curl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    async fn statuses(
+        &self,
+        from: &str,
+        url: &str,
+        n: usize,
+        headers: &[(&str, &str)],
+    ) -> Vec<u16> {
+        let mut args = vec!["-o", "/dev/null", "-w", "%{http_code}"];
+        let headers: Vec<String> = headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        for h in &headers {
+            args.extend(["-H", h]);
+        }
+        args.push(url);
+        let mut out = Vec::new();
+        for _ in 0..n {
+            out.push(self.curl(from, &args).await.parse().unwrap());
+        }
+        out
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: a killed master leaves its workers running, still holding the
+        // port and the scratch directory's log files.
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// nginx and openssl, or a skip (a failure where WIJKWIJZER_REQUIRE_NGINX is set).
+fn nginx_and_openssl() -> Option<&'static str> {
     let Some(nginx) = ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .into_iter()
         .find(|p| Path::new(p).exists())
@@ -334,6 +496,19 @@ async fn through_a_real_nginx_each_client_has_its_own_limit() {
             "nginx is required (WIJKWIJZER_REQUIRE_NGINX) but not installed"
         );
         eprintln!("skipping: nginx is not installed (apt-get install nginx-light)");
+        return None;
+    };
+    (have("openssl", &["version"], "apt-get install openssl")
+        && have("curl", &["--version"], "apt-get install curl"))
+    .then_some(nginx)
+}
+
+/// Debian's nginx in front, configured by the shipped `deploy/nginx.conf` itself, over TLS;
+/// clients on other loopback addresses. Neither `X-Forwarded-For` nor `Forwarded` sent by a
+/// client lets it choose its bucket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_a_real_nginx_each_client_has_its_own_limit() {
+    let Some(nginx) = nginx_and_openssl() else {
         return;
     };
     let base = server(ServeConfig {
@@ -344,70 +519,155 @@ async fn through_a_real_nginx_each_client_has_its_own_limit() {
         ..ServeConfig::default()
     })
     .await;
-    let upstream = base.trim_start_matches("http://").to_string();
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let shipped = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx.conf"),
-    )
-    .unwrap();
-    assert_eq!(shipped.matches("listen 80;").count(), 1);
-    assert_eq!(shipped.matches("http://wijkwijzer:8080").count(), 1);
-    let site = shipped
-        .replace("listen 80;", &format!("listen 127.0.0.2:{port};"))
-        .replace("http://wijkwijzer:8080", &format!("http://{upstream}"));
-    std::fs::write(dir.path().join("site.conf"), site).unwrap();
-    let conf = format!(
-        "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}; proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n  include {d}/site.conf;\n}}\n",
-        d = dir.path().display()
-    );
-    std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
-    let mut child = Command::new(nginx)
-        .args([
-            "-e",
-            &dir.path().join("error.log").display().to_string(),
-            "-c",
-            &dir.path().join("nginx.conf").display().to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut up = false;
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.2", port)).is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(
-        up,
-        "nginx did not start: {}",
-        std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
-    );
-    let url = format!("http://127.0.0.2:{port}/v1/lookup?lat=50.85&lon=5.69");
-    let a = client_from("127.0.0.10");
-    let b = client_from("127.0.0.11");
-    let c = client_from("127.0.0.12");
+    let proxy = Nginx::start(nginx, base.trim_start_matches("http://")).await;
+    let url = proxy.url("/v1/lookup?lat=50.85&lon=5.69");
     // Client A goes over its rate, and writes a spoofed address to try to escape it.
-    let codes_a = statuses(&a, &url, 10, &[("x-forwarded-for", "198.51.100.77")]).await;
-    let codes_b = statuses(&b, &url, 3, &[]).await;
+    let codes_a = proxy
+        .statuses(
+            "127.0.0.10",
+            &url,
+            10,
+            &[("x-forwarded-for", "198.51.100.77")],
+        )
+        .await;
+    let codes_b = proxy.statuses("127.0.0.11", &url, 3, &[]).await;
     // Client C names a new address in `Forwarded` on every request, to get a new bucket each.
     let mut codes_c = Vec::new();
     for n in 0..10 {
         let forwarded = format!("for=9.9.8.{n}");
-        codes_c.extend(statuses(&c, &url, 1, &[("forwarded", &forwarded)]).await);
+        codes_c.extend(
+            proxy
+                .statuses("127.0.0.12", &url, 1, &[("forwarded", &forwarded)])
+                .await,
+        );
     }
-    let _ = child.kill();
-    let _ = child.wait();
     assert!(limited(&codes_a) >= 5, "A is limited: {codes_a:?}");
     assert_eq!(limited(&codes_b), 0, "B is not: {codes_b:?}");
     assert!(limited(&codes_c) >= 5, "C is limited: {codes_c:?}");
     // Without the proxy, A's spoofed header changes nothing either: A is an untrusted peer.
+    let a = client_from("127.0.0.10");
     let direct = format!("{base}/v1/lookup?lat=50.85&lon=5.69");
     let codes = statuses(&a, &direct, 6, &[("x-forwarded-for", "203.0.113.50")]).await;
     assert!(limited(&codes) >= 2, "{codes:?}");
+}
+
+/// What the shipped proxy writes down: the path of a lookup, never its query (an address, a
+/// caller's position), in the access log and in the error log, also when the service is
+/// down; plain HTTP only redirects; a TLS 1.2 client is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shipped_nginx_serves_tls_and_logs_no_query() {
+    let Some(nginx) = nginx_and_openssl() else {
+        return;
+    };
+    let base = server(ServeConfig {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..ServeConfig::default()
+    })
+    .await;
+    let proxy = Nginx::start(nginx, base.trim_start_matches("http://")).await;
+    let from = "127.0.0.13";
+    let address = proxy.url("/v1/lookup?q=Rechtstraat%2037%2C%20Maastricht");
+    let position = proxy.url("/v1/lookup?lat=50.851234&lon=5.698765");
+    let secret = ["Rechtstraat", "50.851234", "5.698765", "q=", "lat=", "?"];
+    let headers = proxy
+        .curl(
+            from,
+            &[
+                "-D",
+                "-",
+                "-o",
+                "/dev/null",
+                "-H",
+                "Referer: https://127.0.0.2/?q=Rechtstraat",
+                &address,
+            ],
+        )
+        .await;
+    assert!(headers.starts_with("HTTP/1.1 200"), "{headers}");
+    assert!(
+        headers
+            .to_ascii_lowercase()
+            .contains("strict-transport-security: max-age="),
+        "{headers}"
+    );
+    let tls12 = proxy
+        .curl(
+            from,
+            &[
+                "--tls-max",
+                "1.2",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                &position,
+            ],
+        )
+        .await;
+    assert_eq!(tls12, "200");
+    // Plain HTTP: a redirect to the same request over TLS, and nothing proxied.
+    let plain = format!(
+        "http://127.0.0.2:{}/v1/lookup?q=Rechtstraat%2037%2C%20Maastricht",
+        proxy.http
+    );
+    let redirect = proxy
+        .curl(
+            from,
+            &[
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code} %{redirect_url}",
+                &plain,
+            ],
+        )
+        .await;
+    assert_eq!(
+        redirect,
+        "301 https://127.0.0.2/v1/lookup?q=Rechtstraat%2037%2C%20Maastricht"
+    );
+    let access = proxy.log("access.log");
+    assert_eq!(access.lines().count(), 3, "{access}");
+    assert_eq!(
+        access.matches("\"GET /v1/lookup HTTP/1.1\" 200 ").count(),
+        2,
+        "{access}"
+    );
+    assert!(
+        access.contains("\"GET /v1/lookup HTTP/1.1\" 301 "),
+        "{access}"
+    );
+    assert!(access.lines().all(|l| l.starts_with(from)), "{access}");
+    for s in secret {
+        assert!(!access.contains(s), "{s} in the access log:\n{access}");
+    }
+    drop(proxy);
+
+    // The service unreachable: nginx's `error`-level message would end with the request line.
+    let down = Nginx::start(nginx, &format!("127.0.0.1:{}", free_port())).await;
+    let code = down
+        .curl(
+            from,
+            &[
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                &down.url("/v1/lookup?q=Rechtstraat%2037%2C%20Maastricht"),
+            ],
+        )
+        .await;
+    assert_eq!(code, "502");
+    let access = down.log("access.log");
+    assert!(
+        access.contains("\"GET /v1/lookup HTTP/1.1\" 502 ") && access.contains("upstream=502"),
+        "{access}"
+    );
+    let errors = down.log("error.log");
+    for s in secret {
+        assert!(!access.contains(s), "{s} in the access log:\n{access}");
+        assert!(!errors.contains(s), "{s} in the error log:\n{errors}");
+    }
 }
 
 /// Issue 24, 5: the image keeps its defaults in its config file, not in its environment, so the

@@ -306,7 +306,7 @@ async fn classification_stops_when_its_request_times_out() {
         "serve",
         "--listen",
         &format!("127.0.0.1:{port}"),
-        "--timeout-secs",
+        "--classify-timeout-secs",
         "1",
     ]
     .map(String::from)

@@ -23,13 +23,16 @@ mod languages;
 mod municipality;
 mod notations;
 mod ogc;
+mod outputs;
 mod overlays;
 mod places;
 mod real_data;
+mod revocation;
 mod routes;
 mod sheet;
 mod situations;
 mod trust;
+mod uploads;
 mod why;
 
 use std::path::PathBuf;
@@ -149,7 +152,8 @@ pub fn start(args: &[String], env: &[(&str, String)], port: u16) -> Running {
         cmd.env(k, v);
     }
     let child = Running(cmd.spawn().unwrap());
-    for _ in 0..200 {
+    // A debug build loads its data in a second or two, longer while other tests load the cores.
+    for _ in 0..600 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return child;
         }

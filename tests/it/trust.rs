@@ -555,13 +555,17 @@ async fn keys_are_reread_on_reload_and_rights_are_403() {
     let res = get(&new_key).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains(PERSON));
-    // A refused key file keeps the old keys (and the data).
+    // A refused key file suspends every key until a reload reads it (see revocation.rs).
     std::fs::write(&keys_file, "[[key]]\nname = 1\n").unwrap();
     let res = reload(&admin).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(get(&new_key).await.unwrap().status(), StatusCode::OK);
-    // A revoked key stops working at the next reload.
+    assert_eq!(
+        get(&new_key).await.unwrap().status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    // A revoked key stops working at the next reload (here as on SIGHUP: no admin key works).
     std::fs::write(&keys_file, format!("{admin_entry}\n")).unwrap();
+    s.state.reload().await.unwrap();
     assert_eq!(reload(&admin).await.unwrap().status(), StatusCode::OK);
     assert_eq!(
         get(&new_key).await.unwrap().status(),
@@ -822,7 +826,7 @@ async fn a_refused_file_is_not_quoted_to_anonymous_callers() {
         !public.contains(&hash[..16]) && !public.contains(&dir_text),
         "{public}"
     );
-    // The previous keys stay, and the data (which was fine) was reloaded.
+    // No key works, the admin's included, until a reload reads a good key file.
     assert_eq!(
         s.client
             .post(format!("{}/admin/reload", s.base))
@@ -831,7 +835,7 @@ async fn a_refused_file_is_not_quoted_to_anonymous_callers() {
             .await
             .unwrap()
             .status(),
-        StatusCode::UNPROCESSABLE_ENTITY
+        StatusCode::SERVICE_UNAVAILABLE
     );
     std::fs::write(&keys_file, &keys_text).unwrap();
     s.state.reload().await.unwrap();
