@@ -22,6 +22,7 @@ pub mod classify;
 pub mod config;
 pub mod crs;
 pub mod datafile;
+pub mod encoding;
 pub mod geodata;
 pub mod hours;
 pub mod http;

@@ -373,7 +373,10 @@ const NOT_PLACES: &[&str] = &[
 pub fn from_osm(files: &[std::path::PathBuf]) -> Result<String, String> {
     let mut rows: BTreeMap<(String, String), [String; 8]> = BTreeMap::new();
     for path in files {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(super::records::decode_text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let fc: geojson::FeatureCollection = text
             .parse()
             .map_err(|e| format!("{}: not GeoJSON: {e}", path.display()))?;

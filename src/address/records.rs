@@ -6,6 +6,10 @@
 //! The import reads `,` `;` or tab separated files with the usual Dutch and English column
 //! names, coordinates as RD x/y or WGS84 lat/lon, house numbers split or written together
 //! (`45a`, `78-2`), and skips rows it cannot read, each reported with its line and reason.
+//!
+//! Also the one place that judges a data file's text encoding ([`TextEncoding`],
+//! [`decode_text`]): every loader reads what Excel saves, UTF-8 with or without BOM and
+//! Windows-1252, and refuses anything else with the reason, rather than dropping its rows.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -34,6 +38,8 @@ impl RecordError {
     }
 }
 
+pub use crate::encoding::{NOT_WINDOWS_1252, TextEncoding, decode_text, refuse_binary};
+
 pub const CANONICAL_HEADER: [&str; 9] = [
     "id",
     "postcode",
@@ -48,7 +54,7 @@ pub const CANONICAL_HEADER: [&str; 9] = [
 
 /// Reads a canonical address file; any wrong row refuses the file.
 pub fn read_canonical<R: Read>(reader: R, name: &str) -> Result<Vec<AddressRecord>, RecordError> {
-    let (rows, problems) = read_with(reader, name, &ImportOptions::default())?;
+    let (rows, problems, _) = read_with(reader, name, &ImportOptions::default())?;
     match problems.into_iter().next() {
         Some(first) => Err(first),
         None => Ok(rows),
@@ -70,6 +76,8 @@ pub struct ImportOptions {
 pub struct ImportOutcome {
     pub records: Vec<AddressRecord>,
     pub skipped: Vec<RecordError>,
+    /// What the file was read as.
+    pub encoding: TextEncoding,
 }
 
 /// Imports a CSV with the usual column names; rows that cannot be read are skipped and listed.
@@ -78,8 +86,12 @@ pub fn import_csv<R: Read>(
     name: &str,
     opts: &ImportOptions,
 ) -> Result<ImportOutcome, RecordError> {
-    let (records, skipped) = read_with(reader, name, opts)?;
-    Ok(ImportOutcome { records, skipped })
+    let (records, skipped, encoding) = read_with(reader, name, opts)?;
+    Ok(ImportOutcome {
+        records,
+        skipped,
+        encoding,
+    })
 }
 
 /// Which column holds what.
@@ -200,16 +212,20 @@ pub(crate) fn detect_delimiter(first_line: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
+/// Rows read, rows skipped with their reasons, and the file's encoding.
+type ReadRows = (Vec<AddressRecord>, Vec<RecordError>, TextEncoding);
+
 fn read_with<R: Read>(
     mut reader: R,
     name: &str,
     opts: &ImportOptions,
-) -> Result<(Vec<AddressRecord>, Vec<RecordError>), RecordError> {
-    let io_err = |e: std::io::Error| RecordError {
+) -> Result<ReadRows, RecordError> {
+    let file_error = |line: Option<u64>, reason: String| RecordError {
         file: name.to_string(),
-        line: None,
-        reason: e.to_string(),
+        line,
+        reason,
     };
+    let io_err = |e: std::io::Error| file_error(None, e.to_string());
     // Look at the header line to choose the delimiter, then read everything through one reader.
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
@@ -219,19 +235,26 @@ fn read_with<R: Read>(
         }
         head.push(byte[0]);
     }
+    refuse_binary(&head).map_err(|reason| file_error(None, reason))?;
     let head_text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).to_vec();
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(detect_delimiter(&head_text))
+        // Not CRLF: with it a record ends at the `\r` and its `\n` is counted with the next
+        // one, so that the lines named in an Excel file (CRLF) would be one too low. The `\r`
+        // left at the end of the last field is trimmed with the field.
+        .terminator(csv::Terminator::Any(b'\n'))
         .flexible(true)
         .has_headers(true)
         .from_reader(head_text.as_slice().chain(&b"\n"[..]).chain(reader));
-    let header: Vec<String> = csv
-        .headers()
-        .map_err(|e| RecordError {
-            file: name.to_string(),
-            line: Some(1),
-            reason: e.to_string(),
-        })?
+    // Judged on the first line with more than ASCII in it, so that the file is read as it
+    // streams; a later row in another encoding is skipped with the reason, never garbled.
+    let mut judged: Option<(TextEncoding, u64)> = None;
+    let raw_header = csv
+        .byte_headers()
+        .map_err(|e| file_error(Some(1), e.to_string()))?
+        .clone();
+    let header: Vec<String> = text_record(&raw_header, 1, &mut judged)
+        .map_err(|reason| file_error(Some(1), reason))?
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
@@ -239,34 +262,68 @@ fn read_with<R: Read>(
     let t = transformer();
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    let mut record = csv::StringRecord::new();
+    let mut raw = csv::ByteRecord::new();
     loop {
         let line = csv.position().line();
-        match csv.read_record(&mut record) {
+        match csv.read_byte_record(&mut raw) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                problems.push(RecordError {
-                    file: name.to_string(),
-                    line: Some(line),
-                    reason: e.to_string(),
-                });
+                problems.push(file_error(Some(line), e.to_string()));
                 continue;
             }
         }
+        let record = match text_record(&raw, line, &mut judged) {
+            Ok(r) => r,
+            Err(reason) => {
+                problems.push(file_error(Some(line), reason));
+                continue;
+            }
+        };
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         match row(&record, &cols, opts, t) {
             Ok(r) => out.push(r),
-            Err(reason) => problems.push(RecordError {
-                file: name.to_string(),
-                line: Some(line),
-                reason,
-            }),
+            Err(reason) => problems.push(file_error(Some(line), reason)),
         }
     }
-    Ok((out, problems))
+    let encoding = judged.map(|(e, _)| e).unwrap_or_default();
+    Ok((out, problems, encoding))
+}
+
+/// One record as text in the file's encoding, judging it on the first record that needs it.
+fn text_record(
+    raw: &csv::ByteRecord,
+    line: u64,
+    judged: &mut Option<(TextEncoding, u64)>,
+) -> Result<csv::StringRecord, String> {
+    if raw.as_slice().is_ascii() {
+        return csv::StringRecord::from_byte_record(raw.clone()).map_err(|e| e.to_string());
+    }
+    let (encoding, since) = match *judged {
+        Some(j) => j,
+        None => {
+            let e = TextEncoding::judge(raw.as_slice())?;
+            *judged = Some((e, line));
+            (e, line)
+        }
+    };
+    match encoding {
+        TextEncoding::Utf8 => csv::StringRecord::from_byte_record(raw.clone()).map_err(|_| {
+            format!(
+                "not UTF-8, which the file is from line {since} on: correct this row, or save the whole file again in one encoding"
+            )
+        }),
+        TextEncoding::Windows1252 => match raw.iter().find_map(|f| {
+            f.iter().find(|b| NOT_WINDOWS_1252.contains(b))
+        }) {
+            Some(b) => Err(format!(
+                "byte 0x{b:02X} is not Windows-1252, which the file is from line {since} on: correct this row"
+            )),
+            None => Ok(raw.iter().map(|f| encoding.decode(f)).collect()),
+        },
+    }
 }
 
 fn row(

@@ -72,6 +72,10 @@ pub(super) enum ImportWhat {
         /// The file is the complete register of the covered area.
         #[arg(long)]
         complete: bool,
+        /// Write the addresses that could be read even when some rows could not (without it,
+        /// such a file is refused and nothing is written).
+        #[arg(long)]
+        allow_skipped: bool,
     },
 }
 
@@ -241,6 +245,7 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
             licence,
             attribution,
             complete,
+            allow_skipped,
         } => {
             let file = std::fs::File::open(&input)
                 .with_context(|| format!("cannot read {}", input.display()))?;
@@ -268,6 +273,32 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(1));
             }
+            // An address register missing rows answers "not found" for homes that exist: only
+            // written when the user has seen the rows and says so.
+            if !outcome.skipped.is_empty() && !allow_skipped {
+                let lines: Vec<String> = outcome
+                    .skipped
+                    .iter()
+                    .filter_map(|s| s.line)
+                    .take(5)
+                    .map(|l| l.to_string())
+                    .collect();
+                eprintln!(
+                    "wijkwijzer: {}: {} rows could not be read ({} {}{}; the file read as {}); nothing written. Correct those rows, or run again with --allow-skipped to write the {} addresses without them",
+                    input.display(),
+                    outcome.skipped.len(),
+                    if lines.len() == 1 { "line" } else { "lines" },
+                    lines.join(", "),
+                    if outcome.skipped.len() > lines.len() {
+                        ", …"
+                    } else {
+                        ""
+                    },
+                    outcome.encoding.name(),
+                    records.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
             let info = AddressSourceInfo {
                 name: source_name,
                 licence,
@@ -281,7 +312,7 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
                 Err(e) => return Ok(import_failed(&out, &e)),
             };
             out!(
-                "wrote {} ({} addresses, {} rows skipped{})",
+                "wrote {} ({} addresses, {} rows skipped{}; read as {})",
                 out.display(),
                 written.addresses,
                 outcome.skipped.len(),
@@ -289,7 +320,8 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
                     format!(", {} duplicate rows merged", written.duplicates)
                 } else {
                     String::new()
-                }
+                },
+                outcome.encoding.name()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -362,10 +362,12 @@ impl Geodata {
     pub fn load_dir(dir: &Path) -> Result<Geodata, GeodataError> {
         let dir: PathBuf = dir.to_path_buf();
         Self::from_files(&dir.display().to_string(), |name| {
-            std::fs::read_to_string(dir.join(name)).map_err(|e| match e.kind() {
+            let bytes = std::fs::read(dir.join(name)).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => NO_SUCH_FILE.to_string(),
                 _ => e.to_string(),
-            })
+            })?;
+            // Hand-edited files come from Excel and Notepad as often as from an editor.
+            crate::address::records::decode_text(bytes)
         })
     }
 
@@ -541,10 +543,22 @@ impl Geodata {
                 Vec::new()
             }),
         };
-        // Optional: the named places. A directory without them searches the built-in ones;
-        // its own places without a places.csv come beside the built-in ones.
-        let shipped = read_hashed("places.csv").ok();
-        let own = read_hashed("places-own.csv").ok();
+        // Optional files: missing is fine, but one that is there and cannot be read is refused
+        // rather than taken for none (its places would silently be missing from answers).
+        let mut optional = |name: &str| match read_hashed(name) {
+            Ok(text) => Some(text),
+            Err(p) if p.reason.ends_with(NO_SUCH_FILE) => None,
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        };
+        // The named places. A directory without them searches the built-in ones; its own
+        // places without a places.csv come beside the built-in ones.
+        let shipped = optional("places.csv");
+        let own = optional("places-own.csv");
+        // Towns outside the coverage; the built-in list where the directory has none.
+        let elsewhere_text = optional("towns-elsewhere.txt");
         let places = match (&shipped, &own) {
             (None, None) => None,
             // The built-in places need no second index.
@@ -572,12 +586,8 @@ impl Geodata {
                 }
             }
         };
-        // Optional: towns outside the coverage; the built-in list where the directory has none.
         let elsewhere = std::sync::Arc::new(towns_elsewhere(
-            read_hashed("towns-elsewhere.txt")
-                .ok()
-                .as_deref()
-                .unwrap_or(TOWNS_ELSEWHERE),
+            elsewhere_text.as_deref().unwrap_or(TOWNS_ELSEWHERE),
         ));
         let version = hex::encode(&hasher.finalize()[..8]);
         let (Some(roster), Some(situations), true) = (roster, situations, problems.is_empty())

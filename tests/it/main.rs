@@ -14,6 +14,7 @@ mod cli;
 mod crs_validation;
 mod deploy;
 mod docs;
+mod encodings;
 mod geodata;
 mod hardening;
 mod http;

@@ -44,22 +44,7 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 /// The media type of an `.ods` workbook.
 pub const ODS: &str = "application/vnd.oasis.opendocument.spreadsheet";
 
-/// Whether the bytes begin like a workbook: a ZIP (xlsx, ods) or an OLE file (xls).
-pub fn looks_like_workbook(head: &[u8]) -> bool {
-    head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-}
-
-/// Whether the bytes are binary (not a text table): more than a tenth of the first 8 KiB are
-/// control bytes other than tab and line breaks. A stray NUL in a row of text does not make a
-/// file binary (the row passes through as it was); UTF-16 text, half NULs, does.
-pub fn looks_binary(head: &[u8]) -> bool {
-    let head = &head[..head.len().min(8192)];
-    let control = head
-        .iter()
-        .filter(|b| **b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-        .count();
-    control * 10 > head.len()
-}
+pub use crate::encoding::{looks_binary, looks_like_workbook};
 
 /// The columns added with numbers for values, written as numbers into a workbook.
 const NUMERIC: &[&str] = &[
