@@ -14,10 +14,10 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use geo::{Area as _, BooleanOps, MultiPolygon, Polygon};
+use geo::{Area as _, BooleanOps, MultiPolygon, Polygon, Validation as _};
 use serde_json::{Value, json};
 
-use super::cbs::{self, CbsFeature, CbsKind, round_mm};
+use super::cbs::{self, CbsFeature, CbsKind};
 use super::mapping::Mapping;
 use super::{LayerInfo, Manifest};
 use crate::crs::CorrectionGrid;
@@ -239,7 +239,15 @@ fn run_mapped(opts: &ImportOptions) -> Result<(ImportReport, Mapping), ImportErr
         source: None,
         year: source.year,
     };
-    add_generation(&mut out, &mapping, &buurten, &cbs_wijken, &current);
+    check_coverage(&opts.buurten, &buurten, &mut out.report)?;
+    add_generation(
+        &mut out,
+        &mapping,
+        &buurten,
+        &cbs_wijken,
+        &current,
+        &opts.buurten,
+    )?;
     let gemeente = mapping.gemeente_code.clone();
     for (i, g) in generations.iter().enumerate() {
         let next = generations
@@ -266,8 +274,16 @@ fn run_mapped(opts: &ImportOptions) -> Result<(ImportReport, Mapping), ImportErr
             source: Some(g.source.clone()),
             year: g.year,
         };
+        check_coverage(&path, &read.features, &mut out.report)?;
         // The wijk names of today stand in for that year's (CBS renames wijken rarely).
-        add_generation(&mut out, &mapping, &read.features, &cbs_wijken, &generation);
+        add_generation(
+            &mut out,
+            &mapping,
+            &read.features,
+            &cbs_wijken,
+            &generation,
+            &path,
+        )?;
     }
 
     // Coverage first, then the CBS hierarchy, then the other schemes.
@@ -345,15 +361,66 @@ fn match_mapping(mapping: &Mapping, buurten: &[CbsFeature], complete: bool) -> V
     problems
 }
 
-/// The layers of one generation of buurten: every derived layer dissolved from them, the
-/// wijken, and the buurten themselves.
+/// Refuses buurten that are not a valid coverage ([`super::coverage::check`]), naming the file
+/// they came from and the buurten at fault: every layer is dissolved from them, and a dissolve
+/// of overlapping or gapped buurten would fail only later, on a file the user never wrote.
+fn check_coverage(
+    path: &Path,
+    buurten: &[CbsFeature],
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let members: Vec<(&str, &MultiPolygon<f64>)> = buurten
+        .iter()
+        .map(|b| (b.code.as_str(), &b.geometry))
+        .collect();
+    let found = super::coverage::check(&members);
+    if !found.problems.is_empty() {
+        return Err(file_err(
+            path,
+            format!(
+                "the buurten do not tile the gemeente (neighbours must share their boundaries exactly, without overlap or gap):\n  - {}",
+                found.problems.join("\n  - ")
+            ),
+        ));
+    }
+    report.notes.extend(found.notes);
+    Ok(())
+}
+
+/// Dissolves `members` into one area of `layer`; a result that is not valid geometry is
+/// refused here, naming the input file and the buurten, rather than by the check of the
+/// written layer.
+fn dissolve(
+    path: &Path,
+    layer: &str,
+    area: &str,
+    members: &[&CbsFeature],
+) -> Result<MultiPolygon<f64>, ImportError> {
+    let parts: Vec<&MultiPolygon<f64>> = members.iter().map(|b| &b.geometry).collect();
+    let geometry = super::coverage::dissolve(&parts);
+    if let Some(e) = geometry.validation_errors().first() {
+        let codes: Vec<&str> = members.iter().map(|b| b.code.as_str()).collect();
+        return Err(file_err(
+            path,
+            format!(
+                "{layer} {area} dissolved from buurten {} is not valid geometry: {e}",
+                codes.join(", ")
+            ),
+        ));
+    }
+    Ok(geometry)
+}
+
+/// The layers of one generation of buurten (read from `path`): every derived layer dissolved
+/// from them, the wijken, and the buurten themselves.
 fn add_generation(
     out: &mut Outputs,
     mapping: &Mapping,
     buurten: &[CbsFeature],
     cbs_wijken: &[CbsFeature],
     generation: &Generation,
-) {
+    path: &Path,
+) -> Result<(), ImportError> {
     let wijk_of = |code: &str| format!("WK{}", &code[2..8]);
 
     // Derived layers first (coverage layer leads the manifest), then wijk, then buurt.
@@ -364,7 +431,7 @@ fn add_generation(
                 .iter()
                 .filter(|b| mapping.buurten[&b.code].memberships[&layer.id].area == area.id)
                 .collect();
-            let geometry = dissolve(members.iter().map(|b| &b.geometry));
+            let geometry = dissolve(path, &layer.id, &area.id, &members)?;
             let holes: usize = geometry.0.iter().map(|p| p.interiors().len()).sum();
             if geometry.0.len() > 1 || holes > 0 {
                 out.report.notes.push(format!(
@@ -401,7 +468,7 @@ fn add_generation(
     for wk in &wijk_codes {
         let members: Vec<&CbsFeature> =
             buurten.iter().filter(|b| &wijk_of(&b.code) == wk).collect();
-        let geometry = dissolve(members.iter().map(|b| &b.geometry));
+        let geometry = dissolve(path, "wijk", wk, &members)?;
         let cbs = cbs_wijken.iter().find(|w| &w.code == wk);
         let name = cbs
             .map(|w| w.name.clone())
@@ -485,6 +552,7 @@ fn add_generation(
         features,
         generation,
     );
+    Ok(())
 }
 
 /// What the import is writing: file contents by name, the manifest's layer list, the report.
@@ -540,33 +608,6 @@ impl Outputs {
             accuracy_m: None,
         });
     }
-}
-
-/// Gaps between neighbouring buurten smaller than this are slivers of the source's
-/// digitising, not real holes, and are closed when dissolving.
-const SLIVER_M2: f64 = 10.0;
-
-/// Unions polygons, closes sliver holes and rounds to millimetres so that output is stable.
-fn dissolve<'a>(parts: impl Iterator<Item = &'a MultiPolygon<f64>>) -> MultiPolygon<f64> {
-    let polys: Vec<Polygon<f64>> = parts.flat_map(|mp| mp.0.iter().cloned()).collect();
-    let mut union = MultiPolygon::<f64>(Vec::new());
-    for p in &polys {
-        union = union.union(p);
-    }
-    let cleaned = union
-        .0
-        .into_iter()
-        .filter(|p| p.unsigned_area() > SLIVER_M2)
-        .map(|p| {
-            let (shell, holes) = p.into_inner();
-            let holes = holes
-                .into_iter()
-                .filter(|h| Polygon::new(h.clone(), vec![]).unsigned_area() > SLIVER_M2)
-                .collect();
-            Polygon::new(shell, holes)
-        })
-        .collect();
-    round_mm(&MultiPolygon(cleaned))
 }
 
 fn num(v: f64) -> Value {

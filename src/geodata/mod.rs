@@ -15,6 +15,7 @@
 //! timeline into periods in which one generation of each layer holds.
 
 pub mod cbs;
+pub mod coverage;
 #[cfg(feature = "download")]
 pub mod download;
 pub mod error;

@@ -11,6 +11,7 @@ mod browser;
 mod certainty;
 mod classify;
 mod cli;
+mod coverage;
 mod crs_validation;
 mod deploy;
 mod docs;
