@@ -65,7 +65,7 @@ async fn metrics(base: &str) -> String {
 }
 
 /// Whether `/metrics` shows `line` within `seconds`.
-async fn metric_within(base: &str, line: &str, seconds: u64) -> bool {
+pub(crate) async fn metric_within(base: &str, line: &str, seconds: u64) -> bool {
     let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
     while std::time::Instant::now() < deadline {
         if metrics(base).await.contains(line) {

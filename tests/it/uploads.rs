@@ -343,6 +343,20 @@ async fn hold_upload(base: &str, from: &str, length: Option<usize>) -> tokio::ne
     stream
 }
 
+/// A one-row upload from `from` (127.0.0.2 is another client on the same machine).
+async fn small_upload(base: &str, from: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .local_address(from.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+        .post(format!("{base}/v1/classify"))
+        .header("content-type", "text/csv")
+        .body("lat,lon\n50.8489,5.6879\n")
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn problem(res: reqwest::Response) -> (u16, String) {
     let status = res.status().as_u16();
     let p: serde_json::Value = res.json().await.unwrap_or_default();
@@ -357,40 +371,18 @@ async fn a_client_has_only_its_share_of_uploads_in_flight() {
     let _a = hold_upload(&base, "127.0.0.1", None).await;
     let _b = hold_upload(&base, "127.0.0.1", None).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let client = reqwest::Client::new();
-    let third = client
-        .post(format!("{base}/v1/classify"))
-        .header("content-type", "text/csv")
-        .body("lat,lon\n50.8489,5.6879\n")
-        .send()
-        .await
-        .unwrap();
+    let third = small_upload(&base, "127.0.0.1").await;
     assert_eq!(third.headers()["retry-after"], "5");
     let (status, detail) = problem(third).await;
     assert_eq!(status, 429);
     assert!(detail.contains("2 files"), "{detail}");
     // Another address is its own client.
-    let other = reqwest::Client::builder()
-        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
-        .build()
-        .unwrap()
-        .post(format!("{base}/v1/classify"))
-        .header("content-type", "text/csv")
-        .body("lat,lon\n50.8489,5.6879\n")
-        .send()
-        .await
-        .unwrap();
+    let other = small_upload(&base, "127.0.0.2").await;
     assert_eq!(other.status(), 200);
     // Done with one, the client may send again.
     drop(_a);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let again = client
-        .post(format!("{base}/v1/classify"))
-        .header("content-type", "text/csv")
-        .body("lat,lon\n50.8489,5.6879\n")
-        .send()
-        .await
-        .unwrap();
+    let again = small_upload(&base, "127.0.0.1").await;
     assert_eq!(again.status(), 200);
 }
 
@@ -404,19 +396,7 @@ async fn an_upload_waits_for_room_in_the_memory_budget() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let small = tokio::spawn({
         let base = base.clone();
-        async move {
-            reqwest::Client::builder()
-                .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
-                .build()
-                .unwrap()
-                .post(format!("{base}/v1/classify"))
-                .header("content-type", "text/csv")
-                .body("lat,lon\n50.8489,5.6879\n")
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+        async move { small_upload(&base, "127.0.0.2").await.status() }
     });
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(
@@ -457,22 +437,8 @@ async fn a_classification_has_its_own_time_limit_and_stops_when_nobody_waits() {
         detail.contains("2 s") && detail.contains("classify-timeout-secs"),
         "{detail}"
     );
-    let mut stopped = false;
-    for _ in 0..100 {
-        let metrics = client
-            .get(format!("{base}/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if metrics.contains("wijkwijzer_classify_cancelled_total 1") {
-            stopped = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let stopped =
+        crate::hardening::metric_within(&base, "wijkwijzer_classify_cancelled_total 1", 20).await;
     assert!(stopped, "the classification went on after its 503");
     let lookup = client
         .get(format!("{base}/v1/lookup?lat=50.8489&lon=5.6879"))
