@@ -157,6 +157,52 @@ pub(super) const MAX_CANDIDATES: usize = 5;
 /// Two streets whose nearest addresses lie further apart than this do not meet.
 const CORNER_APART_M: f64 = 250.0;
 
+/// Words Dutch street names end in. A name that keeps such an ending and differs in the part
+/// before it ("Akerstraat", "Jekerstraat") may well be another street; one whose ending itself
+/// is garbled ("Brusselsepoot") is a typing error.
+const STREET_ENDINGS: &[&str] = &[
+    "straat",
+    "steeg",
+    "weg",
+    "plein",
+    "laan",
+    "poort",
+    "singel",
+    "kade",
+    "dijk",
+    "gracht",
+    "wal",
+    "park",
+    "hof",
+    "pad",
+    "markt",
+    "berg",
+    "veld",
+    "dreef",
+    "baan",
+    "boulevard",
+    "dal",
+];
+
+/// Whether a folded name not in the index may be a street of its own rather than a typing
+/// error for `indexed`: both end in the same street word and the parts before it differ by
+/// more than one letter, or are too short for one letter to be only a slip.
+fn reads_as_own_street(typed: &str, indexed: &str) -> bool {
+    let ending = STREET_ENDINGS
+        .iter()
+        .filter(|e| typed.ends_with(*e) && indexed.ends_with(*e))
+        .max_by_key(|e| e.len());
+    let (a, b) = match ending {
+        Some(e) => (
+            &typed[..typed.len() - e.len()],
+            &indexed[..indexed.len() - e.len()],
+        ),
+        // Without a shared ending only a short name is another word by one letter ("Mark").
+        None => return typed.chars().count() < 5,
+    };
+    strsim::osa_distance(a, b) >= 2 || a.chars().count().min(b.chars().count()) < 5
+}
+
 /// The score of a candidate of this quality found with `edits` typing errors.
 pub fn score_of(quality: MatchQuality, edits: usize) -> f64 {
     let base = match quality {
@@ -196,11 +242,14 @@ impl AddressIndex {
         };
         // A house that exists is the answer, and no place is listed beside it: the search for
         // names is spent only where a place may be meant.
+        // A corrected street name without a number (`street_only` read from a near name) is
+        // as open to a place of that name as the street itself.
         if let Ok(found) = &address
             && !matches!(
                 found.best.quality,
                 MatchQuality::StreetOnly | MatchQuality::PostcodeOnly | MatchQuality::PostcodeArea
             )
+            && (found.best.quality != MatchQuality::FuzzyStreet || found.members.is_empty())
         {
             return address;
         }
@@ -854,8 +903,94 @@ impl AddressIndex {
         (out, place_penalty)
     }
 
+    /// A street name the index does not hold, a typing error or two from names it does: the
+    /// failure to give instead of an answer, or `None` when the near name may stand for it.
+    ///
+    /// Another street is another place, often another area: the near name stands for it only
+    /// when it is the one nearest name and either the index is the complete register (so the
+    /// typed name is no street at all) or the typed name cannot be a street of its own (see
+    /// [`reads_as_own_street`]). Otherwise the answer is "not in the index", with the near
+    /// streets as candidates (`crate::resolve` adds their areas and how far apart they lie).
+    fn unindexed_street(&self, street: &str, number: Option<u32>) -> Option<Failure> {
+        // A spelling the index knows, though its addresses were merged into another's, is
+        // that street, not a stranger to it.
+        if self.street_keys.get(name_key(street)).is_some() {
+            return None;
+        }
+        let near = self.street_candidates(street);
+        let &(_, d) = near.first()?;
+        if d == 0 {
+            return None;
+        }
+        let closest: Vec<u32> = near
+            .iter()
+            .filter(|(_, e)| *e == d)
+            .map(|(k, _)| *k)
+            .collect();
+        if let [only] = closest[..]
+            && (self.info.complete
+                || !reads_as_own_street(&name_key(street), &name_key(&self.key_name(only))))
+        {
+            return None;
+        }
+        let mut candidates = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for &(key, e) in near.iter().take(MAX_CANDIDATES) {
+            for &g in &self.key_groups[key as usize] {
+                let rows = self.group_rows(g);
+                let row = number
+                    .and_then(|n| self.same_and_near(rows, n).0.first().copied())
+                    .unwrap_or(rows[rows.len() / 2]);
+                candidates.push(self.candidate(row, MatchQuality::FuzzyStreet, e));
+            }
+            let name = t!(
+                "address-near-street",
+                street = self.key_name(key),
+                edits = e
+            );
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Some(Failure::NotFound {
+            reason: t!(
+                "address-street-not-indexed",
+                street = street.trim(),
+                count = self.len(),
+                near = names.join(" · ")
+            ),
+            candidates,
+        })
+    }
+
+    /// The name of a street key, as the addresses spell it.
+    fn key_name(&self, key: u32) -> String {
+        self.key_groups[key as usize]
+            .first()
+            .map(|g| self.names[self.groups[*g as usize].name as usize].to_string())
+            .unwrap_or_default()
+    }
+
+    /// The note of an answer whose street was read from a name the index does not hold.
+    fn fuzzy_street_note(&self, typed: &str, found: &mut Found) {
+        if found.best.quality == MatchQuality::FuzzyStreet
+            && self.street_keys.get(name_key(typed)).is_none()
+        {
+            let name = found.best.address.street.clone();
+            found.notes.push(t!(
+                "note-fuzzy-street",
+                text = typed.trim(),
+                street = name.as_str(),
+                edits = strsim::osa_distance(&name_key(typed), &name_key(&name))
+            ));
+        }
+    }
+
     fn find_on_street(&self, parsed: &Parsed, hn: &HouseNumber) -> Result<Found, Failure> {
         let street = parsed.street.as_deref().unwrap_or_default();
+        if let Some(failure) = self.unindexed_street(street, Some(hn.number)) {
+            return Err(failure);
+        }
         let (mut groups, place_penalty) = self.groups_for(street, parsed.place.as_deref());
         if groups.is_empty() {
             return Err(self.no_street(street, parsed.place.as_deref()));
@@ -957,14 +1092,16 @@ impl AddressIndex {
         }
         let best = hits.remove(0);
         hits.truncate(MAX_CANDIDATES);
-        Ok(Found {
+        let mut found = Found {
             best,
             alternatives: hits,
             members: Vec::new(),
             notes: Vec::new(),
             ignored: None,
             spread_m: None,
-        })
+        };
+        self.fuzzy_street_note(street, &mut found);
+        Ok(found)
     }
 
     fn no_street(&self, street: &str, place: Option<&str>) -> Failure {
@@ -993,6 +1130,9 @@ impl AddressIndex {
     }
 
     fn street_only(&self, street: &str, place: Option<&str>) -> Result<Found, Failure> {
+        if let Some(failure) = self.unindexed_street(street, None) {
+            return Err(failure);
+        }
         let (groups, place_penalty) = self.groups_for(street, place);
         let Some(&(first, d)) = groups.first() else {
             return Err(self.no_street(street, place));
@@ -1020,11 +1160,23 @@ impl AddressIndex {
             });
         }
         let members = self.group_rows(first).to_vec();
+        let mut best = self.area_candidate(&members, MatchQuality::StreetOnly, d + place_penalty);
+        let mut notes = Vec::new();
+        if d > 0 {
+            notes.push(t!(
+                "note-fuzzy-street",
+                text = street.trim(),
+                street = best.address.street.as_str(),
+                edits = d
+            ));
+            // A corrected name is a correction first, whether a number was given or not.
+            best.quality = MatchQuality::FuzzyStreet;
+        }
         Ok(Found {
-            best: self.area_candidate(&members, MatchQuality::StreetOnly, d + place_penalty),
+            best,
             alternatives: Vec::new(),
             members,
-            notes: Vec::new(),
+            notes,
             ignored: None,
             spread_m: None,
         })

@@ -196,16 +196,19 @@ pub fn classify<R: Read, W: std::io::Write>(
 
 /// The resolver of the day the options ask for.
 fn on_day<'a>(resolver: &'a Resolver, opts: &Options) -> Result<On<'a>, ClassifyError> {
-    let on = resolver
-        .as_of(opts.columns.as_of.as_deref())
-        .map_err(ClassifyError::AsOf)?;
-    Ok(match opts.columns.at.as_deref() {
-        Some(at) => on.at(at
-            .trim()
-            .parse::<jiff::Timestamp>()
-            .map_err(|_| ClassifyError::At(at.to_string()))?),
-        None => on,
-    })
+    // One moment for the whole file, as a lookup has: `at` sets the day too, and an `as_of`
+    // of another day is refused rather than mixed with it.
+    let at = match opts.columns.at.as_deref() {
+        Some(at) => Some(
+            at.trim()
+                .parse::<jiff::Timestamp>()
+                .map_err(|_| ClassifyError::At(at.to_string()))?,
+        ),
+        None => None,
+    };
+    resolver
+        .moment(opts.columns.as_of.as_deref(), at)
+        .map_err(ClassifyError::AsOf)
 }
 
 /// The added columns the options ask for, for this resolver's layers.

@@ -29,12 +29,13 @@ pub(super) struct LookupArgs {
     /// Add who handles this situation here and how to report it (see `wijkwijzer situations`).
     #[arg(long)]
     situation: Option<String>,
-    /// Answer for this day, YYYY-MM-DD (default: today): the areas as drawn then and the
-    /// roster of that day.
+    /// Answer for this day, YYYY-MM-DD (default: today): the areas as drawn then, the roster
+    /// and overlays of that day, and report routes at the current time of day on that day.
     #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
     as_of: Option<String>,
-    /// Choose the situation's report route for this moment, RFC 3339 (default: now), e.g.
-    /// 2026-12-05T23:00:00+01:00: office hours or not, in Europe/Amsterdam.
+    /// Answer for this moment, RFC 3339 (default: now), e.g. 2026-12-05T23:00:00+01:00: its day
+    /// in Europe/Amsterdam is the answer's day (areas, roster, overlays), its time chooses the
+    /// report route. With --as-of, both must name the same day.
     #[arg(long, value_name = "DATE-TIME")]
     at: Option<jiff::Timestamp>,
     #[command(flatten)]
@@ -53,16 +54,17 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
     } = args;
 
     let resolver = data.resolver()?;
-    let on = match resolver.as_of(as_of.as_deref()) {
+    let on = match resolver.moment(as_of.as_deref(), at) {
         Ok(on) => on,
         Err(e) => {
-            eprintln!("wijkwijzer: --as-of: {e}");
+            let flag = match (&e, &as_of) {
+                (wijkwijzer::resolve::AsOfError::TwoDays { .. }, _) => "--as-of/--at",
+                (_, Some(_)) => "--as-of",
+                (_, None) => "--at",
+            };
+            eprintln!("wijkwijzer: {flag}: {e}");
             return Ok(ExitCode::from(2));
         }
-    };
-    let on = match at {
-        Some(at) => on.at(at),
-        None => on,
     };
     let text = place.join(" ");
     // The place is decided once, from the text (and `--crs`); one call answers it.

@@ -302,12 +302,14 @@ pub(super) async fn classify(
             Format::Csv | Format::Tsv | Format::Workbook => false,
         };
     // A bad day is the request's fault (400), not the file's (422).
+    let at = columns
+        .at
+        .as_deref()
+        .map(super::params::parse_at)
+        .transpose()?;
     s.resolver
-        .as_of(columns.as_of.as_deref())
+        .moment(columns.as_of.as_deref(), at)
         .map_err(|e| super::params::as_of_error(&e, &s.resolver))?;
-    if let Some(at) = columns.at.as_deref() {
-        super::params::parse_at(at)?;
-    }
     // Dropped when this handler's future is: by the time limit, or when the client leaves.
     // The classification then stops at its next row instead of running on unseen.
     let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));

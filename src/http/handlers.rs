@@ -227,14 +227,12 @@ pub(super) async fn lookup(
     static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(query_names::<LookupParams>);
     let p: LookupParams = typed(&params(raw, &NAMES)?)?;
     let fields = p.fields.as_deref().map(answer_fields).transpose()?;
+    // One moment: `at` sets the day too; an `as_of` of another day is refused.
+    let at = p.at.as_deref().map(parse_at).transpose()?;
     let on = s
         .resolver
-        .as_of(p.as_of.as_deref())
+        .moment(p.as_of.as_deref(), at)
         .map_err(|e| as_of_error(&e, &s.resolver))?;
-    let on = match p.at.as_deref().map(parse_at).transpose()? {
-        Some(at) => on.at(at),
-        None => on,
-    };
     // The place is decided once, from whichever parameters were given; one call answers it.
     let place = p.place(&on.data().locality)?;
     let situation = p.situation;

@@ -20,12 +20,13 @@ pub fn as_of<'a>(
         .map_err(|e| as_of_error(&e, resolver))
 }
 
-/// `as_of` refused: unreadable (400 bad-parameter) or before the data (400 date-not-covered),
-/// with the periods the data covers.
+/// `as_of` refused: unreadable (400 bad-parameter), before the data (400 date-not-covered) or
+/// another day than `at`'s (400 conflicting-parameters), with the periods the data covers.
 pub fn as_of_error(e: &AsOfError, resolver: &Resolver) -> ApiError {
     let kind = match e {
         AsOfError::Malformed(_) => Kind::BadParameter,
         AsOfError::NotCovered(_) => Kind::DateNotCovered,
+        AsOfError::TwoDays { .. } => Kind::ConflictingParameters,
     };
     ApiError::new(kind, format!("as_of: {e}"))
         .with("covered", serde_json::json!(resolver.periods()))
@@ -70,10 +71,34 @@ pub fn params(
             ));
         }
     }
+    one_day(&out)?;
     Ok(out)
 }
 
-/// `at=`: an RFC 3339 date-time with its offset.
+/// `as_of` and `at` together must name one day (`at`'s in Europe/Amsterdam): refused here,
+/// where every endpoint's parameters pass, since `at` alone moves the answer to its own day
+/// ([`On::at`]). Unreadable values are left to their own parsers.
+fn one_day(p: &BTreeMap<&'static str, String>) -> Result<(), ApiError> {
+    let (Some(as_of), Some(at)) = (p.get("as_of"), p.get("at")) else {
+        return Ok(());
+    };
+    let as_of = crate::resolve::parse_day(as_of.trim());
+    let at = at
+        .trim()
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .map(crate::resolve::day_of);
+    match (as_of, at) {
+        (Some(as_of), Some(at)) if as_of != at => Err(ApiError::new(
+            Kind::ConflictingParameters,
+            AsOfError::TwoDays { as_of, at }.to_string(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `at=`: an RFC 3339 date-time with its offset; its day (in Europe/Amsterdam) is the answer's
+/// day too (see [`On::at`]).
 pub fn parse_at(text: &str) -> Result<jiff::Timestamp, ApiError> {
     text.trim()
         .parse::<jiff::Timestamp>()

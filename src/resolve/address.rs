@@ -76,6 +76,14 @@ impl Resolver {
             Err(Failure::Ambiguous { reason, candidates }) => {
                 return self.one_area_or(reason, candidates);
             }
+            Err(Failure::NotFound { reason, candidates })
+                if !candidates.is_empty()
+                    && candidates
+                        .iter()
+                        .all(|c| c.quality == MatchQuality::FuzzyStreet) =>
+            {
+                return Err(self.near_streets(reason, candidates));
+            }
             Err(other) => return Err(other),
         };
         // A part left out as contradicting the rest must not move the answer to another
@@ -151,6 +159,40 @@ impl Resolver {
                 .map(|(_, row)| self.addresses.row_candidate(*row, found.best.quality))
                 .collect(),
         })
+    }
+
+    /// A street the index does not hold, with the near names it may have been mistaken for:
+    /// their areas and how far apart they lie are said, so that the caller sees what a
+    /// correction would have answered and that it may be the wrong place.
+    fn near_streets(&self, reason: String, candidates: Vec<Candidate>) -> Failure {
+        let areas = self.candidate_areas(&candidates);
+        let mut list: Vec<String> = Vec::new();
+        for (c, a) in candidates.iter().zip(&areas) {
+            let item = t!(
+                "address-near-street-in",
+                street = c.address.street.as_str(),
+                area = self.coverage_name(*a)
+            );
+            if !list.contains(&item) {
+                list.push(item);
+            }
+        }
+        let mut reason = format!(
+            "{reason}; {}",
+            t!("address-near-streets-in", list = list.join(" · "))
+        );
+        let apart = candidates
+            .iter()
+            .flat_map(|a| candidates.iter().map(move |b| (a, b)))
+            .map(|(a, b)| (a.address.rd.x - b.address.rd.x).hypot(a.address.rd.y - b.address.rd.y))
+            .fold(0.0, f64::max);
+        if apart > 0.0 {
+            reason.push_str(&format!(
+                "; {}",
+                t!("address-near-streets-apart", metres = format!("{apart:.0}"))
+            ));
+        }
+        Failure::NotFound { reason, candidates }
     }
 
     /// Ambiguous candidates that all lie in one coverage area answer for it, the first

@@ -1,10 +1,11 @@
 //! Place -> areas -> responsibilities: the one function every interface calls.
 //!
-//! [`Resolver`] owns validated geodata and one spatial index per layer. Every answer is for a
-//! day (`as_of`, default today): [`Resolver::on`] picks the period of the geodata's generations
-//! that holds on that day, and the roster's validity periods decide the contacts. [`On`] is that
-//! choice made once and carried through a request or a batch, and every answering method lives
-//! there once: [`On::lookup`] takes a [`crate::query::Place`] (a point, text read by the
+//! [`Resolver`] owns validated geodata and one spatial index per layer. Every answer is for one
+//! moment, and so one day (`as_of`, or the day of `at` in Europe/Amsterdam, default now):
+//! [`Resolver::on`] picks the period of the geodata's generations that holds on that day, and
+//! the roster's validity periods decide the contacts. [`On`] is that choice made once
+//! ([`Resolver::moment`]) and carried through a request or a batch, and every answering method
+//! lives there once: [`On::lookup`] takes a [`crate::query::Place`] (a point, text read by the
 //! grammar, or an address) as any door decided it and returns an [`Answer`]: the area of every
 //! layer, the position, the contacts, the certainty, or, outside coverage, the nearest area and
 //! the distance to it. HTTP and the CLI call it; batch classification calls the same functions
@@ -17,7 +18,7 @@
 //!
 //! Files: this one builds the resolvers and answers; `address` decides which address a query
 //! stands for (or why it is ambiguous), `answer` holds what an answer is made of, `on` the view
-//! of one day.
+//! of one moment.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -42,7 +43,7 @@ mod overlays;
 
 pub use answer::*;
 pub use certainty::{AreaCertainty, AreaShare, Certainty, LIKELY_SHARE, Level, Uncertainty};
-pub use on::On;
+pub use on::{On, day_of};
 pub use overlays::OverlayRef;
 
 /// Validated geodata with its indexes: everything needed to answer.
@@ -81,6 +82,9 @@ pub enum AsOfError {
     Malformed(String),
     #[error(transparent)]
     NotCovered(#[from] DayNotCovered),
+    /// `as_of` and `at` name different days: one answer is for one day.
+    #[error("{}", t!("as-of-at-two-days", as_of = as_of.to_string(), at = at.to_string()))]
+    TwoDays { as_of: Date, at: Date },
 }
 
 /// A day no data answers for.
@@ -309,20 +313,33 @@ impl Resolver {
         self
     }
 
-    /// Answers as they hold on `day`: the period's generations and the roster of that day.
+    /// Answers as they hold on `day`: the period's generations and the roster of that day, with
+    /// report routes for the current wall-clock time on that day.
     pub fn on(&self, day: Date) -> Result<On<'_>, DayNotCovered> {
         std::iter::once(self)
             .chain(&self.earlier)
             .find(|r| r.period.contains(day))
             .map(|epoch| On {
+                root: self,
                 epoch,
                 day,
-                at: None,
+                moment: on::Moment::WallClock,
             })
             .ok_or(DayNotCovered {
                 day,
                 from: self.first_day().unwrap_or(day),
             })
+    }
+
+    /// [`Resolver::on`], or for a day no period covers, that day's roster on the earliest
+    /// period's areas.
+    fn on_or_earliest(&self, day: Date) -> On<'_> {
+        self.on(day).unwrap_or_else(|_| On {
+            root: self,
+            epoch: self.earlier.first().unwrap_or(self),
+            day,
+            moment: on::Moment::WallClock,
+        })
     }
 
     /// `as_of` as every door takes it: absent is today, otherwise a `YYYY-MM-DD` date the data
@@ -337,15 +354,40 @@ impl Resolver {
         }
     }
 
-    /// Answers as they hold today. Data whose periods all begin later answers with its
+    /// The one moment of an answer from a door's `as_of` and `at`: `at` names the day (in
+    /// Europe/Amsterdam) as well as the time, `as_of` alone the day at the current wall-clock
+    /// time, neither now. Both naming different days are refused, as is a day the data does
+    /// not cover.
+    pub fn moment(
+        &self,
+        as_of: Option<&str>,
+        at: Option<jiff::Timestamp>,
+    ) -> Result<On<'_>, AsOfError> {
+        let Some(at) = at else {
+            return self.as_of(as_of);
+        };
+        let day = day_of(at);
+        let on = match as_of {
+            None => self.on(day)?,
+            Some(_) => self.as_of(as_of)?,
+        };
+        if on.day != day {
+            return Err(AsOfError::TwoDays {
+                as_of: on.day,
+                at: day,
+            });
+        }
+        Ok(on.at(at))
+    }
+
+    /// Answers as they hold now, on today's date in Europe/Amsterdam (the day of the roster
+    /// and of the report routes alike). Data whose periods all begin later answers with its
     /// earliest period.
     pub fn today(&self) -> On<'_> {
-        let day = roster::today();
-        self.on(day).unwrap_or_else(|_| On {
-            epoch: self.earlier.first().unwrap_or(self),
-            day,
-            at: None,
-        })
+        On {
+            moment: on::Moment::Now,
+            ..self.on_or_earliest(day_of(jiff::Timestamp::now()))
+        }
     }
 
     /// The first day the data answers for (`None`: every day).
@@ -788,7 +830,7 @@ impl Resolver {
 
 /// A calendar date written `YYYY-MM-DD`, nothing else: `2021-6-1` or a timestamp is refused
 /// rather than guessed.
-fn parse_day(text: &str) -> Option<Date> {
+pub(crate) fn parse_day(text: &str) -> Option<Date> {
     let b = text.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'

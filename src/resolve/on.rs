@@ -1,7 +1,9 @@
-//! One day's view of a resolver: the period of the geodata and the roster entries that hold on
-//! that day, chosen once and carried through a request or a batch.
+//! One moment's view of a resolver: the period of the geodata and the roster entries that hold
+//! on one day, and the time of that day report routes and assignments by hours are chosen for,
+//! decided once and carried through a request or a batch so that no answer mixes two days.
 
 use jiff::civil::Date;
+use jiff::{Timestamp, ZonedDateTime};
 
 use super::{AddressLookupError, Answer, DataMeta, Rendered, Resolver, Uncertainty};
 use crate::address::{Failure, Found, Query};
@@ -11,13 +13,32 @@ use crate::roster::{Audience, Contact};
 use crate::situations::UnknownSituation;
 use crate::t;
 
-/// A resolver's answers as they hold on one day: [`Resolver::on`].
+/// A resolver's answers as they hold at one moment: [`Resolver::on`], [`Resolver::moment`].
 #[derive(Debug, Clone, Copy)]
 pub struct On<'a> {
+    /// The resolver of every period, to move to another day's period (see [`On::at`]).
+    pub(super) root: &'a Resolver,
     pub(super) epoch: &'a Resolver,
     pub(super) day: Date,
-    /// The moment report routes are chosen for (`at`); `None`: now.
-    pub(super) at: Option<jiff::Timestamp>,
+    pub(super) moment: Moment,
+}
+
+/// The time of the day report routes and assignments by hours are chosen for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Moment {
+    /// Now: the day is today.
+    Now,
+    /// The current wall-clock time on the view's day: a day named without a time (`as_of`)
+    /// gets that day's routes, never today's.
+    WallClock,
+    /// A moment named (`at`), on the view's day.
+    At(Timestamp),
+}
+
+/// The day `at` falls on in Europe/Amsterdam: the day whose roster, overlays and areas answer
+/// for it.
+pub fn day_of(at: Timestamp) -> Date {
+    at.to_zoned_datetime(crate::hours::amsterdam()).date()
 }
 
 impl<'a> On<'a> {
@@ -25,12 +46,40 @@ impl<'a> On<'a> {
         self.day
     }
 
-    /// The same day's answers, with report routes chosen for the moment `at` (a situation's
-    /// routes by time, see [`crate::hours`]).
-    pub fn at(self, at: jiff::Timestamp) -> On<'a> {
+    /// The answers at the moment `at`: its day in Europe/Amsterdam decides the period, roster
+    /// and overlays as well as the report routes (see [`crate::hours`]), so a moment on another
+    /// day than this view's moves to that day. A day the data does not cover is answered with
+    /// the earliest period, as [`Resolver::today`] does; [`Resolver::moment`] refuses it.
+    pub fn at(self, at: Timestamp) -> On<'a> {
+        let day = day_of(at);
+        let on = if day == self.day {
+            self
+        } else {
+            self.root.on_or_earliest(day)
+        };
         On {
-            at: Some(at),
-            ..self
+            moment: Moment::At(at),
+            ..on
+        }
+    }
+
+    /// This view's moment in Europe/Amsterdam.
+    pub fn moment(&self) -> ZonedDateTime {
+        match self.moment {
+            Moment::At(at) => crate::hours::local(Some(at)),
+            Moment::Now => crate::hours::local(None),
+            Moment::WallClock => {
+                let now = crate::hours::local(None);
+                if now.date() == self.day {
+                    return now;
+                }
+                // A wall-clock time skipped by daylight saving on that day is taken as the
+                // time after the gap (jiff's "compatible" choice), still on that day.
+                self.day
+                    .to_datetime(now.time())
+                    .to_zoned_datetime(crate::hours::amsterdam())
+                    .unwrap_or(now)
+            }
         }
     }
 
@@ -38,7 +87,7 @@ impl<'a> On<'a> {
     /// are left out outside them (see [`crate::roster::Assignment::hours`]), and a situation
     /// gets the route that holds.
     fn timed(&self, mut answer: Answer) -> Answer {
-        let local = crate::hours::local(self.at);
+        let local = self.moment();
         if let Some(t) = self.hours_matter() {
             answer.contacts = self.holding(&answer.contacts, &t);
             if let Some(h) = &mut answer.situation {
@@ -61,7 +110,7 @@ impl<'a> On<'a> {
             .data
             .roster
             .has_hours()
-            .then(|| crate::hours::local(self.at).datetime())
+            .then(|| self.moment().datetime())
     }
 
     /// The contacts of `list` whose assignments hold at local time `t`.

@@ -145,6 +145,18 @@ address-in-several-woonplaatsen = '{ $address }' exists in { $count } places: ad
 address-no-street-in = no street named '{ $street }' in '{ $woonplaats }'
 address-no-street = no street named '{ $street }' (nor within two typing errors) among the { $count } loaded addresses
 address-streets-starting-so = streets starting so: { $streets }
+address-street-not-indexed = no street named '{ $street }' among the { $count } loaded addresses; it may be a street they do not hold, not a typing error: near names are { $near }
+address-near-street = { $street } ({ $edits ->
+    [1] 1 letter
+   *[other] { $edits } letters
+} different)
+address-near-streets-in = near names' areas: { $list }
+address-near-street-in = { $street } in { $area }
+address-near-streets-apart = the near names lie up to { $metres } m apart
+note-fuzzy-street = '{ $text }' is not in the address index as written: read as { $street } ({ $edits ->
+    [1] 1 letter
+   *[other] { $edits } letters
+} different): the answer is for { $street }, not for the name as given
 address-several-streets = '{ $street }' names { $count } streets: add the woonplaats, a number or the postcode
 address-no-postcode-area = no loaded address has a postcode starting with { $digits } (the { $count } loaded addresses cover { $source })
 address-long-huisletter = huisletter '{ $huisletter }' must be one letter (BAG); put longer additions in toevoeging
@@ -284,6 +296,7 @@ address-contradiction-street = '{ $text }' contradicts itself: the postcode and 
 address-contradiction-postcode = '{ $text }' contradicts itself: the street and number lie in { $here }, the postcode in { $there }; say which is right
 address-spans-areas = '{ $text }' spans { $count } areas ({ $areas }): give a house number
 as-of-malformed = '{ $text }' is not a date; give it as YYYY-MM-DD, e.g. 2021-06-01 (default: today)
+as-of-at-two-days = as_of names { $as_of } and at names a moment on { $at } (Europe/Amsterdam): one answer is for one day; give only at, or an as_of of the same day
 as-of-before-the-data = { $day } is before the data, which covers { $from } onwards; give { $from } or a later date
 situation-unknown = unknown situation '{ $id }'; use one of: { $known }
 

@@ -145,6 +145,18 @@ address-in-several-woonplaatsen = '{ $address }' bestaat in { $count } woonplaat
 address-no-street-in = geen straat '{ $street }' in '{ $woonplaats }'
 address-no-street = geen straat '{ $street }' (ook niet met twee tikfouten) onder de { $count } geladen adressen
 address-streets-starting-so = straten die zo beginnen: { $streets }
+address-street-not-indexed = geen straat '{ $street }' onder de { $count } geladen adressen; het kan een straat zijn die er niet in staat, geen tikfout: namen die erop lijken zijn { $near }
+address-near-street = { $street } ({ $edits ->
+    [1] 1 letter
+   *[other] { $edits } letters
+} anders)
+address-near-streets-in = gebieden van die namen: { $list }
+address-near-street-in = { $street } (gebied { $area })
+address-near-streets-apart = die straten liggen tot { $metres } m uit elkaar
+note-fuzzy-street = '{ $text }' staat niet zo in de adresindex: gelezen als { $street } ({ $edits ->
+    [1] 1 letter
+   *[other] { $edits } letters
+} anders): het antwoord geldt voor { $street }, niet voor de naam zoals gegeven
 address-several-streets = '{ $street }' is de naam van { $count } straten: voeg de woonplaats, een huisnummer of de postcode toe
 address-no-postcode-area = geen geladen adres heeft een postcode die begint met { $digits } (de { $count } geladen adressen beslaan { $source })
 address-long-huisletter = huisletter '{ $huisletter }' moet één letter zijn (BAG); zet langere toevoegingen in toevoeging
@@ -284,6 +296,7 @@ address-contradiction-street = '{ $text }' spreekt zichzelf tegen: postcode en h
 address-contradiction-postcode = '{ $text }' spreekt zichzelf tegen: straat en huisnummer liggen in { $here }, de postcode in { $there }; zeg wat juist is
 address-spans-areas = '{ $text }' beslaat { $count } gebieden ({ $areas }): geef een huisnummer
 as-of-malformed = '{ $text }' is geen datum; geef die als JJJJ-MM-DD, bijv. 2021-06-01 (standaard: vandaag)
+as-of-at-two-days = as_of noemt { $as_of } en at een moment op { $at } (Europe/Amsterdam): één antwoord geldt voor één dag; geef alleen at, of een as_of van dezelfde dag
 as-of-before-the-data = { $day } ligt vóór de gegevens, die vanaf { $from } gelden; geef { $from } of een latere datum
 situation-unknown = onbekende situatie '{ $id }'; kies uit: { $known }
 
