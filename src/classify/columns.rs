@@ -77,7 +77,7 @@ pub struct ColumnArgs {
     /// any is taken to be Dutch (comma).
     #[arg(long, value_name = "comma|point")]
     pub decimal: Option<String>,
-    /// The sheet of a workbook (.xlsx, .xls, .ods) to classify (default: the first).
+    /// The sheet of a workbook (.xlsx, .ods) to classify (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
 }

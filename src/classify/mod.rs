@@ -8,7 +8,7 @@
 //! point in WGS84 and RD, the certainty and the other areas it reaches, and a message). A row
 //! that cannot be placed gets a status (`outside`, `missing_place`, `bad_coordinate`,
 //! `bad_address`, `address_not_found`, `ambiguous_address`, `bad_feature`) and a message naming
-//! the column at fault instead of being dropped. Workbooks (`.xlsx`, `.xls`, `.ods`) are read
+//! the column at fault instead of being dropped. Workbooks (`.xlsx`, `.ods`) are read
 //! and written by [`workbook`].
 //!
 //! Each row is placed from the first place it has: coordinates, then postcode + huisnummer,
