@@ -10,6 +10,15 @@ pub fn looks_like_workbook(head: &[u8]) -> bool {
     head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
+/// The UTF-16 a byte-order mark announces (Excel's "Unicode text", tab-separated), if any.
+pub fn utf16_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    match head {
+        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
+}
+
 /// Whether the bytes are binary (not a text table): more than a tenth of the first 8 KiB are
 /// control bytes other than tab and line breaks. A stray NUL in a row of text does not make a
 /// file binary (the row passes through as it was); UTF-16 text, half NULs, does.

@@ -212,6 +212,24 @@ pub fn next_change<'a>(
     None
 }
 
+/// A local time as people read it, in the current language: `maandag 7 december 08:30`,
+/// `Monday 7 December 08:30`.
+pub fn spoken(at: &DateTime) -> String {
+    const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let weekday = WEEKDAYS[at.weekday().to_monday_zero_offset() as usize];
+    let month = MONTHS[(at.month() - 1).clamp(0, 11) as usize];
+    crate::t!(
+        "hours-spoken",
+        weekday = weekday,
+        day = at.day().to_string(),
+        month = month,
+        time = at.strftime("%H:%M").to_string()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,17 @@ pub struct ReportChannel {
     pub label: String,
     pub kind: ChannelKind,
     pub value: String,
+    /// When the channel is staffed (`ma-vr 08:30-17:00`, see [`crate::hours`]); absent: at
+    /// any time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    /// In an answer, for a channel with hours: whether it is open at the moment asked.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// In an answer, for a channel closed at the moment asked: when it next opens (RFC 3339,
+    /// within two weeks).
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub opens: Option<String>,
 }
 
 /// Picks roster contacts: same organisation and role, and the theme when given.
@@ -52,14 +63,14 @@ pub struct ContactRule {
 }
 
 impl ContactRule {
-    fn matches_parts(&self, organisation: &str, role: Role, theme: Option<&String>) -> bool {
+    fn matches_parts(&self, organisation: &str, role: &Role, theme: Option<&String>) -> bool {
         organisation == self.organisation
-            && role == self.role
+            && *role == self.role
             && self.theme.as_ref().is_none_or(|t| theme == Some(t))
     }
 
     fn matches(&self, c: &Contact) -> bool {
-        self.matches_parts(&c.organisation, c.role, c.theme.as_ref())
+        self.matches_parts(&c.organisation, &c.role, c.theme.as_ref())
     }
 }
 
@@ -194,9 +205,17 @@ impl Situations {
         }
     }
 
+    /// How `h` is reported at `at`, the one step every door's answer takes (see
+    /// `On::timed`): the route by time that holds (see [`Situations::route_by_time`]), then
+    /// the channels open at `at` first (see [`open_first`]).
+    pub fn route(&self, h: &mut Handling, at: &jiff::ZonedDateTime) {
+        self.route_by_time(h, at);
+        open_first(&mut h.situation, at);
+    }
+
     /// The route of `h`'s situation that holds at `at`: its channels and advice replace the
     /// situation's, and `route` says which applied and until when.
-    pub fn route(&self, h: &mut Handling, at: &jiff::ZonedDateTime) {
+    fn route_by_time(&self, h: &mut Handling, at: &jiff::ZonedDateTime) {
         let Ok(s) = self.get(&h.situation.id) else {
             return;
         };
@@ -248,6 +267,17 @@ impl Situations {
         });
     }
 
+    /// Channels whose hours cannot be read: each as (channel id, what is wrong).
+    pub fn channel_problems(&self) -> Vec<(String, String)> {
+        self.channels
+            .iter()
+            .filter_map(|(id, c)| {
+                let e = c.hours.as_deref().map(crate::hours::Hours::parse)?.err()?;
+                Some((id.clone(), format!("[channels.{id}] hours {e}")))
+            })
+            .collect()
+    }
+
     pub fn list(&self) -> Vec<SituationOut> {
         self.situations.iter().map(|s| self.describe(s)).collect()
     }
@@ -271,7 +301,7 @@ impl Situations {
     /// Structural problems: unknown channels and organisations, rules that match no
     /// assignment in the roster, duplicate ids.
     pub fn problems(&self, roster: &crate::roster::Roster) -> Vec<(String, String)> {
-        let mut out = Vec::new();
+        let mut out = self.channel_problems();
         for (i, s) in self.situations.iter().enumerate() {
             if self.situations[..i].iter().any(|o| o.id == s.id) {
                 out.push((s.id.clone(), "situation id used twice".to_string()));
@@ -317,14 +347,14 @@ impl Situations {
                 let found = roster
                     .assignments
                     .iter()
-                    .any(|a| rule.matches_parts(&a.organisation, a.role, a.theme.as_ref()));
+                    .any(|a| rule.matches_parts(&a.organisation, &a.role, a.theme.as_ref()));
                 if !found {
                     out.push((
                         s.id.clone(),
                         format!(
                             "contact rule {} / {}{} matches no assignment in roster.toml",
                             rule.organisation,
-                            rule.role.label(),
+                            rule.role,
                             rule.theme
                                 .as_deref()
                                 .map(|t| format!(" / {t}"))
@@ -336,4 +366,82 @@ impl Situations {
         }
         out
     }
+}
+
+/// Orders `s`'s channels for the moment `at`: those open (or without hours) first, in their
+/// order, then those closed, each marked with when it opens; the advice then begins by saying
+/// which are closed and what to use now, or, when none is open, when the first opens. Nothing
+/// is dropped: 112 has no hours and stays where the data puts it.
+pub fn open_first(s: &mut SituationOut, at: &jiff::ZonedDateTime) {
+    let local = at.datetime();
+    let stamp = |z: &jiff::ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    let mut open = Vec::new();
+    // Closed channels, with when each opens (local time).
+    let mut closed: Vec<(ReportChannel, Option<jiff::ZonedDateTime>)> = Vec::new();
+    for mut c in std::mem::take(&mut s.report) {
+        // Hours that cannot be read are refused by `check` (see `channel_problems`); such a
+        // channel is taken as always open rather than hidden.
+        match c
+            .hours
+            .as_deref()
+            .and_then(|h| crate::hours::Hours::parse(h).ok())
+        {
+            None => open.push(c),
+            Some(h) if h.holds(&local) => {
+                c.open = Some(true);
+                open.push(c);
+            }
+            Some(h) => {
+                let opens =
+                    crate::hours::next_change(at, std::iter::once(&h), |t| usize::from(h.holds(t)));
+                c.open = Some(false);
+                c.opens = opens.as_ref().map(stamp);
+                closed.push((c, opens));
+            }
+        }
+    }
+    if closed.is_empty() {
+        s.report = open;
+        return;
+    }
+    let listed = closed
+        .iter()
+        .map(|(c, when)| match when {
+            Some(w) => crate::t!(
+                "situation-channel-opens",
+                channel = c.label.as_str(),
+                value = c.value.as_str(),
+                when = crate::hours::spoken(&w.datetime())
+            ),
+            None => crate::t!(
+                "situation-channel-closed",
+                channel = c.label.as_str(),
+                value = c.value.as_str()
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let note = match open.first() {
+        Some(now) => crate::t!(
+            "situation-closed-use-now",
+            closed = listed,
+            now = format!("{} ({})", now.label, now.value)
+        ),
+        None => {
+            let first = closed.iter().filter_map(|(_, w)| w.as_ref()).min();
+            match first {
+                Some(w) => crate::t!(
+                    "situation-none-open",
+                    closed = listed,
+                    when = crate::hours::spoken(&w.datetime())
+                ),
+                None => crate::t!("situation-none-open-soon", closed = listed),
+            }
+        }
+    };
+    s.advice = format!("{note} {}", s.advice);
+    s.report = open
+        .into_iter()
+        .chain(closed.into_iter().map(|(c, _)| c))
+        .collect();
 }

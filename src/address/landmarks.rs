@@ -7,6 +7,12 @@
 //! diacritics, `St.`/`Sint`), with a leading article (`de`, `het`, `'t`) dropped. The search
 //! finds exact names, a name followed by its street (to pick among namesakes), and names within
 //! one typo (two for long names), with the same Levenshtein automaton as streets.
+//!
+//! The hand-kept [`gazetteer`] joins them: landmarks with other names and an extent. Where a
+//! name is both a gazetteer entry's and some OpenStreetMap nodes', the entry is the answer
+//! (the nodes are parts of it or named after it).
+
+pub mod gazetteer;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -35,6 +41,10 @@ pub struct Landmark {
     pub housenumber: Option<String>,
     pub postcode: Option<String>,
     pub rd: Rd,
+    /// Other names it is found by (a gazetteer entry's `alt`).
+    pub alt: Vec<String>,
+    /// Half its longest dimension in metres, for a gazetteer entry: a park is not a point.
+    pub extent_m: Option<f64>,
 }
 
 impl Landmark {
@@ -113,7 +123,8 @@ fn raw_key(text: &str) -> String {
 }
 
 impl Landmarks {
-    /// The places shipped in the binary.
+    /// The OpenStreetMap places shipped in the binary (`places.csv`): what the address index
+    /// searches when no geodata gives it places.
     pub fn embedded() -> Arc<Landmarks> {
         static EMBEDDED_PLACES: OnceLock<Arc<Landmarks>> = OnceLock::new();
         EMBEDDED_PLACES
@@ -124,6 +135,44 @@ impl Landmarks {
                 )
             })
             .clone()
+    }
+
+    /// The shipped places with the shipped gazetteer: what the built-in geodata answers with.
+    pub fn shipped() -> Arc<Landmarks> {
+        static SHIPPED: OnceLock<Arc<Landmarks>> = OnceLock::new();
+        SHIPPED
+            .get_or_init(|| {
+                Arc::new(
+                    Landmarks::with_gazetteer(
+                        &[(EMBEDDED, "embedded places.csv")],
+                        gazetteer::embedded().places.clone(),
+                    )
+                    .expect("geodata/places.csv and gazetteer.toml are valid (checked by tests)"),
+                )
+            })
+            .clone()
+    }
+
+    /// Places files (see [`Landmarks::from_sources`]) and a gazetteer's entries in one index.
+    pub fn with_gazetteer(
+        sources: &[(&str, &str)],
+        entries: Vec<Landmark>,
+    ) -> Result<Landmarks, String> {
+        let mut list = Vec::new();
+        for (text, origin) in sources {
+            read_rows(text, origin, &mut list)?;
+        }
+        list.extend(entries);
+        Landmarks::index(list)
+    }
+
+    /// The extent of a place answered (see [`Landmark::extent_m`]): `None` for a point.
+    pub fn extent_of(&self, place: &PlaceRef) -> Option<f64> {
+        self.list
+            .iter()
+            .filter(|l| l.extent_m.is_some())
+            .find(|l| &l.place == place)
+            .and_then(|l| l.extent_m)
     }
 
     /// Reads a places file; a bad row is refused with its line and reason.
@@ -146,12 +195,17 @@ impl Landmarks {
         for (i, l) in list.iter().enumerate() {
             // With its article too (a typo in "The Loft" may fall in "The"), and as typed,
             // before abbreviations are made one (a typo in "O.L. Vrouwe" may fall in "O").
-            let mut keys = vec![
-                place_key(&l.place.name),
-                name_key(&l.place.name),
-                raw_key(&l.place.name),
-                fold_words(&l.place.name).concat(),
-            ];
+            let mut keys: Vec<String> = std::iter::once(&l.place.name)
+                .chain(&l.alt)
+                .flat_map(|n| {
+                    [
+                        place_key(n),
+                        name_key(n),
+                        raw_key(n),
+                        fold_words(n).concat(),
+                    ]
+                })
+                .collect();
             keys.sort();
             keys.dedup();
             for key in keys {
@@ -212,7 +266,7 @@ impl Landmarks {
         if let Some(g) = self.group(&key) {
             return Some(PlaceHits {
                 how: PlaceMatch::Exact,
-                places: g.to_vec(),
+                places: self.entries_first(g.to_vec()),
             });
         }
         // "Albert Heijn Brusselsepoort": the words up to some point begin the place's name
@@ -285,8 +339,21 @@ impl Landmarks {
         }
         best.map(|(edits, places)| PlaceHits {
             how: PlaceMatch::Fuzzy { edits },
-            places,
+            places: self.entries_first(places),
         })
+    }
+
+    /// Of places found under one name, the gazetteer's entries alone when there are any: the
+    /// OpenStreetMap nodes sharing the name are parts of the landmark (an entrance, a café
+    /// inside) or named after it, and answering them beside it would make one place look
+    /// like several.
+    fn entries_first(&self, places: Vec<u32>) -> Vec<u32> {
+        let entries: Vec<u32> = places
+            .iter()
+            .copied()
+            .filter(|&i| self.list[i as usize].extent_m.is_some())
+            .collect();
+        if entries.is_empty() { places } else { entries }
     }
 
     /// Places whose name starts with the typed text, for autocompletion.
@@ -348,6 +415,8 @@ fn read_rows(text: &str, origin: &str, list: &mut Vec<Landmark>) -> Result<(), S
             housenumber: field(5).map(str::to_string),
             postcode: field(6).map(str::to_string),
             rd: t.wgs84_to_rd(Wgs84 { lat, lon }),
+            alt: Vec::new(),
+            extent_m: None,
         });
     }
     Ok(())

@@ -11,6 +11,7 @@
 
 pub mod bag;
 mod edits;
+mod examples;
 pub mod landmarks;
 pub mod normalize;
 mod phrasing;
@@ -29,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::crs::Rd;
 use normalize::{Postcode, Suffix, format_number, name_key};
 
+pub use examples::Examples;
 pub use search::{Candidate, Failure, Found, MatchQuality, Query};
 
 /// One address as sources give it.

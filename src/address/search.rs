@@ -449,7 +449,10 @@ impl AddressIndex {
                 let mut parsed = parse_number_fields(huisnummer, huisletter, toevoeging)?;
                 let street = street.trim();
                 if street.is_empty() {
-                    return Err(Failure::Unreadable(t!("address-empty-street")));
+                    return Err(Failure::Unreadable(t!(
+                        "address-empty-street",
+                        address = crate::address::Examples::of(self).address_in_brackets()
+                    )));
                 }
                 parsed.street = Some(street.to_string());
                 parsed.place = woonplaats
@@ -485,8 +488,23 @@ impl AddressIndex {
             (None, Some(n), Some(_)) => self.find_on_street(&parsed, n),
             (None, None, Some(street)) => self.street_only(street, parsed.place.as_deref()),
             (Some(pc), None, _) => self.postcode_only(*pc),
-            (None, Some(_), None) => Err(Failure::Unreadable(t!("address-number-alone"))),
-            (None, None, None) => Err(Failure::Unreadable(t!("address-nothing"))),
+            // The examples are this index's own addresses (see `crate::address::Examples`).
+            (None, Some(_), None) => {
+                let e = crate::address::Examples::of(self);
+                Err(Failure::Unreadable(t!(
+                    "address-number-alone",
+                    address = e.address_in_brackets(),
+                    postcode = e.postcode_in_brackets()
+                )))
+            }
+            (None, None, None) => {
+                let e = crate::address::Examples::of(self);
+                Err(Failure::Unreadable(t!(
+                    "address-nothing",
+                    address = e.address_in_brackets(),
+                    postcode = e.postcode_in_brackets()
+                )))
+            }
         }
     }
 

@@ -55,6 +55,9 @@ pub(crate) fn field(value: &str, delimiter: u8, encoding: Encoding) -> Vec<u8> {
 #[strum(serialize_all = "snake_case")]
 pub enum Status {
     Ok,
+    /// Just outside the (generalised) boundary, within its tolerance: answered with the
+    /// nearest area, as a lookup does; `strict_inside` makes it `outside`.
+    Near,
     Outside,
     MissingPlace,
     BadCoordinate,

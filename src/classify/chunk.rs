@@ -156,12 +156,13 @@ pub(crate) struct Chunk {
     pub start: usize,
     /// Piece boundaries (record starts) after `start`, ending with `bytes.len()`.
     cuts: Vec<usize>,
+    pub newline: Newline,
 }
 
 impl Chunk {
     /// The end of the first record and the length of its line break.
     pub fn first_record(&self) -> (usize, usize) {
-        match records(&self.bytes[self.start..], true).next() {
+        match records(&self.bytes[self.start..], true, self.newline).next() {
             Some((raw, ending)) => (self.start + raw.len() + ending.len(), ending.len()),
             None => (self.start, 0),
         }
@@ -190,20 +191,52 @@ impl Chunk {
     }
 }
 
+/// How records end: `\n` (with or without a `\r` before it), or a lone `\r` as classic Mac
+/// software still writes ("CSV (Macintosh)" in Excel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Newline {
+    #[default]
+    Lf,
+    Cr,
+}
+
+impl Newline {
+    fn byte(self) -> u8 {
+        match self {
+            Newline::Lf => b'\n',
+            Newline::Cr => b'\r',
+        }
+    }
+
+    /// Judged on the first bytes read: a lone `\r` ends lines only where no `\n` does.
+    pub fn judge(bytes: &[u8]) -> Newline {
+        if memchr::memchr(b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_some() {
+            Newline::Cr
+        } else {
+            Newline::Lf
+        }
+    }
+}
+
 /// The records of a piece (which holds whole records only).
-pub(crate) fn records(piece: &[u8], quotes: bool) -> impl Iterator<Item = (&[u8], &[u8])> {
+pub(crate) fn records(
+    piece: &[u8],
+    quotes: bool,
+    newline: Newline,
+) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut at = 0;
     std::iter::from_fn(move || {
         if at >= piece.len() {
             return None;
         }
-        let end = record_end(piece, at, quotes).unwrap_or(piece.len());
+        let end = record_end(piece, at, quotes, newline).unwrap_or(piece.len());
         let next = (end + 1).min(piece.len());
-        let body_end = if end < piece.len() && end > at && piece[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
+        let body_end =
+            if newline == Newline::Lf && end < piece.len() && end > at && piece[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
         let item = (&piece[at..body_end], &piece[body_end..next]);
         at = next;
         Some(item)
@@ -211,14 +244,15 @@ pub(crate) fn records(piece: &[u8], quotes: bool) -> impl Iterator<Item = (&[u8]
 }
 
 /// The position of the line break that ends the record starting at `from`: with `quotes` (CSV)
-/// the first `\n` with an even number of quotes before it in the record, else the first `\n`.
-fn record_end(bytes: &[u8], from: usize, quotes: bool) -> Option<usize> {
+/// the first line break with an even number of quotes before it in the record, else the first.
+fn record_end(bytes: &[u8], from: usize, quotes: bool, newline: Newline) -> Option<usize> {
+    let nl = newline.byte();
     if !quotes {
-        return memchr::memchr(b'\n', &bytes[from..]).map(|i| from + i);
+        return memchr::memchr(nl, &bytes[from..]).map(|i| from + i);
     }
     let mut quoted = false;
     let mut at = from;
-    while let Some(i) = memchr::memchr2(b'"', b'\n', &bytes[at..]) {
+    while let Some(i) = memchr::memchr2(b'"', nl, &bytes[at..]) {
         let i = at + i;
         if bytes[i] == b'"' {
             quoted = !quoted;
@@ -243,6 +277,9 @@ pub(crate) struct Chunker {
     pub spare: Option<Vec<u8>>,
     /// Nobody waits for the answer any more: no further chunk is read.
     pub cancel: super::Cancel,
+    /// How lines end, judged on the first bytes read (before any record is cut, so that a
+    /// file of `\r` lines is not read whole as one record).
+    pub newline: Option<Newline>,
 }
 
 impl Chunker {
@@ -275,11 +312,12 @@ impl Chunker {
             if bytes.is_empty() {
                 return Ok(None);
             }
+            let newline = *self.newline.get_or_insert_with(|| Newline::judge(&bytes));
             let mut cuts = Vec::new();
             let mut at = 0;
             let mut in_piece = 0;
             let mut whole = 0;
-            while let Some(end) = record_end(&bytes, at, self.quotes) {
+            while let Some(end) = record_end(&bytes, at, self.quotes, newline) {
                 at = end + 1;
                 whole = at;
                 in_piece += 1;
@@ -295,6 +333,7 @@ impl Chunker {
                     bytes,
                     start: 0,
                     cuts,
+                    newline,
                 }));
             }
             if whole > 0 {
@@ -306,6 +345,7 @@ impl Chunker {
                     bytes,
                     start: 0,
                     cuts,
+                    newline,
                 }));
             }
             // One record longer than the buffer: read on until it ends.

@@ -80,6 +80,21 @@ pub struct ColumnArgs {
     /// The sheet of a workbook (.xlsx, .ods) to classify (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Whether a CSV answer in UTF-8 starts with a byte-order mark, which Excel needs to read
+    /// it as UTF-8: `yes`, `no`, or by default when the answer can hold text beyond ASCII
+    /// (names, people, messages) and the input had no encoding of its own to keep (pure ASCII,
+    /// or a workbook).
+    #[arg(long, value_name = "yes|no")]
+    pub bom: Option<String>,
+    /// The line of the header, counting from 1 at the file's first line (a workbook's first
+    /// row). Default: the first line with two fields or more, below any title and blank lines.
+    #[arg(long, value_name = "N")]
+    pub header_row: Option<u64>,
+    /// Answer only places inside the boundaries: a place within the tolerance of generalised
+    /// boundaries just outside them (status `near`, answered with the nearest area, as a
+    /// lookup is) becomes `outside`, as GeoPandas, shapely and DuckDB would place it.
+    #[arg(long)]
+    pub strict_inside: bool,
 }
 
 impl ColumnArgs {
@@ -97,6 +112,19 @@ impl ColumnArgs {
             Some(other) => Err(ColumnProblem::BadValue {
                 option: "decimal",
                 reason: t!("classify-decimal", value = other),
+            }),
+        }
+    }
+
+    /// `bom`: `Some(true)` always, `Some(false)` never, `None` to judge.
+    pub(crate) fn bom(&self) -> Result<Option<bool>, ColumnProblem> {
+        match self.bom.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("auto") => Ok(None),
+            Some("yes" | "ja" | "true" | "1") => Ok(Some(true)),
+            Some("no" | "nee" | "false" | "0") => Ok(Some(false)),
+            Some(other) => Err(ColumnProblem::BadValue {
+                option: "bom",
+                reason: t!("classify-bom", value = other),
             }),
         }
     }
@@ -141,7 +169,8 @@ impl Door {
     /// How this door spells the option `name`.
     pub fn option(self, name: &str) -> String {
         match self {
-            Door::Cli => format!("--{name}"),
+            // Query parameters are snake_case, flags kebab-case (`header_row=`, `--header-row`).
+            Door::Cli => format!("--{}", name.replace('_', "-")),
             Door::Http => format!("{name}="),
         }
     }
@@ -168,6 +197,9 @@ pub(crate) enum Place {
     Street {
         street: usize,
         number: usize,
+        /// Whether the number column is one of house numbers by its name (or by `huisnummer`);
+        /// `nummer` or `nr` may as well count reports: then a street cell's own number wins.
+        number_named: bool,
         letter: Option<usize>,
         toevoeging: Option<usize>,
         woonplaats: Option<usize>,
@@ -443,11 +475,24 @@ pub(crate) fn choose(names: &[String], args: &ColumnArgs) -> Result<Places, Colu
         Some(_) => find(option, given, usual),
         None => Ok(usual.iter().find_map(|u| keys.iter().position(|k| k == u))),
     };
+    // `nummer` and `nr` are as often a report's own serial number as a house number (see
+    // `Place::Street`'s `number_named`).
+    const HOUSE_NUMBER: [&str; 5] = ["huisnummer", "huisnr", "housenumber", "huisnum", "hnr"];
     let number = detect_parts(
         "huisnummer",
         &args.huisnummer,
-        &["huisnummer", "huisnr", "housenumber", "nummer", "nr"],
+        &[
+            "huisnummer",
+            "huisnr",
+            "housenumber",
+            "huisnum",
+            "hnr",
+            "nummer",
+            "nr",
+        ],
     )?;
+    let number_named = args.huisnummer.is_some()
+        || number.is_some_and(|i| HOUSE_NUMBER.contains(&keys[i].as_str()));
     let letter = detect_parts("huisletter", &args.huisletter, &["huisletter"])?;
     let toevoeging = detect_parts(
         "toevoeging",
@@ -529,6 +574,7 @@ pub(crate) fn choose(names: &[String], args: &ColumnArgs) -> Result<Places, Colu
             Some(number) => list.push(Place::Street {
                 street,
                 number,
+                number_named,
                 letter,
                 toevoeging,
                 woonplaats,

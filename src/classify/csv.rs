@@ -30,6 +30,23 @@ pub fn classify_csv<R: Read, W: Write>(
 ) -> Result<Summary, ClassifyError> {
     let on = super::on_day(resolver, opts)?;
     let resolver = on.resolver();
+    // UTF-16 with its BOM (Excel's "Unicode text") is read as the UTF-8 it transcodes to, with
+    // UTF-8's BOM, so the answer is UTF-8 with BOM, which Excel opens as it should.
+    let mut head = [0u8; 2];
+    let got = read_full(&mut input, &mut head).map_err(ClassifyError::Read)?;
+    let head = &head[..got];
+    let utf16 = crate::encoding::utf16_bom(head);
+    let input = std::io::Read::chain(head, input);
+    let mut input: Box<dyn Read + '_> = match utf16 {
+        // The decoder drops the BOM; UTF-8's is put in its place.
+        Some(encoding) => Box::new(std::io::Read::chain(
+            &b"\xEF\xBB\xBF"[..],
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .build(input),
+        )),
+        None => Box::new(input),
+    };
     let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
     let mut reader = Chunker {
         quotes: true,
@@ -46,46 +63,49 @@ pub fn classify_csv<R: Read, W: Write>(
     if super::workbook::looks_binary(&chunk.bytes) {
         return Err(ClassifyError::NotATable(t!("classify-binary")));
     }
-    let (mut header_end, mut ending_len) = chunk.first_record();
+    // A BOM starts the file, not its first line: taken off here, written back below.
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let had_bom = chunk.records().starts_with(BOM);
+    if had_bom {
+        chunk.skip(chunk.start + BOM.len());
+    }
+    let (header_end, ending_len) = chunk.first_record();
     // Excel's `sep=;` line names the delimiter before the header: it is kept in the answer
     // (Excel reads the answer with it) and the header is the line after it.
     let mut sep_line = Vec::new();
     let mut said_delimiter = None;
-    if let Some(d) = sep_line_delimiter(&chunk.bytes[..header_end - ending_len]) {
-        sep_line = chunk.bytes[..header_end].to_vec();
+    if let Some(d) = sep_line_delimiter(&chunk.bytes[chunk.start..header_end - ending_len]) {
+        sep_line = chunk.bytes[chunk.start..header_end].to_vec();
         said_delimiter = Some(d);
         chunk.skip(header_end);
         if chunk.records().is_empty() {
             return Err(ClassifyError::Empty);
         }
-        (header_end, ending_len) = chunk.first_record();
     }
-    let header_start = chunk.start;
-    let raw_header = chunk.bytes[header_start..header_end - ending_len].to_vec();
-    let ending = chunk.bytes[header_end - ending_len..header_end].to_vec();
-    chunk.skip(header_end);
-    let text = raw_header
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&raw_header);
-    // The encoding is judged on the header and the first chunk (1 MiB): a file that is not
-    // UTF-8 there is read (and appended to) as Windows-1252, as older Dutch tools export it.
-    let utf8 = std::str::from_utf8(text).is_ok() && std::str::from_utf8(chunk.records()).is_ok();
-    let encoding = if utf8 {
+    // The encoding is judged on the first chunk (1 MiB): a file that is not UTF-8 there is read
+    // (and appended to) as Windows-1252, as older Dutch tools export it.
+    let encoding = if std::str::from_utf8(chunk.records()).is_ok() {
         Encoding::Utf8
     } else {
         Encoding::Windows1252
     };
-    let header_text = decode(text, encoding);
-    let delimiter = opts
-        .delimiter
-        .or(said_delimiter)
-        .unwrap_or_else(|| detect_delimiter(header_text.as_bytes()));
-    let names: Vec<String> = split_fields(header_text.as_bytes(), delimiter)
-        .into_iter()
-        .map(|f| String::from_utf8_lossy(&f).trim().to_ascii_lowercase())
-        .collect();
-    let mut places = columns::choose(&names, &opts.columns).map_err(ClassifyError::Columns)?;
-    let sample: Vec<Vec<String>> = records(chunk.records(), true)
+    let newline = chunk.newline;
+    let found = find_header(
+        &chunk,
+        newline,
+        encoding,
+        said_delimiter,
+        opts,
+        sep_line.len(),
+    )?;
+    let preamble = chunk.bytes[chunk.start..found.start].to_vec();
+    let raw_header = chunk.bytes[found.start..found.body_end].to_vec();
+    let ending = chunk.bytes[found.body_end..found.end].to_vec();
+    let text = &raw_header[..];
+    let header_row = found.row + u64::from(!sep_line.is_empty());
+    chunk.skip(found.end);
+    let (delimiter, names, mut places) = (found.delimiter, found.names, found.places);
+    let sample: Vec<Vec<String>> = records(chunk.records(), true, newline)
         .take(SAMPLE)
         .map(|(raw, _)| {
             split_fields(raw, delimiter)
@@ -111,9 +131,32 @@ pub fn classify_csv<R: Read, W: Write>(
         output_columns,
     );
     c.decimal_comma = decimal_comma;
+    c.strict_inside = opts.columns.strict_inside;
     let header_fields = names.len();
 
+    let bom = match opts.columns.bom().map_err(ClassifyError::Columns)? {
+        Some(asked) => asked && encoding == Encoding::Utf8,
+        // A UTF-8 file that had one keeps it; a `sep=` line after a BOM is not read by Excel.
+        // Excel reads a file without BOM in its own code page: an ASCII input (most police
+        // exports) answered with names and people beyond ASCII would show "CoÃ¶rdinator". An
+        // input with its own non-ASCII text and no BOM comes from a tool that wants it so;
+        // Excel ignores a `sep=` line after a BOM.
+        None => {
+            (had_bom && encoding == Encoding::Utf8)
+                || (encoding == Encoding::Utf8
+                    && sep_line.is_empty()
+                    && c.output.has_text()
+                    && preamble.is_ascii()
+                    && text.is_ascii()
+                    && chunk.records().is_ascii())
+        }
+    };
+    if bom {
+        output.write_all(BOM).map_err(ClassifyError::Write)?;
+    }
     output.write_all(&sep_line).map_err(ClassifyError::Write)?;
+    // Title and blank rows above the header stay as they were.
+    output.write_all(&preamble).map_err(ClassifyError::Write)?;
     output
         .write_all(&raw_header)
         .map_err(ClassifyError::Write)?;
@@ -131,11 +174,15 @@ pub fn classify_csv<R: Read, W: Write>(
             d => (d as char).to_string(),
         },
         encoding: match encoding {
-            Encoding::Utf8 if raw_header.starts_with(b"\xEF\xBB\xBF") => "UTF-8 with BOM".into(),
+            _ if let Some(e) = utf16 => format!("{} (answered in UTF-8 with BOM)", e.name()),
+            Encoding::Utf8 if had_bom => "UTF-8 with BOM".into(),
+            Encoding::Utf8 if bom => "UTF-8 (answered with a BOM for Excel)".into(),
             Encoding::Utf8 => "UTF-8".into(),
             Encoding::Windows1252 => "Windows-1252".into(),
         },
         columns: c.places.describe(),
+        header_row: Some(header_row),
+        lines_above_header: found.row - 1,
         decimal: if decimal_comma { "comma" } else { "point" }.into(),
         notes: c.places.notes.clone(),
         added,
@@ -150,7 +197,8 @@ pub fn classify_csv<R: Read, W: Write>(
         &mut progress,
         |piece, bytes, counts| {
             let mut buffer = vec![None; c.layers];
-            for (raw, ending) in records(piece, true).take_while(|_| !opts.cancel.is_set()) {
+            for (raw, ending) in records(piece, true, newline).take_while(|_| !opts.cancel.is_set())
+            {
                 // A row with fewer fields than the header is padded and one with more keeps
                 // its extra fields after the added columns: the added columns always stand
                 // under their own names, and nothing is lost.
@@ -191,6 +239,100 @@ pub fn classify_csv<R: Read, W: Write>(
     )?;
     finish(&c, &mut summary, counts);
     Ok(summary)
+}
+
+/// Title and blank lines looked at above a header before giving up.
+const HEADER_SEARCH: usize = 20;
+
+/// The header a file's table starts with, and where it is in the first chunk.
+struct Header {
+    /// 1-based line, after any `sep=` line.
+    row: u64,
+    start: usize,
+    body_end: usize,
+    end: usize,
+    delimiter: u8,
+    names: Vec<String>,
+    places: columns::Places,
+}
+
+/// The header: the line `header_row` names, else the first line that looks like one: the first
+/// with two fields or more, below any title and blank lines (an export's "Meldingen november"
+/// and the empty line under it). Its place columns must be found, as for any header.
+fn find_header(
+    chunk: &super::chunk::Chunk,
+    newline: super::chunk::Newline,
+    encoding: Encoding,
+    said_delimiter: Option<u8>,
+    opts: &Options,
+    sep_line: usize,
+) -> Result<Header, ClassifyError> {
+    let mut lines = Vec::new();
+    let mut at = chunk.start;
+    for (raw, ending) in records(chunk.records(), true, newline).take(HEADER_SEARCH) {
+        lines.push((at, at + raw.len(), at + raw.len() + ending.len()));
+        at += raw.len() + ending.len();
+    }
+    let read = |i: usize| {
+        let (start, body_end, _) = lines[i];
+        let text = decode(&chunk.bytes[start..body_end], encoding);
+        let delimiter = opts
+            .delimiter
+            .or(said_delimiter)
+            .unwrap_or_else(|| detect_delimiter(text.as_bytes()));
+        let names: Vec<String> = split_fields(text.as_bytes(), delimiter)
+            .into_iter()
+            .map(|f| String::from_utf8_lossy(&f).trim().to_ascii_lowercase())
+            .collect();
+        (delimiter, names)
+    };
+    let sep = u64::from(sep_line > 0);
+    let i = match opts.columns.header_row {
+        Some(n) => n
+            .checked_sub(1 + sep)
+            .map(|i| i as usize)
+            .filter(|i| *i < lines.len())
+            .ok_or_else(|| {
+                ClassifyError::Columns(columns::ColumnProblem::BadValue {
+                    option: "header_row",
+                    reason: t!(
+                        "classify-header-row",
+                        row = n,
+                        first = 1 + sep,
+                        last = lines.len() as u64 + sep
+                    ),
+                })
+            })?,
+        None => (0..lines.len())
+            .find(|&i| read(i).1.iter().filter(|n| !n.is_empty()).count() >= 2)
+            .unwrap_or(0),
+    };
+    let (delimiter, names) = read(i);
+    let places = columns::choose(&names, &opts.columns).map_err(ClassifyError::Columns)?;
+    let (start, body_end, end) = lines[i];
+    Ok(Header {
+        row: i as u64 + 1,
+        start,
+        body_end,
+        end,
+        delimiter,
+        names,
+        places,
+    })
+}
+
+/// Reads until `buf` is full or the input ends; the count read.
+fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match input.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// The delimiter an Excel `sep=X` line names (`sep=;`, `"sep=,"`, `sep=\t`), if the line is one.

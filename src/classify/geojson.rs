@@ -18,7 +18,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::cell::Encoding;
-use super::chunk::{Chunker, Counts, pipeline, records};
+use super::chunk::{Chunker, Counts, Newline, pipeline, records};
 use super::columns::Places;
 use super::row::{Cell, Classifier, Located, Refusal, Status, bad_coordinate, missing};
 use super::{ClassifyError, Options, Summary, finish, output_columns};
@@ -108,12 +108,14 @@ pub fn classify_geojson<R: Read, W: Write>(
     let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
     let mut reader = Chunker {
         cancel: opts.cancel.clone(),
+        // JSON's own whitespace may hold a `\r`; records of newline-delimited GeoJSON end in `\n`.
+        newline: Some(Newline::Lf),
         ..Chunker::default()
     };
     let Some(chunk) = reader.next_chunk(&mut input)? else {
         return Err(ClassifyError::Empty);
     };
-    let first_line = records(chunk.records(), false)
+    let first_line = records(chunk.records(), false, chunk.newline)
         .map(|(raw, _)| raw)
         .find(|raw| !raw.trim_ascii().is_empty())
         .unwrap_or_default();
@@ -143,7 +145,9 @@ pub fn classify_geojson<R: Read, W: Write>(
             &mut progress,
             |piece, bytes, counts| {
                 let mut buffer = vec![None; c.layers];
-                for (raw, ending) in records(piece, false).take_while(|_| !opts.cancel.is_set()) {
+                for (raw, ending) in
+                    records(piece, false, Newline::Lf).take_while(|_| !opts.cancel.is_set())
+                {
                     if raw.trim_ascii().is_empty() {
                         bytes.extend_from_slice(raw);
                     } else if !c.feature(trim_json(raw), crs, bytes, &mut buffer, counts) {
@@ -235,14 +239,16 @@ fn geometry_classifier<'a>(on: On<'a>, opts: &Options) -> Result<Classifier<'a>,
         names: Vec::new(),
         notes: Vec::new(),
     };
-    Ok(Classifier::new(
+    let mut c = Classifier::new(
         on,
         places,
         b',',
         Encoding::Utf8,
         opts.audience,
         output_columns(on.resolver(), opts)?,
-    ))
+    );
+    c.strict_inside = opts.columns.strict_inside;
+    Ok(c)
 }
 
 /// Without a byte-order mark or the record separator of RFC 8142 sequences.

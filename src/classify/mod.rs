@@ -107,6 +107,13 @@ pub struct Summary {
     pub encoding: String,
     /// Where the place is read from, in the order rows are placed from it.
     pub columns: String,
+    /// The line of a CSV file taken as its header (1 is the first; title and blank lines
+    /// above it are kept as they were); none for GeoJSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u64>,
+    /// Title and blank lines above the header, passed through as they were.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lines_above_header: u64,
     /// How the added numbers are written: `comma` (as the file writes its own decimals, or
     /// any `;` file without decimals) or `point`; `decimal=` overrides.
     pub decimal: String,
@@ -114,6 +121,10 @@ pub struct Summary {
     pub notes: Vec<String>,
     /// The names of the added columns, in order.
     pub added: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Why a file could not be classified at all (rows with problems never end up here).

@@ -36,6 +36,20 @@ pub(crate) struct Output {
     /// Whether any point column is asked for: decided once, so that rows without one skip
     /// the inverse transformation.
     pub point: bool,
+    /// What the asked columns need beyond the areas, decided once: a lean run (`codes`) pays
+    /// for no certainty disc, no overlay search and no words for places outside.
+    pub needs: Needs,
+}
+
+/// The parts of an answer that only some columns read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Needs {
+    /// `certainty`, `certainty_radius_m`, `also_possible`.
+    pub certainty: bool,
+    /// `overlays` and the role columns (an overlay's people stand in for the area's).
+    pub overlays: bool,
+    /// `message` (an outside row's message names the nearest place).
+    pub message: bool,
 }
 
 impl Output {
@@ -132,10 +146,38 @@ impl Output {
     }
 
     fn new(columns: Vec<(Added, String)>) -> Output {
-        let point = columns
-            .iter()
-            .any(|(c, _)| matches!(c, Added::Lat | Added::Lon | Added::X | Added::Y));
-        Output { columns, point }
+        let any = |f: fn(&Added) -> bool| columns.iter().any(|(c, _)| f(c));
+        let point = any(|c| matches!(c, Added::Lat | Added::Lon | Added::X | Added::Y));
+        let needs = Needs {
+            certainty: any(|c| {
+                matches!(
+                    c,
+                    Added::Certainty | Added::CertaintyRadius | Added::AlsoPossible
+                )
+            }),
+            overlays: any(|c| matches!(c, Added::Overlays | Added::Role(_))),
+            message: any(|c| matches!(c, Added::Message)),
+        };
+        Output {
+            columns,
+            point,
+            needs,
+        }
+    }
+
+    /// Whether an added column can hold text beyond ASCII (names, people, messages); codes,
+    /// words and numbers cannot.
+    pub fn has_text(&self) -> bool {
+        self.columns.iter().any(|(c, _)| {
+            matches!(
+                c,
+                Added::Name(_)
+                    | Added::Role(_)
+                    | Added::Overlays
+                    | Added::AlsoPossible
+                    | Added::Message
+            )
+        })
     }
 
     /// The names as written into the file: one the input already has gets the prefix

@@ -54,6 +54,9 @@ pub(crate) struct Located {
     pub stated_m: Option<f64>,
     /// The spread of the address match (a corner between two houses).
     pub spread_m: Option<f64>,
+    /// How far from a map view's centre the place may lie on the screen (a link to a view,
+    /// not a place): the same radius a lookup gives it.
+    pub view_m: Option<f64>,
 }
 
 /// The answer for one row, ready to be written by the CSV or GeoJSON writer.
@@ -134,6 +137,8 @@ pub(crate) struct Classifier<'a> {
     said_address: String,
     /// Added numbers with a decimal comma (see [`super::Summary::decimal`]).
     pub decimal_comma: bool,
+    /// Places just outside the boundary are `outside`, not the nearest area's (`near`).
+    pub strict_inside: bool,
 }
 
 impl<'a> Classifier<'a> {
@@ -193,6 +198,7 @@ impl<'a> Classifier<'a> {
                 .collect(),
             overlay_people: Default::default(),
             decimal_comma: false,
+            strict_inside: false,
             said_place: t!("row-place"),
             said_address: t!("row-address"),
             outside_message: Made::new(
@@ -285,26 +291,39 @@ impl<'a> Classifier<'a> {
             },
             Ok(mut located) => {
                 self.resolver.locate_into(located.point, hits);
-                let u = Uncertainty {
-                    notation_m: located.notation_m.filter(|m| *m >= 1.0),
-                    stated_m: located.stated_m.filter(|m| *m > 0.0),
-                    spread_m: located.spread_m,
-                    ..self.resolver.data_uncertainty()
-                };
-                let certainty = Some(self.resolver.area_certainty(located.point, &u));
+                let needs = self.output.needs;
+                let certainty = needs.certainty.then(|| {
+                    let u = Uncertainty {
+                        notation_m: located.notation_m.filter(|m| *m >= 1.0),
+                        stated_m: located.stated_m.filter(|m| *m > 0.0),
+                        spread_m: located.spread_m,
+                        view_m: located.view_m,
+                        ..self.resolver.data_uncertainty()
+                    };
+                    self.resolver.area_certainty(located.point, &u)
+                });
                 let base = self
                     .resolver
                     .base_hit(hits)
-                    .filter(|_| hits[self.coverage].is_some());
+                    .filter(|_| hits[self.coverage].is_some())
+                    .filter(|b| !(self.strict_inside && b.position == Position::Near));
                 match base {
                     Some(b) => Answer {
-                        status: Status::Ok,
+                        status: if b.position == Position::Near {
+                            Status::Near
+                        } else {
+                            Status::Ok
+                        },
                         boundary: hits
                             .iter()
                             .flatten()
                             .any(|h| h.position == Position::Boundary),
                         base: Some(b.area),
-                        overlays: self.resolver.overlays_at(located.point, self.on.day()),
+                        overlays: if needs.overlays {
+                            self.resolver.overlays_at(located.point, self.on.day())
+                        } else {
+                            Vec::new()
+                        },
                         message: std::mem::take(&mut located.note),
                         located: Some(located),
                         hits,
@@ -312,9 +331,10 @@ impl<'a> Classifier<'a> {
                     },
                     None => Answer {
                         status: Status::Outside,
-                        message: self
-                            .resolver
-                            .outside_words(located.point)
+                        message: needs
+                            .message
+                            .then(|| self.resolver.outside_words(located.point))
+                            .flatten()
                             .map(|place| {
                                 t!(
                                     "row-outside-where",
@@ -366,6 +386,7 @@ impl<'a> Classifier<'a> {
                     {
                         "near"
                     }
+                    (Status::Near, _) => "near",
                     (Status::Ok, true) => "boundary",
                     (Status::Ok, false) => "inside",
                     (Status::Outside, _) => "outside",
@@ -486,7 +507,10 @@ impl<'a> Classifier<'a> {
         let mut unreadable: Option<Refusal> = None;
         for place in &self.places.list {
             let filled = |i: &usize| !field(*i).is_empty();
-            if place.required().all(|i| filled(&i)) {
+            // A street that carries its own number needs no number column.
+            let carries_number = matches!(place, Place::Street { street, .. }
+                if own_number(&field(*street)).is_some());
+            if carries_number || place.required().all(|i| filled(&i)) {
                 match (self.place_from(place, field), &unreadable) {
                     (Err(r), None)
                         if matches!(r.status, Status::BadCoordinate | Status::BadAddress) =>
@@ -582,6 +606,7 @@ impl<'a> Classifier<'a> {
             notation_m: None,
             stated_m: None,
             spread_m: None,
+            view_m: None,
         };
         match place {
             Place::LatLon { lat, lon } => {
@@ -637,19 +662,44 @@ impl<'a> Classifier<'a> {
             Place::Street {
                 street,
                 number,
+                number_named,
                 letter,
                 toevoeging,
                 woonplaats,
-            } => self.address(
-                &Query::Street {
-                    street: field(*street).into_owned(),
-                    huisnummer: field(*number).into_owned(),
-                    huisletter: optional(field, *letter),
-                    toevoeging: optional(field, *toevoeging),
-                    woonplaats: optional(field, *woonplaats),
-                },
-                SourceKind::Street,
-            ),
+            } => {
+                let street_cell = field(*street);
+                let column = field(*number);
+                let (name, huisnummer) = match own_number(&street_cell) {
+                    // The address carries its own number: a house-number column that says
+                    // another is a conflict to report, a serial column (`nr`) is not read.
+                    Some((name, own)) => {
+                        if *number_named && !column.is_empty() && !same_number(own, &column) {
+                            return Err(refuse(
+                                Status::BadAddress,
+                                t!(
+                                    "row-number-conflict",
+                                    street = street_cell.as_ref(),
+                                    own = own,
+                                    column = self.places.name(*number),
+                                    value = column.as_ref()
+                                ),
+                            ));
+                        }
+                        (name.to_string(), own.to_string())
+                    }
+                    None => (street_cell.into_owned(), column.into_owned()),
+                };
+                self.address(
+                    &Query::Street {
+                        street: name,
+                        huisnummer,
+                        huisletter: optional(field, *letter),
+                        toevoeging: optional(field, *toevoeging),
+                        woonplaats: optional(field, *woonplaats),
+                    },
+                    SourceKind::Street,
+                )
+            }
             Place::Text(i) => self.text(&field(*i)),
         }
     }
@@ -666,6 +716,7 @@ impl<'a> Classifier<'a> {
                 notation_m: u.precision_m,
                 stated_m: u.stated_m,
                 spread_m: None,
+                view_m: u.view_m,
             }),
             Ok(crate::query::Input::Address(t)) => self.address(&Query::Text(t), SourceKind::Text),
             Err(e @ QueryError::Unreadable { .. }) => {
@@ -704,6 +755,7 @@ impl<'a> Classifier<'a> {
                 notation_m: None,
                 stated_m: None,
                 spread_m: f.spread_m,
+                view_m: None,
             }),
             Err(Failure::Unreadable(r)) => Err(refuse(Status::BadAddress, r)),
             Err(Failure::NotFound { reason, .. }) => Err(refuse(Status::AddressNotFound, reason)),
@@ -738,6 +790,7 @@ impl<'a> Classifier<'a> {
             notation_m: None,
             stated_m: None,
             spread_m: None,
+            view_m: None,
         })
     }
 }
@@ -748,6 +801,36 @@ pub(crate) fn bad_coordinate(message: impl Into<String>) -> Refusal {
 
 pub(crate) fn missing(message: impl Into<String>) -> Refusal {
     refuse(Status::MissingPlace, message)
+}
+
+/// A street cell that carries its own house number (`Vrijthof 16`, `Markt 78a`): the name
+/// and the number as written. The number starts at the first word after the name's first that
+/// begins with a digit and from which the rest reads as a house number.
+pub(crate) fn own_number(street: &str) -> Option<(&str, &str)> {
+    let street = street.trim();
+    let mut at = 0;
+    for word in street.split_whitespace() {
+        let start = street[at..].find(word).map(|i| at + i)?;
+        at = start + word.len();
+        if start > 0
+            && word.starts_with(|c: char| c.is_ascii_digit())
+            && crate::address::normalize::HouseNumber::parse(&street[start..]).is_ok()
+        {
+            let name = street[..start].trim_end_matches([' ', ',']);
+            return (!name.is_empty()).then_some((name, &street[start..]));
+        }
+    }
+    None
+}
+
+/// Whether two house numbers as written name the same number (`16` and `16 `; `16a` and
+/// `16 A`): compared on their readings.
+fn same_number(a: &str, b: &str) -> bool {
+    use crate::address::normalize::HouseNumber;
+    match (HouseNumber::parse(a), HouseNumber::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a.trim().eq_ignore_ascii_case(b.trim()),
+    }
 }
 
 fn optional<'f>(field: &dyn Fn(usize) -> Cow<'f, str>, column: Option<usize>) -> Option<String> {

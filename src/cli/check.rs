@@ -38,13 +38,18 @@ pub(super) fn situations(args: SituationsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// " (the assignment that ended or begins)", for a gap's warning line.
+/// " (the assignment that ended or begins)" and how to fill the role, for a gap's warning
+/// line.
 fn entry(g: &wijkwijzer::roster::Gap) -> String {
-    if g.entry.is_empty() {
+    let entry = if g.entry.is_empty() {
         String::new()
     } else {
         format!(" ({})", g.entry)
-    }
+    };
+    format!(
+        "{entry}: fill it with an [[assignment]] with role = \"{}\" and scope = [\"{}\"] or scope = \"city\", valid on those days",
+        g.role, g.area
+    )
 }
 
 pub(super) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {

@@ -160,6 +160,11 @@ pub(super) fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             _ => "",
         }
     );
+    if let (Some(row), n @ 1..) = (summary.header_row, summary.lines_above_header) {
+        eprintln!(
+            "  note: header taken from line {row}; the {n} title or blank line(s) above it are kept as they were (--header-row N to choose another)"
+        );
+    }
     for note in &summary.notes {
         eprintln!("  note: {note}");
     }

@@ -521,6 +521,18 @@ pub(super) struct ImportArgs {
     /// Whether the boundaries are generalised (default: layers.toml, or detected).
     #[arg(long)]
     pub generalized: Option<bool>,
+    /// The municipality's own areas, as the answering layer: a CSV with a header and one row
+    /// per buurt of buurtcode, area id and area name (`buurtcode;gebied;naam`; `;`, `,` or tab;
+    /// UTF-8 or Windows-1252). Written into OUT/layers.toml, so later imports keep them.
+    #[arg(long, value_name = "FILE.csv")]
+    pub areas: Option<PathBuf>,
+    /// The id of the layer --areas makes, as answers' `areas`, the API and the files name it
+    /// (default: gebied).
+    #[arg(long, requires = "areas")]
+    pub areas_layer: Option<String>,
+    /// The title of that layer (default: "Gebieden").
+    #[arg(long, requires = "areas")]
+    pub areas_title: Option<String>,
 }
 
 /// Builds a geodata directory (see [`ImportArgs`]) and reports what it did.
@@ -540,6 +552,9 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         attribution,
         year,
         generalized,
+        areas,
+        areas_layer,
+        areas_title,
     } = args;
     // Inputs given by flag must exist; defaults are taken from --source-dir where it
     // has them and from the binary otherwise.
@@ -549,6 +564,7 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         ("--grid", &grid),
         ("--mapping", &mapping),
         ("--osm", &osm),
+        ("--areas", &areas),
     ];
     for (flag, path) in given {
         if let Some(p) = path.as_ref().filter(|p| !p.exists()) {
@@ -694,7 +710,16 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
         year,
         generalized,
     };
-    let report = match wijkwijzer::geodata::import::import_dir(&opts, osm.as_deref()) {
+    let own = areas.map(|table| wijkwijzer::geodata::import::OwnAreas {
+        table,
+        title: areas_title.unwrap_or_else(|| "Gebieden".into()),
+        layer: areas_layer.unwrap_or_else(|| "gebied".into()),
+    });
+    let report = match wijkwijzer::geodata::import::import_dir_with_areas(
+        &opts,
+        osm.as_deref(),
+        own.as_ref(),
+    ) {
         Ok(r) => r,
         // Writing failed (a full disk, no permission): the run could not be done.
         Err(e)

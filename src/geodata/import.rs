@@ -18,7 +18,7 @@ use geo::{Area as _, BooleanOps, MultiPolygon, Polygon, Validation as _};
 use serde_json::{Value, json};
 
 use super::cbs::{self, CbsFeature, CbsKind};
-use super::mapping::Mapping;
+use super::mapping::{AreaTable, Mapping};
 use super::{LayerInfo, Manifest};
 use crate::crs::CorrectionGrid;
 
@@ -59,6 +59,16 @@ pub struct ImportOptions {
     pub attribution: Option<String>,
     pub year: Option<u16>,
     pub generalized: Option<bool>,
+}
+
+/// `import --areas FILE --areas-layer ID --areas-title TITLE`: an area table
+/// ([`AreaTable`]) to import as a layer of the municipality's own areas, which becomes the
+/// coverage layer (see [`Mapping::set_own_areas`]); given to [`import_dir_with_areas`].
+#[derive(Debug, Clone)]
+pub struct OwnAreas {
+    pub table: PathBuf,
+    pub layer: String,
+    pub title: String,
 }
 
 /// A gemeente as CBS numbers it: the four digits of its code, and its name.
@@ -110,12 +120,15 @@ fn read_grid(path: &Path) -> Result<CorrectionGrid, ImportError> {
 
 /// Runs the import; see the module documentation.
 pub fn run(opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    Ok(run_mapped(opts)?.0)
+    Ok(run_mapped(opts, None)?.0)
 }
 
 /// [`run`], and the mapping it followed (for a generic import, the one it made).
-fn run_mapped(opts: &ImportOptions) -> Result<(ImportReport, Mapping), ImportError> {
-    let mapping = match (&opts.generic, &opts.mapping) {
+fn run_mapped(
+    opts: &ImportOptions,
+    areas: Option<&OwnAreas>,
+) -> Result<(ImportReport, Mapping), ImportError> {
+    let mut mapping = match (&opts.generic, &opts.mapping) {
         (Some(g), _) => {
             let read = cbs::read(
                 &opts.buurten,
@@ -143,13 +156,46 @@ fn run_mapped(opts: &ImportOptions) -> Result<(ImportReport, Mapping), ImportErr
         (None, None) => Mapping::parse(EMBEDDED_MAPPING)
             .map_err(|e| file_err(Path::new("layers.toml (built in)"), e))?,
     };
-    let mut problems = mapping.check();
     let read = cbs::read(
         &opts.buurten,
         CbsKind::Buurt,
         &mapping.gemeente_code,
         opts.buurten_layer.as_deref(),
     )?;
+    let mut own_note = None;
+    if let Some(own) = areas {
+        let refused = |problems: Vec<String>| {
+            file_err(
+                &own.table,
+                format!(
+                    "the area table was refused, nothing was written:\n  - {}",
+                    problems.join("\n  - ")
+                ),
+            )
+        };
+        let table = AreaTable::read(&own.table).map_err(refused)?;
+        let cbs: Vec<(String, String)> = read
+            .features
+            .iter()
+            .map(|b| (b.code.clone(), b.name.clone()))
+            .collect();
+        mapping
+            .set_own_areas(&own.layer, &own.title, &table, &cbs)
+            .map_err(refused)?;
+        own_note = Some(format!(
+            "{}: {} buurten in {} areas of layer '{}' (read as {}), now the answering layer",
+            table.file,
+            table.rows.len(),
+            mapping
+                .layers
+                .iter()
+                .find(|l| l.id == own.layer)
+                .map_or(0, |l| l.areas.len()),
+            own.layer,
+            table.encoding
+        ));
+    }
+    let mut problems = mapping.check();
     let generalized_hint = read.generalized_hint;
     let buurten = read.features;
     let cbs_wijken = match &opts.wijken {
@@ -175,6 +221,7 @@ fn run_mapped(opts: &ImportOptions) -> Result<(ImportReport, Mapping), ImportErr
 
     let mut out = Outputs::default();
     out.report.notes.extend(read.left_out.iter().cloned());
+    out.report.notes.extend(own_note);
     // The file's own provenance (a GeoPackage, a download) beats the mapping's default, which
     // describes the generalised extract the project ships.
     let file_source = read.source.is_some();
@@ -717,7 +764,7 @@ fn built_in_files(generic: Option<&Mapping>) -> Result<Vec<(&'static str, Vec<u8
         let name = &mapping.municipality.name;
         let fill = |t: &str| t.replace("{{name}}", name).into_bytes();
         let layers = format!(
-            "# Made by `wijkwijzer import` for a municipality without a mapping: every buurt in one\n# area, the whole gemeente. Add [[layers]] and per-buurt keys for the municipality's own\n# areas, then run `wijkwijzer import --mapping` with this file.\n{}",
+            "# Made by `wijkwijzer import` for a municipality without a mapping: every buurt in one\n# area, the whole gemeente. The municipality's own areas: import again with `--areas\n# TABLE.csv` (buurtcode;gebied;naam), which makes them the answering layer. A [[layers]]\n# table added here by hand answers only when coverage_layer (and municipality.members.lwa)\n# name it; `wijkwijzer check` refuses it beside a whole-gemeente coverage.\n{}",
             toml::to_string(mapping).map_err(|e| e.to_string())?
         );
         let addresses_toml = format!(
@@ -776,6 +823,17 @@ const ADDRESS_HEADER: &str = "id,postcode,huisnummer,huisletter,toevoeging,straa
 /// validated as `check` would, and only then swapped in; files already in `opts.out` that the
 /// import does not generate (a municipality's roster, its address file) are kept.
 pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport, DirImportError> {
+    import_dir_with_areas(opts, osm, None)
+}
+
+/// [`import_dir`] with the municipality's own areas from an area table ([`OwnAreas`]) as the
+/// answering layer. The mapping it followed, with those areas, is written as the directory's
+/// `layers.toml`, so that the next import (without `--areas`) keeps them.
+pub fn import_dir_with_areas(
+    opts: &ImportOptions,
+    osm: Option<&Path>,
+    areas: Option<&OwnAreas>,
+) -> Result<DirReport, DirImportError> {
     let io = |p: &Path, e: std::io::Error| DirImportError::Io {
         path: p.display().to_string(),
         reason: e.to_string(),
@@ -785,7 +843,7 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         out: staging.path().to_path_buf(),
         ..opts.clone()
     };
-    let (layers, mapping) = run_mapped(&staged)?;
+    let (layers, mapping) = run_mapped(&staged, areas)?;
     let mut report = DirReport {
         layers,
         ..DirReport::default()
@@ -813,6 +871,21 @@ pub fn import_dir(opts: &ImportOptions, osm: Option<&Path>) -> Result<DirReport,
         })?;
         let path = staging.path().join("places.csv");
         std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+    }
+    if let Some(own) = areas {
+        let text = format!(
+            "# Written by `wijkwijzer import --areas {}`: the municipality's own areas (layer '{}') are\n# the answering layer (coverage_layer). Import again with a corrected table, or edit the\n# per-buurt '{}' keys here and run `wijkwijzer import --mapping` with this file.\n{}",
+            own.table.display(),
+            own.layer,
+            own.layer,
+            toml::to_string(&mapping).map_err(|e| DirImportError::Io {
+                path: "layers.toml".into(),
+                reason: e.to_string(),
+            })?
+        );
+        let path = staging.path().join("layers.toml");
+        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+        report.layers.files.push(path);
     }
     let built_in = built_in_files(opts.generic.as_ref().map(|_| &mapping)).map_err(|reason| {
         DirImportError::Io {

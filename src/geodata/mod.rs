@@ -66,6 +66,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("roster.toml", include_str!("../../geodata/roster.toml")),
     ("places.csv", crate::address::landmarks::EMBEDDED),
+    (
+        crate::address::landmarks::gazetteer::FILE,
+        crate::address::landmarks::gazetteer::EMBEDDED,
+    ),
     ("towns-elsewhere.txt", TOWNS_ELSEWHERE),
     (
         "situations.toml",
@@ -330,7 +334,8 @@ pub struct Geodata {
     /// file), every period of each: they are chosen per day, not per generation.
     pub overlays: std::sync::Arc<Vec<overlay::Overlay>>,
     /// The directory's named places (`places.csv`, plus the municipality's `places-own.csv`
-    /// when there is one); `None`: the places built into the binary.
+    /// when there is one, and its `gazetteer.toml`; the built-in places and gazetteer, read
+    /// once, where the directory has no places of its own).
     pub places: Option<std::sync::Arc<crate::address::landmarks::Landmarks>>,
     /// Towns outside the coverage that callers name (`towns-elsewhere.txt`, or the built-in
     /// list): their name alone is never answered as a place inside.
@@ -560,10 +565,42 @@ impl Geodata {
         let own = optional("places-own.csv");
         // Towns outside the coverage; the built-in list where the directory has none.
         let elsewhere_text = optional("towns-elsewhere.txt");
+        // The gazetteer (issue 34, part 6): the directory's own; where it has none, the
+        // built-in one goes with the built-in places (they are the same city's), and a
+        // directory with places of its own has none.
+        use crate::address::landmarks::{self as lm, gazetteer};
+        let gazetteer_text = optional(gazetteer::FILE);
+        let builtin_places = shipped.as_deref().is_none_or(|t| t == lm::EMBEDDED);
+        let within = coverage_box(&layers, &manifest.coverage_layer);
+        let gazetteer = match gazetteer_text.as_deref() {
+            Some(text) => match gazetteer::parse(text, within) {
+                Ok(g) => Some(g),
+                Err(found) => {
+                    problems.extend(
+                        found
+                            .into_iter()
+                            .map(|p| Problem::new(gazetteer::FILE, p.entry.as_deref(), p.reason)),
+                    );
+                    None
+                }
+            },
+            None if builtin_places => Some(gazetteer::embedded().clone()),
+            None => None,
+        };
+        let city_names = gazetteer
+            .as_ref()
+            .map(|g| g.city_names.clone())
+            .unwrap_or_default();
         let places = match (&shipped, &own) {
-            (None, None) => None,
-            // The built-in places need no second index.
-            (Some(t), None) if t == crate::address::landmarks::EMBEDDED => None,
+            // The built-in places and gazetteer are read once for every load.
+            (None, None) | (Some(_), None)
+                if builtin_places
+                    && gazetteer_text
+                        .as_deref()
+                        .is_none_or(|g| g == gazetteer::EMBEDDED) =>
+            {
+                Some(lm::Landmarks::shipped())
+            }
             _ => {
                 let sources: Vec<(&str, &str)> = [
                     Some((
@@ -577,7 +614,8 @@ impl Geodata {
                 .into_iter()
                 .flatten()
                 .collect();
-                match crate::address::landmarks::Landmarks::from_sources(&sources) {
+                let entries = gazetteer.map(|g| g.places).unwrap_or_default();
+                match lm::Landmarks::with_gazetteer(&sources, entries) {
                     Ok(l) => Some(std::sync::Arc::new(l)),
                     Err(reason) => {
                         let file = reason.split(':').next().unwrap_or("places.csv").to_string();
@@ -603,6 +641,7 @@ impl Geodata {
         let problems: Vec<Problem> = municipality
             .check(&ids)
             .into_iter()
+            .chain(municipality.check_roles(&roster))
             .map(|p| Problem::new("manifest.toml", Some("municipality"), p))
             .collect();
         if !problems.is_empty() {
@@ -621,7 +660,14 @@ impl Geodata {
                 lat: 52.1,
                 lon: 5.3,
             });
-        let locality = std::sync::Arc::new(municipality.locality(centre));
+        let mut locality = municipality.locality(centre);
+        // The gazetteer's names of the municipality itself ("Mestreech") answer as its name.
+        locality
+            .towns
+            .extend(city_names.iter().map(|n| crate::query::name_form(n)));
+        locality.towns.sort();
+        locality.towns.dedup();
+        let locality = std::sync::Arc::new(locality);
         // A town of the municipality's own is never "elsewhere", whatever the shared list says.
         let elsewhere = std::sync::Arc::new(
             elsewhere

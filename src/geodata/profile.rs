@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::roster::Role;
+use crate::roster::{Role, Roster};
 
 /// `[municipality]` in `manifest.toml` and `layers.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -34,7 +34,9 @@ pub struct Municipality {
     /// Which layer fills each fixed member of an answer.
     #[serde(default)]
     pub members: Members,
-    /// The roles a classified file gets as columns, in order.
+    /// The roles a classified file gets as columns, in order; each names a role the roster
+    /// declares. Default: the columns of the built-in roles (directories made before the
+    /// profile named its columns).
     #[serde(default = "default_columns")]
     pub columns: Vec<RoleColumn>,
 }
@@ -60,7 +62,8 @@ pub struct Members {
     pub buurt: Option<String>,
 }
 
-/// One column of a classified file: the first contact of `role` in the row's area.
+/// One column of a classified file: the first contact of `role` (declared in the roster's
+/// `[roles]`) in the row's area.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RoleColumn {
@@ -68,6 +71,8 @@ pub struct RoleColumn {
     pub role: Role,
 }
 
+/// The columns of a profile that names none: those of the built-in roles, as such
+/// directories had them.
 fn default_columns() -> Vec<RoleColumn> {
     vec![
         RoleColumn {
@@ -83,7 +88,8 @@ fn default_columns() -> Vec<RoleColumn> {
 
 impl Municipality {
     /// The profile of a municipality known only by its CBS code and name, with the CBS layers
-    /// as members: what an import without a mapping writes.
+    /// as members and the roles of the generic roster as columns: what an import without a
+    /// mapping writes.
     pub fn generic(code: &str, name: &str) -> Municipality {
         Municipality {
             code: code.to_string(),
@@ -96,7 +102,13 @@ impl Municipality {
                 wijk: Some("wijk".into()),
                 buurt: Some("buurt".into()),
             },
-            columns: default_columns(),
+            columns: GENERIC_COLUMNS
+                .iter()
+                .map(|id| RoleColumn {
+                    column: id.to_string(),
+                    role: Role::new(id),
+                })
+                .collect(),
         }
     }
 
@@ -116,6 +128,8 @@ impl Municipality {
                 wijk: has("wijk"),
                 buurt: has("buurt"),
             },
+            // Such a directory predates declared roles: its roster has the built-in ones.
+            columns: default_columns(),
             ..Municipality::generic(&code, name)
         }
     }
@@ -185,6 +199,35 @@ impl Municipality {
     }
 }
 
+/// The roles of the generic roster (`generic/roster.toml`) that a classified file gets as
+/// columns, named as the roles.
+const GENERIC_COLUMNS: [&str; 2] = ["contactpersoon", "wijkagent"];
+
+impl Municipality {
+    /// Problems with the role columns against the roles `roster` declares.
+    pub fn check_roles(&self, roster: &Roster) -> Vec<String> {
+        let declared = roster.roles();
+        self.columns
+            .iter()
+            .filter(|c| !declared.contains_key(&c.role))
+            .map(|c| {
+                format!(
+                    "municipality.columns: column '{}' names role '{}', which roster.toml does not declare (declared: {}): name a declared role, or add [roles.{}] to roster.toml",
+                    c.column,
+                    c.role,
+                    roster
+                        .ordered_roles()
+                        .iter()
+                        .map(|(r, _)| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    c.role
+                )
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +241,29 @@ mod tests {
         assert!(m.check(&["lwa", "wijk", "buurt"]).is_empty());
         let m = Municipality::derived("Gemeente Testdorp (GM9999)", &["wijk", "buurt"]);
         assert_eq!(m.members.lwa, None);
+    }
+
+    #[test]
+    fn the_generic_profile_names_the_generic_roles() {
+        let text = include_str!("generic/roster.toml").replace("{{name}}", "Testdorp");
+        let roster = Roster::parse(&text).unwrap();
+        let m = Municipality::generic("GM9999", "Testdorp");
+        assert!(
+            m.check_roles(&roster).is_empty(),
+            "{:?}",
+            m.check_roles(&roster)
+        );
+        let lower = text.to_lowercase();
+        for word in ["thor", "senior", "coördinator", "coordinator", "lwa"] {
+            assert!(!lower.contains(word), "the generic roster says '{word}'");
+        }
+        // Maastricht's roster does not declare them: its data would refuse these columns.
+        let shipped = Roster::parse(include_str!("../../geodata/roster.toml")).unwrap();
+        let problems = m.check_roles(&shipped).join("\n");
+        assert!(
+            problems.contains("column 'contactpersoon' names role 'contactpersoon', which roster.toml does not declare"),
+            "{problems}"
+        );
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn validate(data: &Geodata) -> Vec<Problem> {
         }
     }
     check_overlays(data, &mut problems);
+    check_answering_layer(data, &mut problems);
     check_roster(data, &mut problems);
     for (id, reason) in data.situations.problems(&data.roster) {
         problems.push(Problem::new("situations.toml", Some(&id), reason));
@@ -406,14 +407,70 @@ fn check_roster(data: &Geodata, problems: &mut Vec<Problem>) {
     coverage_areas.sort_by(|a, b| a.id.cmp(&b.id));
     coverage_areas.dedup_by(|a, b| a.id == b.id);
     for area in coverage_areas {
-        for (role, what) in roster::REQUIRED {
+        // The roles the roster declares `required`; none required, no such rule.
+        for (role, _) in r.required_roles() {
             if !r.ever_assigned(&area.id, role) {
                 problems.push(Problem::new(
                     FILE,
                     Some(&area.id),
-                    format!("coverage area '{}' has no {what} at all", area.name),
+                    format!(
+                        "coverage area '{}' has no {} at all ([roles.{role}] is required): add an [[assignment]] with role = \"{role}\" and scope = [\"{}\"] or scope = \"city\"",
+                        area.name,
+                        r.role_label(role, crate::text::current()),
+                        area.id
+                    ),
                 ));
             }
+        }
+    }
+}
+
+/// The layer an answer names is the layer its certainty is measured on (issue 34, 3): the
+/// coverage layer. Refused: an area member (`municipality.members.lwa`) naming another layer,
+/// and a coverage of one area (the whole gemeente) beside a layer of the municipality's own
+/// that divides it, where answers would name the whole municipality and call a place certain
+/// beside the boundary of two of its areas.
+fn check_answering_layer(data: &Geodata, problems: &mut Vec<Problem>) {
+    let m = &data.manifest;
+    let coverage = &m.coverage_layer;
+    if let Some(lwa) = &data.municipality.members.lwa
+        && lwa != coverage
+    {
+        problems.push(Problem::new(
+            "manifest.toml",
+            None,
+            format!(
+                "municipality.members.lwa names layer '{lwa}', but answers are measured and named on the coverage layer '{coverage}': set members.lwa = \"{coverage}\", or make '{lwa}' the coverage (coverage_layer = \"{lwa}\" in layers.toml, or `wijkwijzer import --areas`) and import again"
+            ),
+        ));
+    }
+    let Some(cover) = data.layer(coverage).filter(|l| l.areas.len() == 1) else {
+        return;
+    };
+    let Some(base) = data.layer(&m.base_layer) else {
+        return;
+    };
+    let members = &data.municipality.members;
+    let cbs = [
+        Some(m.base_layer.as_str()),
+        Some("wijk"),
+        members.wijk.as_deref(),
+        members.buurt.as_deref(),
+    ];
+    for layer in &data.layers {
+        let id = layer.info.id.as_str();
+        if id == cover.info.id || cbs.contains(&Some(id)) || layer.areas.len() < 2 {
+            continue;
+        }
+        if base.areas.iter().all(|b| b.parents.contains_key(id)) {
+            problems.push(Problem::new(
+                "manifest.toml",
+                None,
+                format!(
+                    "coverage layer '{coverage}' is the whole municipality in one area, but layer '{id}' divides it into {} areas: answers would name the whole municipality, and call a place beside the boundary of two of them certain. Make '{id}' the answering layer: import with `--areas TABLE.csv --areas-layer {id}`, or set coverage_layer = \"{id}\" and municipality.members.lwa = \"{id}\" in layers.toml and import again",
+                    layer.areas.len()
+                ),
+            ));
         }
     }
 }

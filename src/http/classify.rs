@@ -271,14 +271,18 @@ pub(super) async fn classify(
     } else {
         read_body(req).await?
     };
-    let columns: ColumnArgs =
-        serde_json::from_value(serde_json::to_value(&query).unwrap_or_default())
-            .map_err(|e| ApiError::new(Kind::BadParameter, e.to_string()))?;
+    // Through the form encoding, so that numbers and flags (`header_row=3`,
+    // `strict_inside=true`) are read from their text as a query string's are.
+    let columns: ColumnArgs = serde_urlencoded::to_string(&query)
+        .map_err(|e| e.to_string())
+        .and_then(|q| serde_urlencoded::from_str(&q).map_err(|e| e.to_string()))
+        .map_err(|e| ApiError::new(Kind::BadParameter, e))?;
     // A parameter's bad value is the request's fault (400), not the file's (422).
     columns
         .decimal()
         .map(|_| ())
         .and_then(|()| columns.crs().map(|_| ()))
+        .and_then(|()| columns.bom().map(|_| ()))
         .map_err(|e| ApiError::new(Kind::BadParameter, e.detail(Door::Http)))?;
     // A workbook is one whatever its label: `curl --data-binary @f.xlsx` says text/csv or
     // nothing, and a form upload says nothing at all.

@@ -162,7 +162,16 @@ async fn config(
     let tiles = &s.config.tiles;
     let addresses = served.resolver.address_meta();
     let data = served.resolver.data();
+    // What the search box shows: examples from the served data (see `address::Examples`).
+    let examples = crate::address::Examples::of(served.resolver.addresses());
+    let near = &data.locality;
     Json(json!({
+        "examples": {
+            "address": examples.address,
+            "postcode": examples.postcode,
+            "point": format!("{:.4}, {:.4}", near.lat, near.lon),
+        },
+        "placeholder": examples.placeholder(near.lat, near.lon),
         "addresses_attribution": format!("Adressen: {} ({})", addresses.source.attribution, addresses.source.licence),
         "tiles_attribution": tiles.as_ref().map(|_| "achtergrondkaart: zie de aanbieder van de tegels"),
         "first_day": served.resolver.first_day(),

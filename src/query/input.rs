@@ -96,6 +96,32 @@ pub struct Understood {
     /// For an AML push: when and how the phone fixed its position, and with what confidence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aml: Option<AmlInfo>,
+    /// When the text is the centre of a map view rather than a marked place (a Google `@lat,lon,
+    /// 14z`, an OpenStreetMap `#map=14/lat/lon`, a pasted `lat,lon,17z`): how far from the
+    /// centre the place may lie on the screen, in metres (see [`view_radius_m`]). An answer for
+    /// a map view is never `certain`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view_m: Option<f64>,
+}
+
+/// The screen a map view is assumed to be seen on, in CSS pixels: a phone held upright
+/// (an assumption: phones are about 360-430 px wide and 740-930 px tall). The place meant may
+/// be anywhere on it, so the radius is the half-diagonal, about 447 px.
+const SCREEN_PX: (f64, f64) = (400.0, 800.0);
+
+/// The radius of a map view without a zoom: about a town seen whole (zoom 12 at 51° N, on the
+/// screen above, is about 10.7 km).
+pub const VIEW_WITHOUT_ZOOM_M: f64 = 10_000.0;
+
+/// How far from the centre of a map view at `zoom` (web map zoom levels, 256-px tiles) near
+/// latitude `lat` the place meant may lie: the half-diagonal of [`SCREEN_PX`] in metres on the
+/// ground. Web Mercator ground resolution is 156 543.03 m × cos(lat) / 2^zoom per pixel
+/// (the equator's 40 075 016.686 m over 256 pixels at zoom 0); at Maastricht's latitude, zoom 14
+/// is about 6.0 m per pixel, so about 2.7 km, and zoom 19 about 84 m.
+pub fn view_radius_m(lat: f64, zoom: f64) -> f64 {
+    let zoom = zoom.clamp(0.0, 23.0);
+    let m_per_px = 156_543.03 * lat.to_radians().cos() / 2f64.powf(zoom);
+    m_per_px * (SCREEN_PX.0 / 2.0).hypot(SCREEN_PX.1 / 2.0)
 }
 
 /// What a text turned out to be.
@@ -122,6 +148,7 @@ pub(super) fn point_from_degrees(
         precision_m: None,
         stated_m: None,
         aml: None,
+        view_m: None,
     }))
 }
 
@@ -138,6 +165,7 @@ pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Inpu
             precision_m: None,
             stated_m: None,
             aml: None,
+            view_m: None,
             understood_as: format!(
                 "{}: x {x}, y {y}{}",
                 Notation::RdNew.describe(),
@@ -159,6 +187,7 @@ pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Inpu
             precision_m: None,
             stated_m: None,
             aml: None,
+            view_m: None,
             understood_as: format!("{}: x {x}, y {y}", Notation::WebMercator.describe()),
         }));
     }
@@ -190,6 +219,7 @@ pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Inpu
         precision_m: None,
         stated_m: None,
         aml: None,
+        view_m: None,
         understood_as: format!(
             "{}: lat {lat}, lon {lon}{}",
             degrees.describe(),

@@ -89,6 +89,12 @@ pub(super) fn parse_inner(t: &str, near: &Locality) -> Result<Input, QueryError>
                     t!("understood-stated-radius", metres = format!("{m:.0}"))
                 );
             }
+            if let Some(zoom) = unwrapped.zoom {
+                let lat = transformer().rd_to_wgs84(u.rd).lat;
+                let view = super::links::View::at(lat, Some(zoom));
+                u.view_m = Some(view.radius_m);
+                u.understood_as = format!("{}; {}", u.understood_as, view.note);
+            }
             if !unwrapped.ignored.is_empty() {
                 u.understood_as = format!(
                     "{}; {}",
@@ -109,10 +115,11 @@ fn parse_unwrapped(t: &str, near: &Locality) -> Result<Input, QueryError> {
         detail: detail.to_string(),
     };
     if let Some(link) = parse_link(t, &|inner| parse_inner(inner, near)) {
-        let (lat, lon, notation, note) = link?;
-        let mut point = point_from_degrees(lat, lon, notation, false)?;
-        if let (Input::Point(u), Some(note)) = (&mut point, note) {
-            u.understood_as = format!("{}; {note}", u.understood_as);
+        let link = link?;
+        let mut point = point_from_degrees(link.lat, link.lon, link.notation, false)?;
+        if let (Input::Point(u), Some(view)) = (&mut point, link.view) {
+            u.view_m = Some(view.radius_m);
+            u.understood_as = format!("{}; {}", u.understood_as, view.note);
         }
         return Ok(point);
     }
@@ -293,6 +300,7 @@ fn parse_labelled(t: &str) -> Option<Result<Input, QueryError>> {
                 precision_m: None,
                 stated_m: None,
                 aml: None,
+                view_m: None,
                 understood_as: format!("{}: x {x}, y {y}", notation.describe()),
             }))
         }
@@ -387,9 +395,10 @@ pub fn format(p: Wgs84, notation: Notation) -> String {
             "https://www.google.com/maps/place/Plek/@{:.7},{:.7},17z/data=!3m1!4b1!4m6!3m5!8m2!3d{:.7}!4d{:.7}",
             p.lat, p.lon, p.lat, p.lon
         ),
+        // With a marker: `#map=` alone is a map view, which names no place.
         Notation::OpenStreetMapLink => format!(
-            "https://www.openstreetmap.org/#map=18/{:.5}/{:.5}",
-            p.lat, p.lon
+            "https://www.openstreetmap.org/?mlat={:.5}&mlon={:.5}#map=18/{:.5}/{:.5}",
+            p.lat, p.lon, p.lat, p.lon
         ),
         Notation::AppleMapsLink => format!(
             "https://maps.apple.com/?ll={:.6},{:.6}&q=Plek",

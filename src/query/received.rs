@@ -18,6 +18,8 @@ use crate::t;
 pub(super) struct Unwrapped {
     pub text: String,
     pub stated_m: Option<f64>,
+    /// The zoom of Google's `lat,lon,17z`: the pair is the centre of a map view.
+    pub zoom: Option<f64>,
     /// What was left out, for `understood`.
     pub ignored: Vec<String>,
 }
@@ -258,7 +260,8 @@ fn find_word(lower: &str, word: &str) -> Option<usize> {
     None
 }
 
-/// Google's `lat,lon,17z`: the zoom is where the map was, not part of the place.
+/// Google's `lat,lon,17z`: the zoom is not part of the place, but says the pair is the centre
+/// of a map view (kept in `zoom`, for the view's radius).
 fn strip_zoom(out: &mut Unwrapped) {
     let t = out.text.trim_end();
     let Some(rest) = t.strip_suffix(['z', 'Z']) else {
@@ -272,6 +275,7 @@ fn strip_zoom(out: &mut Unwrapped) {
                 .bytes()
                 .all(|b| b.is_ascii_digit() || b".,- +".contains(&b))
         {
+            out.zoom = rest[digits.len()..].parse().ok();
             out.text = pair.to_string();
         }
     }

@@ -257,10 +257,21 @@ impl Resolver {
         if areas.len() <= 1 {
             // Namesakes in one area (a museum's entrances): the place is any of them.
             let at = found.best.address.rd;
-            let spread = namesakes
+            let mut spread = namesakes
                 .iter()
                 .map(|c| (c.address.rd.x - at.x).hypot(c.address.rd.y - at.y))
                 .fold(0.0, f64::max);
+            // A gazetteer landmark (a park, a bridge) is as large as its extent: the place
+            // meant may be anywhere in it (issue 34, part 6).
+            if let Some(extent) = self.addresses.landmarks().extent_of(&place) {
+                spread = spread.max(extent);
+                found.notes.push(t!(
+                    "note-place-extent",
+                    name = place.name.as_str(),
+                    kind = place.kind.as_str(),
+                    metres = format!("{extent:.0}")
+                ));
+            }
             if spread > 0.0 {
                 found.spread_m = Some(found.spread_m.map_or(spread, |s| s.max(spread)));
             }

@@ -85,7 +85,7 @@ impl AreaShare {
         self.contacts
             .iter()
             .flat_map(|list| list.iter())
-            .filter(|p| p.role.is_required())
+            .filter(|p| p.required)
             .map(ToString::to_string)
             .collect()
     }
@@ -139,6 +139,9 @@ pub struct Uncertainty {
     pub stated_m: Option<f64>,
     /// How far apart the candidates of an address or place match lie.
     pub spread_m: Option<f64>,
+    /// The place is the centre of a map view, not a marked place: how far from it the place
+    /// may lie on the screen (`view_m` of a text). An answer for it is never `certain`.
+    pub view_m: Option<f64>,
 }
 
 impl Uncertainty {
@@ -149,6 +152,7 @@ impl Uncertainty {
             self.notation_m,
             self.stated_m,
             self.spread_m,
+            self.view_m,
         ]
         .into_iter()
         .flatten()
@@ -172,6 +176,9 @@ impl Uncertainty {
         }
         if let Some(v) = self.spread_m {
             out.push(t!("certainty-reason-spread", metres = m(v)));
+        }
+        if let Some(v) = self.view_m {
+            out.push(t!("certainty-reason-map-view", metres = m(v)));
         }
         out
     }
@@ -247,11 +254,21 @@ impl Resolver {
     /// alone decided (it is then more than the radius); `shares` is empty when certain.
     pub fn area_certainty(&self, p: Rd, u: &Uncertainty) -> AreaCertainty {
         let radius_m = u.radius_m();
-        let certain = |boundary_distance_m| AreaCertainty {
-            level: Level::Certain,
-            radius_m,
-            boundary_distance_m,
-            shares: Vec::new(),
+        let certain = |boundary_distance_m| match u.view_m {
+            // A map view names no place: even a screen inside one area is only `likely` the
+            // place meant (it may be off the screen's edge, or the view taken for it).
+            Some(_) => AreaCertainty {
+                level: Level::Likely,
+                radius_m,
+                boundary_distance_m,
+                shares: self.disc_shares(p, radius_m),
+            },
+            None => AreaCertainty {
+                level: Level::Certain,
+                radius_m,
+                boundary_distance_m,
+                shares: Vec::new(),
+            },
         };
         if self
             .index

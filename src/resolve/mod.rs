@@ -456,8 +456,14 @@ impl Resolver {
     /// that should not allocate per point.
     pub fn locate_into(&self, p: Rd, hits: &mut [Option<Hit>]) {
         self.index.locate_all(p, hits);
+        // Most points outside lie far from the coverage: the grid says so in one read, and the
+        // edge search (the cost of an outside point) is left for those within reach.
         if hits[self.coverage].is_none()
             && self.near_m > 0.0
+            && !self
+                .index
+                .layer(self.base)
+                .clear_of_boundaries(p, self.near_m)
             && let Some(n) = self.index.layer(self.base).nearest(p)
             && n.distance_m <= self.near_m
         {
@@ -773,7 +779,8 @@ impl Resolver {
         for c in &mut contacts {
             self.explain(&mut c.why, day);
         }
-        contacts.sort_by_key(|c| (c.why.rule != WhyRule::Overlay, c.role));
+        let roster = &self.data.roster;
+        contacts.sort_by_cached_key(|c| (c.why.rule != WhyRule::Overlay, roster.rank(&c.role)));
         contacts
     }
 

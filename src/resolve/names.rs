@@ -1,6 +1,8 @@
 //! Names people give to areas: a buurt, wijk, stadsdeel or LWA area named as such
 //! (`Borgharen`, `Wyck`, `Noord-Oost`) is answered as that area, at a point inside it; the
-//! municipality's own name and its woonplaatsen (from its profile) are every coverage area at once. These go before the
+//! municipality's own name is every coverage area at once, and so is a woonplaats (from its
+//! profile or the addresses) unless an area bears its name: a woonplaats that is one part of
+//! the municipality is answered as that part. These go before the
 //! search for streets and named places, so that an area's exact name always beats a shop whose
 //! name is a typo away from it.
 
@@ -39,10 +41,20 @@ impl Resolver {
             return None;
         }
         let coverage = &self.data.layers[self.coverage];
-        if self.addresses.is_woonplaats(text)
-            || self.data.locality.is_own(text)
-            || key == name_key(&self.municipality_name())
-        {
+        let whole = key == name_key(&self.municipality_name())
+            || key == name_key(&self.data.municipality.name);
+        let town = self.addresses.is_woonplaats(text) || self.data.locality.is_own(text);
+        // A woonplaats that is a part of the municipality (Hoensbroek of Heerlen), where an
+        // area bears its name, is answered as that part below; only the municipality's own
+        // name, and a woonplaats no area is named after, are the whole.
+        let part = !whole
+            && town
+            && self
+                .data
+                .layers
+                .iter()
+                .any(|l| l.areas.iter().any(|a| name_key(&a.name) == key));
+        if whole || (town && !part) {
             return Some(Err(Failure::Ambiguous {
                 reason: t!(
                     "address-whole-municipality",

@@ -205,6 +205,7 @@ impl<'a> On<'a> {
         let u = Uncertainty {
             notation_m,
             stated_m: understood.stated_m.filter(|m| *m > 0.0),
+            view_m: understood.view_m,
             ..self.epoch.data_uncertainty()
         };
         let mut answer = self.epoch.resolve_at(understood.rd, &u, audience, self.day);

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 
 use crate::geodata::Area;
 use crate::resolve::On;
-use crate::roster::{Audience, Contact, Role, Visibility, WhyRule};
+use crate::roster::{Audience, Contact, Visibility, WhyRule};
 use crate::t;
 use crate::text::{self, Lang};
 
@@ -101,28 +101,6 @@ pub struct Person {
 pub enum SheetError {
     #[error("{}", t!("sheet-unknown-area", id = .id, known = .known))]
     UnknownArea { id: String, known: String },
-}
-
-/// The groups in the order the source document names them.
-const GROUPS: [Role; 6] = [
-    Role::SeniorWijkgebondenMedewerker,
-    Role::Coordinator,
-    Role::Wijkagent,
-    Role::TaskFocus,
-    Role::Boa,
-    Role::GebiedsteamPartner,
-];
-
-/// A group's title, in the current language.
-fn group_title(role: Role) -> String {
-    match role {
-        Role::SeniorWijkgebondenMedewerker => t!("sheet-group-senior"),
-        Role::Coordinator => t!("sheet-group-coordinator"),
-        Role::Wijkagent => t!("sheet-group-wijkagent"),
-        Role::TaskFocus => t!("sheet-group-task-focus"),
-        Role::Boa => t!("sheet-group-boa"),
-        Role::GebiedsteamPartner => t!("sheet-group-partner"),
-    }
 }
 
 impl Sheet {
@@ -292,9 +270,12 @@ fn groups(on: On<'_>, area: &Area, inside: &[&Area], audience: Audience) -> Vec<
             }
         }
     }
-    GROUPS
-        .iter()
-        .filter_map(|role| {
+    // One group per declared role, in the roster's order, headed by its declared group title.
+    let roster = &on.data().roster;
+    roster
+        .ordered_roles()
+        .into_iter()
+        .filter_map(|(role, _)| {
             let mut people: Vec<Person> =
                 all.iter().filter(|c| c.role == *role).map(person).collect();
             // Thirteen wijkagenten reached by the same three public channels: say them once.
@@ -311,7 +292,7 @@ fn groups(on: On<'_>, area: &Area, inside: &[&Area], audience: Audience) -> Vec<
                 p.channels.retain(|ch| !shared.contains(ch));
             }
             (!people.is_empty()).then(|| Group {
-                title: group_title(*role),
+                title: roster.role_group(role, text::current()),
                 shared,
                 people,
             })

@@ -112,7 +112,7 @@ notation-apple-link = Apple Maps link
 notation-plus-code = plus code (Open Location Code)
 understood-given-as-y-x = given as y, x
 understood-given-as-lon-lat = given as lon, lat: turned round
-understood-map-centre = the centre of the map view: the link marks no place, so the place meant may lie elsewhere on the screen; right-click the place and copy its coordinates to be sure
+understood-map-centre = the centre of the map view at zoom { $zoom }: the link marks no place, so the place meant may lie anywhere on the screen, up to about { $metres } m from its centre (on a phone screen of 400 × 800 px); right-click the place and copy its coordinates to be sure
 understood-plus-code-cell = the centre of its cell, within { $metres } m
 understood-written-to = written to ±{ $metres } m
 
@@ -133,9 +133,9 @@ pluscode-completed-without-town = a short plus code, completed near { $municipal
 address-empty = the address is empty
 address-too-long = the address is longer than { $max } characters
 address-bad-postcode = postcode '{ $postcode }' is not a Dutch postcode: four digits and two letters, e.g. 6211CK
-address-empty-street = the street is empty: give a street with the number (Brusselsepoort 45)
-address-number-alone = a house number alone is not an address: add the street (Brusselsepoort 45) or the postcode (6216CG 45)
-address-nothing = give a street and number (Brusselsepoort 45) or a postcode and number (6216CG 45)
+address-empty-street = the street is empty: give a street with the number{ $address }
+address-number-alone = a house number alone is not an address: add the street{ $address } or the postcode{ $postcode }
+address-nothing = give a street and number{ $address } or a postcode and number{ $postcode }
 address-no-such-postcode = no address has postcode { $postcode }
 address-number-missing = { $address } does not exist; the nearest numbers are listed
 address-number-only-with-suffix = { $address } exists only as { $forms }: say which one
@@ -229,6 +229,9 @@ http-too-many-connections = The service holds as many connections as it allows. 
 http-classify-no-room = The server has no room to hold this file's answer ({ $error }). Try again later or with a smaller file; the operator has been told in the log.
 classify-bad-body = The request body could not be read ({ $error }). Send the file again, whole, with a correct Content-Length or chunked encoding.
 classify-decimal = '{ $value }' is not a decimal separator: give comma or point
+classify-bom = '{ $value }' is not a choice for the byte-order mark: give yes, no or auto
+classify-header-row = there is no line { $row } to take as the header: give a line from { $first } to { $last } (the header must lie in the file's first 20 lines)
+row-number-conflict = the address '{ $street }' carries number { $own } but column '{ $column }' says { $value }: correct one of them (or clear the column)
 row-short = the row has { $fields } fields and the header { $header }: empty cells were added, so that the added columns stand under their names
 row-long = the row has { $fields } fields and the header { $header }: the { $extra } extra field(s) follow the added columns
 http-classify-unpacked-too-large = unpacked, the file is larger than the upload limit; send a smaller file, or split it
@@ -244,7 +247,7 @@ compass-nw = north-west
 row-outside-where = outside the covered area ({ $coverage }): { $place }
 classify-not-a-workbook = the file is a ZIP or Office file but no workbook that can be read (.xlsx, .xls, .ods): save it again from the spreadsheet program, or export the sheet as CSV
 classify-no-such-sheet = the workbook has no sheet '{ $sheet }'; its sheets are: { $sheets }
-classify-binary = the file is binary data (or UTF-16 text), not a table: send CSV or TSV (UTF-8 or Windows-1252), GeoJSON, or a workbook (.xlsx, .ods)
+classify-binary = the file is binary data (or UTF-16 text without its byte-order mark), not a table: send CSV or TSV (UTF-8 or Windows-1252), GeoJSON, or a workbook (.xlsx, .ods)
 classify-workbook-as-csv = the file is a workbook or ZIP archive, not CSV: send it as a workbook (.xlsx, .ods; Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet) or export the sheet as CSV
 classify-xls = the file is an Excel 97-2003 workbook (.xls), which is not read: its reader cannot be kept within memory limits. Save it as an Excel workbook (.xlsx) or as CSV and send that
 workbook-too-large = { $found }; at most { $max } are read ({ $limit }). { $how }
@@ -285,12 +288,6 @@ sheet-overlay = Drawn apart: { $name }{ $period }
 sheet-continued = continued
 sheet-unknown-area = there is no area '{ $id }' in the coverage layer; the areas are: { $known }
 sheet-bad-lang = lang '{ $lang }': write nl or en
-sheet-group-senior = Senior wijkgebonden medewerker (municipal enforcement)
-sheet-group-coordinator = Police coordinator
-sheet-group-wijkagent = Wijkagenten (community police officers)
-sheet-group-task-focus = Police officers with a task focus
-sheet-group-boa = Enforcement officers (boa's) by theme
-sheet-group-partner = Gebiedsteam partners
 outside-coverage = outside coverage
 address-contradiction-street = '{ $text }' contradicts itself: the postcode and number lie in { $here }, the street in { $there }; say which is right
 address-contradiction-postcode = '{ $text }' contradicts itself: the street and number lie in { $here }, the postcode in { $there }; say which is right
@@ -403,3 +400,42 @@ row-geometry-without-type = the geometry has no type
 row-point-too-short = the Point has fewer than two numbers
 columns-geojson = GeoJSON FeatureCollection, Point geometry ({ $crs })
 columns-geojson-seq = newline-delimited GeoJSON, Point geometry ({ $crs })
+
+# ---- Roles as data (issue 34, part 2): the roster's declared roles in texts.
+roster-vacant = Vacant: { $role } (ask the organisation)
+roster-vacant-since = Vacant: { $role } since { $since } (ask the organisation)
+
+# ---- No honest-looking guess (issue 34, part 6) and examples from the served data (part 5).
+understood-map-centre-no-zoom = the centre of the map view, without a zoom: the link marks no place and does not say how far it was zoomed in, so the place meant is taken to lie within { $metres } m; right-click the place and copy its coordinates to be sure
+certainty-reason-map-view = The point is the centre of a map view, not a marked place: the place may lie up to { $metres } m away on the screen, and a map view is never certain.
+examples-map-link = map link
+situation-channel-opens = { $channel } ({ $value }), opens { $when }
+situation-channel-closed = { $channel } ({ $value }), closed for the next two weeks
+situation-closed-use-now = Closed now: { $closed }. Use now: { $now }.
+situation-none-open = None of the channels is open now: { $closed }. The first opens { $when }; in immediate danger: 112.
+situation-none-open-soon = None of the channels is open in the next two weeks: { $closed }. In immediate danger: 112.
+hours-spoken = { $weekday ->
+    [mon] Monday
+    [tue] Tuesday
+    [wed] Wednesday
+    [thu] Thursday
+    [fri] Friday
+    [sat] Saturday
+   *[sun] Sunday
+} { $day } { $month ->
+    [jan] January
+    [feb] February
+    [mar] March
+    [apr] April
+    [may] May
+    [jun] June
+    [jul] July
+    [aug] August
+    [sep] September
+    [oct] October
+    [nov] November
+   *[dec] December
+} { $time }
+
+# ---- Gazetteer of landmarks (issue 34, part 6, last bullet).
+note-place-extent = { $name } ({ $kind }) is not a point: it reaches about { $metres } m from the point answered, and the answer is as certain as all of it allows

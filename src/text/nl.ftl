@@ -112,7 +112,7 @@ notation-apple-link = Apple Maps-link
 notation-plus-code = pluscode (Open Location Code)
 understood-given-as-y-x = opgegeven als y, x
 understood-given-as-lon-lat = opgegeven als lon, lat: omgedraaid
-understood-map-centre = het midden van het kaartbeeld: de link markeert geen plaats, dus de bedoelde plaats kan elders op het scherm liggen; klik met de rechtermuisknop op de plaats en kopieer de coördinaten om zeker te zijn
+understood-map-centre = het midden van het kaartbeeld op zoomniveau { $zoom }: de link markeert geen plaats, dus de bedoelde plaats kan overal op het scherm liggen, tot ongeveer { $metres } m van het midden (op een telefoonscherm van 400 × 800 px); klik met de rechtermuisknop op de plaats en kopieer de coördinaten om zeker te zijn
 understood-plus-code-cell = het midden van de cel, binnen { $metres } m
 understood-written-to = opgegeven tot op ±{ $metres } m
 
@@ -133,9 +133,9 @@ pluscode-completed-without-town = een korte pluscode, aangevuld bij { $municipal
 address-empty = het adres is leeg
 address-too-long = het adres is langer dan { $max } tekens
 address-bad-postcode = postcode '{ $postcode }' is geen Nederlandse postcode: vier cijfers en twee letters, bijv. 6211CK
-address-empty-street = de straat is leeg: geef een straat met huisnummer (Brusselsepoort 45)
-address-number-alone = een huisnummer alleen is geen adres: voeg de straat toe (Brusselsepoort 45) of de postcode (6216CG 45)
-address-nothing = geef een straat en huisnummer (Brusselsepoort 45) of een postcode en huisnummer (6216CG 45)
+address-empty-street = de straat is leeg: geef een straat met huisnummer{ $address }
+address-number-alone = een huisnummer alleen is geen adres: voeg de straat toe{ $address } of de postcode{ $postcode }
+address-nothing = geef een straat en huisnummer{ $address } of een postcode en huisnummer{ $postcode }
 address-no-such-postcode = geen adres heeft postcode { $postcode }
 address-number-missing = { $address } bestaat niet; de dichtstbijzijnde huisnummers staan erbij
 address-number-only-with-suffix = { $address } bestaat alleen als { $forms }: zeg welke
@@ -229,6 +229,9 @@ http-too-many-connections = De dienst heeft zoveel verbindingen open als hij toe
 http-classify-no-room = De server heeft geen ruimte om het antwoord op dit bestand te bewaren ({ $error }). Probeer het later opnieuw of met een kleiner bestand; de beheerder ziet het in het logboek.
 classify-bad-body = De inhoud van het verzoek kon niet worden gelezen ({ $error }). Stuur het bestand opnieuw, in zijn geheel, met een juiste Content-Length of chunked-codering.
 classify-decimal = '{ $value }' is geen decimaalteken: geef comma of point
+classify-bom = '{ $value }' is geen keuze voor de byte-order mark: geef yes, no of auto
+classify-header-row = er is geen regel { $row } om als kopregel te nemen: geef een regel van { $first } tot { $last } (de kopregel moet in de eerste 20 regels staan)
+row-number-conflict = het adres '{ $street }' heeft huisnummer { $own } maar kolom '{ $column }' zegt { $value }: verbeter een van beide (of maak de kolom leeg)
 row-short = de rij heeft { $fields } velden en de kop { $header }: er zijn lege cellen toegevoegd, zodat de toegevoegde kolommen onder hun naam staan
 row-long = de rij heeft { $fields } velden en de kop { $header }: de { $extra } extra veld(en) staan na de toegevoegde kolommen
 http-classify-unpacked-too-large = uitgepakt is het bestand groter dan de grens voor uploads; stuur een kleiner bestand, of splits het
@@ -244,7 +247,7 @@ compass-nw = noordwesten
 row-outside-where = buiten het gedekte gebied ({ $coverage }): { $place }
 classify-not-a-workbook = het bestand is een ZIP- of Office-bestand maar geen werkmap die gelezen kan worden (.xlsx, .xls, .ods): sla het opnieuw op vanuit het spreadsheetprogramma, of exporteer het blad als CSV
 classify-no-such-sheet = de werkmap heeft geen blad '{ $sheet }'; de bladen zijn: { $sheets }
-classify-binary = het bestand is binaire data (of UTF-16-tekst), geen tabel: stuur CSV of TSV (UTF-8 of Windows-1252), GeoJSON, of een werkmap (.xlsx, .ods)
+classify-binary = het bestand is binaire data (of UTF-16-tekst zonder byte-order mark), geen tabel: stuur CSV of TSV (UTF-8 of Windows-1252), GeoJSON, of een werkmap (.xlsx, .ods)
 classify-workbook-as-csv = het bestand is een werkmap of ZIP-archief, geen CSV: stuur het als werkmap (.xlsx, .ods; Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet) of exporteer het blad als CSV
 classify-xls = het bestand is een Excel 97-2003-werkmap (.xls), die niet gelezen wordt: die lezer kan niet binnen geheugengrenzen gehouden worden. Sla het op als Excel-werkmap (.xlsx) of als CSV en stuur dat
 workbook-too-large = { $found }; er worden er hoogstens { $max } gelezen ({ $limit }). { $how }
@@ -285,12 +288,6 @@ sheet-overlay = Apart getekend: { $name }{ $period }
 sheet-continued = vervolg
 sheet-unknown-area = er is geen gebied '{ $id }' in de dekkingslaag; de gebieden zijn: { $known }
 sheet-bad-lang = lang '{ $lang }': schrijf nl of en
-sheet-group-senior = Senior wijkgebonden medewerker (handhaving)
-sheet-group-coordinator = Coördinator politie
-sheet-group-wijkagent = Wijkagenten
-sheet-group-task-focus = Politie met een taakaccent
-sheet-group-boa = Boa's per thema
-sheet-group-partner = Partners in het Gebiedsteam
 outside-coverage = buiten het gebied
 address-contradiction-street = '{ $text }' spreekt zichzelf tegen: postcode en huisnummer liggen in { $here }, de straat in { $there }; zeg wat juist is
 address-contradiction-postcode = '{ $text }' spreekt zichzelf tegen: straat en huisnummer liggen in { $here }, de postcode in { $there }; zeg wat juist is
@@ -403,3 +400,42 @@ row-geometry-without-type = de geometrie heeft geen type
 row-point-too-short = het Point heeft minder dan twee getallen
 columns-geojson = GeoJSON-FeatureCollection, Point-geometrie ({ $crs })
 columns-geojson-seq = GeoJSON regel voor regel, Point-geometrie ({ $crs })
+
+# ---- Rollen als gegevens (issue 34, deel 2): de rollen die het rooster noemt, in teksten.
+roster-vacant = Onbezet: { $role } (vraag het de organisatie)
+roster-vacant-since = Onbezet: { $role } sinds { $since } (vraag het de organisatie)
+
+# ---- Geen eerlijk ogende gok (issue 34, deel 6) en voorbeelden uit de gegevens (deel 5).
+understood-map-centre-no-zoom = het midden van het kaartbeeld, zonder zoomniveau: de link markeert geen plaats en zegt niet hoe ver ingezoomd was, dus de bedoelde plaats wordt binnen { $metres } m gerekend; klik met de rechtermuisknop op de plaats en kopieer de coördinaten om zeker te zijn
+certainty-reason-map-view = Het punt is het midden van een kaartbeeld, geen gemarkeerde plaats: de plaats kan tot { $metres } m verderop op het scherm liggen, en een kaartbeeld is nooit zeker.
+examples-map-link = kaartlink
+situation-channel-opens = { $channel } ({ $value }), open vanaf { $when }
+situation-channel-closed = { $channel } ({ $value }), de komende twee weken gesloten
+situation-closed-use-now = Nu gesloten: { $closed }. Gebruik nu: { $now }.
+situation-none-open = Geen van de meldkanalen is nu open: { $closed }. Het eerste opent { $when }; bij direct gevaar: 112.
+situation-none-open-soon = Geen van de meldkanalen is de komende twee weken open: { $closed }. Bij direct gevaar: 112.
+hours-spoken = { $weekday ->
+    [mon] maandag
+    [tue] dinsdag
+    [wed] woensdag
+    [thu] donderdag
+    [fri] vrijdag
+    [sat] zaterdag
+   *[sun] zondag
+} { $day } { $month ->
+    [jan] januari
+    [feb] februari
+    [mar] maart
+    [apr] april
+    [may] mei
+    [jun] juni
+    [jul] juli
+    [aug] augustus
+    [sep] september
+    [oct] oktober
+    [nov] november
+   *[dec] december
+} { $time }
+
+# ---- Gazetteer van herkenningspunten (issue 34, deel 6, laatste punt).
+note-place-extent = { $name } ({ $kind }) is geen punt: het reikt tot ongeveer { $metres } m van het geantwoorde punt, en het antwoord is zo zeker als het geheel toelaat

@@ -411,7 +411,7 @@ fn an_incomplete_roster_is_refused() {
     assert_eq!(
         problems,
         [
-            "roster.toml: feature lwa-noord-oost: coverage area 'Noord-Oost' has no police coordinator at all"
+            "roster.toml: feature lwa-noord-oost: coverage area 'Noord-Oost' has no coördinator at all ([roles.coordinator] is required): add an [[assignment]] with role = \"coordinator\" and scope = [\"lwa-noord-oost\"] or scope = \"city\""
         ]
     );
     let dir = broken("roster.toml", |t| {

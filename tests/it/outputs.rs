@@ -275,7 +275,7 @@ fn an_output_through_a_symlink_replaces_the_file_and_keeps_the_link() {
             .is_symlink()
     );
     let answer = std::fs::read_to_string(d.join("shared/real.csv")).unwrap();
-    assert!(answer.starts_with("id,lat,lon,"), "{answer}");
+    assert!(answer.starts_with("\u{feff}id,lat,lon,"), "{answer}");
     assert_eq!(names(&d.join("shared")), set(&["real.csv"]));
 }
 
@@ -331,7 +331,11 @@ fn sheet_writes_into_a_fifo_and_leaves_it_a_fifo() {
         run(d, &["classify", "-q", "in.csv", "-o", "sheet.pipe"])
     });
     assert_eq!(code, 0, "{err}");
-    assert!(String::from_utf8(csv).unwrap().starts_with("id,lat,lon,"));
+    assert!(
+        String::from_utf8(csv)
+            .unwrap()
+            .starts_with("\u{feff}id,lat,lon,")
+    );
     assert!(
         std::fs::symlink_metadata(&fifo)
             .unwrap()

@@ -400,7 +400,7 @@ async fn reload_under_load_loses_nothing_and_never_mixes() {
                 p["problems"][0]
                     .as_str()
                     .unwrap()
-                    .contains("police coordinator"),
+                    .contains("has no coördinator at all"),
                 "{p}"
             );
         }

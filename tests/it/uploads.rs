@@ -257,7 +257,7 @@ fn the_command_line_names_the_flag_and_the_flag_raises_the_limit() {
     let rows: Vec<&str> = answer.lines().collect();
     assert_eq!(rows.len(), 3, "{answer}");
     assert!(
-        rows[1].starts_with("50.8489,5.6879,") && rows[1].ends_with(",lwa-centrum-zuid-west,ok"),
+        rows[1].starts_with("50,8489;5,6879;") && rows[1].ends_with(";lwa-centrum-zuid-west;ok"),
         "{}",
         rows[1]
     );
@@ -303,11 +303,12 @@ fn a_libreoffice_sheet_with_its_repeated_blanks_is_read_as_it_shows() {
     assert_eq!(
         lines,
         [
-            "lat,lon,datum,lwa,status",
-            "50.8489,5.6879,Markt & Vrijthof  noord,lwa-centrum-zuid-west,ok",
-            ",,,,missing_place",
-            ",,,,missing_place",
-            "50.8514,5.691,2026-12-01 09:30:00,lwa-centrum-zuid-west,ok",
+            // A workbook's CSV answer is what Dutch Excel reads: BOM, `;`, decimal commas.
+            "\u{feff}lat;lon;datum;lwa;status",
+            "50,8489;5,6879;Markt & Vrijthof  noord;lwa-centrum-zuid-west;ok",
+            ";;;;missing_place",
+            ";;;;missing_place",
+            "50,8514;5,691;2026-12-01 09:30:00;lwa-centrum-zuid-west;ok",
         ],
         "{}",
         String::from_utf8_lossy(&out.stderr)

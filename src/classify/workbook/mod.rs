@@ -199,10 +199,16 @@ fn write_csv(
     sheet: &str,
     shape: Shape,
     opts: &Options,
-    out: impl Write,
+    style: TableStyle,
+    mut out: impl Write,
 ) -> Result<(), ClassifyError> {
+    if style.bom {
+        out.write_all(b"\xEF\xBB\xBF")
+            .map_err(ClassifyError::Write)?;
+    }
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        .delimiter(style.delimiter)
         .from_writer(out);
     let width = shape.width as usize;
     let mut next = shape.first;
@@ -223,6 +229,9 @@ fn write_csv(
         for (c, v) in row.cells {
             if let Some(f) = fields.get_mut(*c as usize) {
                 *f = v.text();
+                if style.decimal_comma && matches!(v, Value::Number(_)) {
+                    *f = f.replace('.', ",");
+                }
             }
         }
         for _ in 0..row.repeat {
@@ -236,6 +245,39 @@ fn write_csv(
     })?;
     w.flush().map_err(ClassifyError::Write)?;
     Ok(())
+}
+
+/// How the sheet's table is written as CSV.
+#[derive(Debug, Clone, Copy)]
+struct TableStyle {
+    delimiter: u8,
+    decimal_comma: bool,
+    /// UTF-8's BOM first: without it Excel reads UTF-8 as its own code page ("CoÃ¶rdinator").
+    bom: bool,
+}
+
+impl TableStyle {
+    /// A CSV answer is what the person who sent a workbook opens next, in a spreadsheet: in the
+    /// Netherlands that reads `;` with decimal commas (a `,` file puts each row in one column),
+    /// unless `delimiter` or `decimal` asks otherwise. An `.xlsx` answer carries numbers as
+    /// numbers: its table in between is plain `,` with decimal points.
+    fn for_answer(answer: WorkbookAnswer, opts: &Options) -> Result<TableStyle, ClassifyError> {
+        if answer == WorkbookAnswer::Xlsx {
+            return Ok(TableStyle {
+                delimiter: b',',
+                decimal_comma: false,
+                bom: false,
+            });
+        }
+        let delimiter = opts.delimiter.unwrap_or(b';');
+        let asked = opts.columns.decimal().map_err(ClassifyError::Columns)?;
+        Ok(TableStyle {
+            delimiter,
+            // A comma decimal in a `,` file would need quotes in every number cell.
+            decimal_comma: asked.unwrap_or(delimiter != b','),
+            bom: opts.columns.bom().map_err(ClassifyError::Columns)? != Some(false),
+        })
+    }
 }
 
 /// Classifies one sheet of a workbook; the answer goes to `output` as CSV or `.xlsx`.
@@ -252,27 +294,39 @@ pub fn classify_workbook<W: Write>(
     let Some(shape) = shape else {
         return Err(ClassifyError::Empty);
     };
+    let style = TableStyle::for_answer(answer, opts)?;
     let mut csv = tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY);
-    write_csv(&mut book, &name, shape, opts, &mut csv)?;
+    write_csv(&mut book, &name, shape, opts, style, &mut csv)?;
     csv.rewind().map_err(ClassifyError::Write)?;
-    // The table is written with `,` and decimal points; an `.xlsx` answer carries numbers as
-    // numbers, and a CSV answer is read by whatever reads CSV.
     let mut inner = opts.clone();
-    inner.delimiter = Some(b',');
-    if answer == WorkbookAnswer::Xlsx || inner.columns.decimal.is_none() {
-        inner.columns.decimal = Some("point".into());
+    inner.delimiter = Some(style.delimiter);
+    inner.columns.decimal = Some(
+        if style.decimal_comma {
+            "comma"
+        } else {
+            "point"
+        }
+        .into(),
+    );
+    // The table starts at the sheet's first row with cells; people count from the sheet's top.
+    let skipped = shape.first;
+    if let Some(n) = opts.columns.header_row {
+        inner.columns.header_row = Some(n.saturating_sub(skipped).max(1));
     }
     let mut table = tempfile::SpooledTempFile::new(SPOOL_IN_MEMORY);
     let mut summary = super::classify_csv(resolver, &mut csv, &mut table, &inner, |_, _| {})?;
     drop(csv);
     summary.encoding = format!("workbook, sheet '{name}'");
+    let header = summary.header_row.unwrap_or(1).saturating_sub(1);
+    summary.header_row = summary.header_row.map(|r| r + skipped);
     table.rewind().map_err(ClassifyError::Write)?;
     match answer {
         WorkbookAnswer::Csv => {
             std::io::copy(&mut table, &mut output).map_err(ClassifyError::Write)?;
         }
         WorkbookAnswer::Xlsx => {
-            let mut book_file = write_xlsx(&mut book, &name, shape, table, opts)?;
+            let header = u32::try_from(header).unwrap_or(0);
+            let mut book_file = write_xlsx(&mut book, &name, shape, header, table, opts)?;
             book_file.rewind().map_err(ClassifyError::Write)?;
             std::io::copy(&mut book_file, &mut output).map_err(ClassifyError::Write)?;
         }
@@ -287,6 +341,7 @@ fn write_xlsx(
     book: &mut Book<'_>,
     sheet: &str,
     shape: Shape,
+    header: u32,
     table: impl Read,
     opts: &Options,
 ) -> Result<std::fs::File, ClassifyError> {
@@ -318,7 +373,7 @@ fn write_xlsx(
         if !more {
             return Ok(false);
         }
-        if r == 0 {
+        if r == header {
             numeric = record.iter().map(|h| NUMERIC.contains(&h)).collect();
         }
         for (c, v) in cells {
@@ -334,7 +389,7 @@ fn write_xlsx(
         }
         for (c, text) in record.iter().enumerate().skip(own) {
             let col = u16::try_from(c).map_err(|_| too_wide())?;
-            if r == 0 {
+            if r == header {
                 ws.write_string_with_format(r, col, text, &bold)
                     .map_err(fail)?;
             } else if text.is_empty() {

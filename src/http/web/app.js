@@ -341,6 +341,11 @@ function renderAnswer(a) {
       const li = el("li");
       li.appendChild(channelNode(r));
       li.appendChild(document.createTextNode(" — " + r.label));
+      // A channel closed at the moment asked comes after the open ones and says when it opens.
+      if (r.open === false) {
+        const opens = r.opens ? new Date(r.opens).toLocaleString("nl-NL", { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" }) : null;
+        li.appendChild(el("span", { class: "closed" }, opens ? ` (nu gesloten; open vanaf ${opens})` : " (nu gesloten)"));
+      }
       ul.appendChild(li);
     }
     card.appendChild(ul);
@@ -568,6 +573,8 @@ async function init() {
   state.baseLayer = config.base_layer;
   state.areaWord = config.area_word || "";
   state.municipality = config.municipality;
+  // Examples of the served data's own addresses and coverage, not another municipality's.
+  if (config.placeholder) $("q").placeholder = config.placeholder;
   if (state.areaWord) KIND[state.coverageLayer] = state.areaWord;
   const [situations, lwa, buurt, overlays] = await Promise.all([
     get("/v1/situations"), get(areasUrl(state.coverageLayer)), get(areasUrl(state.baseLayer)), get(overlaysUrl()),
