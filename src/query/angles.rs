@@ -147,6 +147,7 @@ pub(super) fn parse_angles(tokens: &[Tok]) -> Result<Input, QueryError> {
     let err = |d: String| QueryError::Unreadable {
         text: String::new(),
         detail: d,
+        examples: String::new(),
     };
     let groups = group_angles(tokens).map_err(err)?;
     let [a, b] = groups.as_slice() else {

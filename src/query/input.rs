@@ -202,6 +202,7 @@ pub(super) fn from_two_numbers(a: f64, b: f64, degrees: Notation) -> Result<Inpu
         (b, a, true)
     } else {
         return Err(QueryError::Unreadable {
+            examples: String::new(),
             text: format!("{a} {b}"),
             detail: t!(
                 "query-neither-degrees-nor-metres",

@@ -143,6 +143,7 @@ pub(super) fn parse_link(
     let unreadable = |detail: &str| QueryError::Unreadable {
         text: t.to_string(),
         detail: detail.to_string(),
+        examples: String::new(),
     };
     if let Some(rest) = lower.strip_prefix("geo:") {
         let coords = rest.split([';', '?']).next().unwrap_or("");

@@ -89,6 +89,9 @@ pub enum QueryError {
     Unreadable {
         text: String,
         detail: String,
+        /// What to type instead, around the served municipality's own reference point (see
+        /// [`notation::examples_near`]); filled in by [`parse`].
+        examples: String,
     },
 }
 
@@ -234,9 +237,16 @@ impl fmt::Display for QueryError {
                     ),
                 }
             }
-            QueryError::Unreadable { text, detail } => {
-                t!("query-unreadable", text = text, detail = detail)
-            }
+            QueryError::Unreadable {
+                text,
+                detail,
+                examples,
+            } => t!(
+                "query-unreadable",
+                text = text,
+                detail = detail,
+                examples = examples
+            ),
         };
         f.write_str(&text)
     }

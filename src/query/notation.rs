@@ -49,9 +49,35 @@ pub fn parse(text: &str, near: &Locality) -> Result<Input, QueryError> {
         QueryError::Unreadable { detail, .. } => QueryError::Unreadable {
             text: t.to_string(),
             detail,
+            examples: examples_near(near),
         },
         other => other.near(near),
     })
+}
+
+/// Ways to write a place, at the served municipality's reference point (never another
+/// city's): decimal degrees, degrees-minutes-seconds, RD New, a map link, a geo: URI.
+pub fn examples_near(near: &Locality) -> String {
+    let (lat, lon) = (near.lat, near.lon);
+    let dms = |v: f64, pos: char, neg: char| {
+        let hemisphere = if v < 0.0 { neg } else { pos };
+        let total = (v.abs() * 3600.0).round() as u64;
+        format!(
+            "{}°{:02}'{:02}\"{hemisphere}",
+            total / 3600,
+            total / 60 % 60,
+            total % 60
+        )
+    };
+    let rd = crate::crs::transformer().wgs84_to_rd(crate::crs::Wgs84 { lat, lon });
+    format!(
+        "{lat:.4}, {lon:.4} · {} {} · {:.0} {:.0} (RD New) · {} · geo:{lat:.4},{lon:.4}",
+        dms(lat, 'N', 'S'),
+        dms(lon, 'E', 'W'),
+        rd.x,
+        rd.y,
+        t!("examples-any-map-link")
+    )
 }
 
 /// Four digits alone, 1000 to 9999: the digits of a postcode, which name an area (people say
@@ -64,6 +90,7 @@ pub(super) fn parse_inner(t: &str, near: &Locality) -> Result<Input, QueryError>
     let unreadable = |detail: &str| QueryError::Unreadable {
         text: t.to_string(),
         detail: detail.to_string(),
+        examples: String::new(),
     };
     if t.is_empty() {
         return Err(unreadable(&t!("query-empty")));
@@ -113,6 +140,7 @@ fn parse_unwrapped(t: &str, near: &Locality) -> Result<Input, QueryError> {
     let unreadable = |detail: &str| QueryError::Unreadable {
         text: t.to_string(),
         detail: detail.to_string(),
+        examples: String::new(),
     };
     if let Some(link) = parse_link(t, &|inner| parse_inner(inner, near)) {
         let link = link?;

@@ -31,6 +31,7 @@ pub(super) fn read_aml(t: &str) -> Option<Result<Input, QueryError>> {
     let unreadable = |detail: String| QueryError::Unreadable {
         text: t.to_string(),
         detail,
+        examples: String::new(),
     };
     let mut fields = std::collections::HashMap::new();
     for part in body.split(';').skip(1) {

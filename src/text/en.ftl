@@ -51,7 +51,7 @@ title-keys-suspended = Keyed access is suspended
 ## Reading a place from parameters and text
 
 query-missing = parameter '{ $param }' is missing: { $hint }
-query-not-a-number = '{ $param }' must be a decimal number such as 50.8514, got '{ $value }'
+query-not-a-number = '{ $param }' must be a decimal number such as 52.25 or 5.125, got '{ $value }'
 query-not-finite = '{ $param }' must be a finite number, got '{ $value }'
 query-out-of-range = '{ $param }' = { $value } is outside { $min }..{ $max }
 query-swapped-near = lat={ $lat }, lon={ $lon } looks swapped: { $municipality } lies at lat≈{ $at_lat }, lon≈{ $at_lon }; did you mean lat={ $lon }&lon={ $lat }?
@@ -69,7 +69,8 @@ query-unknown-parameter-hint = unknown parameter '{ $name }'; did you mean '{ $h
     [0] (this endpoint takes no parameters)
    *[other] (this endpoint takes: { $known })
 }
-query-unreadable = cannot read '{ $text }' as a place: { $detail }. Examples: 50.8514, 5.6910 · 50°51'05"N 5°41'28"E · 176395 317996 (RD New) · a Google Maps or OpenStreetMap link · geo:50.8514,5.6910
+query-unreadable = cannot read '{ $text }' as a place: { $detail }. Examples: { $examples }
+examples-any-map-link = a Google Maps or OpenStreetMap link
 query-empty = the text is empty
 query-too-long = the text is longer than { $max } characters
 query-neither-degrees-nor-metres = read the numbers { $a } and { $b }, but they are neither degrees (lat -90..90, lon -180..180), RD New metres ({ $range }) nor Web Mercator metres near the Netherlands
@@ -79,7 +80,7 @@ query-number-count = { $count ->
     [1] found one number; a place needs two (latitude and longitude, or x and y)
    *[other] found { $count } numbers; a place needs two (latitude and longitude, or x and y)
 }
-query-geo-uri = a geo: URI is written geo:lat,lon (for example geo:50.8514,5.6910)
+query-geo-uri = a geo: URI is written geo:lat,lon, in decimal degrees
 query-short-link = shortened map links only resolve over the internet; open it in a browser and paste the full link or the coordinates
 query-google-link-without-place = this Google Maps link holds no coordinates (a search for a name or an address); right-click the place on the map and copy its coordinates
 query-osm-link-without-place = this OpenStreetMap link holds no coordinates; use the link of a map view (#map=zoom/lat/lon) or a marker (mlat/mlon)
@@ -323,7 +324,7 @@ http-rate-address = the client address { $address } sent more than { $rate } req
 http-retry-after = retry after { $seconds } s
 http-malformed-query = the query string is not valid URL encoding: { $error }
 http-repeated-parameter = parameter '{ $name }' is given more than once; give it once
-http-point-missing = give lat and lon in WGS84 degrees (lat=50.8514&lon=5.6910) or x and y in RD New metres (x=176395&y=317996&crs=EPSG:28992)
+http-point-missing = give lat and lon in WGS84 degrees (lat=DD.dddd&lon=D.dddd) or x and y in RD New metres (x=XXXXXX&y=YYYYYY&crs=EPSG:28992)
 http-lat-lon-always-wgs84 = lat/lon are always WGS84; use x and y for { $crs }
 http-lat-lon-together = lat and lon go together
 http-x-y-together = x and y go together

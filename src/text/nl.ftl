@@ -51,7 +51,7 @@ title-keys-suspended = Toegang met een sleutel is opgeschort
 ## Een plaats lezen uit parameters en tekst
 
 query-missing = parameter '{ $param }' ontbreekt: { $hint }
-query-not-a-number = '{ $param }' moet een decimaal getal zijn, zoals 50.8514; ontvangen: '{ $value }'
+query-not-a-number = '{ $param }' moet een decimaal getal zijn, zoals 52.25 of 5.125; ontvangen: '{ $value }'
 query-not-finite = '{ $param }' moet een eindig getal zijn; ontvangen: '{ $value }'
 query-out-of-range = '{ $param }' = { $value } ligt buiten { $min }..{ $max }
 query-swapped-near = lat={ $lat }, lon={ $lon } lijkt verwisseld: { $municipality } ligt op lat≈{ $at_lat }, lon≈{ $at_lon }; bedoelt u lat={ $lon }&lon={ $lat }?
@@ -69,7 +69,8 @@ query-unknown-parameter-hint = onbekende parameter '{ $name }'; bedoelt u '{ $hi
     [0] (dit endpoint accepteert geen parameters)
    *[other] (dit endpoint accepteert: { $known })
 }
-query-unreadable = '{ $text }' is niet te lezen als plaats: { $detail }. Voorbeelden: 50.8514, 5.6910 · 50°51'05"N 5°41'28"E · 176395 317996 (RD) · een link van Google Maps of OpenStreetMap · geo:50.8514,5.6910
+query-unreadable = '{ $text }' is niet te lezen als plaats: { $detail }. Voorbeelden: { $examples }
+examples-any-map-link = een link van Google Maps of OpenStreetMap
 query-empty = de tekst is leeg
 query-too-long = de tekst is langer dan { $max } tekens
 query-neither-degrees-nor-metres = de getallen { $a } en { $b } gelezen, maar dat zijn geen graden (lat -90..90, lon -180..180), geen RD-meters ({ $range }) en geen Web Mercator-meters bij Nederland
@@ -79,7 +80,7 @@ query-number-count = { $count ->
     [1] één getal gevonden; een plaats heeft er twee nodig (breedte- en lengtegraad, of x en y)
    *[other] { $count } getallen gevonden; een plaats heeft er twee nodig (breedte- en lengtegraad, of x en y)
 }
-query-geo-uri = een geo:-URI heeft de vorm geo:lat,lon (bijvoorbeeld geo:50.8514,5.6910)
+query-geo-uri = een geo:-URI heeft de vorm geo:lat,lon, in decimale graden
 query-short-link = verkorte kaartlinks zijn alleen via internet te volgen; open de link in een browser en plak de volledige link of de coördinaten
 query-google-link-without-place = deze Google Maps-link bevat geen coördinaten (een zoekopdracht naar een naam of adres); klik met de rechtermuisknop op de plaats op de kaart en kopieer de coördinaten
 query-osm-link-without-place = deze OpenStreetMap-link bevat geen coördinaten; gebruik de link van een kaartbeeld (#map=zoom/lat/lon) of van een markering (mlat/mlon)
@@ -323,7 +324,7 @@ http-rate-address = het clientadres { $address } stuurde meer dan { $rate } verz
 http-retry-after = probeer het over { $seconds } s opnieuw
 http-malformed-query = de querystring is geen geldige URL-codering: { $error }
 http-repeated-parameter = parameter '{ $name }' is meer dan eens opgegeven; geef hem één keer
-http-point-missing = geef lat en lon in WGS84-graden (lat=50.8514&lon=5.6910) of x en y in RD-meters (x=176395&y=317996&crs=EPSG:28992)
+http-point-missing = geef lat en lon in WGS84-graden (lat=DD.dddd&lon=D.dddd) of x en y in RD-meters (x=XXXXXX&y=YYYYYY&crs=EPSG:28992)
 http-lat-lon-always-wgs84 = lat/lon zijn altijd WGS84; gebruik x en y voor { $crs }
 http-lat-lon-together = lat en lon horen bij elkaar
 http-x-y-together = x en y horen bij elkaar

@@ -354,7 +354,19 @@ fn unreadable_errors_name_the_whole_text_and_give_examples() {
         panic!("{e:?}")
     };
     assert_eq!(text, "50.85 5.69 7.1");
-    assert!(e.to_string().contains("Examples: 50.8514, 5.6910"), "{e}");
+    // The examples are written at the served municipality's reference point ...
+    assert!(
+        e.to_string()
+            .contains("Examples: 50.8489, 5.6879 · 50°50'56\"N 5°41'16\"E · "),
+        "{e}"
+    );
+    // ... never at another city's (issue 34, 5): near Zwolle, Zwolle's.
+    let elsewhere = wijkwijzer::query::Locality::new("Testdorp", &[], 52.5164, 6.0994);
+    let e = wijkwijzer::query::parse("50.85 5.69 7.1", &elsewhere).unwrap_err();
+    let said = e.to_string();
+    assert!(said.contains("Examples: 52.5164, 6.0994 · "), "{said}");
+    assert!(said.contains("geo:52.5164,6.0994"), "{said}");
+    assert!(!said.contains("50.8489") && !said.contains("5.6879"), "{said}");
 }
 
 proptest! {
