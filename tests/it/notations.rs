@@ -366,7 +366,10 @@ fn unreadable_errors_name_the_whole_text_and_give_examples() {
     let said = e.to_string();
     assert!(said.contains("Examples: 52.5164, 6.0994 · "), "{said}");
     assert!(said.contains("geo:52.5164,6.0994"), "{said}");
-    assert!(!said.contains("50.8489") && !said.contains("5.6879"), "{said}");
+    assert!(
+        !said.contains("50.8489") && !said.contains("5.6879"),
+        "{said}"
+    );
 }
 
 proptest! {
