@@ -795,8 +795,33 @@ fn a_reload_asked_for_during_start_up_does_not_kill_the_service() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // After the process has started, well before its index is built.
-    std::thread::sleep(std::time::Duration::from_millis(40));
+    // Once the process has taken SIGHUP over (its first step; a signal before that is the
+    // kernel's to act on, on a loaded machine after any fixed delay), and before it listens.
+    let catches_hup = || {
+        std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+            .ok()
+            .and_then(|s| {
+                let mask = s
+                    .lines()
+                    .find_map(|l| l.strip_prefix("SigCgt:"))?
+                    .trim()
+                    .to_string();
+                u64::from_str_radix(&mask, 16).ok()
+            })
+            .is_some_and(|mask| mask & 1 != 0)
+    };
+    let waited = std::time::Instant::now();
+    while !catches_hup() {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(30),
+            "the service never took SIGHUP over"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the service was already listening: this would not test its start-up"
+    );
     assert!(
         Command::new("kill")
             .args(["-HUP", &child.id().to_string()])
