@@ -756,12 +756,18 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
     }
     // A generic import writes generic files (national channels, role placeholders, the
     // mapping it made), not the built-in municipality's: say which.
-    let kind = if is_generic {
-        "generic: national channels and role placeholders only"
-    } else {
-        "built-in default"
-    };
     for d in &report.defaults {
+        let kind = match d.as_str() {
+            _ if !is_generic => "built-in default",
+            "roster.toml" | "situations.toml" => {
+                "generic: national channels and role placeholders only"
+            }
+            "addresses.csv" | "addresses.toml" => {
+                "generic: no addresses yet; addresses.toml says how to load the BAG"
+            }
+            "layers.toml" => "the mapping this import made",
+            _ => "generic: empty",
+        };
         out!(
             "wrote {} ({kind}: edit it, then run `wijkwijzer check {}`)",
             out.join(d).display(),
