@@ -1,6 +1,7 @@
 //! Whatever file an analyst feeds the batch classifier, it answers or refuses with a message;
 //! it never panics, and a CSV comes back as its own bytes with columns inserted (the input is a
-//! subsequence of the output), one summary row per record.
+//! subsequence of the output; a UTF-16 file as the UTF-8 it transcodes to), one summary row per
+//! record.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -27,9 +28,16 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     if let Ok(summary) = classify_csv(resolver(), data, &mut out, &Options::default(), |_, _| {}) {
-        assert!(is_subsequence(data, &out), "input bytes lost");
-        let lines = data.iter().filter(|b| **b == b'\n').count() as u64;
-        assert!(summary.rows <= lines + 1, "{} rows from {lines} line breaks", summary.rows);
         assert_eq!(summary.per_status.values().sum::<u64>(), summary.rows);
+        // UTF-16 (with its BOM) is answered in the UTF-8 it transcodes to: its own bytes are
+        // not kept, its text is.
+        if data.starts_with(&[0xFF, 0xFE]) || data.starts_with(&[0xFE, 0xFF]) {
+            return;
+        }
+        assert!(is_subsequence(data, &out), "input bytes lost");
+        // Lines end in `\n`, or in a lone `\r` in a file without any `\n` ("CSV (Macintosh)").
+        let newline = if data.contains(&b'\n') { b'\n' } else { b'\r' };
+        let lines = data.iter().filter(|b| **b == newline).count() as u64;
+        assert!(summary.rows <= lines + 1, "{} rows from {lines} line breaks", summary.rows);
     }
 });

@@ -142,7 +142,8 @@ pub fn classify_csv<R: Read, W: Write>(
         // input with its own non-ASCII text and no BOM comes from a tool that wants it so;
         // Excel ignores a `sep=` line after a BOM.
         None => {
-            (had_bom && encoding == Encoding::Utf8)
+            // A BOM the file had stays, whatever follows it: its bytes are the file's own.
+            had_bom
                 || (encoding == Encoding::Utf8
                     && sep_line.is_empty()
                     && c.output.has_text()
