@@ -4,7 +4,8 @@
     python3 scripts/check-circles.py
 
 Two levels are checked, from the `use crate::...` and `use super::...` lines (and
-`crate::x::` / `super::x::` paths in code) of every file under src/:
+`crate::x::` / `super::x::` paths in code) of every file under src/ and crates/core/src/ (the
+faces re-export the core's modules under their own names, so the two trees are one module tree):
   - between the top-level modules (`address`, `query`, `resolve`, ...);
   - between the files of one directory (`classify/chunk.rs`, `classify/csv.rs`, ...).
 A module may use what lies below it; nothing below may use it back. Prints every circle found
@@ -14,11 +15,12 @@ import pathlib
 import re
 import sys
 
-src = pathlib.Path(__file__).resolve().parent.parent / "src"
+top = pathlib.Path(__file__).resolve().parent.parent
+roots = [top / "src", top / "crates" / "core" / "src"]
 
 
-def module_of(path):
-    rel = path.relative_to(src).with_suffix("")
+def module_of(root, path):
+    rel = path.relative_to(root).with_suffix("")
     parts = list(rel.parts)
     if parts[-1] == "mod":
         parts = parts[:-1]
@@ -28,7 +30,8 @@ def module_of(path):
 
 
 files = {}
-for path in sorted(src.rglob("*.rs")):
+dir_modules = set()
+for root, path in sorted((r, p) for r in roots for p in r.rglob("*.rs")):
     # A test module in its own file (`#[cfg(test)] mod tests;`) may reach anywhere too.
     if path.stem == "tests":
         continue
@@ -37,7 +40,10 @@ for path in sorted(src.rglob("*.rs")):
     text = re.split(r"#\[cfg\(test\)\]\s*mod tests", text)[0]
     # Comments name modules without using them.
     text = re.sub(r"//[^\n]*", "", text)
-    files[tuple(module_of(path))] = text
+    mod = tuple(module_of(root, path))
+    files[mod] = text
+    if path.name == "mod.rs":
+        dir_modules.add(mod)
 
 crate_path = re.compile(r"\bcrate::((?:[a-z_][a-z0-9_]*::)*[a-z_][a-z0-9_]*)")
 super_path = re.compile(r"\bsuper::((?:[a-z_][a-z0-9_]*::)*[a-z_][a-z0-9_]*)")
@@ -54,7 +60,7 @@ def resolve(parts):
 
 edges = {}
 for mod, text in files.items():
-    is_dir_module = (src.joinpath(*mod) / "mod.rs").exists() if mod else True
+    is_dir_module = mod in dir_modules if mod else True
     parent = list(mod) if is_dir_module else list(mod[:-1])
     targets = set()
     for m in crate_path.finditer(text):
@@ -139,7 +145,7 @@ for d in sorted(dirs):
     depth = len(d) + 1
     graph = level_edges(lambda m, d=d: m[:depth] if len(m) >= depth and m[: len(d)] == d else None)
     for c in circles(graph):
-        found.append(f"files of src/{'/'.join(d) or '.'}: " + " <-> ".join("/".join(x) for x in c))
+        found.append(f"files of {'/'.join(d) or '.'}: " + " <-> ".join("/".join(x) for x in c))
 for f in found:
     print(f"check-circles: {f}")
 print(f"check-circles: {len(found)} circle(s) among {len(files)} files")

@@ -7,9 +7,9 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use wijkwijzer::classify::{Options, classify, classify_csv};
-use wijkwijzer::geodata::Geodata;
-use wijkwijzer::resolve::Resolver;
+use wijkwijzer_core::classify::{Options, classify, classify_csv};
+use wijkwijzer_core::geodata::Geodata;
+use wijkwijzer_core::resolve::Resolver;
 
 fn resolver() -> &'static Resolver {
     static R: OnceLock<Resolver> = OnceLock::new();

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wijkwijzer::query::{Input, Locality, parse};
+use wijkwijzer_core::query::{Input, Locality, parse};
 
 fuzz_target!(|data: &[u8]| {
     let near = Locality::new("Maastricht", &[], 50.8489, 5.6879);

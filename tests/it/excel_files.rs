@@ -75,6 +75,12 @@ fn utf16_unicode_text_is_read_and_answered_in_utf8_with_bom() {
     let (code, _, err) = classify(dir.path(), &["bare.txt"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("UTF-16"), "{err}");
+    // A UTF-16 file with nothing after its BOM is empty, said so (the fuzzer's find).
+    std::fs::write(dir.path().join("leeg.txt"), [0xFF, 0xFE]).unwrap();
+    let (code, out, err) = classify(dir.path(), &["leeg.txt"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("empty"), "{err}");
+    assert!(out.is_empty());
 }
 
 #[test]

@@ -175,7 +175,8 @@ async fn situations_list_and_lookup() {
     assert_eq!(hg["report"][1]["value"], "0800-2000");
     assert_eq!(hg["urgency"], "urgent");
     let (status, _, a) = s
-        .json("/v1/lookup?lat=50.8489&lon=5.6879&situation=foutparkeren")
+        // A Tuesday morning: 14 043 is open, so it comes first (after hours the site does).
+        .json("/v1/lookup?lat=50.8489&lon=5.6879&situation=foutparkeren&at=2026-12-08T10:00:00%2B01:00")
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(a["situation"]["id"], "foutparkeren");

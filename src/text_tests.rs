@@ -5,7 +5,7 @@ use std::path::Path;
 
 use fluent_syntax::ast;
 
-use super::*;
+use crate::text::*;
 
 type Messages = BTreeMap<String, (BTreeSet<String>, String)>;
 
@@ -60,17 +60,21 @@ fn inline_vars(i: &ast::InlineExpression<&str>, vars: &mut BTreeSet<String>) {
     }
 }
 
-/// Every `t!("id", name = ..., ...)` in the crate's source: id, argument names, file.
+/// Every `t!("id", name = ..., ...)` in both crates' source: id, argument names, file.
 fn uses() -> Vec<(String, BTreeSet<String>, String)> {
     let mut out = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    // Both crates: the answering core and the faces above it.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("src"), root.join("crates/core/src")];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             // This module's own examples and messages about calls are not calls.
             if path.is_dir() && !path.ends_with("text") {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("text_tests.rs")
+            {
                 let source = std::fs::read_to_string(&path).unwrap();
                 for (id, args) in calls(&source) {
                     out.push((id, args, path.display().to_string()));

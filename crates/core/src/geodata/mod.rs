@@ -40,31 +40,46 @@ pub use profile::Municipality;
 
 /// Files of the embedded default, in the order they enter the data version hash.
 const EMBEDDED: &[(&str, &str)] = &[
-    ("manifest.toml", include_str!("../../geodata/manifest.toml")),
-    ("lwa.geojson", include_str!("../../geodata/lwa.geojson")),
-    ("wijk.geojson", include_str!("../../geodata/wijk.geojson")),
-    ("buurt.geojson", include_str!("../../geodata/buurt.geojson")),
+    (
+        "manifest.toml",
+        include_str!("../../../../geodata/manifest.toml"),
+    ),
+    (
+        "lwa.geojson",
+        include_str!("../../../../geodata/lwa.geojson"),
+    ),
+    (
+        "wijk.geojson",
+        include_str!("../../../../geodata/wijk.geojson"),
+    ),
+    (
+        "buurt.geojson",
+        include_str!("../../../../geodata/buurt.geojson"),
+    ),
     (
         "stadsdeel.geojson",
-        include_str!("../../geodata/stadsdeel.geojson"),
+        include_str!("../../../../geodata/stadsdeel.geojson"),
     ),
     (
         "lwa-2019.geojson",
-        include_str!("../../geodata/lwa-2019.geojson"),
+        include_str!("../../../../geodata/lwa-2019.geojson"),
     ),
     (
         "wijk-2019.geojson",
-        include_str!("../../geodata/wijk-2019.geojson"),
+        include_str!("../../../../geodata/wijk-2019.geojson"),
     ),
     (
         "buurt-2019.geojson",
-        include_str!("../../geodata/buurt-2019.geojson"),
+        include_str!("../../../../geodata/buurt-2019.geojson"),
     ),
     (
         "stadsdeel-2019.geojson",
-        include_str!("../../geodata/stadsdeel-2019.geojson"),
+        include_str!("../../../../geodata/stadsdeel-2019.geojson"),
     ),
-    ("roster.toml", include_str!("../../geodata/roster.toml")),
+    (
+        "roster.toml",
+        include_str!("../../../../geodata/roster.toml"),
+    ),
     ("places.csv", crate::address::landmarks::EMBEDDED),
     (
         crate::address::landmarks::gazetteer::FILE,
@@ -73,7 +88,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("towns-elsewhere.txt", TOWNS_ELSEWHERE),
     (
         "situations.toml",
-        include_str!("../../geodata/situations.toml"),
+        include_str!("../../../../geodata/situations.toml"),
     ),
 ];
 
@@ -81,7 +96,7 @@ const EMBEDDED: &[(&str, &str)] = &[
 const NO_SUCH_FILE: &str = "no such file";
 
 /// The built-in list of towns outside the coverage (see `geodata/towns-elsewhere.txt`).
-pub const TOWNS_ELSEWHERE: &str = include_str!("../../geodata/towns-elsewhere.txt");
+pub const TOWNS_ELSEWHERE: &str = include_str!("../../../../geodata/towns-elsewhere.txt");
 
 /// The names of a towns file, one a line, `#` comments left out.
 fn towns_elsewhere(text: &str) -> Vec<String> {
@@ -748,6 +763,15 @@ impl Geodata {
         }
         periods.push(Period { from, until: None });
         periods
+    }
+
+    /// Whether every layer has a generation for `period`: whether [`Geodata::view`] gives one.
+    pub fn has_view(&self, period: &Period) -> bool {
+        let day = period.from.unwrap_or(jiff::civil::Date::MIN);
+        self.layers.iter().all(|latest| {
+            self.generations()
+                .any(|g| g.info.id == latest.info.id && g.info.period().contains(day))
+        })
     }
 
     /// The data as it holds throughout `period` (one of [`Geodata::periods`]): per layer, the

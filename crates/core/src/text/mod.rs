@@ -163,6 +163,3 @@ macro_rules! t {
         $crate::text::render($id, &args)
     }};
 }
-
-#[cfg(test)]
-mod tests;

@@ -23,7 +23,7 @@ use crate::crs::{Wgs84, transformer};
 pub const FILE: &str = "gazetteer.toml";
 
 /// The shipped gazetteer of Maastricht.
-pub const EMBEDDED: &str = include_str!("../../../geodata/gazetteer.toml");
+pub const EMBEDDED: &str = include_str!("../../../../../geodata/gazetteer.toml");
 
 /// The kind of entry that is the municipality itself under another name.
 pub const CITY: &str = "city";

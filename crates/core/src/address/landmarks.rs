@@ -94,14 +94,14 @@ pub struct Landmarks {
 }
 
 /// The shipped places file: `name,kind,lat,lon,street,housenumber,postcode,source`.
-pub const EMBEDDED: &str = include_str!("../../geodata/places.csv");
+pub const EMBEDDED: &str = include_str!("../../../../geodata/places.csv");
 /// The header of a places file: what a directory without named places holds.
 pub const HEADER: &str = "name,kind,lat,lon,street,housenumber,postcode,source\n";
 
 /// The key a place name is compared under: [`name_key`] without a leading article.
 ///
 /// ```
-/// use wijkwijzer::address::landmarks::place_key;
+/// use wijkwijzer_core::address::landmarks::place_key;
 /// assert_eq!(place_key("het Bonnefantenmuseum"), place_key("Bonnefantenmuseum"));
 /// assert_eq!(place_key("Café 't Pothuiske"), place_key("cafe t pothuiske"));
 /// ```

@@ -229,7 +229,7 @@ impl AddressIndex {
     /// Finds the address a query means.
     ///
     /// ```
-    /// use wijkwijzer::address::{AddressIndex, MatchQuality, Query};
+    /// use wijkwijzer_core::address::{AddressIndex, MatchQuality, Query};
     /// let index = AddressIndex::embedded();
     /// let found = index.find(&Query::Text("Brusselsepoort 45".into())).unwrap();
     /// assert_eq!(found.best.quality, MatchQuality::Exact);

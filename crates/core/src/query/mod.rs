@@ -337,7 +337,7 @@ pub(crate) fn looks_like_web_mercator(a: f64, b: f64) -> bool {
 /// Checks a WGS84 latitude/longitude pair.
 ///
 /// ```
-/// use wijkwijzer::query::{check_wgs84, QueryError};
+/// use wijkwijzer_core::query::{check_wgs84, QueryError};
 /// assert!(check_wgs84(50.8514, 5.6910).is_ok());
 /// assert!(matches!(check_wgs84(5.6910, 50.8514), Err(QueryError::LooksSwapped { .. })));
 /// assert!(matches!(check_wgs84(317996.0, 176395.0), Err(QueryError::LooksLikeRd { .. })));

@@ -30,9 +30,9 @@ use super::locality::Locality;
 /// Parses a place in any supported notation.
 ///
 /// ```
-/// use wijkwijzer::query::{parse, Input, Locality, Notation};
+/// use wijkwijzer_core::query::{parse, Input, Locality, Notation};
 /// // Where the shipped data reads text: its municipality's towns and reference point.
-/// let near: Locality = (*wijkwijzer::geodata::Geodata::embedded().unwrap().locality).clone();
+/// let near: Locality = (*wijkwijzer_core::geodata::Geodata::embedded().unwrap().locality).clone();
 /// let Input::Point(p) = parse("50°51'05\"N 5°41'28\"E", &near).unwrap() else { panic!() };
 /// assert_eq!(p.notation, Notation::DegreesMinutesSeconds);
 /// let Input::Point(q) = parse("5.6910 50.8514", &near).unwrap() else { panic!() };

@@ -71,8 +71,19 @@ pub struct Resolver {
     /// Per coverage area, the messages of a place inside it and on its boundary in each
     /// language: rendered once, since most answers say one of them.
     area_messages: Vec<AreaMessages>,
-    /// Resolvers of the earlier periods, oldest first (empty in those themselves).
-    earlier: Vec<Resolver>,
+    /// The earlier periods, oldest first (empty in those themselves).
+    earlier: Vec<Earlier>,
+}
+
+/// An earlier period of the data, indexed the first time an answer asks for a day in it: a
+/// one-shot lookup of today, and a service that is never asked about the past, index only the
+/// current generations.
+#[derive(Debug)]
+struct Earlier {
+    period: Period,
+    /// The address index [`Resolver::with_addresses`] was given, for this period too.
+    addresses: Option<Arc<AddressIndex>>,
+    resolver: std::sync::OnceLock<Resolver>,
 }
 
 /// Why `as_of` cannot be answered.
@@ -233,7 +244,12 @@ impl Resolver {
         let (latest, earlier) = periods.split_last().expect("periods() is never empty");
         let earlier = earlier
             .iter()
-            .filter_map(|p| data.view(p).map(|view| Resolver::single(view, *p)))
+            .filter(|p| data.has_view(p))
+            .map(|p| Earlier {
+                period: *p,
+                addresses: None,
+                resolver: std::sync::OnceLock::new(),
+            })
             .collect();
         let mut resolver = Resolver::single(data, *latest);
         resolver.earlier = earlier;
@@ -296,10 +312,10 @@ impl Resolver {
             Some(places) => AddressIndex::with_landmarks(addresses, places.clone()),
             None => addresses,
         };
-        self.earlier = std::mem::take(&mut self.earlier)
-            .into_iter()
-            .map(|r| r.with_addresses(addresses.clone()))
-            .collect();
+        for e in &mut self.earlier {
+            e.addresses = Some(addresses.clone());
+            e.resolver = std::sync::OnceLock::new();
+        }
         self.meta = Rendered::new(data_meta(
             &self.data,
             &addresses,
@@ -316,9 +332,15 @@ impl Resolver {
     /// Answers as they hold on `day`: the period's generations and the roster of that day, with
     /// report routes for the current wall-clock time on that day.
     pub fn on(&self, day: Date) -> Result<On<'_>, DayNotCovered> {
-        std::iter::once(self)
-            .chain(&self.earlier)
-            .find(|r| r.period.contains(day))
+        let epoch = if self.period.contains(day) {
+            Some(self)
+        } else {
+            self.earlier
+                .iter()
+                .find(|e| e.period.contains(day))
+                .map(|e| self.earlier_resolver(e))
+        };
+        epoch
             .map(|epoch| On {
                 root: self,
                 epoch,
@@ -336,7 +358,7 @@ impl Resolver {
     fn on_or_earliest(&self, day: Date) -> On<'_> {
         self.on(day).unwrap_or_else(|_| On {
             root: self,
-            epoch: self.earlier.first().unwrap_or(self),
+            epoch: self.earliest(),
             day,
             moment: on::Moment::WallClock,
         })
@@ -392,15 +414,35 @@ impl Resolver {
 
     /// The first day the data answers for (`None`: every day).
     pub fn first_day(&self) -> Option<Date> {
-        self.earlier.first().unwrap_or(self).period.from
+        self.earlier.first().map_or(self.period, |e| e.period).from
+    }
+
+    /// The resolver of an earlier period, indexed on first use.
+    fn earlier_resolver<'s>(&'s self, e: &'s Earlier) -> &'s Resolver {
+        e.resolver.get_or_init(|| {
+            let view = (self.data.view(&e.period))
+                .expect("new() keeps only periods every layer has a generation for");
+            let r = Resolver::single(view, e.period);
+            match &e.addresses {
+                Some(a) => r.with_addresses(a.clone()),
+                None => r,
+            }
+        })
+    }
+
+    /// The resolver of the earliest period (this one when there is no other).
+    fn earliest(&self) -> &Resolver {
+        self.earlier
+            .first()
+            .map_or(self, |e| self.earlier_resolver(e))
     }
 
     /// The periods of the data, oldest first, each with its own generations.
     pub fn periods(&self) -> Vec<Period> {
         self.earlier
             .iter()
-            .chain(std::iter::once(self))
-            .map(|r| r.period)
+            .map(|e| e.period)
+            .chain(std::iter::once(self.period))
             .collect()
     }
 
@@ -522,7 +564,7 @@ impl Resolver {
 
     /// How a point outside the coverage lies from it: the words "1.2 km north-east of <area>"
     /// that a lookup's message and a batch row's say alike.
-    pub(crate) fn outside_words(&self, p: Rd) -> Option<String> {
+    pub fn outside_words(&self, p: Rd) -> Option<String> {
         let n = self.index.layer(self.coverage).nearest(p)?;
         Some(self.words_from(&n, p))
     }
@@ -837,7 +879,7 @@ impl Resolver {
 
 /// A calendar date written `YYYY-MM-DD`, nothing else: `2021-6-1` or a timestamp is refused
 /// rather than guessed.
-pub(crate) fn parse_day(text: &str) -> Option<Date> {
+pub fn parse_day(text: &str) -> Option<Date> {
     let b = text.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'

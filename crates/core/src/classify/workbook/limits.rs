@@ -13,29 +13,30 @@ use serde::Serialize;
 use crate::t;
 
 /// The limits a workbook is read within.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::Args)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct Limits {
     /// Largest uncompressed size of one part of a workbook (a sheet, its shared strings), in MiB.
-    #[arg(long = "workbook-max-unpacked-mib", default_value_t = Limits::DEFAULT.max_unpacked_mib)]
+    #[cfg_attr(feature = "clap", arg(long = "workbook-max-unpacked-mib", default_value_t = Limits::DEFAULT.max_unpacked_mib))]
     pub max_unpacked_mib: u64,
     /// Largest ratio of a part's uncompressed to its compressed size (a ZIP bomb's is in the
     /// thousands; spreadsheet programs write 5 to 50).
-    #[arg(long = "workbook-max-ratio", default_value_t = Limits::DEFAULT.max_ratio)]
+    #[cfg_attr(feature = "clap", arg(long = "workbook-max-ratio", default_value_t = Limits::DEFAULT.max_ratio))]
     pub max_ratio: u64,
     /// Most shared strings an `.xlsx` may announce or hold.
-    #[arg(long = "workbook-max-strings", default_value_t = Limits::DEFAULT.max_strings)]
+    #[cfg_attr(feature = "clap", arg(long = "workbook-max-strings", default_value_t = Limits::DEFAULT.max_strings))]
     pub max_strings: u64,
     /// Most text the shared strings of an `.xlsx` may hold together, in MiB (kept in memory
     /// while the sheet is read).
-    #[arg(long = "workbook-max-text-mib", default_value_t = Limits::DEFAULT.max_text_mib)]
+    #[cfg_attr(feature = "clap", arg(long = "workbook-max-text-mib", default_value_t = Limits::DEFAULT.max_text_mib))]
     pub max_text_mib: u64,
     /// Most cells of the table a sheet expands to: its rows times its columns, counted from
     /// column A, blank cells between included (repeated OpenDocument cells count as often as
     /// they repeat).
-    #[arg(long = "workbook-max-cells", default_value_t = Limits::DEFAULT.max_cells)]
+    #[cfg_attr(feature = "clap", arg(long = "workbook-max-cells", default_value_t = Limits::DEFAULT.max_cells))]
     pub max_cells: u64,
     /// Most columns a sheet may use, counted from column A.
-    #[arg(long = "workbook-max-columns", default_value_t = Limits::DEFAULT.max_columns)]
+    #[cfg_attr(feature = "clap", arg(long = "workbook-max-columns", default_value_t = Limits::DEFAULT.max_columns))]
     pub max_columns: u32,
 }
 

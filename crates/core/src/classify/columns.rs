@@ -15,91 +15,92 @@ use crate::query::{check_projected, check_wgs84, closest_name, name_form};
 use crate::t;
 
 /// The batch parameters: where the place is in each row, and which columns to add.
-#[derive(Debug, Clone, Default, PartialEq, clap::Args, serde::Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, utoipa::IntoParams)]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ColumnArgs {
     /// The day to answer for, YYYY-MM-DD (default: today): which generation of the areas and
     /// which roster entries hold.
-    #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
+    #[cfg_attr(feature = "clap", arg(long = "as-of", value_name = "YYYY-MM-DD"))]
     pub as_of: Option<String>,
     /// The moment the role columns are for, RFC 3339 (default: now): assignments that hold
     /// only at certain hours count then (see the roster's `hours`).
-    #[arg(long, value_name = "DATE-TIME")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "DATE-TIME"))]
     pub at: Option<String>,
     /// Column of WGS84 latitudes, with `lon` (detected: lat, latitude, breedtegraad, y_wgs84).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub lat: Option<String>,
     /// Column of WGS84 longitudes, with `lat` (detected: lon, lng, longitude, lengtegraad).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub lon: Option<String>,
     /// Column of x (easting), with `y` (detected: x, rd_x, x_rd, xcoord).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub x: Option<String>,
     /// Column of y (northing), with `x` (detected: y, rd_y, y_rd, ycoord).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub y: Option<String>,
     /// CRS of the x/y columns (or of GeoJSON coordinates): EPSG:28992 (RD New), EPSG:3857,
     /// EPSG:4326. Default: judged from the values (RD New, Web Mercator or degrees).
-    #[arg(long)]
+    #[cfg_attr(feature = "clap", arg(long))]
     pub crs: Option<String>,
     /// Column of postcodes, with `huisnummer` (detected: postcode, pc6, postal_code).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub postcode: Option<String>,
     /// Column of house numbers, for postcode or street (detected: huisnummer, huisnr, nummer).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub huisnummer: Option<String>,
     /// Column of BAG huisletters (detected: huisletter).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub huisletter: Option<String>,
     /// Column of BAG toevoegingen (detected: toevoeging, huisnummertoevoeging).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub toevoeging: Option<String>,
     /// Column of street names, with `huisnummer` (detected: straat, straatnaam, street).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub straat: Option<String>,
     /// Column of woonplaatsen, with `straat` (detected: woonplaats, plaats, city).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub woonplaats: Option<String>,
     /// Column of free text: an address or coordinates in any notation (detected: address,
     /// adres, locatie, location).
-    #[arg(long, value_name = "COLUMN")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "COLUMN"))]
     pub address: Option<String>,
     /// The columns to add, comma-separated, in this order (default `all`; `codes` is the lean
     /// set: the area codes and the status). Names: each layer's id and `<id>_name` (the
     /// coverage layer first), position, the role columns of the municipality's profile (e.g.
     /// thor_senior, police_coordinator), status, quality, source, point_lat, point_lon,
     /// point_x, point_y, certainty, certainty_radius_m, also_possible, message.
-    #[arg(long, value_name = "LIST")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "LIST"))]
     pub columns: Option<String>,
     /// How to write the added numbers: `comma` (176297,45, as Dutch spreadsheets read them) or
     /// `point` (176297.45). Default: as the file writes its own decimals; a `;` file without
     /// any is taken to be Dutch (comma).
-    #[arg(long, value_name = "comma|point")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "comma|point"))]
     pub decimal: Option<String>,
     /// The sheet of a workbook (.xlsx, .ods) to classify (default: the first).
-    #[arg(long, value_name = "NAME")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "NAME"))]
     pub sheet: Option<String>,
     /// Whether a CSV answer in UTF-8 starts with a byte-order mark, which Excel needs to read
     /// it as UTF-8: `yes`, `no`, or by default when the answer can hold text beyond ASCII
     /// (names, people, messages) and the input had no encoding of its own to keep (pure ASCII,
     /// or a workbook).
-    #[arg(long, value_name = "yes|no")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "yes|no"))]
     pub bom: Option<String>,
     /// The line of the header, counting from 1 at the file's first line (a workbook's first
     /// row). Default: the first line with two fields or more, below any title and blank lines.
-    #[arg(long, value_name = "N")]
+    #[cfg_attr(feature = "clap", arg(long, value_name = "N"))]
     pub header_row: Option<u64>,
     /// Answer only places inside the boundaries: a place within the tolerance of generalised
     /// boundaries just outside them (status `near`, answered with the nearest area, as a
     /// lookup is) becomes `outside`, as GeoPandas, shapely and DuckDB would place it.
-    #[arg(long)]
+    #[cfg_attr(feature = "clap", arg(long))]
     pub strict_inside: bool,
 }
 
 impl ColumnArgs {
     /// `decimal`: `Some(true)` for a comma, `Some(false)` for a point, `None` to judge.
-    pub(crate) fn decimal(&self) -> Result<Option<bool>, ColumnProblem> {
+    pub fn decimal(&self) -> Result<Option<bool>, ColumnProblem> {
         match self
             .decimal
             .as_deref()
@@ -117,7 +118,7 @@ impl ColumnArgs {
     }
 
     /// `bom`: `Some(true)` always, `Some(false)` never, `None` to judge.
-    pub(crate) fn bom(&self) -> Result<Option<bool>, ColumnProblem> {
+    pub fn bom(&self) -> Result<Option<bool>, ColumnProblem> {
         match self.bom.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("auto") => Ok(None),
             Some("yes" | "ja" | "true" | "1") => Ok(Some(true)),
@@ -130,7 +131,7 @@ impl ColumnArgs {
     }
 
     /// The CRS named by `crs`, if any (read by the CSV and the GeoJSON reader alike).
-    pub(crate) fn crs(&self) -> Result<Option<Crs>, ColumnProblem> {
+    pub fn crs(&self) -> Result<Option<Crs>, ColumnProblem> {
         self.crs
             .as_deref()
             .map(Crs::parse)

@@ -258,7 +258,7 @@ mod tests {
             assert!(!lower.contains(word), "the generic roster says '{word}'");
         }
         // Maastricht's roster does not declare them: its data would refuse these columns.
-        let shipped = Roster::parse(include_str!("../../geodata/roster.toml")).unwrap();
+        let shipped = Roster::parse(include_str!("../../../../geodata/roster.toml")).unwrap();
         let problems = m.check_roles(&shipped).join("\n");
         assert!(
             problems.contains("column 'contactpersoon' names role 'contactpersoon', which roster.toml does not declare"),

@@ -219,7 +219,7 @@ pub fn fold_words(text: &str) -> Vec<String> {
 /// one key; so do `Belvédère` and `Belvedere`.
 ///
 /// ```
-/// use wijkwijzer::address::normalize::name_key;
+/// use wijkwijzer_core::address::normalize::name_key;
 /// assert_eq!(name_key("Sint Pieterstraat"), name_key("St. Pieterstraat"));
 /// assert_eq!(name_key("Burg. Cortenstraat"), name_key("Burgemeester Cortenstraat"));
 /// assert_eq!(name_key("Belvédère"), "belvedere");

@@ -326,10 +326,10 @@ impl AddressIndex {
         EMBEDDED
             .get_or_init(|| {
                 let info: AddressSourceInfo =
-                    toml::from_str(include_str!("../../geodata/addresses.toml"))
+                    toml::from_str(include_str!("../../../../geodata/addresses.toml"))
                         .expect("geodata/addresses.toml is valid (checked by tests)");
                 let rows = records::read_canonical(
-                    include_bytes!("../../geodata/addresses.csv").as_slice(),
+                    include_bytes!("../../../../geodata/addresses.csv").as_slice(),
                     "embedded addresses.csv",
                 )
                 .expect("geodata/addresses.csv is valid (checked by tests)");

@@ -274,6 +274,10 @@ fn find_header(
         lines.push((at, at + raw.len(), at + raw.len() + ending.len()));
         at += raw.len() + ending.len();
     }
+    // Nothing but a byte-order mark (a UTF-16 one transcodes to no text at all).
+    if lines.is_empty() {
+        return Err(ClassifyError::Empty);
+    }
     let read = |i: usize| {
         let (start, body_end, _) = lines[i];
         let text = decode(&chunk.bytes[start..body_end], encoding);

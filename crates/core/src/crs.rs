@@ -72,7 +72,7 @@ impl Crs {
     /// `webmercator`.
     ///
     /// ```
-    /// use wijkwijzer::crs::Crs;
+    /// use wijkwijzer_core::crs::Crs;
     /// assert_eq!(Crs::parse("EPSG:28992"), Ok(Crs::RdNew));
     /// assert_eq!(Crs::parse("urn:ogc:def:crs:EPSG::3857"), Ok(Crs::WebMercator));
     /// assert!(Crs::parse("EPSG:31370").is_err());
@@ -550,7 +550,7 @@ impl fmt::Debug for Transformer {
 }
 
 /// The `rdcorr2018` grid built into the binary (the bytes of `geodata/rdcorr2018.bin`).
-pub static EMBEDDED_GRID: &[u8] = include_bytes!("../geodata/rdcorr2018.bin");
+pub static EMBEDDED_GRID: &[u8] = include_bytes!("../../../geodata/rdcorr2018.bin");
 
 /// The transformer with the grid embedded in the binary.
 pub fn transformer() -> &'static Transformer {
@@ -579,7 +579,7 @@ impl Transformer {
     /// WGS84/ETRS89 to RD New.
     ///
     /// ```
-    /// use wijkwijzer::crs::{transformer, Wgs84};
+    /// use wijkwijzer_core::crs::{transformer, Wgs84};
     /// // NSGI validation point 30012145 near Maastricht.
     /// let rd = transformer().wgs84_to_rd(Wgs84 { lat: 50.882027737, lon: 5.681625221 });
     /// assert!((rd.x - 175721.2127).abs() < 0.001 && (rd.y - 321400.8054).abs() < 0.001);
@@ -613,7 +613,7 @@ impl Transformer {
     /// RD New to WGS84/ETRS89.
     ///
     /// ```
-    /// use wijkwijzer::crs::{transformer, Rd};
+    /// use wijkwijzer_core::crs::{transformer, Rd};
     /// let p = transformer().rd_to_wgs84(Rd { x: 175721.2127, y: 321400.8054 });
     /// assert!((p.lat - 50.882027737).abs() < 1e-8 && (p.lon - 5.681625221).abs() < 1e-8);
     /// ```

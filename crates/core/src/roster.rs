@@ -179,7 +179,7 @@ static BUILT_IN_ROLES: LazyLock<BTreeMap<Role, RoleDecl>> = LazyLock::new(|| {
     }
 });
 
-const SHIPPED_ROSTER: &str = include_str!("../geodata/roster.toml");
+const SHIPPED_ROSTER: &str = include_str!("../../../geodata/roster.toml");
 
 /// Where an assignment applies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -267,9 +267,7 @@ fn internal() -> Visibility {
 }
 
 /// A date as people write it in TOML: a native date (`2026-01-01`) or a string.
-pub(crate) fn date_or_text<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Date>, D::Error> {
+pub fn date_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Input {

@@ -79,7 +79,7 @@ pub struct Gemeente {
 }
 
 /// The mapping shipped with the project, used when no `layers.toml` is given.
-pub const EMBEDDED_MAPPING: &str = include_str!("../../geodata/layers.toml");
+pub const EMBEDDED_MAPPING: &str = include_str!("../../../../geodata/layers.toml");
 
 /// What an import did, for the person running it.
 #[derive(Debug, Clone, Default)]
@@ -797,15 +797,15 @@ fn built_in_files(generic: Option<&Mapping>) -> Result<Vec<(&'static str, Vec<u8
         ("layers.toml", EMBEDDED_MAPPING.as_bytes().to_vec()),
         (
             "addresses.csv",
-            include_bytes!("../../geodata/addresses.csv").to_vec(),
+            include_bytes!("../../../../geodata/addresses.csv").to_vec(),
         ),
         (
             "addresses.toml",
-            include_bytes!("../../geodata/addresses.toml").to_vec(),
+            include_bytes!("../../../../geodata/addresses.toml").to_vec(),
         ),
         (
             "places.csv",
-            include_bytes!("../../geodata/places.csv").to_vec(),
+            include_bytes!("../../../../geodata/places.csv").to_vec(),
         ),
     ])
 }
