@@ -16,8 +16,8 @@
 //! ```
 
 pub use wijkwijzer_core::{
-    address, classify, crs, datafile, encoding, geodata, hours, index, query, resolve, roster,
-    situations, staging, t, text,
+    address, classify, crs, datafile, encoding, geodata, hours, index, problem, query, resolve,
+    roster, situations, staging, t, text,
 };
 
 pub mod auth;

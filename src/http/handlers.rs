@@ -16,8 +16,8 @@ use std::sync::LazyLock;
 
 use super::problem::ApiError;
 use super::schema::{
-    AreaParams, AreasParams, LookupParams, Problem, SituationList, SuggestList, SuggestParams,
-    query_names,
+    AddressProblem, AreaParams, AreasParams, CandidateOut, LookupParams, Problem, SituationList,
+    SuggestList, SuggestParams, Wgs84Out, query_names,
 };
 use super::state::{AppState, Served, audience_index};
 use crate::resolve::Answer;
@@ -217,9 +217,9 @@ pub(super) async fn healthz(
     params(LookupParams),
     responses(
         (status = 200, description = "The place is covered", body = Answer),
-        (status = 300, description = "Ambiguous address: a problem with `candidates`", body = Problem, content_type = "application/problem+json"),
+        (status = 300, description = "Ambiguous address: a problem with `candidates`", body = AddressProblem, content_type = "application/problem+json"),
         (status = 404, description = "Outside coverage: the same body, `position: outside`, with the nearest area; or an address that does not exist: a problem with the nearest `candidates`",
-            content((Answer = "application/json"), (Problem = "application/problem+json"))),
+            content((Answer = "application/json"), (AddressProblem = "application/problem+json"))),
         (status = 400, description = "Unreadable or implausible input", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Invalid API key", body = Problem, content_type = "application/problem+json"),
         (status = 414, description = "Query string too long", body = Problem, content_type = "application/problem+json"),
@@ -360,19 +360,20 @@ fn address_error(
         }
         _ => (None, Vec::new()),
     };
-    let candidates: Vec<Value> = failure
+    let candidates: Vec<CandidateOut> = failure
         .candidates()
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let mut v = json!(c);
             let w = crate::crs::transformer().rd_to_wgs84(c.address.rd);
-            v["wgs84"] =
-                json!({"lat": (w.lat * 1e7).round() / 1e7, "lon": (w.lon * 1e7).round() / 1e7});
-            if let Some(area) = areas.get(i) {
-                v["area"] = json!(area);
+            CandidateOut {
+                candidate: c.clone(),
+                wgs84: Wgs84Out {
+                    lat: (w.lat * 1e7).round() / 1e7,
+                    lon: (w.lon * 1e7).round() / 1e7,
+                },
+                area: areas.get(i).cloned().flatten(),
             }
-            v
         })
         .collect();
     let error = ApiError::new(kind, detail)

@@ -83,7 +83,7 @@ impl utoipa::Modify for Languages {
         super::ogc::items,
         super::ogc::item,
     ),
-    components(schemas(Answer, Problem, SituationList, SuggestList)),
+    components(schemas(Answer, Problem, AddressProblem, SituationList, SuggestList)),
     modifiers(&ApiKeyScheme, &Languages),
 )]
 pub struct ApiDoc;

@@ -1,5 +1,6 @@
-//! RFC 9457 problem responses: every problem a client can receive, listed once in [`Kind`]
-//! with its status, slug (`urn:wijkwijzer:problem:<slug>`) and title.
+//! RFC 9457 problem responses: every problem a client can receive is a [`Kind`] of the core's
+//! one table (`wijkwijzer_core::problem`), with its status, slug
+//! (`urn:wijkwijzer:problem:<slug>`) and title.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -8,74 +9,7 @@ use serde_json::{Value, json};
 use crate::query::QueryError;
 use crate::t;
 
-/// Declares [`Kind`] from one table: each kind once, with its status and slug; its title is
-/// the message `title-<slug>` in each language.
-macro_rules! kinds {
-    ($($kind:ident => $status:ident, $slug:literal;)*) => {
-        /// Every kind of problem a client can receive.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Kind {
-            $($kind,)*
-        }
-
-        impl Kind {
-            /// Every kind, in the table's order.
-            pub const ALL: &[Kind] = &[$(Kind::$kind,)*];
-
-            /// Status and slug.
-            pub fn describe(self) -> (StatusCode, &'static str) {
-                match self {
-                    $(Kind::$kind => (StatusCode::$status, $slug),)*
-                }
-            }
-        }
-    };
-}
-
-kinds! {
-    MalformedQuery => BAD_REQUEST, "malformed-query";
-    RepeatedParameter => BAD_REQUEST, "repeated-parameter";
-    BadParameter => BAD_REQUEST, "bad-parameter";
-    ConflictingParameters => BAD_REQUEST, "conflicting-parameters";
-    BadLimit => BAD_REQUEST, "bad-limit";
-    UnknownLayer => BAD_REQUEST, "unknown-layer";
-    UnknownSituation => BAD_REQUEST, "unknown-situation";
-    MalformedForm => BAD_REQUEST, "malformed-form";
-    UnreadableBody => BAD_REQUEST, "unreadable-body";
-    UnreadableAddress => BAD_REQUEST, "unreadable-address";
-    AmbiguousAddress => MULTIPLE_CHOICES, "ambiguous-address";
-    Unauthorized => UNAUTHORIZED, "unauthorized";
-    Forbidden => FORBIDDEN, "forbidden";
-    NotFound => NOT_FOUND, "not-found";
-    UnknownArea => NOT_FOUND, "unknown-area";
-    UnknownCollection => NOT_FOUND, "unknown-collection";
-    DateNotCovered => BAD_REQUEST, "date-not-covered";
-    AddressNotFound => NOT_FOUND, "address-not-found";
-    MethodNotAllowed => METHOD_NOT_ALLOWED, "method-not-allowed";
-    BodyTooLarge => PAYLOAD_TOO_LARGE, "body-too-large";
-    WorkbookTooLarge => PAYLOAD_TOO_LARGE, "workbook-too-large";
-    QueryTooLong => URI_TOO_LONG, "query-too-long";
-    UnsupportedMediaType => UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type";
-    UnclassifiableFile => UNPROCESSABLE_ENTITY, "unclassifiable-file";
-    InvalidData => UNPROCESSABLE_ENTITY, "invalid-data";
-    RateLimited => TOO_MANY_REQUESTS, "rate-limited";
-    Internal => INTERNAL_SERVER_ERROR, "internal-error";
-    Overloaded => SERVICE_UNAVAILABLE, "overloaded";
-    Timeout => SERVICE_UNAVAILABLE, "timeout";
-    Busy => SERVICE_UNAVAILABLE, "busy";
-    NoRoom => INSUFFICIENT_STORAGE, "no-room";
-    KeysSuspended => SERVICE_UNAVAILABLE, "keys-suspended";
-}
-
-impl Kind {
-    /// The title, in the current language: the message `title-<slug>`.
-    pub fn title(self) -> String {
-        crate::text::render(
-            &format!("title-{}", self.describe().1),
-            &crate::text::Args::new(),
-        )
-    }
-}
+pub use crate::problem::Kind;
 
 /// An RFC 9457 problem.
 #[derive(Debug)]
@@ -91,6 +25,7 @@ pub struct ApiError {
 impl ApiError {
     pub fn new(kind: Kind, detail: impl Into<String>) -> Self {
         let (status, slug) = kind.describe();
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         Self::titled(status, slug, kind.title(), detail.into())
     }
 
@@ -128,7 +63,7 @@ impl ApiError {
 }
 impl From<QueryError> for ApiError {
     fn from(e: QueryError) -> Self {
-        ApiError::titled(StatusCode::BAD_REQUEST, e.kind(), e.title(), e.to_string())
+        ApiError::new(e.kind(), e.to_string())
     }
 }
 impl IntoResponse for ApiError {

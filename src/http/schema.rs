@@ -25,6 +25,46 @@ pub struct Problem {
     pub limit: Option<String>,
 }
 
+/// The problem of an address lookup that did not give one place: 300 (more than one address
+/// matches) or 404 (no such address), with the candidates to choose from.
+#[derive(Serialize, ToSchema)]
+pub struct AddressProblem {
+    /// `urn:wijkwijzer:problem:ambiguous-address` or `urn:wijkwijzer:problem:address-not-found`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// Why, and where the address source is incomplete, how many addresses it holds.
+    pub detail: String,
+    /// For a 300, every address that matches; for a 404, the nearest ones. Best first.
+    pub candidates: Vec<CandidateOut>,
+    /// The address source the lookup searched.
+    pub addresses: crate::address::AddressMeta,
+    /// For a 300: how sure an answer could be, over the candidates' areas with their people.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certainty: Option<crate::resolve::Certainty>,
+}
+
+/// A candidate of an [`AddressProblem`]: the address with its position for a map and, for a
+/// 300, its area.
+#[derive(Serialize, ToSchema)]
+pub struct CandidateOut {
+    #[serde(flatten)]
+    pub candidate: crate::address::Candidate,
+    /// The position in WGS84, to 7 decimals.
+    pub wgs84: Wgs84Out,
+    /// For a 300: the coverage area the candidate lies in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<crate::resolve::AreaRef>,
+}
+
+/// A position in WGS84 degrees.
+#[derive(Serialize, ToSchema)]
+pub struct Wgs84Out {
+    pub lat: f64,
+    pub lon: f64,
+}
+
 /// The place to look up: `q`, or `lat` and `lon`, or `x` and `y` (with `crs`). The one
 /// declaration of `GET /v1/lookup`'s parameters: the handler accepts exactly these names.
 #[derive(IntoParams, serde::Deserialize, Default)]

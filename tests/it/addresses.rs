@@ -922,6 +922,27 @@ async fn contradicting_parts_in_two_areas_are_ambiguous() {
         .map(|c| c["quality"].as_str().unwrap())
         .collect();
     assert_eq!(qualities, ["postcode_ignored", "postcode_only"]);
+    // The body is the one the OpenAPI document declares for a 300: every required member.
+    let doc: serde_json::Value = reqwest::get(format!("{base}/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let declared = &doc["paths"]["/v1/lookup"]["get"]["responses"]["300"]["content"]["application/problem+json"]
+        ["schema"]["$ref"];
+    assert_eq!(declared, "#/components/schemas/AddressProblem");
+    let schema = &doc["components"]["schemas"]["AddressProblem"];
+    for member in schema["required"].as_array().unwrap() {
+        let member = member.as_str().unwrap();
+        assert!(!p[member].is_null(), "{member} missing from the 300: {p}");
+    }
+    for c in p["candidates"].as_array().unwrap() {
+        assert!(
+            c["wgs84"]["lat"].is_f64() && c["address"].is_object(),
+            "{c}"
+        );
+    }
 
     // Both in one area: answered by street and number, the postcode said to be ignored.
     assert_eq!(

@@ -32,6 +32,7 @@ pub mod encoding;
 pub mod geodata;
 pub mod hours;
 pub mod index;
+pub mod problem;
 pub mod query;
 pub mod resolve;
 pub mod roster;

@@ -108,40 +108,28 @@ impl QueryError {
         }
     }
 
-    /// A stable slug for the error, used as the problem `type` suffix.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of problem, of the one table of kinds (its slug is the problem `type`).
+    pub fn kind(&self) -> crate::problem::Kind {
+        use crate::problem::Kind;
         match self {
-            QueryError::Missing { .. } => "missing-parameter",
-            QueryError::NotANumber { .. } => "not-a-number",
-            QueryError::NotFinite { .. } => "not-finite",
-            QueryError::OutOfRange { .. } => "out-of-range",
-            QueryError::LooksSwapped { .. } => "swapped-coordinates",
-            QueryError::LooksLikeRd { .. } => "rd-given-as-wgs84",
-            QueryError::LooksLikeWebMercator { .. } => "web-mercator-given-as-wgs84",
-            QueryError::LooksLikeDegrees { .. } => "degrees-given-as-projected",
-            QueryError::UnknownCrs { .. } => "unknown-crs",
-            QueryError::Conflicting => "conflicting-parameters",
-            QueryError::UnknownParameter { .. } => "unknown-parameter",
-            QueryError::Unreadable { .. } => "unreadable-coordinate",
+            QueryError::Missing { .. } => Kind::MissingParameter,
+            QueryError::NotANumber { .. } => Kind::NotANumber,
+            QueryError::NotFinite { .. } => Kind::NotFinite,
+            QueryError::OutOfRange { .. } => Kind::OutOfRange,
+            QueryError::LooksSwapped { .. } => Kind::SwappedCoordinates,
+            QueryError::LooksLikeRd { .. } => Kind::RdGivenAsWgs84,
+            QueryError::LooksLikeWebMercator { .. } => Kind::WebMercatorGivenAsWgs84,
+            QueryError::LooksLikeDegrees { .. } => Kind::DegreesGivenAsProjected,
+            QueryError::UnknownCrs { .. } => Kind::UnknownCrs,
+            QueryError::Conflicting => Kind::ConflictingParameters,
+            QueryError::UnknownParameter { .. } => Kind::UnknownParameter,
+            QueryError::Unreadable { .. } => Kind::UnreadableCoordinate,
         }
     }
 
     /// A short title for the kind of problem, in the current language.
     pub fn title(&self) -> String {
-        match self {
-            QueryError::Missing { .. } => t!("title-missing-parameter"),
-            QueryError::NotANumber { .. } => t!("title-not-a-number"),
-            QueryError::NotFinite { .. } => t!("title-not-finite"),
-            QueryError::OutOfRange { .. } => t!("title-out-of-range"),
-            QueryError::LooksSwapped { .. } => t!("title-swapped-coordinates"),
-            QueryError::LooksLikeRd { .. } => t!("title-rd-given-as-wgs84"),
-            QueryError::LooksLikeWebMercator { .. } => t!("title-web-mercator-given-as-wgs84"),
-            QueryError::LooksLikeDegrees { .. } => t!("title-degrees-given-as-projected"),
-            QueryError::UnknownCrs { .. } => t!("title-unknown-crs"),
-            QueryError::Conflicting => t!("title-conflicting-parameters"),
-            QueryError::UnknownParameter { .. } => t!("title-unknown-parameter"),
-            QueryError::Unreadable { .. } => t!("title-unreadable-coordinate"),
-        }
+        self.kind().title()
     }
 }
 
