@@ -245,7 +245,13 @@ pub(super) async fn lookup(
     // The place is decided once, from whichever parameters were given; one call answers it.
     let place = p.place(&on.data().locality)?;
     let situation = p.situation;
+    // Only what `fields=` asks for is computed.
+    let parts = fields.as_deref().map_or(
+        crate::resolve::Parts::ALL,
+        crate::resolve::Parts::for_members,
+    );
     let answer = on
+        .asking(parts)
         .lookup(place, situation.as_deref(), caller.audience)
         .map_err(|e| address_error(e, &s, on, caller.audience))?;
     Ok(lookup_response(&app, &s, answer, fields.as_deref()))

@@ -613,6 +613,43 @@ async fn fields_trims_the_answer_to_what_is_asked() {
     assert_eq!(status, 404);
     assert_eq!(outside["position"], "outside");
     assert!(outside.get("data").is_none());
+    // Only what is asked is computed (contacts, the certainty's distance and reasons, the
+    // message): each member asked alone, or with another, is the full answer's, at places
+    // inside, on and near boundaries, coarse, outside, an address, with a situation.
+    let at = "&at=2026-12-08T10:00:00%2B01:00";
+    for place in [
+        "lat=50.8489&lon=5.6879",
+        "lat=50.8551&lon=5.6962",
+        "lat=50.8404&lon=5.7080",
+        "q=50.85,5.69",
+        "q=N50%C2%B051%27%20E5%C2%B041%27",
+        "lat=50.7915&lon=5.7070",
+        "lat=52.37&lon=4.89",
+        "q=Brusselsepoort%2045",
+        "lat=50.8489&lon=5.6879&situation=drugshandel",
+    ] {
+        let (_, _, full) = s.json(&format!("/v1/lookup?{place}{at}")).await;
+        for fields in [
+            "contacts",
+            "certainty",
+            "message",
+            "situation",
+            "also_possible",
+            "lwa,certainty",
+            "message,contacts",
+            "position,nearest,areas,overlays",
+        ] {
+            let (_, _, lean) = s
+                .json(&format!("/v1/lookup?{place}{at}&fields={fields}"))
+                .await;
+            for member in fields.split(',') {
+                assert_eq!(
+                    lean[member], full[member],
+                    "{place} fields={fields}: {member}"
+                );
+            }
+        }
+    }
     let d = s
         .problem(
             "/v1/lookup?q=Brusselsepoort%2045&fields=lwa,buurtt",

@@ -140,8 +140,9 @@ pub struct LayerIndex {
     geometries: Vec<MultiPolygon<f64>>,
     /// Per cell: how many cells (8-neighbour steps) away the nearest cell a boundary touches
     /// is; 0 for such cells. A point in a cell `k` steps away lies at least `(k - 1)` cells
-    /// from every boundary.
-    clearance: Vec<u16>,
+    /// from every boundary. Computed on first use: a one-shot lookup inside an area needs it for
+    /// the coverage layer only.
+    clearance: std::sync::OnceLock<Vec<u16>>,
 }
 
 impl std::fmt::Debug for LayerIndex {
@@ -201,11 +202,10 @@ impl LayerIndex {
                     .collect(),
             ),
             geometries: geometries.to_vec(),
-            clearance: Vec::new(),
+            clearance: std::sync::OnceLock::new(),
         };
         index.build_strips(geometries.len(), &segs);
         index.build_cells(&segs);
-        index.clearance = clearance(&index.cells, grid.nx, grid.ny);
         index
     }
 
@@ -217,7 +217,9 @@ impl LayerIndex {
         let g = &self.grid;
         match g.cell_of(Coord { x: p.x, y: p.y }) {
             Some(cell) => {
-                let k = self.clearance[cell];
+                let k = self
+                    .clearance
+                    .get_or_init(|| clearance(&self.cells, g.nx, g.ny))[cell];
                 k > 0 && f64::from(k - 1) * g.cell > r
             }
             // Off the grid: every boundary lies inside it, so its distance is a lower bound.
@@ -502,35 +504,62 @@ impl LayerIndex {
     }
 }
 
-/// Steps (8-neighbour) from every cell to the nearest mixed cell: a breadth-first search from
-/// all mixed cells at once, O(cells).
+/// Steps (8-neighbour) from every cell to the nearest mixed cell: the chessboard distance,
+/// which two raster passes of a 3x3 mask give exactly (each cell from its already-visited
+/// neighbours, forward then backward), O(cells) without a queue.
 fn clearance(cells: &[u32], nx: usize, ny: usize) -> Vec<u16> {
-    let mut out = vec![u16::MAX; cells.len()];
-    let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
-    for (i, v) in cells.iter().enumerate() {
-        if *v != EMPTY && v & MIXED != 0 {
-            out[i] = 0;
-            queue.push_back(i);
-        }
-    }
-    while let Some(i) = queue.pop_front() {
-        let (c, r) = ((i % nx) as isize, (i / nx) as isize);
-        let next = out[i].saturating_add(1);
-        for dr in -1..=1isize {
-            for dc in -1..=1isize {
-                let (cc, rr) = (c + dc, r + dr);
-                if cc < 0 || rr < 0 || cc as usize >= nx || rr as usize >= ny {
-                    continue;
+    let mut d: Vec<u16> = cells
+        .iter()
+        .map(|v| {
+            if *v != EMPTY && v & MIXED != 0 {
+                0
+            } else {
+                u16::MAX
+            }
+        })
+        .collect();
+    let step = |a: u16| a.saturating_add(1);
+    for r in 0..ny {
+        for c in 0..nx {
+            let i = r * nx + c;
+            let mut m = d[i];
+            if c > 0 {
+                m = m.min(step(d[i - 1]));
+            }
+            if r > 0 {
+                let up = i - nx;
+                m = m.min(step(d[up]));
+                if c > 0 {
+                    m = m.min(step(d[up - 1]));
                 }
-                let j = rr as usize * nx + cc as usize;
-                if out[j] > next {
-                    out[j] = next;
-                    queue.push_back(j);
+                if c + 1 < nx {
+                    m = m.min(step(d[up + 1]));
                 }
             }
+            d[i] = m;
         }
     }
-    out
+    for r in (0..ny).rev() {
+        for c in (0..nx).rev() {
+            let i = r * nx + c;
+            let mut m = d[i];
+            if c + 1 < nx {
+                m = m.min(step(d[i + 1]));
+            }
+            if r + 1 < ny {
+                let down = i + nx;
+                m = m.min(step(d[down]));
+                if c + 1 < nx {
+                    m = m.min(step(d[down + 1]));
+                }
+                if c > 0 {
+                    m = m.min(step(d[down - 1]));
+                }
+            }
+            d[i] = m;
+        }
+    }
+    d
 }
 
 /// Several layers on one shared grid, cells interleaved, so that locating a point in all of
@@ -686,6 +715,62 @@ fn bounds_of<'a>(segs: impl Iterator<Item = &'a Seg>) -> (Coord<f64>, Coord<f64>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The clearance grid against the textbook breadth-first search from every mixed cell.
+    #[test]
+    fn clearance_is_the_breadth_first_step_count() {
+        fn by_search(cells: &[u32], nx: usize, ny: usize) -> Vec<u16> {
+            let mut out = vec![u16::MAX; cells.len()];
+            let mut queue = std::collections::VecDeque::new();
+            for (i, v) in cells.iter().enumerate() {
+                if *v != EMPTY && v & MIXED != 0 {
+                    out[i] = 0;
+                    queue.push_back(i);
+                }
+            }
+            while let Some(i) = queue.pop_front() {
+                let (c, r) = ((i % nx) as isize, (i / nx) as isize);
+                for (dc, dr) in (-1..=1).flat_map(|a| (-1..=1).map(move |b| (a, b))) {
+                    let (cc, rr) = (c + dc, r + dr);
+                    if cc < 0 || rr < 0 || cc as usize >= nx || rr as usize >= ny {
+                        continue;
+                    }
+                    let j = rr as usize * nx + cc as usize;
+                    if out[j] > out[i] + 1 {
+                        out[j] = out[i] + 1;
+                        queue.push_back(j);
+                    }
+                }
+            }
+            out
+        }
+        let mut seed = 7u64;
+        for (nx, ny, mixed_in) in [
+            (1, 1, 2),
+            (17, 5, 9),
+            (40, 31, 60),
+            (64, 64, 400),
+            (9, 50, 1000),
+        ] {
+            let cells: Vec<u32> = (0..nx * ny)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    match (seed >> 33) % mixed_in {
+                        0 => MIXED | 3,
+                        1 => EMPTY,
+                        _ => 1,
+                    }
+                })
+                .collect();
+            assert_eq!(
+                clearance(&cells, nx, ny),
+                by_search(&cells, nx, ny),
+                "{nx}x{ny}"
+            );
+        }
+    }
     use geo::{MultiPolygon, polygon};
 
     fn rd(x: f64, y: f64) -> Rd {

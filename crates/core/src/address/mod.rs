@@ -312,7 +312,7 @@ impl AddressIndex {
                 names,
                 places,
                 place_keys,
-                landmarks: landmarks::Landmarks::embedded(),
+                landmarks: landmarks::Landmarks::shipped(),
                 info,
                 version,
             },

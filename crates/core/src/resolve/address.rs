@@ -36,6 +36,7 @@ impl Resolver {
         situation: Option<&str>,
         audience: Audience,
         day: Date,
+        parts: super::Parts,
     ) -> Result<Answer, AddressLookupError> {
         let found = self
             .find_address_here(query)
@@ -45,7 +46,7 @@ impl Resolver {
             ..self.data_uncertainty()
         };
         let mut answer =
-            self.resolve_situation_at(found.best.address.rd, &u, situation, audience, day)?;
+            self.resolve_situation_at(found.best.address.rd, &u, situation, audience, day, parts)?;
         answer.place = found.best.place.clone();
         answer.address = Some(AddressMatch {
             query: query_text(query),

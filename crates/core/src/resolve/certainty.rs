@@ -304,6 +304,7 @@ impl Resolver {
         u: &Uncertainty,
         audience: Audience,
         day: Date,
+        full: bool,
     ) -> Certainty {
         let AreaCertainty {
             level,
@@ -311,8 +312,13 @@ impl Resolver {
             boundary_distance_m,
             mut shares,
         } = self.area_certainty(p, u);
-        // An answer states the distance even where the grid alone was enough to decide.
-        let boundary_distance_m = boundary_distance_m.or_else(|| self.boundary_distance_m(p));
+        // An answer states the distance even where the grid alone was enough to decide; one
+        // that does not show its certainty (`full` false) leaves out what only it says: the
+        // distance, the reasons and the people of each area. The level and areas stay.
+        let boundary_distance_m = match full {
+            true => boundary_distance_m.or_else(|| self.boundary_distance_m(p)),
+            false => boundary_distance_m,
+        };
         if level == Level::Certain
             && let Some(a) = own
         {
@@ -327,7 +333,7 @@ impl Resolver {
                     id: area.id.clone(),
                     name: area.name.clone(),
                     share: round_to(share, 3),
-                    contacts: (level != Level::Certain)
+                    contacts: (full && level != Level::Certain)
                         .then(|| self.coverage_contacts(a, audience, day)),
                 }
             })
@@ -337,7 +343,10 @@ impl Resolver {
             radius_m: round_to(radius_m, 1),
             boundary_distance_m: boundary_distance_m.map(|d| round_to(d, 1)),
             areas,
-            reasons: u.reasons(self.data.manifest.source.generalized),
+            reasons: match full {
+                true => u.reasons(self.data.manifest.source.generalized),
+                false => Vec::new(),
+            },
         }
     }
 

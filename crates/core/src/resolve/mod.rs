@@ -43,7 +43,7 @@ mod overlays;
 
 pub use answer::*;
 pub use certainty::{AreaCertainty, AreaShare, Certainty, LIKELY_SHARE, Level, Uncertainty};
-pub use on::{On, day_of};
+pub use on::{On, Parts, day_of};
 pub use overlays::OverlayRef;
 
 /// Validated geodata with its indexes: everything needed to answer.
@@ -346,6 +346,7 @@ impl Resolver {
                 epoch,
                 day,
                 moment: on::Moment::WallClock,
+                parts: Parts::ALL,
             })
             .ok_or(DayNotCovered {
                 day,
@@ -361,6 +362,7 @@ impl Resolver {
             epoch: self.earliest(),
             day,
             moment: on::Moment::WallClock,
+            parts: Parts::ALL,
         })
     }
 
@@ -585,7 +587,14 @@ impl Resolver {
         )
     }
 
-    fn resolve_at(&self, p: Rd, u: &Uncertainty, audience: Audience, day: Date) -> Answer {
+    fn resolve_at(
+        &self,
+        p: Rd,
+        u: &Uncertainty,
+        audience: Audience,
+        day: Date,
+        parts: Parts,
+    ) -> Answer {
         let hits = self.locate_all(p);
         let by_layer = |id: &str| {
             self.data
@@ -637,7 +646,7 @@ impl Resolver {
             .filter(|(_, o)| o.position != Position::Near)
             .map(|(i, _)| *i)
             .collect();
-        let contacts = if covered {
+        let contacts = if covered && parts.contacts {
             let mut ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
             ids.extend(
                 inside_overlays
@@ -649,7 +658,7 @@ impl Resolver {
             Contacts::new(Vec::new())
         };
         let own = hits[self.coverage].map(|h| h.area);
-        let certainty = self.certainty_at(p, own, u, audience, day);
+        let certainty = self.certainty_at(p, own, u, audience, day, parts.certainty);
         let also_possible: Vec<AreaRef> = if certainty.level == Level::Certain {
             Vec::new()
         } else {
@@ -685,6 +694,7 @@ impl Resolver {
         });
         let coverage_name = &self.data.manifest.coverage_name;
         let message = match (&nearest, by_layer(&self.data.manifest.coverage_layer)) {
+            _ if !parts.message => String::new(),
             (Some(n), Some(a)) if position == Position::Near => t!(
                 "answer-near",
                 distance = format!("{:.0}", n.distance_m),
@@ -716,7 +726,7 @@ impl Resolver {
             (None, None) => t!("answer-outside", coverage = coverage_name),
         };
         // The notation's own words say it when the text was coarse (see `On::resolve_understood`).
-        let message = if also_possible.is_empty() || u.notation_m.is_some() {
+        let message = if also_possible.is_empty() || u.notation_m.is_some() || !parts.message {
             message
         } else {
             let also = t!(
@@ -796,11 +806,12 @@ impl Resolver {
         situation: Option<&str>,
         audience: Audience,
         day: Date,
+        parts: Parts,
     ) -> Result<Answer, UnknownSituation> {
         let s = situation
             .map(|id| self.data.situations.get(id))
             .transpose()?;
-        let mut answer = self.resolve_at(p, u, audience, day);
+        let mut answer = self.resolve_at(p, u, audience, day, parts);
         answer.situation = s.map(|s| self.data.situations.for_place(s, &answer.contacts));
         Ok(answer)
     }

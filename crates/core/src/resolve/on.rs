@@ -21,6 +21,40 @@ pub struct On<'a> {
     pub(super) epoch: &'a Resolver,
     pub(super) day: Date,
     pub(super) moment: Moment,
+    /// What of the answer the door asks for.
+    pub(super) parts: Parts,
+}
+
+/// What of an answer a door asks for; what it does not ask for is not computed (a compact
+/// `fields=lwa,buurt` needs neither the contacts nor the certainty's distance and reasons).
+/// The areas, position and certainty level are always decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// `contacts`, and the people `situation` picks from.
+    pub contacts: bool,
+    /// The certainty's boundary distance, reasons, and the people of each possible area.
+    pub certainty: bool,
+    /// `message`.
+    pub message: bool,
+}
+
+impl Parts {
+    /// The whole answer.
+    pub const ALL: Parts = Parts {
+        contacts: true,
+        certainty: true,
+        message: true,
+    };
+
+    /// The parts the answer's members `members` (as `fields=` names them) need.
+    pub fn for_members<S: AsRef<str>>(members: &[S]) -> Parts {
+        let asked = |m: &str| members.iter().any(|f| f.as_ref() == m);
+        Parts {
+            contacts: asked("contacts") || asked("situation"),
+            certainty: asked("certainty"),
+            message: asked("message"),
+        }
+    }
 }
 
 /// The time of the day report routes and assignments by hours are chosen for.
@@ -61,6 +95,11 @@ impl<'a> On<'a> {
             moment: Moment::At(at),
             ..on
         }
+    }
+
+    /// The same view, computing only `parts` of its answers.
+    pub fn asking(self, parts: Parts) -> On<'a> {
+        On { parts, ..self }
     }
 
     /// This view's moment in Europe/Amsterdam.
@@ -154,10 +193,13 @@ impl<'a> On<'a> {
 
     /// The full answer for a point in RD New.
     pub fn resolve(&self, p: Rd, audience: Audience) -> Answer {
-        self.timed(
-            self.epoch
-                .resolve_at(p, &self.epoch.data_uncertainty(), audience, self.day),
-        )
+        self.timed(self.epoch.resolve_at(
+            p,
+            &self.epoch.data_uncertainty(),
+            audience,
+            self.day,
+            self.parts,
+        ))
     }
 
     /// The answer for a point, with who handles `situation` there (`None`: no situation).
@@ -174,6 +216,7 @@ impl<'a> On<'a> {
                 situation,
                 audience,
                 self.day,
+                self.parts,
             )
             .map(|a| self.timed(a))
     }
@@ -186,7 +229,7 @@ impl<'a> On<'a> {
         audience: Audience,
     ) -> Result<Answer, AddressLookupError> {
         self.epoch
-            .resolve_address_at(query, situation, audience, self.day)
+            .resolve_address_at(query, situation, audience, self.day, self.parts)
             .map(|a| self.timed(a))
     }
 
@@ -208,7 +251,9 @@ impl<'a> On<'a> {
             view_m: understood.view_m,
             ..self.epoch.data_uncertainty()
         };
-        let mut answer = self.epoch.resolve_at(understood.rd, &u, audience, self.day);
+        let mut answer = self
+            .epoch
+            .resolve_at(understood.rd, &u, audience, self.day, self.parts);
         answer.situation = s.map(|s| self.epoch.data.situations.for_place(s, &answer.contacts));
         if let Some(m) = notation_m
             && !answer.also_possible.is_empty()
