@@ -312,7 +312,7 @@ impl AddressIndex {
                 names,
                 places,
                 place_keys,
-                landmarks: landmarks::Landmarks::shipped(),
+                landmarks: landmarks::Landmarks::embedded(),
                 info,
                 version,
             },
