@@ -765,26 +765,25 @@ impl Geodata {
         periods
     }
 
+    /// The generation of layer `id` that holds on the first day of `period`.
+    fn generation_for(&self, id: &str, period: &Period) -> Option<&Layer> {
+        let day = period.from.unwrap_or(jiff::civil::Date::MIN);
+        self.generations()
+            .find(|g| g.info.id == id && g.info.period().contains(day))
+    }
+
     /// Whether every layer has a generation for `period`: whether [`Geodata::view`] gives one.
     pub fn has_view(&self, period: &Period) -> bool {
-        let day = period.from.unwrap_or(jiff::civil::Date::MIN);
-        self.layers.iter().all(|latest| {
-            self.generations()
-                .any(|g| g.info.id == latest.info.id && g.info.period().contains(day))
-        })
+        (self.layers.iter()).all(|latest| self.generation_for(&latest.info.id, period).is_some())
     }
 
     /// The data as it holds throughout `period` (one of [`Geodata::periods`]): per layer, the
     /// generation valid on its first day, in manifest order, and no earlier generations.
     /// `None` when some layer has no generation then.
     pub fn view(&self, period: &Period) -> Option<Geodata> {
-        let day = period.from.unwrap_or(jiff::civil::Date::MIN);
         let mut layers = Vec::with_capacity(self.layers.len());
         for latest in &self.layers {
-            let generation = self
-                .generations()
-                .find(|g| g.info.id == latest.info.id && g.info.period().contains(day))?;
-            layers.push(generation.clone());
+            layers.push(self.generation_for(&latest.info.id, period)?.clone());
         }
         Some(Geodata {
             manifest: self.manifest.clone(),

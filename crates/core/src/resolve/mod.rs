@@ -81,8 +81,7 @@ pub struct Resolver {
 #[derive(Debug)]
 struct Earlier {
     period: Period,
-    /// The address index [`Resolver::with_addresses`] was given, for this period too.
-    addresses: Option<Arc<AddressIndex>>,
+    /// Built with the addresses of the resolver that holds it.
     resolver: std::sync::OnceLock<Resolver>,
 }
 
@@ -247,7 +246,6 @@ impl Resolver {
             .filter(|p| data.has_view(p))
             .map(|p| Earlier {
                 period: *p,
-                addresses: None,
                 resolver: std::sync::OnceLock::new(),
             })
             .collect();
@@ -312,8 +310,8 @@ impl Resolver {
             Some(places) => AddressIndex::with_landmarks(addresses, places.clone()),
             None => addresses,
         };
+        // One built before holds the previous addresses.
         for e in &mut self.earlier {
-            e.addresses = Some(addresses.clone());
             e.resolver = std::sync::OnceLock::new();
         }
         self.meta = Rendered::new(data_meta(
@@ -424,11 +422,7 @@ impl Resolver {
         e.resolver.get_or_init(|| {
             let view = (self.data.view(&e.period))
                 .expect("new() keeps only periods every layer has a generation for");
-            let r = Resolver::single(view, e.period);
-            match &e.addresses {
-                Some(a) => r.with_addresses(a.clone()),
-                None => r,
-            }
+            Resolver::single(view, e.period).with_addresses(self.addresses.clone())
         })
     }
 
