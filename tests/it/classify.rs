@@ -648,8 +648,9 @@ fn make_doors_resolver() -> Resolver {
 }
 
 /// What lookup says for a text, in batch's terms: status, LWA id, wijk and buurt codes, the
-/// THOR senior and police coordinator cells, the match quality, the point (RD x, y), and the
-/// certainty: level, radius and the other areas the place may lie in.
+/// THOR senior and police coordinator cells, the match quality, the point (RD x, y), the
+/// certainty: level, radius and the other areas the place may lie in, the overlays and the
+/// position.
 fn lookup_as_row(r: &Resolver, text: &str, at: &str) -> Vec<String> {
     let on = r.today().at(at.parse().unwrap());
     use wijkwijzer::address::{Failure, Query};
@@ -657,7 +658,7 @@ fn lookup_as_row(r: &Resolver, text: &str, at: &str) -> Vec<String> {
     let audience = wijkwijzer::roster::Audience::Public;
     let refused = |status: &str| {
         let mut row = vec![status.to_string()];
-        row.resize(13, String::new());
+        row.resize(14, String::new());
         row
     };
     let answer = match crate::parse(text) {
@@ -711,6 +712,7 @@ fn lookup_as_row(r: &Resolver, text: &str, at: &str) -> Vec<String> {
         row[6] = quality;
         row[7..9].clone_from_slice(&point);
         row[9..12].clone_from_slice(&certainty);
+        row[13] = "outside".into();
         return row;
     }
     let person = |role: wijkwijzer::roster::Role| {
@@ -764,6 +766,11 @@ fn lookup_as_row(r: &Resolver, text: &str, at: &str) -> Vec<String> {
         radius,
         also,
         overlays,
+        serde_json::to_value(answer.position)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string(),
     ]
 }
 
@@ -820,7 +827,7 @@ fn door_input() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
     /// Batch and lookup are two doors to one answer: for any input, the batch row's status,
-    /// LWA, buurt and people are what lookup says for the same text.
+    /// areas, position, certainty, overlays and people are what lookup says for the same text.
     #[test]
     fn batch_rows_equal_lookup_answers(
         inputs in prop::collection::vec(door_input(), 1..20),
@@ -844,7 +851,7 @@ proptest! {
         let mut rows = csv::ReaderBuilder::new().delimiter(b';').from_reader(out.as_bytes());
         let header = rows.headers().unwrap().clone();
         let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-        let columns: Vec<usize> = ["status", "lwa", "wijk", "buurt", "thor_senior", "police_coordinator", "quality", "point_x", "point_y", "certainty", "certainty_radius_m", "also_possible", "overlays"]
+        let columns: Vec<usize> = ["status", "lwa", "wijk", "buurt", "thor_senior", "police_coordinator", "quality", "point_x", "point_y", "certainty", "certainty_radius_m", "also_possible", "overlays", "position"]
             .iter()
             .map(|n| col(n))
             .collect();

@@ -233,7 +233,7 @@ pub fn classify_csv<R: Read, W: Write>(
                 counts.count(
                     answer.status,
                     answer.located.as_ref().map(|l| l.source),
-                    answer.base,
+                    answer.base(),
                 );
             }
         },

@@ -324,7 +324,7 @@ impl Classifier<'_> {
         counts.count(
             answer.status,
             answer.located.as_ref().map(|l| l.source),
-            answer.base,
+            answer.base(),
         );
         true
     }

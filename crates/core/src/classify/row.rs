@@ -1,9 +1,10 @@
 //! One row: where its place is, what the answer for that place is, and the cells it adds.
 //!
-//! The answer comes from the same functions as a lookup's (`Resolver::locate_into` with its
-//! consistency rule, `Resolver::find_address` with its spanning-street rule,
-//! `On::contacts_at_area` with the overlays of the place, `PointOut::of`); what is the same for every row of an area
-//! (codes, names, people) is escaped once and reused.
+//! The answer comes from the same decisions as a lookup's: the place is assessed by
+//! `Resolver::assess` (areas, position, overlays, certainty), an address found by
+//! `On::find_address` with its spanning-street rule, the people by `On::contacts_at_area` with
+//! the overlays of the place, the point by `PointOut::of`. What is the same for every row of an
+//! area (codes, names, people) is escaped once and reused.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -16,7 +17,7 @@ use crate::address::{Failure, Query};
 use crate::crs::{Crs, LocalWgs84ToRd, Rd};
 use crate::index::{Hit, Position};
 use crate::query::{QueryError, check_projected, check_wgs84, parse_number};
-use crate::resolve::{AreaCertainty, Level, On, PointOut, Resolver, Uncertainty};
+use crate::resolve::{AreaCertainty, Ask, Assessment, Level, On, PointOut, Resolver, Uncertainty};
 use crate::roster::{Audience, Contact};
 use crate::t;
 
@@ -63,15 +64,19 @@ pub(crate) struct Located {
 pub(crate) struct Answer<'r> {
     pub status: Status,
     pub located: Option<Located>,
-    /// The base-layer area, inside coverage only.
-    pub base: Option<u32>,
-    pub boundary: bool,
-    pub hits: &'r [Option<Hit>],
-    /// The overlays the place lies in (indexes; inside coverage only).
-    pub overlays: Vec<u32>,
+    /// What the resolver decided about the place, as for a lookup (none for a refused row).
+    pub assessed: Option<Assessment<'r>>,
     pub message: String,
-    /// How sure the answer is of its coverage area (none for a refused row).
+    /// How sure the answer is of its coverage area: the assessment's, or for an ambiguous
+    /// address the candidates' (none for another refused row).
     pub certainty: Option<AreaCertainty>,
+}
+
+impl Answer<'_> {
+    /// The base-layer area, inside coverage only.
+    pub fn base(&self) -> Option<u32> {
+        self.assessed.as_ref().and_then(Assessment::base_area)
+    }
 }
 
 /// One added value.
@@ -105,8 +110,8 @@ impl Made {
     }
 }
 
-/// Role cells by (base-layer area, overlays).
-type OverlayPeople = std::collections::HashMap<(u32, Vec<u32>), Vec<String>>;
+/// Role cells by (layer, area, overlays) of places whose people are not their base area's.
+type OverlayPeople = std::collections::HashMap<(usize, u32, Vec<u32>), Vec<String>>;
 
 pub(crate) struct Classifier<'a> {
     /// The resolver of the day asked for (its data are that day's generations).
@@ -225,26 +230,40 @@ impl<'a> Classifier<'a> {
 
     fn people(&self, base: u32) -> &[Made] {
         self.people[base as usize].get_or_init(|| {
-            self.role_cells(base, &[])
+            let area = &self.resolver.data().layers[self.base].areas[base as usize];
+            self.role_cells(area, &[])
                 .into_iter()
                 .map(|cell| Made::new(cell, self.delimiter, self.encoding))
                 .collect()
         })
     }
 
-    /// The role column `r` of a row in base area `base` and the overlays `overlays`.
-    fn person<'s>(&'s self, base: u32, overlays: &[u32], r: usize) -> Cell<'s> {
-        if overlays.is_empty() {
+    /// The role column `r` of a covered place: its base area's people, made once per area,
+    /// unless overlays or a gap in the base layer make the place's people its own.
+    fn person<'s>(&'s self, assessed: &Assessment<'_>, r: usize) -> Cell<'s> {
+        let overlays = &assessed.overlays[..];
+        let base = assessed.base_area();
+        if let (Some(base), true) = (base, overlays.is_empty()) {
             return self.people(base)[r].cell();
         }
-        let key = (base, overlays.to_vec());
+        let data = self.resolver.data();
+        // A place in a coverage area but in no base area (a sliver between generalised
+        // layers) gets the coverage area's people, as a lookup gives it.
+        let (layer, area) = match base {
+            Some(b) => (self.base, b),
+            None => match assessed.coverage_area() {
+                Some(c) => (self.coverage, c),
+                None => return Cell::Empty,
+            },
+        };
+        let key = (layer, area, overlays.to_vec());
         let cached = self
             .overlay_people
             .lock()
             .ok()
             .and_then(|m| m.get(&key).map(|cells| cells[r].clone()));
         let cell = cached.unwrap_or_else(|| {
-            let cells = self.role_cells(base, overlays);
+            let cells = self.role_cells(&data.layers[layer].areas[area as usize], overlays);
             let cell = cells[r].clone();
             if let Ok(mut m) = self.overlay_people.lock() {
                 m.insert(key, cells);
@@ -254,10 +273,9 @@ impl<'a> Classifier<'a> {
         Cell::Text(cell.into())
     }
 
-    /// The first contact of each role column for a place in base area `base` and `overlays`.
-    fn role_cells(&self, base: u32, overlays: &[u32]) -> Vec<String> {
+    /// The first contact of each role column for a place in `area` and `overlays`.
+    fn role_cells(&self, area: &crate::geodata::Area, overlays: &[u32]) -> Vec<String> {
         let data = self.resolver.data();
-        let area = &data.layers[self.base].areas[base as usize];
         let contacts = self.on.contacts_at_area(area, overlays, self.audience);
         data.municipality
             .columns
@@ -272,86 +290,70 @@ impl<'a> Classifier<'a> {
             .collect()
     }
 
-    /// The answer for a place (or a refusal), with `hits` as the buffer for the layers.
+    /// The answer for a place (or a refusal), with `hits` as the buffer for the layers: the
+    /// resolver's assessment of the place ([`Resolver::assess`]), asked for what the columns
+    /// read.
     pub fn answer<'h>(
         &self,
         place: Result<Located, Refusal>,
         hits: &'h mut [Option<Hit>],
     ) -> Answer<'h> {
-        match place {
-            Err(r) => Answer {
-                status: r.status,
-                located: None,
-                base: None,
-                boundary: false,
-                hits: &[],
-                overlays: Vec::new(),
-                message: r.message,
-                certainty: r.certainty,
-            },
-            Ok(mut located) => {
-                self.resolver.locate_into(located.point, hits);
-                let needs = self.output.needs;
-                let certainty = needs.certainty.then(|| {
-                    let u = Uncertainty {
-                        notation_m: located.notation_m.filter(|m| *m >= 1.0),
-                        stated_m: located.stated_m.filter(|m| *m > 0.0),
-                        spread_m: located.spread_m,
-                        view_m: located.view_m,
-                        ..self.resolver.data_uncertainty()
-                    };
-                    self.resolver.area_certainty(located.point, &u)
-                });
-                let base = self
-                    .resolver
-                    .base_hit(hits)
-                    .filter(|_| hits[self.coverage].is_some())
-                    .filter(|b| !(self.strict_inside && b.position == Position::Near));
-                match base {
-                    Some(b) => Answer {
-                        status: if b.position == Position::Near {
-                            Status::Near
-                        } else {
-                            Status::Ok
-                        },
-                        boundary: hits
-                            .iter()
-                            .flatten()
-                            .any(|h| h.position == Position::Boundary),
-                        base: Some(b.area),
-                        overlays: if needs.overlays {
-                            self.resolver.overlays_at(located.point, self.on.day())
-                        } else {
-                            Vec::new()
-                        },
-                        message: std::mem::take(&mut located.note),
-                        located: Some(located),
-                        hits,
-                        certainty,
-                    },
-                    None => Answer {
-                        status: Status::Outside,
-                        message: needs
-                            .message
-                            .then(|| self.resolver.outside_words(located.point))
-                            .flatten()
-                            .map(|place| {
-                                t!(
-                                    "row-outside-where",
-                                    coverage = &self.resolver.data().manifest.coverage_name,
-                                    place = place
-                                )
-                            })
-                            .unwrap_or_default(),
-                        located: Some(located),
-                        base: None,
-                        boundary: false,
-                        hits: &[],
-                        overlays: Vec::new(),
-                        certainty,
-                    },
-                }
+        let mut located = match place {
+            Err(r) => {
+                return Answer {
+                    status: r.status,
+                    located: None,
+                    assessed: None,
+                    message: r.message,
+                    certainty: r.certainty,
+                };
             }
+            Ok(located) => located,
+        };
+        let needs = self.output.needs;
+        let u = Uncertainty {
+            notation_m: located.notation_m.filter(|m| *m >= 1.0),
+            stated_m: located.stated_m.filter(|m| *m > 0.0),
+            spread_m: located.spread_m,
+            view_m: located.view_m,
+            ..self.resolver.data_uncertainty()
+        };
+        let ask = Ask {
+            certainty: needs.certainty,
+            overlays: needs.overlays,
+            strict_inside: self.strict_inside,
+        };
+        let mut assessed = self
+            .resolver
+            .assess(located.point, &u, self.on.day(), ask, hits);
+        let certainty = assessed.certainty.take();
+        let (status, message) = match assessed.position {
+            Position::Outside => (
+                Status::Outside,
+                needs
+                    .message
+                    .then(|| self.resolver.outside_words(located.point))
+                    .flatten()
+                    .map(|place| {
+                        t!(
+                            "row-outside-where",
+                            coverage = &self.resolver.data().manifest.coverage_name,
+                            place = place
+                        )
+                    })
+                    .unwrap_or_default(),
+            ),
+            Position::Near => (Status::Near, std::mem::take(&mut located.note)),
+            Position::Inside | Position::Boundary => {
+                (Status::Ok, std::mem::take(&mut located.note))
+            }
+        };
+        Answer {
+            status,
+            located: Some(located),
+            assessed: Some(assessed),
+            message,
+            certainty,
         }
     }
 
@@ -366,46 +368,41 @@ impl<'a> Classifier<'a> {
                 Some(w) => PointOut::with_wgs84(l.point, w),
                 None => PointOut::of(l.point),
             });
+        let assessed = a.assessed.as_ref();
         for (column, _) in &self.output.columns {
             let cell = match column {
-                Added::Code(l) | Added::Name(l) => {
-                    match (a.base, a.hits.get(*l).copied().flatten()) {
-                        (Some(_), Some(h)) => {
-                            let i = usize::from(matches!(column, Added::Name(_)));
-                            self.names[*l][h.area as usize][i].cell()
-                        }
-                        _ => Cell::Empty,
+                Added::Code(l) | Added::Name(l) => match assessed.and_then(|s| s.area_of(*l)) {
+                    Some(area) => {
+                        let i = usize::from(matches!(column, Added::Name(_)));
+                        self.names[*l][area as usize][i].cell()
                     }
-                }
-                Added::Position => Cell::Word(match (a.status, a.boundary) {
-                    (Status::Ok, _)
-                        if a.hits
-                            .iter()
-                            .flatten()
-                            .any(|h| h.position == Position::Near) =>
-                    {
-                        "near"
-                    }
-                    (Status::Near, _) => "near",
-                    (Status::Ok, true) => "boundary",
-                    (Status::Ok, false) => "inside",
-                    (Status::Outside, _) => "outside",
-                    _ => "",
-                }),
-                Added::Role(r) => match a.base {
-                    Some(b) => self.person(b, &a.overlays, *r),
                     None => Cell::Empty,
                 },
-                Added::Overlays if a.overlays.is_empty() => Cell::Empty,
+                Added::Position => Cell::Word(match assessed.map(|s| s.position) {
+                    Some(Position::Inside) => "inside",
+                    Some(Position::Boundary) => "boundary",
+                    Some(Position::Near) => "near",
+                    Some(Position::Outside) => "outside",
+                    None => "",
+                }),
+                Added::Role(r) => match assessed.filter(|s| s.covered()) {
+                    Some(s) => self.person(s, *r),
+                    None => Cell::Empty,
+                },
                 Added::Overlays => {
                     let overlays = &self.resolver.data().overlays;
-                    let names: Vec<&str> = a
-                        .overlays
+                    let names: Vec<&str> = assessed
+                        .map(|s| &s.overlays[..])
+                        .unwrap_or_default()
                         .iter()
                         .filter_map(|&i| overlays.get(i as usize))
                         .map(|o| o.area.name.as_str())
                         .collect();
-                    Cell::Text(names.join(", ").into())
+                    if names.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(names.join(", ").into())
+                    }
                 }
                 Added::Status => Cell::Word(a.status.as_str()),
                 Added::Quality => match &a.located {
@@ -437,7 +434,7 @@ impl<'a> Classifier<'a> {
                 },
                 Added::AlsoPossible => match &a.certainty {
                     Some(c) if c.level != Level::Certain => {
-                        let own = a.hits.get(self.coverage).copied().flatten().map(|h| h.area);
+                        let own = assessed.and_then(Assessment::coverage_area);
                         let names: Vec<&str> = c
                             .others(own)
                             .map(|o| self.names[self.coverage][o as usize][1].text.as_str())

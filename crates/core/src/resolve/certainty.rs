@@ -295,23 +295,27 @@ impl Resolver {
         }
     }
 
-    /// [`Resolver::area_certainty`] as an answer carries it: areas named, and when it is not
+    /// An assessment's [`Resolver::area_certainty`] as an answer carries it: areas named, and when it is not
     /// certain, with the people of each.
     pub(super) fn certainty_at(
         &self,
         p: Rd,
-        own: Option<u32>,
+        assessed: &super::Assessment<'_>,
         u: &Uncertainty,
         audience: Audience,
         day: Date,
         full: bool,
     ) -> Certainty {
+        let own = assessed.coverage_area();
         let AreaCertainty {
             level,
             radius_m,
             boundary_distance_m,
             mut shares,
-        } = self.area_certainty(p, u);
+        } = match &assessed.certainty {
+            Some(c) => c.clone(),
+            None => self.area_certainty(p, u),
+        };
         // An answer states the distance even where the grid alone was enough to decide; one
         // that does not show its certainty (`full` false) leaves out what only it says: the
         // distance, the reasons and the people of each area. The level and areas stay.

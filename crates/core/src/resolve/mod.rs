@@ -36,12 +36,14 @@ use crate::text::{self, Lang};
 
 mod address;
 mod answer;
+mod assess;
 mod certainty;
 mod names;
 mod on;
 mod overlays;
 
 pub use answer::*;
+pub use assess::{Ask, Assessment};
 pub use certainty::{AreaCertainty, AreaShare, Certainty, LIKELY_SHARE, Level, Uncertainty};
 pub use on::{On, Parts, day_of};
 pub use overlays::OverlayRef;
@@ -589,7 +591,14 @@ impl Resolver {
         day: Date,
         parts: Parts,
     ) -> Answer {
-        let hits = self.locate_all(p);
+        let mut buffer = self.hits_buffer();
+        let ask = Ask {
+            certainty: true,
+            overlays: true,
+            strict_inside: false,
+        };
+        let assessed = self.assess(p, u, day, ask, &mut buffer);
+        let hits = assessed.hits;
         let by_layer = |id: &str| {
             self.data
                 .layer_index(id)
@@ -613,19 +622,12 @@ impl Resolver {
                 })
             })
             .collect();
-        let covered = hits[self.coverage].is_some();
-        let position = if !covered {
-            Position::Outside
-        } else if areas.iter().any(|a| a.position == Position::Near) {
-            Position::Near
-        } else if areas.iter().any(|a| a.position == Position::Boundary) {
-            Position::Boundary
-        } else {
-            Position::Inside
-        };
-        // Overlays are drawn by the municipality at full resolution: the place's own
-        // uncertainty decides, not the generalised areas' boundary accuracy. Those the place
-        // lies in (on their edge or not) bring their contacts.
+        let covered = assessed.covered();
+        let position = assessed.position;
+        // The overlays the answer names: those the place lies in (the assessment's, whose
+        // people it gets) and those whose edge lies within the place's own uncertainty.
+        // Overlays are drawn by the municipality at full resolution: the place's uncertainty
+        // decides, not the generalised areas' boundary accuracy.
         let overlays = if covered {
             let own_m = Uncertainty {
                 data_m: ACCURACY_FULL_RESOLUTION_M,
@@ -635,11 +637,7 @@ impl Resolver {
         } else {
             Vec::new()
         };
-        let inside_overlays: Vec<u32> = overlays
-            .iter()
-            .filter(|(_, o)| o.position != Position::Near)
-            .map(|(i, _)| *i)
-            .collect();
+        let inside_overlays = &assessed.overlays;
         let contacts = if covered && parts.contacts {
             let mut ids: Vec<&str> = areas.iter().map(|a| a.id.as_str()).collect();
             ids.extend(
@@ -647,12 +645,12 @@ impl Resolver {
                     .iter()
                     .map(|&i| self.data.overlays[i as usize].area.id.as_str()),
             );
-            self.contacts_cached(&hits, &inside_overlays, &ids, audience, day)
+            self.contacts_cached(hits, inside_overlays, &ids, audience, day)
         } else {
             Contacts::new(Vec::new())
         };
-        let own = hits[self.coverage].map(|h| h.area);
-        let certainty = self.certainty_at(p, own, u, audience, day, parts.certainty);
+        let own = assessed.coverage_area();
+        let certainty = self.certainty_at(p, &assessed, u, audience, day, parts.certainty);
         let also_possible: Vec<AreaRef> = if certainty.level == Level::Certain {
             Vec::new()
         } else {
