@@ -191,7 +191,10 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
             };
             let written = match address::records::write_file(&out, &mut records, &info) {
                 Ok(w) => w,
-                Err(e) => return Ok(import_failed(&out, &e)),
+                Err(e) => {
+                    let full = e.io.is_some_and(wijkwijzer::geodata::staging::is_full);
+                    return Ok(import_failed(&out, &e, full));
+                }
             };
             out!(
                 "{} XML files; read {}",
@@ -309,7 +312,10 @@ pub(super) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitCode> {
             };
             let written = match address::records::write_file(&out, &mut records, &info) {
                 Ok(w) => w,
-                Err(e) => return Ok(import_failed(&out, &e)),
+                Err(e) => {
+                    let full = e.io.is_some_and(wijkwijzer::geodata::staging::is_full);
+                    return Ok(import_failed(&out, &e, full));
+                }
             };
             out!(
                 "wrote {} ({} addresses, {} rows skipped{}; read as {})",
@@ -354,16 +360,19 @@ fn check_out(out: &std::path::Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
 
 /// An import whose result could not be written (exit 2): what went wrong, that the previous data is as it
 /// was (imports write beside it and swap only a checked result in), and, when the disk is
-/// full, how much room there is and how much the data takes.
-fn import_failed(target: &std::path::Path, error: &dyn std::fmt::Display) -> ExitCode {
-    let text = error.to_string();
-    eprintln!("wijkwijzer: {text}");
+/// full (`full`, told by the I/O error's kind), how much room there is and how much the data
+/// takes.
+fn import_failed(target: &std::path::Path, error: &dyn std::fmt::Display, full: bool) -> ExitCode {
+    eprintln!("wijkwijzer: {error}");
     let kept = if target.exists() {
         format!("{} is as it was", target.display())
     } else {
         format!("Nothing was written to {}", target.display())
     };
-    if let Some(room) = wijkwijzer::geodata::staging::no_room(&text, target) {
+    if let Some(room) = full
+        .then(|| wijkwijzer::geodata::staging::room_for(target))
+        .flatten()
+    {
         eprintln!(
             "wijkwijzer: the disk is full: {room}. {kept}, and the partly written copy was removed. Make room and run the import again."
         );
@@ -722,11 +731,9 @@ pub(super) fn import_geodata(args: ImportArgs) -> anyhow::Result<ExitCode> {
     ) {
         Ok(r) => r,
         // Writing failed (a full disk, no permission): the run could not be done.
-        Err(e)
-            if matches!(e, wijkwijzer::geodata::import::DirImportError::Io { .. })
-                || wijkwijzer::geodata::staging::no_room(&e.to_string(), &out).is_some() =>
-        {
-            return Ok(import_failed(&out, &e));
+        Err(e) if e.writing() => {
+            let full = e.full_disk();
+            return Ok(import_failed(&out, &e, full));
         }
         // The input was read and refused (it does not pass `check`, the mapping does not
         // match): a finding, exit 1, like `check`'s own.

@@ -15,16 +15,20 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// When an error's text is a full disk or quota (ENOSPC, EDQUOT; Rust prints the OS's code), a
-/// sentence on the room there is: free bytes on the filesystem that holds `target`, and what the
-/// data there takes now (an import needs about that much again, beside it, while it writes).
-///
-/// The errors of imports reach the command line as text (they name a file and a feature), so
-/// the code is read from the text rather than from an `io::Error` long gone.
-pub fn no_room(error: &str, target: &Path) -> Option<String> {
-    if !(error.contains("(os error 28)") || error.contains("(os error 122)")) {
-        return None;
-    }
+/// Whether an I/O error's kind is a full disk (ENOSPC) or an exhausted quota (EDQUOT): what
+/// makes room, not another try, the cure.
+pub fn is_full(kind: io::ErrorKind) -> bool {
+    matches!(
+        kind,
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// A sentence on the room there is for `target`: free bytes on the filesystem that holds it,
+/// and what the data there takes now (an import needs about that much again, beside it, while
+/// it writes). For an error [`is_full`] recognised; `None` when nothing on the way to `target`
+/// exists.
+pub fn room_for(target: &Path) -> Option<String> {
     let mut dir = target;
     while !dir.exists() {
         dir = dir.parent().filter(|p| !p.as_os_str().is_empty())?;

@@ -26,6 +26,9 @@ pub struct RecordError {
     pub file: String,
     pub line: Option<u64>,
     pub reason: String,
+    /// The kind of the I/O error behind it, when reading or writing failed (a full disk is
+    /// told apart by it, see [`crate::staging::is_full`]).
+    pub io: Option<std::io::ErrorKind>,
 }
 
 impl RecordError {
@@ -34,6 +37,15 @@ impl RecordError {
             file: path.display().to_string(),
             line: None,
             reason: reason.into(),
+            io: None,
+        }
+    }
+
+    /// Reading or writing `path` failed.
+    pub fn io(path: &Path, e: &std::io::Error) -> RecordError {
+        RecordError {
+            io: Some(e.kind()),
+            ..RecordError::file(path, e.to_string())
         }
     }
 }
@@ -125,6 +137,7 @@ fn columns(header: &[String], name: &str) -> Result<Columns, RecordError> {
     let missing = |what: &str, names: &[&str]| RecordError {
         file: name.to_string(),
         line: Some(1),
+        io: None,
         reason: format!(
             "no {what} column: name one of {} (columns found: {})",
             names.join(", "),
@@ -224,8 +237,12 @@ fn read_with<R: Read>(
         file: name.to_string(),
         line,
         reason,
+        io: None,
     };
-    let io_err = |e: std::io::Error| file_error(None, e.to_string());
+    let io_err = |e: std::io::Error| RecordError {
+        io: Some(e.kind()),
+        ..file_error(None, e.to_string())
+    };
     // Look at the header line to choose the delimiter, then read everything through one reader.
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
@@ -466,7 +483,7 @@ pub fn import_osm(
     path: &Path,
     place: &str,
 ) -> Result<(Vec<AddressRecord>, Vec<RecordError>), RecordError> {
-    let file = std::fs::File::open(path).map_err(|e| RecordError::file(path, e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| RecordError::io(path, &e))?;
     let outcome = import_csv(
         std::io::BufReader::new(file),
         &path.display().to_string(),
@@ -507,7 +524,7 @@ pub fn write_file(
     info: &super::AddressSourceInfo,
 ) -> Result<Written, RecordError> {
     use crate::staging::StagedFile;
-    let io = |p: &Path, e: std::io::Error| RecordError::file(p, e.to_string());
+    let io = |p: &Path, e: std::io::Error| RecordError::io(p, &e);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
     }

@@ -15,6 +15,20 @@ pub enum ImportError {
     },
     #[error("the mapping does not match the CBS file:\n  - {}", .0.join("\n  - "))]
     Mapping(Vec<String>),
+    /// Writing the result failed.
+    #[error("{path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub(crate) fn write_err(path: &Path, source: std::io::Error) -> ImportError {
+    ImportError::Write {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 pub(crate) fn file_err(path: &Path, reason: impl ToString) -> ImportError {

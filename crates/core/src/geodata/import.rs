@@ -90,7 +90,7 @@ pub struct ImportReport {
 }
 
 pub use super::error::ImportError;
-use super::error::file_err;
+use super::error::{file_err, write_err};
 
 fn read_grid(path: &Path) -> Result<CorrectionGrid, ImportError> {
     let text = if path
@@ -357,15 +357,15 @@ fn run_mapped(
     );
     out.files.insert("manifest.toml".into(), manifest_text);
 
-    std::fs::create_dir_all(&opts.out).map_err(|e| file_err(&opts.out, e))?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| write_err(&opts.out, e))?;
     let mut report = out.report;
     for (name, content) in &out.files {
         let path = opts.out.join(name);
-        std::fs::write(&path, content).map_err(|e| file_err(&path, e))?;
+        std::fs::write(&path, content).map_err(|e| write_err(&path, e))?;
         report.files.push(path);
     }
     let grid_path = opts.out.join("rdcorr2018.bin");
-    std::fs::write(&grid_path, grid).map_err(|e| file_err(&grid_path, e))?;
+    std::fs::write(&grid_path, grid).map_err(|e| write_err(&grid_path, e))?;
     report.files.push(grid_path);
     Ok((report, mapping))
 }
@@ -739,8 +739,42 @@ pub enum DirImportError {
         target: String,
         error: super::GeodataError,
     },
+    /// Reading or writing a file of the result failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the result could not be made.
     #[error("{path}: {reason}")]
-    Io { path: String, reason: String },
+    Files { path: String, reason: String },
+}
+
+impl DirImportError {
+    /// Whether the run failed at making its result (writing, a full disk), not at what it
+    /// read: nothing about the input is to blame.
+    pub fn writing(&self) -> bool {
+        match self {
+            DirImportError::Io { .. }
+            | DirImportError::Files { .. }
+            | DirImportError::Layers(ImportError::Write { .. }) => true,
+            DirImportError::Addresses(r) => r.io.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Whether it failed for want of room (a full disk or quota), told by the I/O error's
+    /// kind.
+    pub fn full_disk(&self) -> bool {
+        use crate::staging::is_full;
+        match self {
+            DirImportError::Io { source, .. }
+            | DirImportError::Layers(ImportError::Write { source, .. }) => is_full(source.kind()),
+            DirImportError::Addresses(r) => r.io.is_some_and(is_full),
+            _ => false,
+        }
+    }
 }
 
 /// What [`import_dir`] did beyond the layers.
@@ -834,9 +868,9 @@ pub fn import_dir_with_areas(
     osm: Option<&Path>,
     areas: Option<&OwnAreas>,
 ) -> Result<DirReport, DirImportError> {
-    let io = |p: &Path, e: std::io::Error| DirImportError::Io {
+    let io = |p: &Path, source: std::io::Error| DirImportError::Io {
         path: p.display().to_string(),
-        reason: e.to_string(),
+        source,
     };
     let staging = crate::staging::Staging::new(&opts.out).map_err(|e| io(&opts.out, e))?;
     let staged = ImportOptions {
@@ -864,7 +898,7 @@ pub fn import_dir_with_areas(
     }
     if !opts.places.is_empty() {
         let text = crate::address::landmarks::from_osm(&opts.places).map_err(|reason| {
-            DirImportError::Io {
+            DirImportError::Files {
                 path: "places".into(),
                 reason,
             }
@@ -878,7 +912,7 @@ pub fn import_dir_with_areas(
             own.table.display(),
             own.layer,
             own.layer,
-            toml::to_string(&mapping).map_err(|e| DirImportError::Io {
+            toml::to_string(&mapping).map_err(|e| DirImportError::Files {
                 path: "layers.toml".into(),
                 reason: e.to_string(),
             })?
@@ -888,7 +922,7 @@ pub fn import_dir_with_areas(
         report.layers.files.push(path);
     }
     let built_in = built_in_files(opts.generic.as_ref().map(|_| &mapping)).map_err(|reason| {
-        DirImportError::Io {
+        DirImportError::Files {
             path: "layers.toml".into(),
             reason,
         }
@@ -908,7 +942,7 @@ pub fn import_dir_with_areas(
     let places = staging.path().join("places.csv");
     let text = std::fs::read_to_string(&places).map_err(|e| io(&places, e))?;
     crate::address::landmarks::Landmarks::parse(&text, &places.display().to_string()).map_err(
-        |reason| DirImportError::Io {
+        |reason| DirImportError::Files {
             path: places.display().to_string(),
             reason,
         },
@@ -922,4 +956,40 @@ pub fn import_dir_with_areas(
     }
     staging.commit().map_err(|e| io(&opts.out, e))?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    /// A full disk is told by the I/O error's kind wherever in the import it happened (the
+    /// directory, a layer, the addresses), whatever the message says; other write failures
+    /// are failures to write, not a full disk.
+    #[test]
+    fn a_full_disk_is_known_by_its_kind() {
+        let io = |kind| DirImportError::Io {
+            path: "out".into(),
+            source: Error::from(kind),
+        };
+        assert!(io(ErrorKind::StorageFull).full_disk());
+        assert!(io(ErrorKind::QuotaExceeded).full_disk());
+        let denied = io(ErrorKind::PermissionDenied);
+        assert!(denied.writing() && !denied.full_disk());
+        let layer = DirImportError::Layers(ImportError::Write {
+            path: "out/buurt.geojson".into(),
+            source: Error::other("no space left on device (os error 28)"),
+        });
+        assert!(
+            layer.writing() && !layer.full_disk(),
+            "the text is not read"
+        );
+        let addresses = DirImportError::Addresses(crate::address::records::RecordError::io(
+            Path::new("out/addresses.csv"),
+            &Error::from(ErrorKind::StorageFull),
+        ));
+        assert!(addresses.writing() && addresses.full_disk());
+        let refused = DirImportError::Layers(ImportError::Mapping(vec!["x".into()]));
+        assert!(!refused.writing() && !refused.full_disk());
+    }
 }

@@ -71,6 +71,7 @@ pub fn import_with(
             return Err(RecordError {
                 file: inputs_label(inputs),
                 line: None,
+                io: None,
                 reason: format!(
                     "--gemeente {g} needs the extract's GEM-WPL-RELATIE file (the national extract holds it as GEM-WPL-RELATIE-<date>.zip); none was found, give it as another input"
                 ),
@@ -81,6 +82,7 @@ pub fn import_with(
             return Err(RecordError {
                 file: "GEM-WPL-RELATIE".into(),
                 line: None,
+                io: None,
                 reason: format!(
                     "gemeente {g} has no woonplaats on {} (status definitief): check the code (Maastricht is 0935) and --date",
                     opts.date
@@ -111,6 +113,7 @@ pub fn import_with(
         return Err(RecordError {
             file: inputs_label(inputs),
             line: None,
+            io: None,
             reason: empty_reason(&stats, opts),
         });
     }

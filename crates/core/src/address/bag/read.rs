@@ -99,6 +99,7 @@ pub(super) fn xml_error<R>(
     RecordError {
         file: name.to_string(),
         line: None,
+        io: None,
         reason: format!("XML error at byte {}: {e}", xml.buffer_position()),
     }
 }
@@ -240,6 +241,7 @@ impl Reader {
         let zerr = |e: zip::result::ZipError| RecordError {
             file: name.to_string(),
             line: None,
+            io: None,
             reason: format!("not a readable zip: {e}"),
         };
         let mut archive = zip::ZipArchive::new(reader).map_err(zerr)?;
@@ -280,6 +282,7 @@ impl Reader {
             ZipStreamError::Io(e) => RecordError {
                 file: name.to_string(),
                 line: None,
+                io: None,
                 reason: format!("not a readable zip: {e}"),
             },
         })
@@ -369,6 +372,7 @@ impl Reader {
                         self.object(kind, v).map_err(|reason| RecordError {
                             file: name.to_string(),
                             line: None,
+                            io: None,
                             reason,
                         })?;
                     }
