@@ -49,10 +49,10 @@ fn uploader(app: &AppState, caller: &Caller, req: &Request) -> String {
 /// The time limit of a request: a classification has its own, every other request the
 /// lookup's. Answered 503 when it runs out; the handler's future is dropped, which cancels a
 /// classification.
-pub(super) async fn deadline(
-    State(app): State<Arc<AppState>>,
+pub(super) async fn deadline<F: Future<Output = Response>>(
+    app: &AppState,
     req: Request,
-    next: axum::middleware::Next,
+    answer: impl FnOnce(Request) -> F,
 ) -> Response {
     use axum::response::IntoResponse;
     let classify = req.uri().path() == "/v1/classify";
@@ -61,7 +61,7 @@ pub(super) async fn deadline(
     } else {
         app.config.timeout
     };
-    match tokio::time::timeout(limit, next.run(req)).await {
+    match tokio::time::timeout(limit, answer(req)).await {
         Ok(res) => res,
         Err(_) if classify => ApiError::new(
             Kind::Timeout,

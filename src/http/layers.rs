@@ -25,9 +25,6 @@ pub const DATA_VERSION: HeaderName = HeaderName::from_static("x-data-version");
 /// The request id header, set when the client sent none and returned on every response.
 pub(super) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Runs the request in the language its `Accept-Language` asks for ([`crate::text`]): every
-/// text rendered while answering it, problems included, is in that language. Responses say
-/// which (`Content-Language` on JSON) and that they vary by the header.
 /// The longest `X-Request-Id` kept as the caller sent it.
 const REQUEST_ID_MAX: usize = 128;
 
@@ -42,8 +39,25 @@ fn usable_request_id(v: &HeaderValue) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || b"-._:/+=".contains(c))
 }
 
-/// Drops an unusable `X-Request-Id` before the request-id layer, which then makes one.
-pub(super) async fn request_id_usable(mut req: Request, next: Next) -> Response {
+/// The envelope of every response, outermost, in one function (each layer given to the router is
+/// one more service cloned and one more future boxed per request):
+/// - the request runs in the language its `Accept-Language` asks for ([`crate::text`]): every
+///   text rendered while answering it, problems included, is in that language; responses say
+///   which (`Content-Language` on JSON) and that they vary by the header;
+/// - plain-text errors made below the handlers become problems ([`problem_of_plain`]);
+/// - the security headers: `nosniff`, `no-referrer` and the content security policy `csp`;
+/// - an unusable `X-Request-Id` is dropped before the request-id layer, which then makes one.
+pub(super) async fn envelope(
+    State(csp): State<HeaderValue>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::negotiate)
+        .unwrap_or_default();
     if req
         .headers()
         .get(REQUEST_ID)
@@ -51,14 +65,39 @@ pub(super) async fn request_id_usable(mut req: Request, next: Next) -> Response 
     {
         req.headers_mut().remove(REQUEST_ID);
     }
-    next.run(req).await
+    let mut res = text::scope(
+        lang,
+        async move { problem_of_plain(next.run(req).await).await },
+    )
+    .await;
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    headers.append(header::VARY, HeaderValue::from_static("accept-language"));
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.contains("json"));
+    if json {
+        headers.insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.tag()),
+        );
+    }
+    res
 }
 
 /// Errors made below the handlers (a body limit's 413, a path that is not UTF-8) come as plain
 /// text; every error of the service is a problem (RFC 9457), so they are rewritten as one,
 /// keeping what they said as the detail and every header (`Allow`, `Retry-After`).
-pub(super) async fn problems_everywhere(req: Request, next: Next) -> Response {
-    let res = next.run(req).await;
+async fn problem_of_plain(res: Response) -> Response {
     let status = res.status();
     let plain = res
         .headers()
@@ -98,29 +137,6 @@ pub(super) async fn problems_everywhere(req: Request, next: Next) -> Response {
         }
     }
     out
-}
-
-pub(super) async fn language(req: Request, next: Next) -> Response {
-    let lang = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Lang::negotiate)
-        .unwrap_or_default();
-    let mut res = text::scope(lang, next.run(req)).await;
-    let headers = res.headers_mut();
-    headers.append(header::VARY, HeaderValue::from_static("accept-language"));
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.contains("json"));
-    if json {
-        headers.insert(
-            header::CONTENT_LANGUAGE,
-            HeaderValue::from_static(lang.tag()),
-        );
-    }
-    res
 }
 
 /// The page loads nothing from elsewhere (but the optional tile host); with `nosniff` and
@@ -228,7 +244,8 @@ pub(super) async fn gate(State(s): State<Arc<AppState>>, req: Request, next: Nex
         if let Some(refused) = rate_limited(&s, client, &caller) {
             return refused;
         }
-        with_snapshot(&s, req, caller, next).await
+        // The time limit: a classification's own, or a lookup's (answered 503 when it runs out).
+        super::classify::deadline(&s, req, |req| with_snapshot(&s, req, caller, next)).await
     }
     .instrument(span)
     .await;

@@ -48,7 +48,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -56,7 +56,6 @@ use serde_json::{Value, json};
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use openapi::Problem;
 pub use problem::{ApiError, Kind};
@@ -95,31 +94,16 @@ pub fn router(state: Arc<AppState>) -> Router {
     // separately, so the whole stack is one tower service and the middleware one function.
     let stack = ServiceBuilder::new()
         // Outermost, so that problems made by any layer inside are in the client's language.
-        .layer(middleware::from_fn(language))
-        .layer(middleware::from_fn(problems_everywhere))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
+        .layer(middleware::from_fn_with_state(
             content_security_policy(config.tiles.as_deref()),
+            envelope,
         ))
-        .layer(middleware::from_fn(request_id_usable))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         // Outside the limits, so a browser on another origin can read a 429 or 503 too.
         .layer(cors)
+        // The caller, the limits, the time limit, the log and the metrics.
         .layer(middleware::from_fn_with_state(state.clone(), gate))
-        // The time limit: a classification's own, or a lookup's (answered 503 when it runs out).
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            classify::deadline,
-        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         // Only the classification reads large bodies; every other route is GET or has its own
         // smaller limit.
