@@ -968,3 +968,64 @@ async fn http_and_cli_batch_rows_equal_their_lookups() {
         }
     }
 }
+
+/// An outside row's message is rendered once per area and direction with only its distance
+/// filled in per row: it says, in either language, what the lookup's words say for the point
+/// (`Resolver::outside_words`), distance, direction and area alike.
+#[test]
+fn outside_rows_say_where_as_lookup_words_do_in_either_language() {
+    let r = Resolver::new(Geodata::embedded().unwrap());
+    let mut csv = String::from("x;y\n");
+    let mut points = Vec::new();
+    // A ring of points around the city at several distances: every direction, metres and
+    // kilometres.
+    for i in 0..64 {
+        let angle = f64::from(i) * std::f64::consts::TAU / 64.0;
+        for d in [4_000.0, 6_500.0, 12_345.0] {
+            let p = wijkwijzer::crs::Rd {
+                x: 176_500.0 + d * angle.sin(),
+                y: 318_000.0 + d * angle.cos(),
+            };
+            csv.push_str(&format!("{};{}\n", p.x, p.y));
+            points.push(p);
+        }
+    }
+    for lang in wijkwijzer::text::Lang::ALL {
+        let opts = Options {
+            columns: ColumnArgs {
+                columns: Some("status,message".into()),
+                ..Default::default()
+            },
+            ..Options::default()
+        };
+        let out = wijkwijzer::text::sync_scope(lang, || {
+            let mut out = Vec::new();
+            classify_csv(&r, csv.as_bytes(), &mut out, &opts, |_, _| {}).unwrap();
+            String::from_utf8(out).unwrap()
+        });
+        let mut rows = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(out.as_bytes());
+        let mut outside = 0;
+        for (p, row) in points.iter().zip(rows.records()) {
+            let row = row.unwrap();
+            if &row[2] != "outside" {
+                continue;
+            }
+            outside += 1;
+            let expected = wijkwijzer::text::sync_scope(lang, || {
+                wijkwijzer::t!(
+                    "row-outside-where",
+                    coverage = &r.data().manifest.coverage_name,
+                    place = r.outside_words(*p).unwrap()
+                )
+            });
+            assert_eq!(&row[3], expected, "{lang:?} at {p:?}");
+        }
+        assert!(
+            outside > 120,
+            "{outside} of {} points outside",
+            points.len()
+        );
+    }
+}

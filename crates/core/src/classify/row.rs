@@ -136,6 +136,10 @@ pub(crate) struct Classifier<'a> {
     /// The same for a base-layer area with overlays (few rows lie in one).
     overlay_people: std::sync::Mutex<OverlayPeople>,
     outside_message: Made,
+    /// The message of a row outside the coverage, per coverage area and compass direction,
+    /// rendered the first time a row needs it with [`DISTANCE_MARK`] where the distance goes:
+    /// the text before and after it (`None` if a translation does not say the distance once).
+    outside_where: Vec<[OnceLock<Option<(String, String)>>; 8]>,
     /// The words before a matched place's or address's label in a row's message, in the
     /// run's language (rendered once: every address row says one).
     said_place: String,
@@ -206,6 +210,9 @@ impl<'a> Classifier<'a> {
             strict_inside: false,
             said_place: t!("row-place"),
             said_address: t!("row-address"),
+            outside_where: (0..resolver.coverage_areas())
+                .map(|_| std::array::from_fn(|_| OnceLock::new()))
+                .collect(),
             outside_message: Made::new(
                 t!("row-outside", coverage = &data.manifest.coverage_name),
                 delimiter,
@@ -332,15 +339,8 @@ impl<'a> Classifier<'a> {
                 Status::Outside,
                 needs
                     .message
-                    .then(|| self.resolver.outside_words(located.point))
+                    .then(|| self.outside_message_at(located.point))
                     .flatten()
-                    .map(|place| {
-                        t!(
-                            "row-outside-where",
-                            coverage = &self.resolver.data().manifest.coverage_name,
-                            place = place
-                        )
-                    })
                     .unwrap_or_default(),
             ),
             Position::Near => (Status::Near, std::mem::take(&mut located.note)),
@@ -355,6 +355,35 @@ impl<'a> Classifier<'a> {
             message,
             certainty,
         }
+    }
+
+    /// The message of a row outside the coverage: how far, which way and from which area, in
+    /// the words a lookup uses ([`Resolver::outside_words`]). Only the distance differs from
+    /// row to row, so the rest is rendered once per area and direction.
+    fn outside_message_at(&self, p: Rd) -> Option<String> {
+        let (area, direction, distance) = self.resolver.outside_of(p)?;
+        let say = |distance: &str| {
+            t!(
+                "row-outside-where",
+                coverage = &self.resolver.data().manifest.coverage_name,
+                place = self.resolver.outside_where(area, direction, distance)
+            )
+        };
+        let made = self.outside_where.get(area as usize)?[direction % 8].get_or_init(|| {
+            let message = say(DISTANCE_MARK);
+            let (before, after) = message.split_once(DISTANCE_MARK)?;
+            (!after.contains(DISTANCE_MARK)).then(|| (before.to_string(), after.to_string()))
+        });
+        Some(match made {
+            Some((before, after)) => {
+                let mut text = String::with_capacity(before.len() + distance.len() + after.len());
+                text.push_str(before);
+                text.push_str(&distance);
+                text.push_str(after);
+                text
+            }
+            None => say(&distance),
+        })
     }
 
     /// The added cells of an answer, in output order.
@@ -791,6 +820,10 @@ impl<'a> Classifier<'a> {
         })
     }
 }
+
+/// Stands for the distance in a message rendered once for many rows (a character no name or
+/// translation has).
+const DISTANCE_MARK: &str = "\u{FFFC}";
 
 pub(crate) fn bad_coordinate(message: impl Into<String>) -> Refusal {
     refuse(Status::BadCoordinate, message)

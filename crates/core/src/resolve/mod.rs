@@ -218,14 +218,28 @@ fn area_messages(data: &Geodata, coverage: usize) -> Vec<AreaMessages> {
         .collect()
 }
 
-/// The direction from `from` to `to` on an eight-point compass, in the current language (RD
-/// New's x runs east and y north).
-fn compass(from: Rd, to: Rd) -> String {
+/// The direction from `from` to `to` on an eight-point compass, 0 north, clockwise (RD New's x
+/// runs east and y north).
+fn compass(from: Rd, to: Rd) -> usize {
     let degrees = (to.x - from.x)
         .atan2(to.y - from.y)
         .to_degrees()
         .rem_euclid(360.0);
-    match ((degrees + 22.5) / 45.0) as u32 % 8 {
+    ((degrees + 22.5) / 45.0) as usize % 8
+}
+
+/// A distance as the words of an outside place say it: metres below a kilometre.
+fn distance_words(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{:.1} km", m / 1000.0)
+    } else {
+        format!("{m:.0} m")
+    }
+}
+
+/// A direction of [`compass`] in words, in the current language.
+fn compass_words(direction: usize) -> String {
+    match direction {
         0 => t!("compass-n"),
         1 => t!("compass-ne"),
         2 => t!("compass-e"),
@@ -569,18 +583,32 @@ impl Resolver {
 
     /// [`Resolver::outside_words`] for a nearest boundary already found.
     fn words_from(&self, n: &crate::index::Nearest, p: Rd) -> String {
-        let area = &self.data.layers[self.coverage].areas[n.area as usize];
-        let distance = if n.distance_m >= 1000.0 {
-            format!("{:.1} km", n.distance_m / 1000.0)
-        } else {
-            format!("{:.0} m", n.distance_m)
-        };
+        self.outside_where(n.area, compass(n.point, p), &distance_words(n.distance_m))
+    }
+
+    /// Where a place outside the coverage lies from it, undecided into words: the nearest
+    /// coverage area, the direction from it (see [`Resolver::outside_where`]) and the distance
+    /// in words. Bulk work renders the words of each area and direction once.
+    pub fn outside_of(&self, p: Rd) -> Option<(u32, usize, String)> {
+        let n = self.index.layer(self.coverage).nearest(p)?;
+        Some((n.area, compass(n.point, p), distance_words(n.distance_m)))
+    }
+
+    /// The words of [`Resolver::outside_words`] for coverage area `area`, compass direction
+    /// `direction` (0 north, clockwise, of eight) and `distance` in words.
+    pub fn outside_where(&self, area: u32, direction: usize, distance: &str) -> String {
+        let area = &self.data.layers[self.coverage].areas[area as usize];
         t!(
             "outside-where",
             distance = distance,
-            direction = compass(n.point, p),
+            direction = compass_words(direction),
             area = &area.name
         )
+    }
+
+    /// The number of coverage areas.
+    pub fn coverage_areas(&self) -> usize {
+        self.data.layers[self.coverage].areas.len()
     }
 
     fn resolve_at(
