@@ -110,6 +110,9 @@ impl Made {
     }
 }
 
+/// A message rendered once, cut where the distance goes (see `Classifier::outside_where`).
+type Split = Option<(String, String)>;
+
 /// Role cells by (layer, area, overlays) of places whose people are not their base area's.
 type OverlayPeople = std::collections::HashMap<(usize, u32, Vec<u32>), Vec<String>>;
 
@@ -139,7 +142,7 @@ pub(crate) struct Classifier<'a> {
     /// The message of a row outside the coverage, per coverage area and compass direction,
     /// rendered the first time a row needs it with [`DISTANCE_MARK`] where the distance goes:
     /// the text before and after it (`None` if a translation does not say the distance once).
-    outside_where: Vec<[OnceLock<Option<(String, String)>>; 8]>,
+    outside_where: Vec<[OnceLock<Split>; 8]>,
     /// The words before a matched place's or address's label in a row's message, in the
     /// run's language (rendered once: every address row says one).
     said_place: String,
