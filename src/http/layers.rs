@@ -244,8 +244,7 @@ pub(super) async fn gate(State(s): State<Arc<AppState>>, req: Request, next: Nex
         if let Some(refused) = rate_limited(&s, client, &caller) {
             return refused;
         }
-        // The time limit: a classification's own, or a lookup's (answered 503 when it runs out).
-        super::classify::deadline(&s, req, |req| with_snapshot(&s, req, caller, next)).await
+        with_snapshot(&s, req, caller, next).await
     }
     .instrument(span)
     .await;
@@ -278,7 +277,9 @@ async fn with_snapshot(
             let path = req.uri().path().to_string();
             req.extensions_mut().insert(served.clone());
             req.extensions_mut().insert(caller);
-            let res = next.run(req).await;
+            // The time limit: a classification's own, or a lookup's (answered 503 when it runs
+            // out, stamped as every answer below).
+            let res = super::classify::deadline(s, req, |req| next.run(req)).await;
             if res.status() == StatusCode::METHOD_NOT_ALLOWED {
                 method_not_allowed(&path)
             } else {

@@ -441,7 +441,7 @@ pub fn write_canonical<W: Write>(writer: W, records: &mut [AddressRecord]) -> st
             .cmp(&(b.postcode, b.number, b.suffix, &b.street, &b.place))
     });
     let mut w = csv::Writer::from_writer(writer);
-    w.write_record(CANONICAL_HEADER)?;
+    w.write_record(CANONICAL_HEADER).map_err(io_of)?;
     for r in records.iter() {
         w.write_record([
             r.id.map(|i| format!("{i:016}")).unwrap_or_default(),
@@ -453,9 +453,20 @@ pub fn write_canonical<W: Write>(writer: W, records: &mut [AddressRecord]) -> st
             r.place.clone(),
             format!("{:.3}", r.rd.x),
             format!("{:.3}", r.rd.y),
-        ])?;
+        ])
+        .map_err(io_of)?;
     }
     w.flush()
+}
+
+/// The I/O error inside a CSV writer's error, with its own kind (a full disk stays a full disk;
+/// the `?` conversion of the csv crate would make every one `Other`).
+fn io_of(e: csv::Error) -> std::io::Error {
+    let text = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        _ => std::io::Error::other(text),
+    }
 }
 
 /// What an OpenStreetMap address file is, when nothing more is known of it (the shipped one is
@@ -545,4 +556,45 @@ pub fn write_file(
         addresses: index.len(),
         duplicates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink that is full after a few bytes, as a disk is.
+    struct Full(usize);
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+            }
+            let n = buf.len().min(self.0);
+            self.0 -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The CSV writer's own error does not hide a full disk: its kind reaches the caller, which
+    /// tells the user how much room there is (`staging::is_full`).
+    #[test]
+    fn a_full_disk_while_writing_keeps_its_kind() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../geodata/addresses.csv"
+        ))
+        .unwrap();
+        let mut records = read_canonical(text.as_bytes(), "addresses.csv").unwrap();
+        assert!(records.len() > 500);
+        let e = write_canonical(Full(10_000), &mut records).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+        assert!(crate::staging::is_full(
+            RecordError::io(Path::new("a.csv"), &e).io.unwrap()
+        ));
+    }
 }

@@ -194,7 +194,7 @@ pub fn classify_csv<R: Read, W: Write>(
         chunk,
         &mut input,
         &mut output,
-        c.base_areas(),
+        c.coverage_areas(),
         &mut progress,
         |piece, bytes, counts| {
             let mut buffer = vec![None; c.layers];
@@ -233,7 +233,7 @@ pub fn classify_csv<R: Read, W: Write>(
                 counts.count(
                     answer.status,
                     answer.located.as_ref().map(|l| l.source),
-                    answer.base(),
+                    answer.area(),
                 );
             }
         },

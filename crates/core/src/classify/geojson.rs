@@ -141,7 +141,7 @@ pub fn classify_geojson<R: Read, W: Write>(
             chunk,
             &mut input,
             &mut output,
-            c.base_areas(),
+            c.coverage_areas(),
             &mut progress,
             |piece, bytes, counts| {
                 let mut buffer = vec![None; c.layers];
@@ -193,7 +193,7 @@ pub fn classify_geojson<R: Read, W: Write>(
         .map(|f| {
             crate::text::sync_scope(lang, || {
                 let mut bytes = Vec::with_capacity(f.get().len() + 400);
-                let mut counts = Counts::new(c.base_areas());
+                let mut counts = Counts::new(c.coverage_areas());
                 let mut buffer = vec![None; c.layers];
                 if !c.feature(
                     f.get().as_bytes(),
@@ -213,7 +213,7 @@ pub fn classify_geojson<R: Read, W: Write>(
     opts.cancel.check()?;
     let mut list = Vec::with_capacity(parts.iter().map(|(b, _)| b.len() + 2).sum::<usize>() + 4);
     list.extend_from_slice(b"[\n");
-    let mut counts = Counts::new(c.base_areas());
+    let mut counts = Counts::new(c.coverage_areas());
     for (i, (bytes, part)) in parts.iter().enumerate() {
         if i > 0 {
             list.extend_from_slice(b",\n");
@@ -324,7 +324,7 @@ impl Classifier<'_> {
         counts.count(
             answer.status,
             answer.located.as_ref().map(|l| l.source),
-            answer.base(),
+            answer.area(),
         );
         true
     }

@@ -73,9 +73,12 @@ pub(crate) struct Answer<'r> {
 }
 
 impl Answer<'_> {
-    /// The base-layer area, inside coverage only.
-    pub fn base(&self) -> Option<u32> {
-        self.assessed.as_ref().and_then(Assessment::base_area)
+    /// The coverage area (an index), for a covered place only: what the summary counts.
+    pub fn area(&self) -> Option<u32> {
+        self.assessed
+            .as_ref()
+            .filter(|s| s.covered())
+            .and_then(Assessment::coverage_area)
     }
 }
 
@@ -224,17 +227,16 @@ impl<'a> Classifier<'a> {
         }
     }
 
-    pub fn base_areas(&self) -> usize {
-        self.people.len()
+    /// How many coverage areas the summary counts rows of.
+    pub fn coverage_areas(&self) -> usize {
+        self.resolver.coverage_areas()
     }
 
-    /// The coverage-layer name of a base area (for the summary).
-    pub fn coverage_name_of(&self, base: u32) -> Option<&str> {
-        let parent = self.resolver.data().layers[self.base].areas[base as usize]
-            .parents
-            .get(&self.resolver.data().manifest.coverage_layer)?;
+    /// The name of coverage area `area` (for the summary).
+    pub fn coverage_name_of(&self, area: u32) -> Option<&str> {
         self.resolver.data().layers[self.coverage]
-            .find(parent)
+            .areas
+            .get(area as usize)
             .map(|a| a.name.as_str())
     }
 
@@ -401,9 +403,12 @@ impl<'a> Classifier<'a> {
                 None => PointOut::of(l.point),
             });
         let assessed = a.assessed.as_ref();
+        let covered = assessed.filter(|s| s.covered());
         for (column, _) in &self.output.columns {
             let cell = match column {
-                Added::Code(l) | Added::Name(l) => match assessed.and_then(|s| s.area_of(*l)) {
+                // Areas of a place that is answered with them: an outside place names none,
+                // even where a layer reaches further than the coverage.
+                Added::Code(l) | Added::Name(l) => match covered.and_then(|s| s.area_of(*l)) {
                     Some(area) => {
                         let i = usize::from(matches!(column, Added::Name(_)));
                         self.names[*l][area as usize][i].cell()
@@ -417,7 +422,7 @@ impl<'a> Classifier<'a> {
                     Some(Position::Outside) => "outside",
                     None => "",
                 }),
-                Added::Role(r) => match assessed.filter(|s| s.covered()) {
+                Added::Role(r) => match covered {
                     Some(s) => self.person(s, *r),
                     None => Cell::Empty,
                 },

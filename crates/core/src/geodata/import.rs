@@ -759,7 +759,9 @@ impl DirImportError {
             DirImportError::Io { .. }
             | DirImportError::Files { .. }
             | DirImportError::Layers(ImportError::Write { .. }) => true,
-            DirImportError::Addresses(r) => r.io.is_some(),
+            // The addresses' errors name reading and writing alike: only a full disk is
+            // known to be the writing's.
+            DirImportError::Addresses(r) => r.io.is_some_and(crate::staging::is_full),
             _ => false,
         }
     }
