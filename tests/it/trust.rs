@@ -986,7 +986,12 @@ fn every_request_leaves_an_access_log_line_with_the_key_name() {
             .args(["-fsS", "-H", &format!("Authorization: Bearer {key}")])
             .arg(format!("http://127.0.0.1:{port}/v1/lookup?q=Vrijthof%2016"))
             .output();
-        let _ = child.kill();
+        // Stopped as a service manager stops it (SIGTERM): the access log is written by a
+        // thread of its own, which a graceful stop lets finish; a killed process may lose its
+        // last lines, as any buffered log does.
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
         let _ = child.wait();
         assert!(out.is_ok_and(|o| o.status.success()), "curl failed");
         let mut log = String::new();
