@@ -35,8 +35,10 @@ if [ ! -f /usr/share/postgresql/15/extension/postgis.control ] || ! command -v w
   apt-get install -y -qq --no-install-recommends postgresql-15 postgresql-15-postgis-3 \
     postgresql-contrib wrk >/dev/null
 fi
-cargo build --release --quiet
-cargo build --release --quiet --example bare_http
+# WIJKWIJZER_BIN names a wijkwijzer binary already built (another commit's, for a before/after).
+bin=${WIJKWIJZER_BIN:-./target/release/wijkwijzer}
+[ -n "${WIJKWIJZER_BIN:-}" ] || cargo build --release --quiet
+[ -x ./target/release/examples/bare_http ] || cargo build --release --quiet --example bare_http
 
 # A private PostgreSQL instance (the server refuses to run as root: it runs as postgres).
 mkdir "$work/pg" && chown postgres "$work" "$work/pg"
@@ -70,7 +72,7 @@ tps=$(pgbench -h "$work" -p "$pgport" -U postgres -n -M prepared -c "$conns" -j 
 echo "  $tps queries/s"
 su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $work/pg -m fast stop" >/dev/null
 
-./target/release/wijkwijzer serve --listen "127.0.0.1:$port" --rate-limit 0 \
+"$bin" serve --listen "127.0.0.1:$port" --rate-limit 0 \
   --max-concurrent 4096 >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
