@@ -624,11 +624,11 @@ impl Roster {
     }
 }
 
-/// Today's date (UTC), for validity periods.
+/// Today's date in Maastricht, for validity periods: the same day `Resolver::today` answers
+/// for, so an assignment that starts on 1 January starts at midnight there, not an hour later
+/// (UTC), and a warning and an answer never disagree about which day it is.
 pub fn today() -> Date {
-    jiff::tz::TimeZone::UTC
-        .to_datetime(jiff::Timestamp::now())
-        .date()
+    crate::resolve::day_of(jiff::Timestamp::now())
 }
 
 #[cfg(test)]
