@@ -53,7 +53,7 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
         data,
     } = args;
 
-    let resolver = data.resolver()?;
+    let resolver = data.resolver_for_one_answer()?;
     let on = match resolver.moment(as_of.as_deref(), at) {
         Ok(on) => on,
         Err(e) => {

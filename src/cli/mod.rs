@@ -112,6 +112,11 @@ impl DataArgs {
     fn resolver(&self) -> anyhow::Result<Resolver> {
         Ok(Resolver::new(self.geodata()?).with_addresses(self.addresses()?))
     }
+
+    /// For a command that answers one place: the index that is quicker to build.
+    fn resolver_for_one_answer(&self) -> anyhow::Result<Resolver> {
+        Ok(Resolver::for_one_answer(self.geodata()?).with_addresses(self.addresses()?))
+    }
 }
 
 /// The address file of a geodata directory (`addresses.csv`, as `import` writes it), if any.

@@ -1,5 +1,6 @@
 //! The fast grid index against the textbook oracle (R-tree + geo point-in-polygon) on the real
-//! layers, shipped and densified: random points, every vertex, every edge midpoint.
+//! layers, shipped and densified, with the fine grid of the server and the coarse one of a
+//! one-shot lookup: random points, every vertex, every edge midpoint.
 
 use std::sync::OnceLock;
 
@@ -7,7 +8,7 @@ use geo::MultiPolygon;
 use proptest::prelude::*;
 use wijkwijzer::crs::Rd;
 use wijkwijzer::geodata::Geodata;
-use wijkwijzer::index::{Hit, Index, LayerIndex, Position};
+use wijkwijzer::index::{Detail, Hit, Index, LayerIndex, Position};
 
 struct Fixture {
     layers: Vec<Vec<MultiPolygon<f64>>>,
@@ -15,13 +16,13 @@ struct Fixture {
     buurt: usize,
 }
 
-fn fixture(data: &Geodata) -> Fixture {
+fn fixture(data: &Geodata, detail: Detail) -> Fixture {
     let layers: Vec<Vec<MultiPolygon<f64>>> = data
         .layers
         .iter()
         .map(|l| l.areas.iter().map(|a| a.geometry.clone()).collect())
         .collect();
-    let index = Index::build(&layers);
+    let index = Index::build_with(&layers, detail);
     let buurt = data.layer_index("buurt").unwrap();
     Fixture {
         layers,
@@ -32,12 +33,18 @@ fn fixture(data: &Geodata) -> Fixture {
 
 fn shipped() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
-    F.get_or_init(|| fixture(&Geodata::embedded().unwrap()))
+    F.get_or_init(|| fixture(&Geodata::embedded().unwrap(), Detail::Fine))
+}
+
+/// The shipped layers on the grid `wijkwijzer lookup` builds.
+fn coarse() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| fixture(&Geodata::embedded().unwrap(), Detail::Coarse))
 }
 
 fn densified() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
-    F.get_or_init(|| fixture(&Geodata::embedded().unwrap().densified(5.0)))
+    F.get_or_init(|| fixture(&Geodata::embedded().unwrap().densified(5.0), Detail::Fine))
 }
 
 fn check_point(f: &Fixture, p: Rd) -> Vec<Option<Hit>> {
@@ -70,7 +77,8 @@ proptest! {
     fn random_points_match_the_oracle(fx in 0.0f64..1.0, fy in 0.0f64..1.0) {
         let (lo, hi) = extent();
         let p = Rd { x: lo.x - 200.0 + fx * (hi.x - lo.x + 400.0), y: lo.y - 200.0 + fy * (hi.y - lo.y + 400.0) };
-        check_point(shipped(), p);
+        let fine = check_point(shipped(), p);
+        prop_assert_eq!(fine, check_point(coarse(), p));
     }
 
     #[test]
@@ -115,7 +123,11 @@ fn every_vertex_and_edge_midpoint_is_boundary_in_its_layer_and_matches_the_oracl
     // On the densified copy, neighbours densify a shared edge from opposite ends, so a vertex
     // of one can be a hair inside the other (and "inside" wins): only the oracle applies there.
     // The densified copy has ~90,000 vertices: every 17th keeps the oracle's time bounded.
-    for (f, vertices_on_boundary, step) in [(shipped(), true, 1), (densified(), false, 17)] {
+    for (f, vertices_on_boundary, step) in [
+        (shipped(), true, 1),
+        (coarse(), true, 1),
+        (densified(), false, 17),
+    ] {
         let mut n = 0;
         each_vertex_and_midpoint(f, step, |p, is_vertex| {
             let hits = check_point(f, p);

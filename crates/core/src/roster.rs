@@ -628,7 +628,7 @@ impl Roster {
 /// for, so an assignment that starts on 1 January starts at midnight there, not an hour later
 /// (UTC), and a warning and an answer never disagree about which day it is.
 pub fn today() -> Date {
-    crate::resolve::day_of(jiff::Timestamp::now())
+    crate::hours::local(None).date()
 }
 
 #[cfg(test)]

@@ -85,12 +85,64 @@ pub struct PlaceHits {
 #[derive(Debug)]
 pub struct Landmarks {
     list: Vec<Landmark>,
-    /// Each place's street under [`name_key`], made once.
+    /// Made on the first search by name: folding every name under four keys is most of the
+    /// cost of loading the places, and a lookup by coordinates never needs it.
+    names: OnceLock<NameIndex>,
+}
+
+/// The places' names as search keys.
+#[derive(Debug)]
+struct NameIndex {
+    /// Each place's street under [`name_key`].
     street_keys: Vec<Option<String>>,
     longest_key: usize,
     /// [`place_key`] -> index into `groups`.
     keys: fst::Map<Vec<u8>>,
     groups: Vec<Vec<u32>>,
+}
+
+impl NameIndex {
+    fn of(list: &[Landmark]) -> NameIndex {
+        let mut by_key: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for (i, l) in list.iter().enumerate() {
+            // With its article too (a typo in "The Loft" may fall in "The"), and as typed,
+            // before abbreviations are made one (a typo in "O.L. Vrouwe" may fall in "O").
+            let mut keys: Vec<String> = std::iter::once(&l.place.name)
+                .chain(&l.alt)
+                .flat_map(|n| {
+                    [
+                        place_key(n),
+                        name_key(n),
+                        raw_key(n),
+                        fold_words(n).concat(),
+                    ]
+                })
+                .collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                by_key.entry(key).or_default().push(i as u32);
+            }
+        }
+        let longest_key = by_key.keys().map(String::len).max().unwrap_or(0);
+        let mut groups = Vec::with_capacity(by_key.len());
+        // A BTreeMap's keys come sorted and distinct, the one thing an fst build can refuse.
+        let keys = fst::Map::from_iter(by_key.into_iter().map(|(k, g)| {
+            groups.push(g);
+            (k, groups.len() as u64 - 1)
+        }))
+        .unwrap_or_default();
+        let street_keys = list
+            .iter()
+            .map(|l| l.street.as_deref().map(name_key))
+            .collect();
+        NameIndex {
+            street_keys,
+            longest_key,
+            keys,
+            groups,
+        }
+    }
 }
 
 /// The shipped places file: `name,kind,lat,lon,street,housenumber,postcode,source`.
@@ -191,45 +243,14 @@ impl Landmarks {
     }
 
     fn index(list: Vec<Landmark>) -> Result<Landmarks, String> {
-        let mut by_key: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for (i, l) in list.iter().enumerate() {
-            // With its article too (a typo in "The Loft" may fall in "The"), and as typed,
-            // before abbreviations are made one (a typo in "O.L. Vrouwe" may fall in "O").
-            let mut keys: Vec<String> = std::iter::once(&l.place.name)
-                .chain(&l.alt)
-                .flat_map(|n| {
-                    [
-                        place_key(n),
-                        name_key(n),
-                        raw_key(n),
-                        fold_words(n).concat(),
-                    ]
-                })
-                .collect();
-            keys.sort();
-            keys.dedup();
-            for key in keys {
-                by_key.entry(key).or_default().push(i as u32);
-            }
-        }
-        let longest_key = by_key.keys().map(String::len).max().unwrap_or(0);
-        let mut groups = Vec::with_capacity(by_key.len());
-        let keys = fst::Map::from_iter(by_key.into_iter().map(|(k, g)| {
-            groups.push(g);
-            (k, groups.len() as u64 - 1)
-        }))
-        .map_err(|e| format!("places: {e}"))?;
-        let street_keys = list
-            .iter()
-            .map(|l| l.street.as_deref().map(name_key))
-            .collect();
         Ok(Landmarks {
             list,
-            street_keys,
-            longest_key,
-            keys,
-            groups,
+            names: OnceLock::new(),
         })
+    }
+
+    fn names(&self) -> &NameIndex {
+        self.names.get_or_init(|| NameIndex::of(&self.list))
     }
 
     pub fn len(&self) -> usize {
@@ -249,9 +270,11 @@ impl Landmarks {
     }
 
     fn group(&self, key: &str) -> Option<&[u32]> {
-        self.keys
+        let names = self.names();
+        names
+            .keys
             .get(key)
-            .map(|g| self.groups[g as usize].as_slice())
+            .map(|g| names.groups[g as usize].as_slice())
     }
 
     /// The places a text names: by exact name, by name and street, or by a name within one
@@ -263,6 +286,7 @@ impl Landmarks {
         if key.len() < 2 {
             return None;
         }
+        let names = self.names();
         if let Some(g) = self.group(&key) {
             return Some(PlaceHits {
                 how: PlaceMatch::Exact,
@@ -279,12 +303,12 @@ impl Landmarks {
                 continue;
             }
             let mut named = Vec::new();
-            let mut stream = self
+            let mut stream = names
                 .keys
                 .search(fst::automaton::Str::new(&name).starts_with())
                 .into_stream();
             while let Some((_, g)) = stream.next() {
-                named.extend_from_slice(&self.groups[g as usize]);
+                named.extend_from_slice(&names.groups[g as usize]);
             }
             // Whole words only: "Museu Vrijthof" is a typo, not the start of "Museum aan het
             // Vrijthof".
@@ -292,7 +316,7 @@ impl Landmarks {
             let on_street: Vec<u32> = named
                 .iter()
                 .copied()
-                .filter(|&i| self.street_keys[i as usize].as_deref() == Some(street.as_str()))
+                .filter(|&i| names.street_keys[i as usize].as_deref() == Some(street.as_str()))
                 .filter(|&i| {
                     let own = fold_words(&self.list[i as usize].place.name);
                     own[article_len(&own)..].starts_with(given)
@@ -307,7 +331,7 @@ impl Landmarks {
         }
         let mut best: Option<(usize, Vec<u32>)> = None;
         // Longer than every name by more than two letters: no name is two edits away.
-        if key.len() < 3 || key.len() > self.longest_key + 2 {
+        if key.len() < 3 || key.len() > names.longest_key + 2 {
             return None;
         }
         // Under every reading of the text: a typo may make a word look like an article.
@@ -317,13 +341,13 @@ impl Landmarks {
         for key in typed {
             let reach = if key.chars().count() >= 10 { 2 } else { 1 };
             let dfa = super::edits::within_edits(&key, reach);
-            let mut stream = self.keys.search(super::edits::Edits(&dfa)).into_stream();
+            let mut stream = names.keys.search(super::edits::Edits(&dfa)).into_stream();
             while let Some((k, g)) = stream.next() {
                 let Ok(k) = std::str::from_utf8(k) else {
                     continue;
                 };
                 let d = strsim::osa_distance(&key, k);
-                let group = &self.groups[g as usize];
+                let group = &names.groups[g as usize];
                 match &mut best {
                     Some((bd, places)) if *bd == d => {
                         for i in group {
@@ -362,13 +386,14 @@ impl Landmarks {
         if key.len() < 3 {
             return Vec::new();
         }
+        let names = self.names();
         let mut out = Vec::new();
-        let mut stream = self
+        let mut stream = names
             .keys
             .search(fst::automaton::Str::new(&key).starts_with())
             .into_stream();
         while let Some((_, g)) = stream.next() {
-            for &i in &self.groups[g as usize] {
+            for &i in &names.groups[g as usize] {
                 if out.len() == limit {
                     return out;
                 }
@@ -394,7 +419,9 @@ fn read_rows(text: &str, origin: &str, list: &mut Vec<Landmark>) -> Result<(), S
                 .ok_or_else(|| format!("{origin}: line {line}: {what} is not a number"))
         };
         let name = field(0).ok_or_else(|| format!("{origin}: line {line}: no name"))?;
-        if place_key(name).is_empty() {
+        // An ASCII letter or digit always survives folding; only names without one (rare) pay
+        // for the Unicode folding here, the rest when the names are first searched.
+        if !name.bytes().any(|b| b.is_ascii_alphanumeric()) && place_key(name).is_empty() {
             return Err(format!(
                 "{origin}: line {line}: the name '{name}' has no letters or digits"
             ));

@@ -28,7 +28,7 @@ use jiff::civil::Date;
 use crate::address::{AddressIndex, Failure};
 use crate::crs::Rd;
 use crate::geodata::{Area, Geodata, Period, SourceInfo};
-use crate::index::{Hit, Index, Position};
+use crate::index::{Detail, Hit, Index, Position};
 use crate::roster::{self, Audience, Contact};
 use crate::situations::UnknownSituation;
 use crate::t;
@@ -75,6 +75,8 @@ pub struct Resolver {
     area_messages: Vec<AreaMessages>,
     /// The earlier periods, oldest first (empty in those themselves).
     earlier: Vec<Earlier>,
+    /// The grid every period's index is built with.
+    detail: Detail,
 }
 
 /// An earlier period of the data, indexed the first time an answer asks for a day in it: a
@@ -255,6 +257,16 @@ impl Resolver {
     /// Indexes every period of the data: the latest generations in this resolver, each
     /// earlier period in one of its own.
     pub fn new(data: Geodata) -> Resolver {
+        Resolver::with_detail(data, Detail::Fine)
+    }
+
+    /// A resolver for a command that answers one place and exits: the same answers, from an
+    /// index that is quicker to build and slower per point ([`Detail::Coarse`]).
+    pub fn for_one_answer(data: Geodata) -> Resolver {
+        Resolver::with_detail(data, Detail::Coarse)
+    }
+
+    fn with_detail(data: Geodata, detail: Detail) -> Resolver {
         let periods = data.periods();
         let (latest, earlier) = periods.split_last().expect("periods() is never empty");
         let earlier = earlier
@@ -265,19 +277,19 @@ impl Resolver {
                 resolver: std::sync::OnceLock::new(),
             })
             .collect();
-        let mut resolver = Resolver::single(data, *latest);
+        let mut resolver = Resolver::single(data, *latest, detail);
         resolver.earlier = earlier;
         resolver
     }
 
     /// One period's resolver, over `data.layers` only.
-    fn single(data: Geodata, period: Period) -> Resolver {
+    fn single(data: Geodata, period: Period, detail: Detail) -> Resolver {
         let geometries: Vec<Vec<_>> = data
             .layers
             .iter()
             .map(|l| l.areas.iter().map(|a| a.geometry.clone()).collect())
             .collect();
-        let index = Index::build(&geometries);
+        let index = Index::build_with(&geometries, detail);
         // Validation guarantees both layers exist.
         let base = data.layer_index(&data.manifest.base_layer).unwrap_or(0);
         let coverage = data.layer_index(&data.manifest.coverage_layer).unwrap_or(0);
@@ -317,6 +329,7 @@ impl Resolver {
             data,
             period,
             earlier: Vec::new(),
+            detail,
         }
     }
 
@@ -438,7 +451,7 @@ impl Resolver {
         e.resolver.get_or_init(|| {
             let view = (self.data.view(&e.period))
                 .expect("new() keeps only periods every layer has a generation for");
-            Resolver::single(view, e.period).with_addresses(self.addresses.clone())
+            Resolver::single(view, e.period, self.detail).with_addresses(self.addresses.clone())
         })
     }
 
