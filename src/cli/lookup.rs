@@ -31,8 +31,8 @@ pub(super) struct LookupArgs {
     situation: Option<String>,
     /// Answer for this day, YYYY-MM-DD (default: today): the areas as drawn then, the roster
     /// and overlays of that day, and report routes at the current time of day on that day.
-    #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
-    as_of: Option<String>,
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = wijkwijzer::resolve::parse_as_of)]
+    as_of: Option<jiff::civil::Date>,
     /// Answer for this moment, RFC 3339 (default: now), e.g. 2026-12-05T23:00:00+01:00: its day
     /// in Europe/Amsterdam is the answer's day (areas, roster, overlays), its time chooses the
     /// report route. With --as-of, both must name the same day.
@@ -54,7 +54,7 @@ pub(super) fn run(args: LookupArgs) -> anyhow::Result<ExitCode> {
     } = args;
 
     let resolver = data.resolver_for_one_answer()?;
-    let on = match resolver.moment(as_of.as_deref(), at) {
+    let on = match resolver.moment(as_of, at) {
         Ok(on) => on,
         Err(e) => {
             let flag = match (&e, &as_of) {

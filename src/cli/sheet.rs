@@ -25,8 +25,8 @@ pub(super) struct SheetArgs {
     #[arg(long)]
     internal: bool,
     /// The day, YYYY-MM-DD (default: today): the areas as drawn then and the roster of that day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    as_of: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = wijkwijzer::resolve::parse_as_of)]
+    as_of: Option<jiff::civil::Date>,
     /// One area only (its id, as `wijkwijzer roster` lists them): no overview page.
     #[arg(long)]
     area: Option<String>,
@@ -39,7 +39,7 @@ pub(super) struct SheetArgs {
 
 pub(super) fn run(args: SheetArgs) -> anyhow::Result<ExitCode> {
     let resolver = args.data.resolver()?;
-    let on = resolver.as_of(args.as_of.as_deref())?;
+    let on = resolver.as_of(args.as_of)?;
     let lang = if args.lang == "en" {
         Lang::En
     } else {

@@ -311,8 +311,9 @@ pub(super) async fn classify(
         .as_deref()
         .map(super::params::parse_at)
         .transpose()?;
+    let as_of = super::params::day(columns.as_of.as_deref(), &s.resolver)?;
     s.resolver
-        .moment(columns.as_of.as_deref(), at)
+        .moment(as_of, at)
         .map_err(|e| super::params::as_of_error(&e, &s.resolver))?;
     // Dropped when this handler's future is: by the time limit, or when the client leaves.
     // The classification then stops at its next row instead of running on unseen.

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
 
-use super::params::{as_of, as_of_error, params, parse_at, typed};
+use super::params::{as_of, as_of_error, day, params, parse_at, typed};
 use super::problem::Kind;
 use std::sync::LazyLock;
 
@@ -238,9 +238,10 @@ pub(super) async fn lookup(
     let fields = p.fields.as_deref().map(answer_fields).transpose()?;
     // One moment: `at` sets the day too; an `as_of` of another day is refused.
     let at = p.at.as_deref().map(parse_at).transpose()?;
+    let as_of = day(p.as_of.as_deref(), &s.resolver)?;
     let on = s
         .resolver
-        .moment(p.as_of.as_deref(), at)
+        .moment(as_of, at)
         .map_err(|e| as_of_error(&e, &s.resolver))?;
     // The place is decided once, from whichever parameters were given; one call answers it.
     let place = p.place(&on.data().locality)?;

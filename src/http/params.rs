@@ -15,8 +15,14 @@ pub fn as_of<'a>(
     p: &mut BTreeMap<&'static str, String>,
     resolver: &'a Resolver,
 ) -> Result<On<'a>, ApiError> {
-    resolver
-        .as_of(p.remove("as_of").as_deref())
+    let day = day(p.remove("as_of").as_deref(), resolver)?;
+    resolver.as_of(day).map_err(|e| as_of_error(&e, resolver))
+}
+
+/// An `as_of` value as the day it names; unreadable, a 400 saying what the data covers.
+pub fn day(text: Option<&str>, resolver: &Resolver) -> Result<Option<jiff::civil::Date>, ApiError> {
+    text.map(crate::resolve::parse_as_of)
+        .transpose()
         .map_err(|e| as_of_error(&e, resolver))
 }
 

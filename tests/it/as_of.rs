@@ -320,6 +320,30 @@ async fn batch_answers_for_the_day_over_http_and_in_the_cli() {
         err.contains("--as-of") && err.contains("2019-01-01"),
         "{err}"
     );
+    // Not a date: refused by each command before any data is read, saying how to write one.
+    let out = run(&["--as-of", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("yesterday") && err.contains("YYYY-MM-DD"),
+        "{err}"
+    );
+    for command in [
+        &["lookup", "50.85,5.69"][..],
+        &["sheet", "-o", "unused.pdf"],
+    ] {
+        let out = std::process::Command::new(bin)
+            .args(command)
+            .args(["--as-of", "2020-13-01"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--as-of") && err.contains("2020-13-01") && err.contains("YYYY-MM-DD"),
+            "{command:?}: {err}"
+        );
+    }
 
     let lookup = std::process::Command::new(bin)
         .args([

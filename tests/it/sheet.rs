@@ -73,7 +73,9 @@ fn the_pdf_reads_back_with_every_line_of_the_sheet() {
     let d = dir.path().to_str().unwrap();
     let data = Geodata::load_dir(dir.path()).unwrap();
     let resolver = Resolver::new(data);
-    let on = resolver.as_of(Some("2026-12-07")).unwrap();
+    let on = resolver
+        .as_of(Some(jiff::civil::date(2026, 12, 7)))
+        .unwrap();
     let sheet = Sheet::build(on, Audience::Public, Lang::Nl, None).unwrap();
 
     let (pages, count) = cli_pdf(&["--geodata", d, "--as-of", "2026-12-07"]);
@@ -242,7 +244,9 @@ async fn the_html_sheet_says_the_same_and_names_only_with_a_key() {
         assert!(html.contains("href=\"/assets/sheet.css\""));
         let text = page(&html);
         let sheet = Sheet::build(
-            resolver.as_of(Some("2026-12-07")).unwrap(),
+            resolver
+                .as_of(Some(jiff::civil::date(2026, 12, 7)))
+                .unwrap(),
             audience,
             Lang::Nl,
             None,

@@ -217,9 +217,11 @@ fn on_day<'a>(resolver: &'a Resolver, opts: &Options) -> Result<On<'a>, Classify
         ),
         None => None,
     };
-    resolver
-        .moment(opts.columns.as_of.as_deref(), at)
-        .map_err(ClassifyError::AsOf)
+    let as_of = (opts.columns.as_of.as_deref())
+        .map(crate::resolve::parse_as_of)
+        .transpose()
+        .map_err(ClassifyError::AsOf)?;
+    resolver.moment(as_of, at).map_err(ClassifyError::AsOf)
 }
 
 /// The added columns the options ask for, for this resolver's layers.

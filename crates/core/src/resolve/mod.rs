@@ -395,13 +395,10 @@ impl Resolver {
 
     /// `as_of` as every door takes it: absent is today, otherwise a `YYYY-MM-DD` date the data
     /// covers.
-    pub fn as_of(&self, as_of: Option<&str>) -> Result<On<'_>, AsOfError> {
-        match as_of.map(str::trim) {
+    pub fn as_of(&self, as_of: Option<Date>) -> Result<On<'_>, AsOfError> {
+        match as_of {
             None => Ok(self.today()),
-            Some(text) => {
-                let day = parse_day(text).ok_or_else(|| AsOfError::Malformed(text.to_string()))?;
-                Ok(self.on(day)?)
-            }
+            Some(day) => Ok(self.on(day)?),
         }
     }
 
@@ -411,7 +408,7 @@ impl Resolver {
     /// not cover.
     pub fn moment(
         &self,
-        as_of: Option<&str>,
+        as_of: Option<Date>,
         at: Option<jiff::Timestamp>,
     ) -> Result<On<'_>, AsOfError> {
         let Some(at) = at else {
@@ -923,6 +920,12 @@ impl Resolver {
 
 /// A calendar date written `YYYY-MM-DD`, nothing else: `2021-6-1` or a timestamp is refused
 /// rather than guessed.
+/// A door's `as_of` (`--as-of`, `?as_of=`): `YYYY-MM-DD`, or what is wrong with it.
+pub fn parse_as_of(text: &str) -> Result<Date, AsOfError> {
+    let text = text.trim();
+    parse_day(text).ok_or_else(|| AsOfError::Malformed(text.to_string()))
+}
+
 pub fn parse_day(text: &str) -> Option<Date> {
     let b = text.as_bytes();
     let shape = b.len() == 10
