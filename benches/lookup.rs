@@ -191,8 +191,8 @@ fn lookups(c: &mut Criterion) {
     group.finish();
 }
 
-/// What a one-shot command (`wijkwijzer lookup`, a small `classify`) pays before its first
-/// answer: parsing and validating the embedded data, and indexing it.
+/// What a command pays before its first answer: parsing and validating the embedded data, and
+/// indexing it, with the fine grid of `serve` and `classify` and the coarse one of `lookup`.
 fn start_up(c: &mut Criterion) {
     let mut group = c.benchmark_group("start_up");
     group.sample_size(20);
@@ -202,6 +202,9 @@ fn start_up(c: &mut Criterion) {
     let shipped = Geodata::embedded().expect("embedded geodata");
     group.bench_function("index_and_resolver", |b| {
         b.iter(|| Resolver::new(black_box(shipped.clone())))
+    });
+    group.bench_function("index_and_resolver_for_one_answer", |b| {
+        b.iter(|| Resolver::for_one_answer(black_box(shipped.clone())))
     });
     group.finish();
 }

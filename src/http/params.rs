@@ -15,8 +15,8 @@ pub fn as_of<'a>(
     p: &mut BTreeMap<&'static str, String>,
     resolver: &'a Resolver,
 ) -> Result<On<'a>, ApiError> {
-    let day = day(p.remove("as_of").as_deref(), resolver)?;
-    resolver.as_of(day).map_err(|e| as_of_error(&e, resolver))
+    let asked = day(p.remove("as_of").as_deref(), resolver)?;
+    resolver.as_of(asked).map_err(|e| as_of_error(&e, resolver))
 }
 
 /// An `as_of` value as the day it names; unreadable, a 400 saying what the data covers.

@@ -170,6 +170,9 @@ fn layer_json(on: On<'_>, layer: usize, geometries: &[Value], audience: Audience
 
 impl Served {
     pub fn new(resolver: Resolver) -> Served {
+        // A server keys the place names at load, as it renders everything else here, so that
+        // no request waits for them.
+        resolver.addresses().landmarks().prepare();
         let mut layer_collections: [BTreeMap<String, String>; 2] = Default::default();
         let mut area_features: [BTreeMap<String, String>; 2] = Default::default();
         let today = resolver.today();

@@ -320,7 +320,7 @@ async fn batch_answers_for_the_day_over_http_and_in_the_cli() {
         err.contains("--as-of") && err.contains("2019-01-01"),
         "{err}"
     );
-    // Not a date: refused by each command before any data is read, saying how to write one.
+    // Not a date: refused by each command, saying how to write one.
     let out = run(&["--as-of", "yesterday"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

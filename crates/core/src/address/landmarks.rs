@@ -126,12 +126,11 @@ impl NameIndex {
         }
         let longest_key = by_key.keys().map(String::len).max().unwrap_or(0);
         let mut groups = Vec::with_capacity(by_key.len());
-        // A BTreeMap's keys come sorted and distinct, the one thing an fst build can refuse.
         let keys = fst::Map::from_iter(by_key.into_iter().map(|(k, g)| {
             groups.push(g);
             (k, groups.len() as u64 - 1)
         }))
-        .unwrap_or_default();
+        .expect("a BTreeMap's keys are sorted and distinct");
         let street_keys = list
             .iter()
             .map(|l| l.street.as_deref().map(name_key))
@@ -215,7 +214,7 @@ impl Landmarks {
             read_rows(text, origin, &mut list)?;
         }
         list.extend(entries);
-        Landmarks::index(list)
+        Ok(Landmarks::index(list))
     }
 
     /// The extent of a place answered (see [`Landmark::extent_m`]): `None` for a point.
@@ -239,18 +238,25 @@ impl Landmarks {
         for (text, origin) in sources {
             read_rows(text, origin, &mut list)?;
         }
-        Landmarks::index(list)
+        Ok(Landmarks::index(list))
     }
 
-    fn index(list: Vec<Landmark>) -> Result<Landmarks, String> {
-        Ok(Landmarks {
+    fn index(list: Vec<Landmark>) -> Landmarks {
+        Landmarks {
             list,
             names: OnceLock::new(),
-        })
+        }
     }
 
     fn names(&self) -> &NameIndex {
         self.names.get_or_init(|| NameIndex::of(&self.list))
+    }
+
+    /// Builds the name index now rather than on the first search: for a fuzzer that loads
+    /// places without searching them, and a server that would rather not make its first
+    /// search wait.
+    pub fn prepare(&self) {
+        self.names();
     }
 
     pub fn len(&self) -> usize {

@@ -393,8 +393,8 @@ impl Resolver {
         })
     }
 
-    /// `as_of` as every door takes it: absent is today, otherwise a `YYYY-MM-DD` date the data
-    /// covers.
+    /// `as_of` as every door takes it (read by [`parse_as_of`]): absent is today, otherwise a
+    /// day the data covers.
     pub fn as_of(&self, as_of: Option<Date>) -> Result<On<'_>, AsOfError> {
         match as_of {
             None => Ok(self.today()),
@@ -417,7 +417,7 @@ impl Resolver {
         let day = day_of(at);
         let on = match as_of {
             None => self.on(day)?,
-            Some(_) => self.as_of(as_of)?,
+            Some(as_of) => self.on(as_of)?,
         };
         if on.day != day {
             return Err(AsOfError::TwoDays {
@@ -918,14 +918,14 @@ impl Resolver {
     }
 }
 
-/// A calendar date written `YYYY-MM-DD`, nothing else: `2021-6-1` or a timestamp is refused
-/// rather than guessed.
 /// A door's `as_of` (`--as-of`, `?as_of=`): `YYYY-MM-DD`, or what is wrong with it.
 pub fn parse_as_of(text: &str) -> Result<Date, AsOfError> {
     let text = text.trim();
     parse_day(text).ok_or_else(|| AsOfError::Malformed(text.to_string()))
 }
 
+/// A calendar date written `YYYY-MM-DD`, nothing else: `2021-6-1` or a timestamp is refused
+/// rather than guessed.
 pub fn parse_day(text: &str) -> Option<Date> {
     let b = text.as_bytes();
     let shape = b.len() == 10
