@@ -624,9 +624,10 @@ impl Roster {
     }
 }
 
-/// Today's date in Maastricht, for validity periods: the same day `Resolver::today` answers
-/// for, so an assignment that starts on 1 January starts at midnight there, not an hour later
-/// (UTC), and a warning and an answer never disagree about which day it is.
+/// Today's date in the Netherlands (Europe/Amsterdam, the zone every time rule is read in),
+/// for validity periods: the same day `Resolver::today` answers for, so an assignment that
+/// starts on 1 January starts at midnight there, not an hour later (UTC), and a warning and an
+/// answer never disagree about which day it is.
 pub fn today() -> Date {
     crate::hours::local(None).date()
 }

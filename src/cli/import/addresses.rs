@@ -87,6 +87,8 @@ pub(in crate::cli) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitC
             };
             let total: u64 = input
                 .iter()
+                // Only the progress bar's size: an input that cannot be read is refused, with
+                // its reason, by the import itself.
                 .filter_map(|p| std::fs::metadata(p).ok())
                 .filter(|m| m.is_file())
                 .map(|m| m.len())
@@ -148,12 +150,9 @@ pub(in crate::cli) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitC
                 note: "hoofd- and nevenadressen of current verblijfsobjecten, ligplaatsen and standplaatsen".into(),
                 date: s.stand.or(Some(today)),
             };
-            let written = match address::records::write_file(&out, &mut records, &info) {
+            let written = match write_addresses(&out, &mut records, &info) {
                 Ok(w) => w,
-                Err(e) => {
-                    let full = e.io.is_some_and(wijkwijzer::geodata::staging::is_full);
-                    return Ok(import_failed(&out, &e, full));
-                }
+                Err(failed) => return Ok(failed),
             };
             out!(
                 "{} XML files; read {}",
@@ -269,12 +268,9 @@ pub(in crate::cli) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitC
                 note: format!("imported from {}", input.display()),
                 date: None,
             };
-            let written = match address::records::write_file(&out, &mut records, &info) {
+            let written = match write_addresses(&out, &mut records, &info) {
                 Ok(w) => w,
-                Err(e) => {
-                    let full = e.io.is_some_and(wijkwijzer::geodata::staging::is_full);
-                    return Ok(import_failed(&out, &e, full));
-                }
+                Err(failed) => return Ok(failed),
             };
             out!(
                 "wrote {} ({} addresses, {} rows skipped{}; read as {})",
@@ -291,4 +287,17 @@ pub(in crate::cli) fn import_addresses(what: ImportWhat) -> anyhow::Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes the address file; when it cannot be written, says so and what was left as it was
+/// (see [`import_failed`]), and gives the exit code.
+fn write_addresses(
+    out: &std::path::Path,
+    records: &mut [address::AddressRecord],
+    info: &AddressSourceInfo,
+) -> Result<address::records::Written, ExitCode> {
+    address::records::write_file(out, records, info).map_err(|e| {
+        let full = e.io.is_some_and(wijkwijzer::geodata::staging::is_full);
+        import_failed(out, &e, full)
+    })
 }

@@ -84,11 +84,7 @@ fn download_buurten(
                 r.pages,
                 r.wijken,
                 r.buurten,
-                if r.retries > 0 {
-                    format!(", {} retries", r.retries)
-                } else {
-                    String::new()
-                }
+                retries(r.retries)
             ));
         }
     });
@@ -104,11 +100,7 @@ fn download_buurten(
         report.wijken,
         report.pages,
         opts.api,
-        if report.retries > 0 {
-            format!(", {} retries", report.retries)
-        } else {
-            String::new()
-        },
+        retries(report.retries),
         if report.filtered_here > 0 {
             format!(
                 "; the server ignored the gemeentecode filter, {} features of other gemeenten dropped here",
@@ -128,4 +120,13 @@ fn download_buurten(
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// ", 3 retries" for a progress line or the report; nothing when there were none.
+fn retries(n: usize) -> String {
+    if n > 0 {
+        format!(", {n} retries")
+    } else {
+        String::new()
+    }
 }
